@@ -8,14 +8,20 @@ the same way on every machine.
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespace import CKG, NIF, RDF, RDFS, SKOS
+from kg.errors import KgError
+from kg.gazetteer import norm
+from kg.namespace import CKG, NIF, RDF, RDFS, SKOS, XSD
 
 __all__ = [
     "ACTOR_CLASSES",
@@ -34,6 +40,21 @@ __all__ = [
     "knowledge_network",
     "summary",
     "top_actors",
+    "PROJECTIONS",
+    "NodeNotFound",
+    "NoPath",
+    "EventRef",
+    "Hop",
+    "PathResult",
+    "projection",
+    "find_node",
+    "top_nodes",
+    "network_stats",
+    "communities",
+    "shortest_path",
+    "ego",
+    "export_network",
+    "add_measures",
 ]
 
 #: Most specific actor classes of the contract (all directly under ``ckg:Actor``).
@@ -674,11 +695,394 @@ def top_actors(g: Graph, by: str = "degree", n: int = 10) -> list[tuple[str, flo
     if by not in _CENTRALITIES:
         raise ValueError(f"top_actors: by={by!r}; use one of {', '.join(_CENTRALITIES)}")
     net = actor_interactions(g)
+    return [(net.nodes[u]["label"], score) for u, score in top_nodes(net, by=by, n=n)]
+
+
+# ------------------------------------------------------------------ network analyses
+
+
+class NodeNotFound(KgError):
+    """A node name matches no node (or several) of the network."""
+
+
+class NoPath(KgError):
+    """Two actors are not connected in the interaction network."""
+
+
+#: Names of the projections :func:`projection` knows, for the CLI.
+PROJECTIONS: tuple[str, ...] = ("interactions", "actor-place", "cooccurrence")
+
+#: Seed of every randomised algorithm (Louvain), so runs repeat exactly.
+SEED = 42
+
+
+@dataclass(frozen=True)
+class EventRef:
+    """One event along an edge of an interaction path."""
+
+    event: str
+    type: str
+    date: str | None
+    place: str | None
+    agent: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: two adjacent actors and the events linking them."""
+
+    source: str
+    target: str
+    events: tuple[EventRef, ...]
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """A shortest path: its nodes (IRIs), their labels and the events of each hop."""
+
+    nodes: tuple[str, ...]
+    labels: tuple[str, ...]
+    hops: tuple[Hop, ...]
+
+
+def projection(g: Graph, name: str = "interactions") -> nx.Graph:
+    """One of the named projections of ``g``.
+
+    Parameters
+    ----------
+    g : rdflib.Graph
+        A graph following the contract.
+    name : {"interactions", "actor-place", "cooccurrence"}
+        :func:`actor_interactions`, :func:`actor_place_network` or
+        :func:`place_cooccurrence`.
+
+    Returns
+    -------
+    networkx.Graph or networkx.DiGraph
+        Every edge has a ``weight``; every node ``label``, ``cls`` and ``kind``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    """
+    builders = {
+        "interactions": actor_interactions,
+        "actor-place": actor_place_network,
+        "cooccurrence": place_cooccurrence,
+    }
+    if name not in builders:
+        raise ValueError(f"projection {name!r}: use one of {', '.join(PROJECTIONS)}")
+    return builders[name](g)
+
+
+def find_node(net: nx.Graph, name: str, g: Graph | None = None) -> str:
+    """The node of ``net`` that ``name`` designates.
+
+    Parameters
+    ----------
+    net : networkx.Graph
+        A network whose nodes are IRIs with a ``label`` attribute.
+    name : str
+        An IRI, a local name (``syrian-army``) or a label; labels compare after
+        :func:`kg.gazetteer.norm` (case, accents, hyphens, leading article).
+    g : rdflib.Graph, optional
+        When given, ``skos:altLabel`` values are accepted too.
+
+    Returns
+    -------
+    str
+        The node's IRI.
+
+    Raises
+    ------
+    NodeNotFound
+        When no node, or more than one, matches.
+
+    Examples
+    --------
+    >>> net = nx.Graph()
+    >>> net.add_node("https://w3id.org/conflict-kg/id/actor/isis", label="État islamique")
+    >>> find_node(net, "etat islamique")
+    'https://w3id.org/conflict-kg/id/actor/isis'
+    """
+    if name in net:
+        return name
+    wanted = norm(name)
+    for match in (
+        lambda u, d: norm(d.get("label", "")) == wanted,
+        lambda u, d: norm(_local(u)) == wanted,
+        lambda u, d: g is not None
+        and any(norm(str(a)) == wanted for a in g.objects(URIRef(u), SKOS.altLabel)),
+    ):
+        found = sorted(u for u, d in net.nodes(data=True) if match(u, d))
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise NodeNotFound(f"{name!r} is ambiguous: {', '.join(found[:5])}; pass the IRI")
+    raise NodeNotFound(f"no node named {name!r}; give a label as printed by 'kg network --top' or an IRI")
+
+
+def top_nodes(net: nx.Graph, by: str = "degree", n: int = 10) -> list[tuple[str, float]]:
+    """The ``n`` most central nodes of any projection.
+
+    Parameters
+    ----------
+    net : networkx.Graph or networkx.DiGraph
+        A projection (edges weighted by ``weight``).
+    by : {"degree", "betweenness", "pagerank"}
+        Weighted degree; betweenness of the undirected, unweighted view; weighted
+        PageRank (directed graphs along their edges, undirected both ways).
+    n : int
+        How many nodes to return.
+
+    Returns
+    -------
+    list of (str, float)
+        ``(node IRI, score)`` by score descending, then label, then IRI.
+
+    Raises
+    ------
+    ValueError
+        When ``by`` is not one of the three measures.
+    """
+    if by not in _CENTRALITIES:
+        raise ValueError(f"by={by!r}; use one of {', '.join(_CENTRALITIES)}")
     if by == "degree":
         scores = {u: float(d) for u, d in net.degree(weight="weight")}
     elif by == "betweenness":
         scores = nx.betweenness_centrality(net.to_undirected()) if len(net) else {}
     else:
-        scores = _pagerank(net)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], net.nodes[kv[0]]["label"], kv[0]))
-    return [(net.nodes[u]["label"], score) for u, score in ranked[:n]]
+        scores = _pagerank(net if net.is_directed() else net.to_directed())
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], net.nodes[kv[0]].get("label", ""), kv[0]))
+    return ranked[:n]
+
+
+def network_stats(net: nx.Graph) -> dict:
+    """Shape of a projection.
+
+    Parameters
+    ----------
+    net : networkx.Graph or networkx.DiGraph
+
+    Returns
+    -------
+    dict
+        ``nodes``, ``edges``, ``weight`` (sum of edge weights), ``density``,
+        ``components`` (weakly connected), ``largest_component``, ``isolates`` and
+        ``mean_degree`` (unweighted).
+    """
+    undirected = net.to_undirected(as_view=True)
+    parts = list(nx.connected_components(undirected)) if len(net) else []
+    return {
+        "nodes": net.number_of_nodes(),
+        "edges": net.number_of_edges(),
+        "weight": sum(d.get("weight", 1) for _, _, d in net.edges(data=True)),
+        "density": nx.density(net),
+        "components": len(parts),
+        "largest_component": max((len(p) for p in parts), default=0),
+        "isolates": nx.number_of_isolates(net),
+        "mean_degree": (2 * undirected.number_of_edges() / len(net)) if len(net) else 0.0,
+    }
+
+
+def _as_network(g: Graph | nx.Graph, name: str) -> nx.Graph:
+    return g if isinstance(g, nx.Graph) else projection(g, name)
+
+
+def communities(g: Graph | nx.Graph, projection_name: str = "interactions", seed: int = SEED) -> list[list[str]]:
+    """Louvain communities of a projection, in a deterministic order.
+
+    Parameters
+    ----------
+    g : rdflib.Graph or networkx.Graph
+        A contract graph (projected with ``projection_name``) or a projection.
+    projection_name : str
+        See :func:`projection`; ignored when ``g`` is already a network.
+    seed : int
+        Seed of :func:`networkx.community.louvain_communities`.
+
+    Returns
+    -------
+    list of list of str
+        Node IRIs; each community sorted by label then IRI, communities by size
+        (largest first) then by their first label. Edges count by ``weight`` on the
+        undirected view; isolated nodes are communities of one.
+    """
+    net = _as_network(g, projection_name)
+    if not len(net):
+        return []
+    undirected = nx.Graph()
+    undirected.add_nodes_from(sorted(net))
+    for u, v, d in sorted(net.edges(data=True), key=lambda e: (e[0], e[1])):
+        w = d.get("weight", 1)
+        if undirected.has_edge(u, v):
+            undirected[u][v]["weight"] += w
+        else:
+            undirected.add_edge(u, v, weight=w)
+    found = nx.community.louvain_communities(undirected, weight="weight", seed=seed)
+
+    def key(u: str) -> tuple[str, str]:
+        return (net.nodes[u].get("label", ""), u)
+
+    ordered = [sorted(c, key=key) for c in found]
+    return sorted(ordered, key=lambda c: (-len(c), key(c[0])))
+
+
+def shortest_path(g: Graph, a: str, b: str) -> PathResult:
+    """The shortest chain of interactions between two actors.
+
+    Parameters
+    ----------
+    g : rdflib.Graph
+        A graph following the contract.
+    a, b : str
+        Actors, by label, local name or IRI (see :func:`find_node`).
+
+    Returns
+    -------
+    PathResult
+        Nodes and labels from ``a`` to ``b`` over the undirected view of
+        :func:`actor_interactions` (fewest hops; ties resolved by sorted node
+        order), and for each hop every event between the two actors, either way,
+        sorted by date then IRI.
+
+    Raises
+    ------
+    NodeNotFound
+        When a name designates no actor.
+    NoPath
+        When the two actors are not connected.
+    """
+    multi = actor_network(g)
+    source, target = find_node(multi, a, g), find_node(multi, b, g)
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(multi))
+    simple.add_edges_from(sorted((u, v) for u, v in multi.edges()))
+    try:
+        nodes = nx.shortest_path(simple, source, target)
+    except nx.NetworkXNoPath:
+        la, lb = multi.nodes[source]["label"], multi.nodes[target]["label"]
+        raise NoPath(f"no chain of interactions links {la!r} and {lb!r}") from None
+    hops = []
+    for u, v in zip(nodes, nodes[1:], strict=False):
+        refs = [
+            EventRef(d["event"], d["type"], d["date"], d["place"], x, y)
+            for x, y in ((u, v), (v, u))
+            if multi.has_edge(x, y)
+            for d in multi[x][y].values()
+        ]
+        refs.sort(key=lambda r: (r.date or "9999", r.event, r.agent))
+        hops.append(Hop(u, v, tuple(refs)))
+    labels = tuple(multi.nodes[u]["label"] for u in nodes)
+    return PathResult(tuple(nodes), labels, tuple(hops))
+
+
+def ego(g: Graph | nx.Graph, node: str, depth: int = 1, projection_name: str = "interactions") -> nx.Graph:
+    """The neighbourhood of ``node`` up to ``depth`` hops (edges either way).
+
+    Parameters
+    ----------
+    g : rdflib.Graph or networkx.Graph
+        A contract graph (projected with ``projection_name``) or a network.
+    node : str
+        Label, local name or IRI.
+    depth : int
+        Radius in hops.
+
+    Returns
+    -------
+    networkx.Graph
+        The induced subgraph, same class and attributes as the projection.
+
+    Raises
+    ------
+    NodeNotFound
+        When ``node`` designates no node.
+    """
+    net = _as_network(g, projection_name)
+    center = find_node(net, node, g if isinstance(g, Graph) else None)
+    return nx.ego_graph(net, center, radius=depth, undirected=True)
+
+
+def _flat(value: object) -> object:
+    """A GraphML/GEXF-friendly attribute value (lists joined, None as "")."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return "; ".join(str(v) for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value))
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def export_network(net: nx.Graph, path: str | os.PathLike[str]) -> Path:
+    """Write a network as GraphML or GEXF, chosen by the file suffix.
+
+    Parameters
+    ----------
+    net : networkx.Graph
+        Any projection or :func:`knowledge_network`; list attributes are joined
+        with ``"; "`` and missing values written as ``""`` so both writers take them.
+    path : str or os.PathLike
+        ``*.graphml`` or ``*.gexf``; the folder is created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        For another suffix.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".graphml", ".gexf"):
+        raise ValueError(f"{path}: export to .graphml or .gexf")
+    flat = net.__class__()
+    flat.graph.update({k: _flat(v) for k, v in net.graph.items()})
+    flat.add_nodes_from((u, {k: _flat(v) for k, v in d.items()}) for u, d in net.nodes(data=True))
+    if net.is_multigraph():
+        flat.add_edges_from(
+            (u, v, k, {a: _flat(x) for a, x in d.items()}) for u, v, k, d in net.edges(keys=True, data=True)
+        )
+    else:
+        flat.add_edges_from((u, v, {a: _flat(x) for a, x in d.items()}) for u, v, d in net.edges(data=True))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".graphml":
+        nx.write_graphml(flat, path)
+    else:
+        nx.write_gexf(flat, path)
+    return path
+
+
+def add_measures(g: Graph, digits: int = 6) -> Graph:
+    """A copy of ``g`` with each actor's PageRank as ``ckg:pageRank``.
+
+    Parameters
+    ----------
+    g : rdflib.Graph
+        A graph following the contract (left unchanged).
+    digits : int
+        Decimal places kept, so the Turtle is the same on every machine.
+
+    Returns
+    -------
+    rdflib.Graph
+        Every triple of ``g`` (previous ``ckg:pageRank`` values replaced) plus one
+        ``ckg:pageRank`` ``xsd:decimal`` per actor, from the weighted PageRank of
+        :func:`actor_interactions`; prefixes of ``g`` kept.
+    """
+    out = Graph()
+    for prefix, ns in g.namespaces():
+        out.bind(prefix, ns, override=True)
+    for triple in g:
+        if triple[1] != CKG.pageRank:
+            out.add(triple)
+    for actor, score in sorted(_pagerank(actor_interactions(g)).items()):
+        value = Decimal(str(round(score, digits))).quantize(Decimal(1).scaleb(-digits))
+        out.add((URIRef(actor), CKG.pageRank, Literal(value, datatype=XSD.decimal)))
+    return out

@@ -310,7 +310,8 @@ class _ArticleExtractor:
     def _arg_tokens(self, tok: Token) -> list[Token]:
         args = []
         for c in tok.children:
-            if c.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "nmod", "nsubj:pass", "iobj", "xcomp", "acl"):
+            if c.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "nmod", "nsubj:pass", "iobj", "xcomp", "acl") or (
+                    c.i > tok.i and c.dep_ in ("advmod", "dep", "appos", "flat:name")):  # parser slips on names
                 args.extend(c.subtree)
         if tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
             args.append(tok.head)  # "prisonniers libérés"
@@ -460,6 +461,17 @@ class _ArticleExtractor:
                 if c.dep_ in ("nsubj", "nsubj:pass") and (subj is None or _pronoun(c)):
                     subj = c
             if subj is None:
+                # inverted subject: "…, a annoncé la télévision d'Etat", "», a déclaré Rami Abdel Rahmane"
+                first = min([tok.i] + [c.i for c in tok.children if c.dep_.startswith("aux")])
+                if first > sent.start and self.doc[first - 1].text in (",", "»", "”", '"'):
+                    for c in tok.children:
+                        if c.i > tok.i and c.dep_ in ("obj", "nsubj", "obl:arg", "dep", "appos"):
+                            ms = self.actor_in_subtree(c, lex.sets["source_classes"])
+                            if ms:
+                                subj = c
+                                zone |= _subtree_ids(c)
+                                break
+            if subj is None:
                 continue
             ms = [m for m in self.actor_in_subtree(subj, lex.sets["source_classes"])]
             key = token_key(subj.text)
@@ -487,7 +499,6 @@ class _ArticleExtractor:
 
     # -- main ---------------------------------------------------------------------------
     def run(self) -> Extraction:
-        lex = self.lex
         events: list[EventRecord] = []
         sent_sources: list[tuple[Mention, ...]] = []
         last_agents: dict[str, tuple[Mention, ...]] = {}
@@ -499,7 +510,7 @@ class _ArticleExtractor:
         zones: list[set[int]] = []
         depth_after: list[int] = []
         depth = 0
-        for si, sent in enumerate(self.sents):
+        for sent in self.sents:
             zone, sources = self.attribution_zone(sent)
             zones.append(zone)
             text = sent.text

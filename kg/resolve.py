@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 from kg.errors import KgError
 from kg.extract import EventRecord, Extraction, Mention
 from kg.gazetteer import Gazetteer, load_gazetteer, norm
+from kg.geo import container_for, find_place
 from kg.timex import TimeValue
 
 __all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug",
@@ -253,6 +254,16 @@ def resolve(extractions: Iterable[Extraction], *, gazetteer: Gazetteer | None = 
         if not e.gazetteer and e.surface:
             e.label = sorted(e.surface.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
             e.cls = sorted(e.classes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    # towns the curated gazetteer does not list: GeoNames id, coordinates and governorate
+    for e in r.entities.values():
+        if e.gazetteer or e.kind != "place" or e.cls != "City":
+            continue
+        gp = find_place(e.label)
+        if gp is not None:
+            e.geonames, e.lat, e.long = gp.id, gp.lat, gp.long
+            e.located_in = e.located_in or container_for(gp, gaz)
+            if e.located_in:
+                _ensure_chain(r, e.located_in)
     # containment stated in the texts, for places the gazetteers do not locate
     contained: dict[str, Counter] = defaultdict(Counter)
     affiliations: dict[str, str] = {}
@@ -303,3 +314,8 @@ def _chain(entities: dict[str, Entity], eid: str) -> list[str]:
         out.append(cur.located_in)
         cur = entities.get(cur.located_in)
     return out
+
+
+def _ensure_chain(r: _Resolver, place_id: str) -> None:
+    if place_id in r.gaz:
+        r._gaz_entity(place_id)

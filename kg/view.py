@@ -14,17 +14,23 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
 from pyvis.network import Network
 from rdflib import Graph
 
-from kg.analyse import knowledge_network
+from kg.analyse import find_node, knowledge_network
+from kg.errors import KgError
 
 __all__ = [
     "PALETTE",
     "SHAPES",
+    "FilterError",
+    "filter_network",
+    "spring_positions",
+    "STATIC_LAYOUT_NODES",
     "write_html",
     "render_html",
     "external_references",
@@ -73,6 +79,9 @@ _KIND_TITLES = (("actor", "Acteurs"), ("place", "Lieux"), ("event", "Événement
 _FALLBACK_COLOUR = "#bdbdbd"
 _RANDOM_SEED = 42
 _STABILIZATION_ITERATIONS = 300
+#: Above this many nodes the page gets positions computed here and no physics.
+STATIC_LAYOUT_NODES = 1500
+_SKELETON_MAX = 2000  # dense Fruchterman-Reingold above this would be too slow
 
 _EXTERNAL = re.compile(
     r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
@@ -104,6 +113,10 @@ _BEFORE_NETWORK = """var kgTips = [];
 _AFTER_NETWORK = (
     "\n                  "
     'network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));'
+    "\n                  "
+    "if (network.physics.options.enabled) {"
+    ' network.once("stabilizationIterationsDone", () => { window.kgReady = true; });'
+    ' } else { network.once("afterDrawing", () => { window.kgReady = true; }); }'
 )
 
 _CSS = """<style>
@@ -119,6 +132,157 @@ _CSS = """<style>
   .vis-tooltip { white-space: normal !important; }
 </style>
 """
+
+
+# --------------------------------------------------------------------------- filters
+
+
+class FilterError(KgError, ValueError):
+    """A view filter cannot be applied (bad date, unknown node)."""
+
+
+_DATE_BOUND = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_EVENT_ROLES = frozenset({"agent", "target", "reportedBy", "disputedBy"})
+
+
+def _check_bound(name: str, value: str | None) -> str | None:
+    if value is not None and not _DATE_BOUND.match(value):
+        raise FilterError(f"--{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+def _in_range(data: dict, since: str | None, until: str | None) -> bool:
+    """True when the event's date or start date lies in [since, until] at their precision."""
+    for value in (data.get("date"), data.get("start")):
+        if not value:
+            continue
+        if since is not None and value[: len(since)] < since:
+            continue
+        if until is not None and value[: len(until)] > until:
+            continue
+        return True
+    return False
+
+
+def _find(net: nx.MultiDiGraph, name: str, kind: str) -> str:
+    sub = net.subgraph(u for u, d in net.nodes(data=True) if d["kind"] == kind)
+    try:
+        return find_node(sub, name)
+    except KgError as exc:
+        raise FilterError(f"{kind}: {exc}") from None
+
+
+def _within(net: nx.MultiDiGraph, place: str) -> set[str]:
+    """``place`` and every place located in it, through ``locatedIn`` edges."""
+    inside = {place}
+    frontier = [place]
+    while frontier:
+        outer = frontier.pop()
+        for inner, _, key in net.in_edges(outer, keys=True):
+            if key == "locatedIn" and inner not in inside:
+                inside.add(inner)
+                frontier.append(inner)
+    return inside
+
+
+def _ancestors(net: nx.MultiDiGraph, places: set[str]) -> set[str]:
+    found, frontier = set(places), list(places)
+    while frontier:
+        for _, outer, key in net.out_edges(frontier.pop(), keys=True):
+            if key == "locatedIn" and outer not in found:
+                found.add(outer)
+                frontier.append(outer)
+    return found
+
+
+def filter_network(
+    net: nx.MultiDiGraph,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    types: Iterable[str] = (),
+    actor: str | None = None,
+    place: str | None = None,
+    ego: str | None = None,
+    depth: int = 2,
+    top: int | None = None,
+) -> nx.MultiDiGraph:
+    """A sub-network of :func:`kg.analyse.knowledge_network` for the view.
+
+    Event filters (``since``, ``until``, ``types``, ``actor``, ``place``) combine with
+    AND; when one is given, the result keeps the events that pass, the actors and
+    places they link to, and the places those are located in. Then ``ego`` keeps
+    the neighbourhood of one node, then ``top`` the best-connected nodes.
+
+    Parameters
+    ----------
+    net : networkx.MultiDiGraph
+        A knowledge network (left unchanged).
+    since, until : str, optional
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: an event passes when its ``date``
+        or its ``start`` date, cut to the bound's length, is ``>= since`` and
+        ``<= until`` (string comparison at the bound's precision). Undated events
+        fail a date filter.
+    types : iterable of str
+        Event type or family local names (``Airstrike``, ``Battle``), compared
+        without regard to case; an event passes when it matches any.
+    actor : str, optional
+        Label, local name or IRI of an actor; events where it has any role pass.
+    place : str, optional
+        Label, local name or IRI of a place; events in it or in a place located in
+        it (``locatedIn``, transitively) pass.
+    ego : str, optional
+        Label, local name or IRI of any node: keep the nodes within ``depth`` hops
+        of it, edges taken either way (actor → event → actor is 2 hops).
+    depth : int
+        Radius for ``ego``.
+    top : int, optional
+        Keep the ``top`` nodes of highest degree (ties by label, then IRI) and the
+        edges among them.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A new network with the same attributes.
+
+    Raises
+    ------
+    FilterError
+        For a malformed date or a name that designates no node.
+    """
+    since, until = _check_bound("since", since), _check_bound("until", until)
+    wanted_types = {t.casefold() for t in types}
+    kept = set(net)
+    if since or until or wanted_types or actor or place:
+        selected = {u for u, d in net.nodes(data=True) if d["kind"] == "event"}
+        if since or until:
+            selected = {u for u in selected if _in_range(net.nodes[u], since, until)}
+        if wanted_types:
+            selected = {
+                u
+                for u in selected
+                if {net.nodes[u]["cls"].casefold(), str(net.nodes[u].get("family")).casefold()} & wanted_types
+            }
+        if actor:
+            who = _find(net, actor, "actor")
+            selected &= {e for e, _, k in net.in_edges(who, keys=True) if k in _EVENT_ROLES}
+        if place:
+            where = _within(net, _find(net, place, "place"))
+            selected &= {e for w in where for e, _, k in net.in_edges(w, keys=True) if k == "place"}
+        linked = {v for e in selected for v in net.successors(e)}
+        places = {u for u in linked if net.nodes[u]["kind"] == "place"}
+        kept = selected | linked | _ancestors(net, places)
+    current = net.subgraph(kept)
+    if ego:
+        try:
+            center = find_node(current, ego)
+        except KgError as exc:
+            raise FilterError(f"ego: {exc}") from None
+        current = current.subgraph(nx.ego_graph(current, center, radius=depth, undirected=True))
+    if top is not None:
+        ranked = sorted(current, key=lambda u: (-current.degree(u), current.nodes[u]["label"], u))
+        current = current.subgraph(ranked[: max(top, 0)])
+    return current.copy()
 
 
 # ---------------------------------------------------------------------- node display
@@ -198,7 +362,81 @@ def _tooltip(net: nx.MultiDiGraph, node: str) -> str:
 # -------------------------------------------------------------------------- the page
 
 
+def spring_positions(net: nx.Graph, *, seed: int = _RANDOM_SEED, **kwargs) -> dict:
+    """:func:`networkx.spring_layout` with a fixed seed and the dense solver.
+
+    The dense Fruchterman-Reingold needs only numpy; networkx otherwise switches
+    to a scipy solver at 500 nodes, and scipy is not a dependency of kg.
+    """
+    import inspect
+
+    if "method" in inspect.signature(nx.spring_layout).parameters:
+        kwargs.setdefault("method", "force")
+    return nx.spring_layout(net, seed=seed, **kwargs)
+
+
+def _static_positions(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Deterministic positions (pixels) for a large network, computed without physics.
+
+    Actors and places (the skeleton, a few hundred nodes in practice) get a seeded
+    Fruchterman-Reingold layout of the graph that links them through shared events,
+    ``locatedIn`` and ``affiliatedWith``; each event then sits at the centre of the
+    nodes it links to, nudged by a seeded jitter so that events sharing all their
+    links stay apart. The cost is linear in the number of events, where a force
+    layout of the whole network would be quadratic (networkx) or take a minute in
+    the browser (vis-network at 5,000 nodes on two cores).
+    """
+    import random
+
+    rng = random.Random(_RANDOM_SEED)
+    skeleton = nx.Graph()
+    skeleton.add_nodes_from(sorted(u for u, d in net.nodes(data=True) if d["kind"] != "event"))
+    for u, v in sorted((u, v) for u, v in net.edges() if u in skeleton and v in skeleton):
+        skeleton.add_edge(u, v, weight=skeleton.get_edge_data(u, v, {"weight": 0})["weight"] + 1)
+    for event in sorted(u for u in net if u not in skeleton):
+        linked = sorted(v for v in net.successors(event) if v in skeleton)
+        for i, u in enumerate(linked):
+            for v in linked[i + 1 :]:
+                skeleton.add_edge(u, v, weight=skeleton.get_edge_data(u, v, {"weight": 0})["weight"] + 1)
+    scale = 40.0 * math.sqrt(max(len(net), 1))
+    if 0 < len(skeleton) <= _SKELETON_MAX:
+        raw = spring_positions(skeleton, iterations=60, scale=scale)
+        pos = {u: (float(x), float(y)) for u, (x, y) in raw.items()}
+    else:
+        pos = {u: (rng.uniform(-scale, scale), rng.uniform(-scale, scale)) for u in skeleton}
+    spread = scale / max(4.0, math.sqrt(len(skeleton) or 1))
+    for event in sorted(u for u in net if u not in skeleton):
+        anchors = [pos[v] for v in sorted(set(net.predecessors(event)) | set(net.successors(event))) if v in pos]
+        if anchors:
+            cx = sum(x for x, _ in anchors) / len(anchors)
+            cy = sum(y for _, y in anchors) / len(anchors)
+        else:
+            cx, cy = rng.uniform(-scale, scale), rng.uniform(-scale, scale)
+        angle, radius = rng.uniform(0, 2 * math.pi), spread * math.sqrt(rng.random())
+        pos[event] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    return {u: (round(x, 1), round(y, 1)) for u, (x, y) in pos.items()}
+
+
 def _options(n_nodes: int) -> dict:
+    if n_nodes > STATIC_LAYOUT_NODES:
+        return {
+            "layout": {"randomSeed": _RANDOM_SEED, "improvedLayout": False},
+            "physics": {"enabled": False},
+            "interaction": {
+                "hover": True,
+                "tooltipDelay": 150,
+                "hideEdgesOnDrag": True,
+                "hideEdgesOnZoom": True,
+            },
+            "nodes": {"font": {"size": 12}, "borderWidth": 1},
+            "edges": {
+                "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
+                "color": {"color": "#c8c8c8", "highlight": "#444444", "inherit": False},
+                "font": {"size": 8, "align": "middle", "color": "#666666"},
+                "smooth": False,
+                "width": 0.5,
+            },
+        }
     return {
         "layout": {"randomSeed": _RANDOM_SEED, "improvedLayout": n_nodes <= 150},
         "physics": {
@@ -234,8 +472,11 @@ def _options(n_nodes: int) -> dict:
 def _network(net: nx.MultiDiGraph) -> Network:
     """A pyvis network of ``net`` with sorted nodes and edges."""
     page = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line")
+    static = net.number_of_nodes() > STATIC_LAYOUT_NODES
+    positions = _static_positions(net) if static else {}
     for node in sorted(net):
         data = net.nodes[node]
+        where = {"x": positions[node][0], "y": positions[node][1], "physics": False} if static else {}
         page.add_node(
             node,
             label=data["label"],
@@ -245,6 +486,7 @@ def _network(net: nx.MultiDiGraph) -> Network:
             title=_tooltip(net, node),
             kind=data["kind"],
             cls=data["cls"],
+            **where,
         )
     for index, (u, v, key) in enumerate(sorted(net.edges(keys=True))):
         page.add_edge(u, v, id=f"e{index}", label=key, title=key)
@@ -314,13 +556,14 @@ def external_references(page: str) -> list[str]:
     return [m.group(0) for m in _EXTERNAL.finditer(page)]
 
 
-def render_html(g: Graph, *, title: str = "kg") -> str:
+def render_html(g: Graph | nx.MultiDiGraph, *, title: str = "kg") -> str:
     """The offline HTML page of ``knowledge_network(g)``.
 
     Parameters
     ----------
-    g : rdflib.Graph
-        A graph following the contract (may be empty).
+    g : rdflib.Graph or networkx.MultiDiGraph
+        A graph following the contract (may be empty), or a knowledge network
+        already built (and perhaps cut by :func:`filter_network`).
     title : str
         Page title and heading (escaped).
 
@@ -338,7 +581,7 @@ def render_html(g: Graph, *, title: str = "kg") -> str:
         If an external reference survives (a pyvis template this module does not
         know).
     """
-    net = knowledge_network(g)
+    net = g if isinstance(g, nx.MultiDiGraph) else knowledge_network(g)
     page = _network(net).generate_html(name="kg.html")
     page = _make_offline(page)
     page = _EMPTY_HEADING.sub("", page)
@@ -372,13 +615,14 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_html(g: Graph, path: str | os.PathLike[str], *, title: str = "kg") -> Path:
+def write_html(g: Graph | nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kg") -> Path:
     """Write the offline HTML view of ``g`` to ``path`` atomically.
 
     Parameters
     ----------
-    g : rdflib.Graph
-        A graph following the contract (may be empty).
+    g : rdflib.Graph or networkx.MultiDiGraph
+        A graph following the contract (may be empty), or a knowledge network
+        (see :func:`filter_network`).
     path : str or os.PathLike
         Output file; its folder is created if needed. Nothing else is written
         next to it.

@@ -1,99 +1,12 @@
 """Tests of kg.analyse on a small hand-built, contract-shaped graph."""
 
-from decimal import Decimal
-
 import networkx as nx
 import pytest
+from conftest import A1, A2, ALEPPO, ARMY, E1, E2, E3, E4, EVIL, ISIS, OSDH, PALMYRA, SYRIA, make_graph
 from rdflib import Graph, Literal
 
 from kg import analyse
-from kg.namespace import CKG, CKGR, DCTERMS, NIF, RDF, SKOS
-
-ARMY, ISIS, OSDH = CKGR["actor/syrian-army"], CKGR["actor/isis"], CKGR["actor/osdh"]
-SYRIA, ALEPPO, PALMYRA = CKGR["place/syria"], CKGR["place/aleppo"], CKGR["place/palmyra"]
-A1, A2 = CKGR["article/a1"], CKGR["article/a2"]
-E1, E2, E3, E4 = (CKGR[f"event/{i:016x}"] for i in range(1, 5))
-EVIL = 'Raid <script>alert(1)</script> sur "quotes" à Alep.'
-
-
-def make_graph() -> Graph:
-    """3 actors, 3 places (locatedIn), 2 articles, 4 events, one CasualtyCount.
-
-    e1 Airstrike   army -> isis  Alep     2016-02-03  (at least 12 civilians)
-    e2 ArmedClash  army -> isis  Palmyre  2016-03
-    e3 TerritoryCapture isis -> army Palmyre 2016-03-27
-    e4 Shelling    isis (no target) Alep  2016
-    """
-    from rdflib.namespace import XSD  # local: pytest's collection trips XSD's warnings
-
-    g = Graph()
-    for iri, cls, label in (
-        (ARMY, CKG.StateForce, "Armée syrienne"),
-        (ISIS, CKG.JihadistGroup, "État islamique"),
-        (OSDH, CKG.Organization, "OSDH"),
-        (SYRIA, CKG.Country, "Syrie"),
-        (ALEPPO, CKG.City, "Alep"),
-        (PALMYRA, CKG.City, "Palmyre"),
-    ):
-        g.add((iri, RDF.type, cls))
-        g.add((iri, SKOS.prefLabel, Literal(label, lang="fr")))
-    g.add((ISIS, SKOS.altLabel, Literal("Daech", lang="fr")))
-    g.add((ALEPPO, CKG.locatedIn, SYRIA))
-    g.add((PALMYRA, CKG.locatedIn, SYRIA))
-    for article, ident in ((A1, "a1"), (A2, "a2")):
-        g.add((article, RDF.type, CKG.Article))
-        g.add((article, DCTERMS.identifier, Literal(ident)))
-    # places mentioned in a1 (shortcut) and a2 (Palmyre only through a NIF mention)
-    for place in (SYRIA, ALEPPO, PALMYRA):
-        g.add((place, CKG.mentionedIn, A1))
-    g.add((SYRIA, CKG.mentionedIn, A2))
-    mention = CKGR["article/a2#char=0,7"]
-    g.add((PALMYRA, CKG.denotedBy, mention))
-    g.add((mention, RDF.type, NIF.Phrase))
-    g.add((mention, NIF.referenceContext, A2))
-    g.add((mention, NIF.anchorOf, Literal("Palmyre")))
-
-    events = (
-        (E1, CKG.Airstrike, [ARMY], [ISIS], ALEPPO, Literal("2016-02-03", datatype=XSD.date)),
-        (E2, CKG.ArmedClash, [ARMY], [ISIS], PALMYRA, Literal("2016-03", datatype=XSD.gYearMonth)),
-        (
-            E3,
-            CKG.TerritoryCapture,
-            [ISIS],
-            [ARMY],
-            PALMYRA,
-            Literal("2016-03-27", datatype=XSD.date),
-        ),
-        (E4, CKG.Shelling, [ISIS], [], ALEPPO, Literal("2016", datatype=XSD.gYear)),
-    )
-    for event, cls, agents, targets, place, date in events:
-        g.add((event, RDF.type, cls))
-        for agent in agents:
-            g.add((event, CKG.agent, agent))
-        for target in targets:
-            g.add((event, CKG.target, target))
-        g.add((event, CKG.place, place))
-        g.add((event, CKG.date, date))
-        g.add((event, CKG.reportedBy, OSDH))
-        g.add((event, CKG.evidence, Literal(f"Phrase de {event.rsplit('/', 1)[-1]}.", lang="fr")))
-        g.add((event, CKG.confidence, Literal(Decimal("0.8"), datatype=XSD.decimal)))
-        g.add((event, CKG.mentionedIn, A2 if event == E3 else A1))
-    # e1 also carries its supertypes, and the hostile evidence sentence
-    g.add((E1, RDF.type, CKG.Event))
-    g.add((E1, RDF.type, CKG.RemoteViolence))
-    g.set((E1, CKG.evidence, Literal(EVIL, lang="fr")))
-    toll = CKGR["event/0000000000000001/fatalities"]
-    g.add((E1, CKG.fatalities, toll))
-    g.add((toll, RDF.type, CKG.CasualtyCount))
-    g.add((toll, CKG.count, Literal(12, datatype=XSD.integer)))
-    g.add((toll, CKG.countQualifier, CKG.AtLeast))
-    g.add((toll, CKG.casualtyGroup, CKG.Civilians))
-    return g
-
-
-@pytest.fixture
-def graph() -> Graph:
-    return make_graph()
+from kg.namespace import CKG, CKGR, RDF, SKOS
 
 
 def test_analyse_most_specific_class_prefers_deepest_type(graph):

@@ -455,8 +455,13 @@ BROKEN = [
     ),
     pytest.param(
         _drop(HOMS, CKG.denotedBy),
-        (HOMS, CKG.denotedBy, SH.MinCountConstraintComponent),
+        (HOMS, None, SH.OrConstraintComponent),
         id="place-no-mention",
+    ),
+    pytest.param(
+        lambda g: [g.remove((HOMS, p, None)) for p in (CKG.mentionedIn, CKG.denotedBy)],
+        (HOMS, None, SH.OrConstraintComponent),
+        id="place-neither-mentioned-nor-containing",
     ),
     pytest.param(
         _set(HOMS, GEO.lat, Literal(34.7)), (HOMS, GEO.lat, SH.DatatypeConstraintComponent), id="lat-double"
@@ -486,6 +491,11 @@ BROKEN = [
         id="mention-index-integer",
     ),
     pytest.param(
+        _set(TOLL, CKG.casualtyGroup, HOMS),
+        (TOLL, CKG.casualtyGroup, SH.NodeConstraintComponent),
+        id="casualty-group-is-place",
+    ),
+    pytest.param(
         _drop(ARTICLE, DCTERMS.identifier),
         (ARTICLE, DCTERMS.identifier, SH.MinCountConstraintComponent),
         id="article-no-identifier",
@@ -501,6 +511,24 @@ def test_ontology_shapes_reject_broken_graph(run, mutate, expected, shapes: Grap
     conforms, results = run(graph, shapes, onto)
     assert not conforms
     assert expected in _violations(results), results.serialize(format="turtle")
+
+
+ALSO_VALID = [
+    pytest.param(_set(TOLL, CKG.casualtyGroup, ARMY), id="casualty-group-actor"),
+    pytest.param(_add(ARMY, RDF.type, OWL.NamedIndividual), id="actor-extra-type"),
+    pytest.param(_set(EVENT, CKG.date, Literal("2016-02", datatype=rns.XSD.gYearMonth)), id="date-month"),
+    pytest.param(_drop(EVENT, CKG.date), id="no-date"),
+    pytest.param(_set(ARMY, SKOS.prefLabel, Literal("armée syrienne")), id="plain-preflabel"),
+]
+
+
+@pytest.mark.parametrize("run", VALIDATORS)
+@pytest.mark.parametrize("mutate", ALSO_VALID)
+def test_ontology_shapes_accept_valid_variant(run, mutate, shapes: Graph, onto: Graph) -> None:
+    graph = make_graph()
+    mutate(graph)
+    conforms, results = run(graph, shapes, onto)
+    assert conforms, results.serialize(format="turtle")
 
 
 def test_ontology_validate_reports_violation_text() -> None:

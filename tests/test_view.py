@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import EVIL, make_graph
 from rdflib import Graph
-from test_analyse import EVIL, make_graph
 
 from kg import view
 

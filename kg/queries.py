@@ -1,0 +1,240 @@
+"""Named SPARQL queries: the documented ``.rq`` files of ``queries/`` and their parameters.
+
+Each file starts with ``#`` header lines::
+
+    # title: Places that changed hands
+    # question: Which places were taken, by whom, from whom and when?
+    #   (an indented line continues the previous field)
+    # param: ?place — a place IRI or label; captures of it or of places inside it
+    # example: kg query territory-captures -p place=Homs
+
+A parameter is a SPARQL variable that the caller may bind; every query also runs with it
+unbound (and then returns all). Values are turned into RDF terms by :func:`bind_params` and
+passed to rdflib as ``initBindings`` — never formatted into the query text — so a value
+cannot change what the query does.
+
+>>> [q.name for q in list_queries()][:2]
+['actor-timeline', 'actors-by-class']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+import kg
+from kg.errors import QueryError
+from kg.gazetteer import norm
+from kg.namespace import CKG, SKOS, XSD
+
+__all__ = ["QUERIES_DIR", "QueryInfo", "Param", "list_queries", "load_query", "query_info", "bind_params",
+           "parse_param_args", "resolve_label", "PREFIXES"]
+
+#: The folder of named queries: the repository's ``queries/``.
+QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
+
+#: Prefixes a CURIE value (``ckgr:place/homs``) may use.
+PREFIXES: dict[str, str] = {
+    "ckg": "https://w3id.org/conflict-kg/ontology#",
+    "ckgr": "https://w3id.org/conflict-kg/id/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "schema": "https://schema.org/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+}
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# an absolute IRI without the characters that IRIs may not hold (RFC 3987: no space, <>"{}|\^`)
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:(//)?[^\s<>\"{}|\\^`]+$")
+_CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_\-]*):([^\s<>\"{}|\\^`]*)$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_INT = re.compile(r"^[+-]?\d+$")
+_HEADER = re.compile(r"^#\s?(title|question|param|example):\s*(.*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a named query: a SPARQL variable name (without ``?``) and what it means."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """A named query of ``queries/``: name = file stem, and what its header says."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    example: str
+
+
+def _parse_header(path: Path, text: str) -> QueryInfo:
+    fields: dict[str, list[str]] = {"title": [], "question": [], "example": []}
+    params: list[list[str]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if m:
+            key, value = m.group(1).lower(), m.group(2).strip()
+            if key == "param":
+                params.append([value])
+                current = params[-1]
+            else:
+                fields[key].append(value)
+                current = fields[key]
+        elif current is not None and line[1:].strip():
+            current.append(line[1:].strip())
+    parsed = []
+    for p in params:
+        head = " ".join(p)
+        m = re.match(r"^\?(\w+)\s*(?:[—–:-]+\s*)?(.*)$", head)
+        if m:
+            parsed.append(Param(m.group(1), m.group(2).strip()))
+    return QueryInfo(name=path.stem, path=path, title=" ".join(fields["title"]) or path.stem,
+                     description=" ".join(fields["question"]), params=tuple(parsed),
+                     example=" ".join(fields["example"]))
+
+
+def query_info(path: str | Path) -> QueryInfo:
+    """The header of one ``.rq`` file."""
+    p = Path(path)
+    try:
+        return _parse_header(p, p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise QueryError(f"{p}: cannot be read ({exc.strerror})") from None
+
+
+def list_queries(folder: str | Path | None = None) -> list[QueryInfo]:
+    """Every named query of ``folder`` (default :data:`QUERIES_DIR`), sorted by name."""
+    d = Path(folder) if folder is not None else QUERIES_DIR
+    if not d.is_dir():
+        return []
+    return [query_info(p) for p in sorted(d.glob("*.rq"))]
+
+
+def _find(name_or_path: str, folder: Path) -> Path | None:
+    p = Path(name_or_path)
+    if p.suffix == ".rq" and p.is_file():
+        return p
+    if _NAME.match(name_or_path.replace("-", "_")):
+        cand = folder / f"{name_or_path}.rq"
+        if cand.is_file():
+            return cand
+    return None
+
+
+def load_query(name_or_path: str, folder: str | Path | None = None) -> str:
+    """The text of a named query (``territory-captures``), of a ``.rq`` file, or ``name_or_path``
+    itself when it is neither (SPARQL text)."""
+    d = Path(folder) if folder is not None else QUERIES_DIR
+    p = _find(name_or_path, d)
+    if p is not None:
+        return p.read_text(encoding="utf-8")
+    if name_or_path.endswith(".rq"):
+        raise QueryError(f"{name_or_path}: no such query file")
+    if _NAME.match(name_or_path.replace("-", "_")):
+        known = ", ".join(q.name for q in list_queries(d)) or "none"
+        raise QueryError(f"{name_or_path}: no such named query in {d} (known: {known}); "
+                         "pass SPARQL text, a .rq file or one of those names")
+    return name_or_path
+
+
+def parse_param_args(items: list[str] | None) -> dict[str, str]:
+    """``["place=Homs", "since=2024"]`` → ``{"place": "Homs", "since": "2024"}``."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not _NAME.match(name):
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE, e.g. --param place=Homs")
+        out[name] = value.strip()
+    return out
+
+
+def _date_literal(value: str) -> Literal | None:
+    m = _DATE.match(value)
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if day:
+        return Literal(value, datatype=XSD.date)
+    if month:
+        return Literal(value, datatype=XSD.gYearMonth)
+    return Literal(value, datatype=XSD.gYear)
+
+
+def resolve_label(value: str, g: Graph) -> URIRef | None:
+    """The entity whose ``skos:prefLabel`` (else ``skos:altLabel``) matches ``value`` case- and
+    accent-insensitively; ties go to the smallest IRI so the answer is stable."""
+    key = norm(value)
+    if not key:
+        return None
+    for prop in (SKOS.prefLabel, SKOS.altLabel):
+        hits = sorted({s for s, o in g.subject_objects(prop) if isinstance(s, URIRef) and norm(str(o)) == key})
+        if hits:
+            return hits[0]
+    return None
+
+
+def _term(value: str, g: Graph) -> tuple[Node, bool]:
+    """An RDF term for one raw value, and whether it was understood (not a fallback literal)."""
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    m = _CURIE.match(value)
+    if m and m.group(1) in PREFIXES:
+        return URIRef(PREFIXES[m.group(1)] + m.group(2)), True
+    if _IRI.match(value) and ("://" in value or value.startswith("urn:")):
+        return URIRef(value), True
+    date = _date_literal(value)
+    if date is not None:
+        return date, True
+    if _INT.match(value):
+        return Literal(int(value), datatype=XSD.integer), True
+    found = resolve_label(value, g)
+    if found is not None:
+        return found, True
+    if _NAME.match(value) and URIRef(PREFIXES["ckg"] + value) in CKG:
+        return URIRef(PREFIXES["ckg"] + value), True  # a class or term of the ontology: Airstrike
+    return Literal(value), False
+
+
+def bind_params(params: dict[str, str], g: Graph,
+                warn: Callable[[str], None] | None = None) -> dict[str, Node]:
+    """Turn ``--param`` values into RDF terms for ``initBindings``.
+
+    An IRI (``https://…``, ``<…>``) or a CURIE (``ckgr:place/homs``, ``ckg:Airstrike``) becomes
+    a URIRef; ``2024``, ``2024-11``, ``2024-11-27`` a typed ``xsd:gYear`` / ``xsd:gYearMonth`` /
+    ``xsd:date`` literal; other digits an ``xsd:integer``; a label the entity it names (see
+    :func:`resolve_label`) or, failing that, the local name of an ontology term
+    (``Airstrike``). A value that is none of these is bound as a plain string literal, so it
+    matches no entity, and ``warn`` (if given) is told.
+    """
+    out: dict[str, Node] = {}
+    for name, value in params.items():
+        if not _NAME.match(name):
+            raise QueryError(f"parameter {name!r}: not a SPARQL variable name")
+        term, understood = _term(value, g)
+        if not understood and warn is not None:
+            warn(f"--param {name}={value!r}: no entity has this label; bound as a plain string")
+        out[name] = term
+    return out

@@ -1,0 +1,205 @@
+"""Extraction rules, one family at a time, on French sentences in the style of AFP dispatches.
+
+These need the spaCy model (``@pytest.mark.model``); the sentences are written for the tests,
+not taken from the seed articles.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import Extraction, extract
+from kg.gazetteer import load_gazetteer
+from kg.ingest import article_from_text
+from kg.nlp import load_nlp
+from kg.pipeline import nlp_text
+
+pytestmark = pytest.mark.model
+
+
+def run(text: str, published: str | None = None) -> Extraction:
+    header = f" date {published}\n" if published else ""
+    art = article_from_text("t", header + text)
+    return extract(load_nlp()(nlp_text(art)), art)
+
+
+def _place_name(m) -> str | None:
+    """A place mention as the name a reader would use: the gazetteer label, else the text."""
+    if m is None:
+        return None
+    gaz = load_gazetteer()
+    return gaz[m.gaz_id].label if m.gaz_id in gaz else m.text
+
+
+def _named(name: str) -> str:
+    hits = load_gazetteer().lookup(name, "place")
+    return hits[0].label if hits else name
+
+
+def events(ex: Extraction) -> set[tuple[str, str | None]]:
+    return {(e.type, _place_name(e.place)) for e in ex.events}
+
+
+def has(ex: Extraction, etype: str, place: str) -> bool:
+    return (etype, _named(place)) in events(ex)
+
+
+def one(ex: Extraction, etype: str, place: str | None = None):
+    found = [e for e in ex.events if e.type == etype and (place is None or _place_name(e.place) == _named(place))]
+    assert found, f"no {etype} at {place}: {events(ex)}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les rebelles se sont emparés mardi de la ville de Maaret al-Noomane, a indiqué l'OSDH.",
+         ("TerritoryCapture", "Maaret al-Noomane")),
+        ("L'aviation russe a mené des raids aériens sur Idleb.", ("Airstrike", "Idleb")),
+        ("Des obus de mortier sont tombés sur le quartier de Jobar.", ("Shelling", "Jobar")),
+        ("Un attentat à la voiture piégée a frappé Qamichli.", ("Bombing", "Qamichli")),
+        ("De violents combats opposent l'armée aux jihadistes à Deir Ezzor.", ("ArmedClash", "Deir Ezzor")),
+        ("Les forces kurdes ont lancé une offensive contre l'EI à Raqa.", ("Offensive", "Raqa")),
+        ("Les combattants se sont retirés de Palmyre.", ("Withdrawal", "Palmyre")),
+        ("Le régime assiège la Ghouta orientale depuis 2013.", ("Siege", "Ghouta orientale")),
+        ("Un cessez-le-feu est entré en vigueur à Alep.", ("Ceasefire", "Alep")),
+        ("L'évacuation des civils de Madaya a commencé.", ("Evacuation", "Madaya")),
+        ("Les jihadistes ont enlevé des dizaines de civils à Soueida.", ("Abduction", "Soueida")),
+        ("Une attaque chimique a visé Khan Cheikhoun.", ("ChemicalAttack", "Khan Cheikhoun")),
+    ],
+)
+def test_extract_event_types_and_places(text, expected):
+    assert has(run(text), *expected), events(run(text))
+
+
+def test_extract_one_event_per_place_in_a_list():
+    ex = run("Des frappes aériennes ont visé Douma, Harasta et Arbine.")
+    assert all(has(ex, "Airstrike", p) for p in ("Douma", "Harasta", "Arbine")), events(ex)
+
+
+def test_extract_most_specific_place_and_reference_places_dropped():
+    ex = run("L'armée a pris le contrôle du quartier de Salaheddine à Alep, près de la frontière turque, "
+             "dans le nord de la Syrie.")
+    assert events(ex) == {("TerritoryCapture", _named("Salaheddine"))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'armée tente de reprendre Palmyre.",
+        "Les rebelles pourraient prendre Hama dans les prochains jours.",
+        "Le président a promis de reprendre Alep.",
+        "Les forces du régime n'ont pas pu entrer dans Daraya.",
+        "Si l'armée entre dans Idleb, ce sera un massacre.",
+        "L'armée a envoyé des troupes pour reprendre Palmyre.",
+        "L'armée va lancer une offensive sur Idleb.",
+    ],
+)
+def test_extract_intended_hypothetical_and_negated_actions_are_not_events(text):
+    assert not {e for e in events(run(text)) if e[0] in ("TerritoryCapture", "Offensive", "AttackOnCivilians")}
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "agent"),
+    [
+        ("L'armée syrienne a repris la ville de Qousseir.", "TerritoryCapture", "armée syrienne"),
+        ("La ville de Palmyre est tombée aux mains de l'EI.", "TerritoryCapture", "EI"),
+        ("Douma a été bombardée par l'aviation du régime.", "Airstrike", "aviation du régime"),
+        ("Le Hezbollah a lancé une offensive sur Zabadani.", "Offensive", "Hezbollah"),
+    ],
+)
+def test_extract_agents_from_subject_passive_and_nouns(text, etype, agent):
+    ev = one(run(text), etype)
+    assert agent in [a.text for a in ev.agents]
+
+
+def test_extract_target_from_contre():
+    ev = one(run("Les forces gouvernementales ont lancé une offensive contre les rebelles à Daraa."), "Offensive")
+    assert "rebelles" in [t.text for t in ev.targets]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "field", "iso"),
+    [
+        ("Les rebelles ont pris Saraqeb le 27 novembre.", "2024-12", "date", "2024-11-27"),
+        ("L'armée a repris Alep samedi, selon l'OSDH.", "2016-12-24", "date", "2016-12-24"),
+        ("L'armée a repris Alep samedi, selon l'OSDH.", "2016-12", "date", "2016-12"),
+        ("Les rebelles avaient pris Baba Amr en février 2012.", None, "date", "2012-02"),
+        ("Le quartier est assiégé depuis le 3 mars par l'armée à Homs.", "2014-05", "start_date", "2014-03-03"),
+    ],
+)
+def test_extract_dates_resolved_against_publication(text, published, field, iso):
+    ev = run(text, published).events[0]
+    assert getattr(ev, field).iso() == iso
+
+
+def test_extract_no_date_when_unresolvable():
+    ev = one(run("L'armée a bombardé Homs samedi."), "Shelling")
+    assert ev.date is None
+
+
+def test_extract_tolls_with_groups_and_qualifiers():
+    ex = run("Au moins 45 personnes ont été tuées mercredi en Syrie, dont 20 civils et 12 soldats, "
+             "selon l'OSDH.")
+    ev = one(ex, "CasualtyReport")
+    tolls = {(t.count, t.qualifier, t.civilians, t.group.text if t.group else None) for t in ev.tolls}
+    assert (45, "AtLeast", False, None) in tolls
+    assert (20, "Exactly", True, None) in tolls
+    assert (12, "Exactly", False, "soldats") in tolls
+    assert [s.text for s in ev.sources] == ["OSDH"]
+
+
+def test_extract_toll_attached_to_the_action():
+    ev = one(run("Des raids aériens ont fait au moins 13 morts à Douma, selon l'OSDH."), "Airstrike")
+    assert [(t.count, t.qualifier) for t in ev.tolls] == [(13, "AtLeast")]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Les rebelles ont pris Tell Rifaat, selon l'OSDH.", "OSDH"),
+        ("L'armée a repris Palmyre, a annoncé la télévision d'Etat.", "télévision d'Etat"),
+        ("«L'armée a bombardé Douma toute la nuit», a déclaré Rami Abdel Rahmane à l'AFP.", "Rami Abdel Rahmane"),
+    ],
+)
+def test_extract_sources(text, source):
+    ev = run(text).events[0]
+    assert source in [s.text for s in ev.sources]
+    assert "AFP" not in [s.text for s in ev.sources]
+
+
+def test_extract_quote_attributed_where_it_ends():
+    ex = run("«Les bombardements sont intenses. Il y a des combats à Jobar», a-t-il dit. "
+             .replace("a-t-il", "a affirmé Hadi al-Abdallah"))
+    assert all("Hadi al-Abdallah" in [s.text for s in e.sources] for e in ex.events)
+
+
+def test_extract_person_source_brings_its_organisation():
+    ev = run("Les rebelles ont pris Khan Touman, a déclaré Rami Abdel Rahmane, le directeur de l'OSDH.").events[0]
+    assert {"Rami Abdel Rahmane", "OSDH"} <= {s.text for s in ev.sources}
+
+
+def test_extract_denial_disputes_the_earlier_event():
+    ex = run("Les rebelles sont entrés dans la ville de Hama, selon l'OSDH.\n\n"
+             "Le ministère de la Défense a démenti l'entrée des rebelles dans la ville.")
+    ev = one(ex, "TerritoryCapture", "Hama")
+    assert [d.text for d in ev.disputed_by] == ["ministère de la Défense"]
+    assert len([e for e in ex.events if e.type == "TerritoryCapture"]) == 1
+
+
+def test_extract_apposition_affiliation():
+    ex = run("Selon Abou Omar al-Halabi, un commandant de Jaich al-Islam, les combats continuent.")
+    assert ("Abou Omar al-Halabi", "Jaich al-Islam") in {(a.person.text, a.group.text) for a in ex.affiliations}
+
+
+def test_extract_loaded_words_are_not_actors():
+    ex = run("L'armée a tué des terroristes à Idleb, a indiqué Sana.")
+    assert "terroristes" not in {m.text for m in ex.mentions}
+
+
+def test_extract_evidence_is_the_sentence_and_offsets_slice_the_text():
+    ex = run("Préambule.\n\nL'armée a repris Palmyre dimanche.")
+    ev = one(ex, "TerritoryCapture")
+    assert ev.evidence == ("L'armée a repris Palmyre dimanche.",)
+    for m in ex.mentions:
+        assert ex.article.text[m.start:m.end] == m.text
