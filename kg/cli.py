@@ -147,6 +147,7 @@ def serve(
 
     if host is not None and not is_loopback(host):
         typer.echo(f"kg: warning: serving on {host}: the graph is reachable from other machines", err=True)
+
     def _interrupt(signum, frame):  # SIGTERM stops the server as Ctrl-C does
         raise KeyboardInterrupt
 
@@ -201,77 +202,158 @@ def validate(
 def view(
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
     out: Path = typer.Option(Path("exports/graph.html"), "-o", "--out", help="HTML file to write."),
+    since: str = typer.Option(None, "--since", help="Keep events dated on or after YYYY[-MM[-DD]]."),
+    until: str = typer.Option(None, "--until", help="Keep events dated on or before YYYY[-MM[-DD]]."),
+    types: list[str] = typer.Option(None, "--type", help="Event type or family (repeatable), e.g. Airstrike, Battle."),
+    actor: str = typer.Option(None, "--actor", help="Keep events involving this actor (label or IRI)."),
+    place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it."),
+    ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (label or IRI)."),
+    depth: int = typer.Option(2, "--depth", help="Radius of --ego in hops (actor -> event -> actor is 2)."),
+    top: int = typer.Option(None, "--top", help="Keep the N best-connected nodes."),
+    title: str = typer.Option("kg", "--title", help="Page title."),
 ) -> None:
-    """Write the interactive, offline pyvis view of a graph.
+    """Write the interactive, offline pyvis view of a graph, optionally filtered.
 
-    Example:  kg view -g exports/graph.ttl -o exports/graph.html
+    Example:  kg view -g exports/graph.ttl -o syria.html --since 2016-03 --type Battle --place Syrie
     """
+    from kg.analyse import knowledge_network
     from kg.store import load_graph
-    from kg.view import write_html
+    from kg.view import filter_network, write_html
 
     try:
-        path = write_html(load_graph(graph), out)
+        net = filter_network(
+            knowledge_network(load_graph(graph)),
+            since=since, until=until, types=types or (), actor=actor, place=place,
+            ego=ego, depth=depth, top=top,
+        )
+        path = write_html(net, out, title=title)
     except KgError as exc:
         _fail(exc)
         return
-    typer.echo(f"wrote {path}")
+    typer.echo(f"wrote {path} ({net.number_of_nodes()} nodes, {net.number_of_edges()} edges)")
+
+
+class Projection(StrEnum):
+    interactions = "interactions"
+    actor_place = "actor-place"
+    cooccurrence = "cooccurrence"
+
+
+class Measure(StrEnum):
+    degree = "degree"
+    betweenness = "betweenness"
+    pagerank = "pagerank"
 
 
 @app.command()
 def network(
+    what: str = typer.Argument(None, metavar="[stats]", help="'stats' prints the summary (also when no option is given)."),
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
-    top: int = typer.Option(10, "--top", help="How many actors to list."),
-    by: str = typer.Option("degree", "--by", help="degree, betweenness or pagerank."),
+    proj: Projection = typer.Option(Projection.interactions, "--projection", "-p", help="Network to analyse."),
+    top: int = typer.Option(None, "--top", help="List the N most central nodes."),
+    by: Measure = typer.Option(Measure.degree, "--by", help="Centrality for --top."),
+    communities: bool = typer.Option(False, "--communities", help="Louvain communities (seeded)."),
+    path: tuple[str, str] | None = typer.Option(None, "--path", metavar="A B", help="Shortest interaction path."),
+    ego: str = typer.Option(None, "--ego", help="Print the neighbourhood of this node."),
+    depth: int = typer.Option(1, "--depth", help="Radius of --ego in hops."),
+    export: Path = typer.Option(None, "--export", help="Write the projection (or the --ego subgraph) as .graphml or .gexf."),
+    write_back: bool = typer.Option(False, "--write-back", help="Write ckg:pageRank per actor into a copy of the graph."),
+    out: Path = typer.Option(None, "--out", help="File for --write-back (default: <graph>.measures.ttl next to it)."),
 ) -> None:
-    """Summarise the networks of a graph: counts, and top actors by a centrality.
+    """Analyse the networks of a graph: summary, centralities, communities, paths, ego networks.
 
-    Example:  kg network --by pagerank --top 5
+    Example:  kg network --projection interactions --top 5 --by pagerank --communities --path "armée syrienne" "Daech"
     """
-    from kg.analyse import summary, top_actors
+    from kg import analyse
     from kg.store import load_graph
 
+    if what not in (None, "stats"):
+        _fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
     try:
         g = load_graph(graph)
-    except KgError as exc:
+        net = analyse.projection(g, proj.value)
+
+        def label(u: str) -> str:
+            return net.nodes[u].get("label", u) if u in net else u
+
+        asked = top or communities or path or ego or export or write_back
+        if what == "stats" or not asked:
+            for k, v in analyse.summary(g).items():
+                typer.echo(f"{k}: {v}")
+            top = top or (None if asked else 10)
+            typer.echo(f"projection {proj.value}:")
+            for k, v in analyse.network_stats(net).items():
+                typer.echo(f"  {k}: {round(v, 4) if isinstance(v, float) else v}")
+        if top:
+            typer.echo(f"top {top} by {by.value} ({proj.value}):")
+            for u, score in analyse.top_nodes(net, by=by.value, n=top):
+                typer.echo(f"  {score:8.4f}  {label(u)}")
+        if communities:
+            found = analyse.communities(net)
+            typer.echo(f"{len(found)} communities ({proj.value}, louvain, seed {analyse.SEED}):")
+            for i, members in enumerate(found, 1):
+                typer.echo(f"  {i:3d} ({len(members)}): {', '.join(label(u) for u in members)}")
+        if path:
+            result = analyse.shortest_path(g, path[0], path[1])
+            typer.echo(f"path ({len(result.hops)} hops): {' -> '.join(result.labels)}")
+            for hop in result.hops:
+                typer.echo(f"  {label(hop.source)} -- {label(hop.target)}:")
+                for e in hop.events:
+                    where = f" at {e.place}" if e.place else ""
+                    typer.echo(f"    {e.type} {e.date or '(undated)'}{where}: {label(e.agent)} -> {label(e.target)}  <{e.event}>")
+        sub = None
+        if ego:
+            sub = analyse.ego(net, ego, depth)
+            typer.echo(f"ego network of {ego!r}, depth {depth}: {sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges")
+            for u in sorted(sub, key=lambda u: (label(u), u)):
+                typer.echo(f"  {label(u)}  <{u}>")
+        if export:
+            typer.echo(f"wrote {analyse.export_network(sub if sub is not None else net, export)}")
+        if write_back:
+            target = out or graph.with_name(f"{graph.stem}.measures.ttl")
+            measured = analyse.add_measures(g)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            measured.serialize(destination=str(target), format="turtle")
+            typer.echo(f"wrote {target} (ckg:pageRank for {len(analyse.actors(g))} actors)")
+    except (KgError, ValueError) as exc:
         _fail(exc)
-        return
-    for k, v in summary(g).items():
-        typer.echo(f"{k}: {v}")
-    typer.echo(f"top actors by {by}:")
-    for label, score in top_actors(g, by=by, n=top):
-        typer.echo(f"  {score:8.4f}  {label}")
+
+
+class PlotKind(StrEnum):
+    timeline = "timeline"
+    network = "network"
+
+
+class Period(StrEnum):
+    week = "week"
+    month = "month"
 
 
 @app.command()
-def evaluate(
-    gold_dir: Path = typer.Argument(..., help="Folder of per-article gold JSON files."),
-    catalog: list[Path] = typer.Option(..., "--catalog", "-c", help="Gold entity catalogue (JSON); repeatable."),
+def plot(
+    kind: PlotKind = typer.Argument(..., help="timeline (events per period, by family) or network (actors)."),
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
-    texts: Path = typer.Option(None, "--texts", "-t", help="Folder of the article .txt files, to check offsets."),
-    json_out: Path = typer.Option(None, "--json", help="Also write the full result as JSON to this file."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="List misses and false positives per article."),
+    out: Path = typer.Option(None, "-o", "--out", help="PNG to write (default: exports/<kind>.png)."),
+    by: Period = typer.Option(Period.month, "--by", help="Timeline bins: week or month."),
 ) -> None:
-    """Score a graph against gold annotations: P/R/F1 of entities, events, families, roles, types.
+    """Draw a PNG chart of a graph: the events timeline or the actor-interaction network.
 
-    Example:  kg evaluate gold/dev --catalog gold/entities.json --graph exports/graph.ttl --texts seeds
+    Example:  kg plot timeline --by week -o exports/timeline.png
     """
-    import json
-
-    from kg.evaluate import evaluate as run_evaluate
-    from kg.evaluate import format_table
+    from kg import plot as plots
     from kg.store import load_graph
 
+    target = out or Path("exports") / f"{kind.value}.png"
     try:
-        result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts)
+        g = load_graph(graph)
+        if kind is PlotKind.timeline:
+            plots.timeline(g, target, by=by.value)
+        else:
+            plots.network(g, target)
     except KgError as exc:
         _fail(exc)
         return
-    typer.echo(format_table(result, verbose=verbose))
-    if json_out is not None:
-        try:
-            json_out.write_text(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{json_out}: cannot write the JSON result ({exc.strerror})")
+    typer.echo(f"wrote {target}")
 
 
 def main() -> None:

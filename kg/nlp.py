@@ -137,6 +137,8 @@ class KgEntities:
                 if ok:
                     found = (length, self._choose(ok, doc, i))
                     break
+            if found and self._cue_conflict(doc, i, self.gaz[found[1]]):
+                found = None  # "le village de Khalidiya": the text says it is not the district of that name
             if found:
                 length, eid = found
                 e = self.gaz[eid]
@@ -145,6 +147,20 @@ class KgEntities:
             else:
                 i += 1
         return out
+
+    def _cue_conflict(self, doc: Doc, i: int, entry) -> bool:
+        """A cue noun just before a place name gives it a class other than the gazetteer entry's."""
+        if entry.kind != "place":
+            return False
+        j = i - 1
+        if j >= 0 and token_key(doc[j].text) in ("de", "d'", "du"):
+            j -= 1
+        while j >= 0 and doc[j].pos_ == "ADJ" and doc[j].text.islower() and i - j < 4:
+            j -= 1
+        cue = self.cue_classes.get(token_key(doc[j].text)) if j >= 0 else None
+        plural = j >= 0 and (doc[j].morph.get("Number") == ["Plur"] or doc[j].text.endswith(("s", "x")))
+        # "les quartiers rebelles de Homs": a plural cue names the container, not the place itself
+        return bool(cue) and not plural and not cue.get("keep_cue") and cue["class"] != entry.cls
 
     def _choose(self, ids: list[str], doc: Doc, i: int) -> str:
         """One entry for a name shared by a place and an actor ("Liban" the country or the Lebanese state):

@@ -174,7 +174,8 @@ class _Resolver:
             self._gaz_entity(m.gaz_id)
             return m.gaz_id, "gazetteer", 1.0
         if not split:
-            hits = self.gaz.lookup(m.text, m.kind)
+            # same name and same class: "le village de Khalidiya" is not the Khaldiyé district
+            hits = [h for h in self.gaz.lookup(m.text, m.kind) if h.cls == m.cls]
             if len(hits) == 1:
                 self._gaz_entity(hits[0].id)
                 return hits[0].id, "alias", 1.0

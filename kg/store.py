@@ -86,7 +86,7 @@ def write_trig(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
     for prefix, ns in sorted(probe.namespace_manager.namespaces()):
         if prefix in ("ckg", "ckgr", "sem", "nif", "prov", "dcterms", "skos", "geo", "schema", "owl", "xsd", "rdf", "rdfs"):
             header.append(f"@prefix {prefix}: <{ns}> .")
-    for ctx in sorted(ds.contexts(), key=lambda c: str(c.identifier)):
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
         if len(ctx) == 0:
             continue
         g = Graph()

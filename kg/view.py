@@ -362,17 +362,50 @@ def _tooltip(net: nx.MultiDiGraph, node: str) -> str:
 # -------------------------------------------------------------------------- the page
 
 
-def spring_positions(net: nx.Graph, *, seed: int = _RANDOM_SEED, **kwargs) -> dict:
-    """:func:`networkx.spring_layout` with a fixed seed and the dense solver.
+def spring_positions(net: nx.Graph, *, seed: int = _RANDOM_SEED, iterations: int = 50, scale: float = 1.0) -> dict:
+    """Force-directed positions with a fixed seed: :func:`networkx.spring_layout`.
 
-    The dense Fruchterman-Reingold needs only numpy; networkx otherwise switches
-    to a scipy solver at 500 nodes, and scipy is not a dependency of kg.
+    networkx switches to a scipy solver at 500 nodes; scipy is not a dependency
+    of kg, so without it larger graphs get the same dense Fruchterman-Reingold
+    written here with numpy (quadratic memory: keep it to a few thousand nodes).
     """
-    import inspect
+    try:
+        if len(net) >= 500:
+            import scipy  # noqa: F401
+        return nx.spring_layout(net, seed=seed, iterations=iterations, scale=scale)
+    except ImportError:
+        return _dense_spring(net, seed=seed, iterations=iterations, scale=scale)
 
-    if "method" in inspect.signature(nx.spring_layout).parameters:
-        kwargs.setdefault("method", "force")
-    return nx.spring_layout(net, seed=seed, **kwargs)
+
+def _dense_spring(net: nx.Graph, *, seed: int, iterations: int, scale: float) -> dict:
+    """Fruchterman-Reingold on a dense numpy adjacency (networkx's dense variant)."""
+    import numpy as np
+
+    nodes = list(net)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    index = {u: i for i, u in enumerate(nodes)}
+    adjacency = np.zeros((n, n), dtype=np.float32)
+    for u, v, d in net.edges(data=True):
+        w = float(d.get("weight", 1))
+        adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = w
+    pos = np.random.RandomState(seed).rand(n, 2).astype(np.float32)
+    k = math.sqrt(1.0 / n)
+    t = 0.1
+    dt = t / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.sqrt((delta**2).sum(axis=-1)), 0.01)
+        force = k * k / distance**2 - adjacency * distance / k
+        move = (delta * force[:, :, None]).sum(axis=1)
+        length = np.maximum(np.sqrt((move**2).sum(axis=1)), 0.01)
+        pos += move * (t / length)[:, None]
+        t -= dt
+    pos -= pos.mean(axis=0)
+    span = float(np.abs(pos).max()) or 1.0
+    pos *= scale / span
+    return {u: (float(x), float(y)) for u, (x, y) in zip(nodes, pos, strict=True)}
 
 
 def _static_positions(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:

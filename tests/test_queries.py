@@ -1,0 +1,380 @@
+"""Tests of kg.queries and the named queries of queries/: every .rq runs on the seeds graph,
+answers with the facts the seed articles state, and takes its parameters as bound terms."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shlex
+
+import pytest
+from conftest import ALEPPO, ISIS, make_graph
+from helpers import SEEDS, seed_build
+from rdflib import Graph, Literal, URIRef
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import QueryError
+from kg.ingest import read_article
+from kg.namespace import CKG, CKGR
+from kg.queries import QUERIES_DIR, bind_params, list_queries, load_query, parse_param_args, resolve_label
+from kg.store import load_graph, run_query
+
+EVIL = 'Homs" } ; DROP ALL ; #'
+XSD_ = "http://www.w3.org/2001/XMLSchema#"  # not rdflib's XSD: pytest's collection trips its warnings
+QUERY_NAMES = [q.name for q in list_queries()]
+
+
+# ---------------------------------------------------------------- the query files (no model)
+
+def test_queries_folder_has_at_least_twelve_documented_queries():
+    infos = list_queries()
+    assert QUERIES_DIR.is_dir()
+    assert len(infos) >= 12
+    assert len({q.name for q in infos}) == len(infos)
+    for q in infos:
+        assert q.title and q.title != q.name, q.name
+        assert q.description.endswith("?") or "?" in q.description, q.name
+        assert q.example.startswith(f"kg query {q.name}"), q.name
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_queries_header_params_are_variables_of_the_query(name):
+    info = next(q for q in list_queries() if q.name == name)
+    body = "\n".join(line for line in load_query(name).splitlines() if not line.startswith("#"))
+    for p in info.params:
+        assert f"?{p.name}" in body, f"{name}: ?{p.name} documented but not used"
+        assert p.description, f"{name}: ?{p.name} has no description"
+    # every -p of the example is a documented parameter
+    documented = {p.name for p in info.params}
+    args = shlex.split(info.example)
+    for i, a in enumerate(args):
+        if a in ("-p", "--param"):
+            assert args[i + 1].split("=", 1)[0] in documented, f"{name}: example binds an undocumented param"
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_queries_run_unbound_on_a_small_graph(name):
+    """Every query parses and runs with no parameter bound (the contract-shaped test graph)."""
+    run_query(make_graph(), load_query(name))
+
+
+def test_queries_load_query_by_name_path_or_text(tmp_path):
+    assert "TerritoryCapture" in load_query("territory-captures")
+    assert load_query(str(QUERIES_DIR / "articles.rq")) == (QUERIES_DIR / "articles.rq").read_text("utf-8")
+    assert load_query("SELECT * WHERE { ?s ?p ?o }") == "SELECT * WHERE { ?s ?p ?o }"
+    own = tmp_path / "mine.rq"
+    own.write_text("ASK {}", encoding="utf-8")
+    assert load_query(str(own)) == "ASK {}"
+    with pytest.raises(QueryError, match="no such named query"):
+        load_query("no-such-query")
+    with pytest.raises(QueryError, match="no such query file"):
+        load_query(str(tmp_path / "missing.rq"))
+
+
+def test_queries_parse_param_args():
+    assert parse_param_args(["place=Homs", "?since=2024-11", "x= a=b "]) == {
+        "place": "Homs", "since": "2024-11", "x": "a=b"}
+    for bad in (["place"], ["=Homs"], ["pl ace=Homs"], ["a}b=1"]):
+        with pytest.raises(QueryError, match="NAME=VALUE"):
+            parse_param_args(bad)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("ckgr:place/aleppo", ALEPPO),
+    ("ckg:Airstrike", CKG.Airstrike),
+    ("<https://w3id.org/conflict-kg/id/place/aleppo>", ALEPPO),
+    ("https://w3id.org/conflict-kg/id/place/aleppo", ALEPPO),
+    ("alep", ALEPPO),                       # prefLabel, any case
+    ("ÉTAT ISLAMIQUE", ISIS),               # accents and case ignored
+    ("etat islamique", ISIS),
+    ("daech", ISIS),                        # altLabel
+    ("Airstrike", CKG.Airstrike),           # an ontology term by its local name
+    ("2024", Literal("2024", datatype=URIRef(XSD_ + "gYear"))),
+    ("2024-11", Literal("2024-11", datatype=URIRef(XSD_ + "gYearMonth"))),
+    ("2024-11-27", Literal("2024-11-27", datatype=URIRef(XSD_ + "date"))),
+    ("3", Literal(3, datatype=URIRef(XSD_ + "integer"))),
+])
+def test_queries_bind_params_turns_values_into_terms(value, expected):
+    assert bind_params({"x": value}, make_graph())["x"] == expected
+
+
+@pytest.mark.parametrize("value", [EVIL, "http://x> } DROP ALL { <y", "Nulle part", "ckgr:bad iri"])
+def test_queries_bind_params_unknown_values_become_plain_strings(value):
+    warnings: list[str] = []
+    term = bind_params({"place": value}, make_graph(), warn=warnings.append)["place"]
+    assert term == Literal(value) and not isinstance(term, URIRef)
+    assert len(warnings) == 1 and "place" in warnings[0]
+
+
+def test_queries_bind_params_rejects_bad_names():
+    with pytest.raises(QueryError):
+        bind_params({"a b": "x"}, make_graph())
+
+
+def test_queries_resolve_label_is_stable_and_none_when_unknown():
+    g = make_graph()
+    assert resolve_label("Alep", g) == ALEPPO
+    assert resolve_label("", g) is None
+    assert resolve_label("Atlantide", g) is None
+
+
+def test_queries_malicious_value_cannot_change_the_query_small_graph():
+    g = make_graph()
+    before = set(g)
+    rows = list(run_query(g, load_query("events-in-place"), bind_params({"place": EVIL}, g)))
+    assert rows == []
+    assert set(g) == before
+
+
+def test_queries_list_cli_prints_names_and_titles():
+    result = CliRunner().invoke(app, ["query", "--list"])
+    assert result.exit_code == 0, result.output
+    for q in list_queries():
+        assert q.name in result.output and q.title in result.output
+
+
+def test_queries_cli_help_ends_with_an_example():
+    result = CliRunner().invoke(app, ["query", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "kg query" in result.output
+
+
+def test_queries_cli_without_query_is_a_usage_error():
+    result = CliRunner().invoke(app, ["query"])
+    assert result.exit_code == 2
+    assert "missing QUERY" in result.output
+
+
+# ---------------------------------------------------------------- on the seeds graph (model)
+
+@pytest.fixture(scope="session")
+def seeds_dir():
+    return seed_build()  # built once per test session, shared with the other test files
+
+
+@pytest.fixture(scope="session")
+def seeds(seeds_dir) -> Graph:
+    return load_graph(seeds_dir / "graph.ttl")
+
+
+def _rows(g: Graph, name: str, **params: str) -> list[dict[str, str]]:
+    result = run_query(g, load_query(name), bind_params(params, g))
+    return [{str(v): ("" if r[v] is None else str(r[v])) for v in result.vars} for r in result]
+
+
+def _has(rows: list[dict[str, str]], **want: str) -> bool:
+    return any(all(r.get(k) == v for k, v in want.items()) for r in rows)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_queries_every_query_answers_on_the_seeds(seeds, name):
+    assert _rows(seeds, name), f"{name} returns no row on the seeds"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_queries_every_example_command_runs(seeds_dir, name):
+    info = next(q for q in list_queries() if q.name == name)
+    args = shlex.split(info.example)[1:] + ["-g", str(seeds_dir / "graph.ttl"), "-f", "csv"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output or name == "osdh-vs-state-media"  # side=media is a plain string
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows, f"the example of {name} returns no row"
+
+
+@pytest.mark.model
+def test_queries_territory_captures(seeds):
+    rows = _rows(seeds, "territory-captures")
+    assert _has(rows, placeLabel="Homs", takenBy="Rebelles", date="2024-12")
+    assert _has(rows, placeLabel="Ghouta orientale", takenBy="Armée syrienne", takenFrom="Rebelles",
+                date="2018-04-14")
+    in_homs = _rows(seeds, "territory-captures", place="Homs")
+    assert _has(in_homs, placeLabel="Homs", takenBy="Rebelles")
+    assert not _has(in_homs, placeLabel="Ghouta orientale")
+    homs = CKGR["place/homs"]
+    for r in in_homs:  # every capture in Homs lies in Homs or inside it
+        where = seeds.value(URIRef(r["event"]), CKG.place)
+        assert where == homs or (where, CKG.locatedIn * "+", homs) in seeds
+
+
+@pytest.mark.model
+def test_queries_events_in_place_follows_located_in(seeds):
+    rows = _rows(seeds, "events-in-place", place="homs")
+    assert rows and all(r["placeLabel"] == "Homs" for r in rows)
+    assert _has(rows, whereLabel="Khaldiyé")          # a district of Homs
+    assert _has(rows, whereLabel="Mosquée Khaled Ben Walid")  # a site in Khaldiyé, two levels down
+    assert _has(rows, whereLabel="Homs", eventType=str(CKG.TerritoryCapture), agents="Rebelles")
+    assert not _has(rows, whereLabel="Yarmouk")
+    everywhere = _rows(seeds, "events-in-place")
+    assert _has(everywhere, placeLabel="Syrie", whereLabel="Khaldiyé")
+
+
+@pytest.mark.model
+def test_queries_places_within(seeds):
+    rows = _rows(seeds, "places-within", place="Homs")
+    assert _has(rows, insideLabel="Khaldiyé", parentLabel="Homs", insideClass=str(CKG.Neighbourhood))
+    assert _has(rows, insideLabel="Mosquée Khaled Ben Walid", parentLabel="Khaldiyé")
+    assert all(r["placeLabel"] == "Homs" for r in rows)
+
+
+@pytest.mark.model
+def test_queries_events_by_type_and_month(seeds):
+    rows = _rows(seeds, "events-by-type-month")
+    assert _has(rows, month="2018-04-14"[:7], eventType=str(CKG.TerritoryCapture), family=str(CKG.Battle))
+    assert _has(rows, month="2024-12", eventType=str(CKG.TerritoryCapture))
+    assert all(_local(r["eventType"]) not in ("Event", "Battle", "RemoteViolence") for r in rows)
+    battles = _rows(seeds, "events-by-type-month", type="ckg:Battle")
+    assert battles and all(r["family"] == str(CKG.Battle) for r in battles)
+    airstrikes = _rows(seeds, "events-by-type-month", type="Airstrike")
+    assert airstrikes and all(r["eventType"] == str(CKG.Airstrike) for r in airstrikes)
+    since = _rows(seeds, "events-by-type-month", since="2018")
+    assert since and all(r["month"] >= "2018" and r["month"] != "undated" for r in since)
+
+
+@pytest.mark.model
+def test_queries_who_fought_whom(seeds):
+    rows = _rows(seeds, "who-fought-whom")
+    assert _has(rows, agentLabel="Armée syrienne", targetLabel="Etat islamique", placeLabel="Yarmouk")
+    assert _has(rows, agentLabel="Armée syrienne", targetLabel="Rebelles", placeLabel="Khaldiyé")
+    assert all(r["agentLabel"] != r["targetLabel"] for r in rows)
+    isis = _rows(seeds, "who-fought-whom", actor="Etat islamique")
+    assert isis and all("Etat islamique" in (r["agentLabel"], r["targetLabel"]) for r in isis)
+    pairs = _rows(seeds, "adversaries")
+    assert _has(pairs, agentLabel="Armée syrienne", targetLabel="Etat islamique")
+
+
+@pytest.mark.model
+def test_queries_casualty_tolls_with_groups_and_sources(seeds):
+    rows = _rows(seeds, "casualty-tolls")
+    osdh = "Observatoire syrien des droits de l'homme"
+    assert _has(rows, count="19", qualifier="Exactly", groupLabel="civils", sources=osdh)
+    assert _has(rows, count="74", qualifier="AtLeast", groupLabel="Armée syrienne")
+    civilians = _rows(seeds, "casualty-tolls", group="ckg:Civilians")
+    assert civilians and all(r["groupLabel"] == "civils" for r in civilians)
+    by_osdh = _rows(seeds, "casualty-tolls", source="OSDH")
+    assert by_osdh and all(osdh in r["sources"] for r in by_osdh)
+
+
+@pytest.mark.model
+def test_queries_disputed_claims(seeds):
+    rows = _rows(seeds, "disputed-claims")
+    assert _has(rows, eventType=str(CKG.TerritoryCapture), placeLabel="Homs",
+                deniedBy="Ministère syrien de la Défense")
+    assert all("Observatoire syrien" in r["claimedBy"] for r in rows if r["placeLabel"] == "Homs")
+    assert _rows(seeds, "disputed-claims", disputer="Rebelles") == []
+
+
+@pytest.mark.model
+def test_queries_actor_timeline(seeds):
+    rows = _rows(seeds, "actor-timeline", actor="rebelles")
+    assert rows and all(r["actorLabel"] == "Rebelles" for r in rows)
+    assert _has(rows, role="agent", eventType=str(CKG.TerritoryCapture), placeLabel="Homs", date="2024-12")
+    assert _has(rows, role="target", placeLabel="Ghouta orientale")
+    dated = [r["date"] for r in rows if r["date"]]
+    assert dated == sorted(dated)
+    osdh = _rows(seeds, "actor-timeline", actor="ckgr:actor/osdh")
+    assert osdh and all(r["role"] == "source" for r in osdh)
+
+
+@pytest.mark.model
+def test_queries_osdh_vs_state_media(seeds):
+    rows = _rows(seeds, "osdh-vs-state-media")
+    assert _has(rows, reportedAs="OSDH", sourceLabel="Observatoire syrien des droits de l'homme")
+    assert _has(rows, reportedAs="OSDH", sourceLabel="Rami Abdel Rahmane")  # its director
+    assert _has(rows, reportedAs="media", sourceLabel="Télévision d'Etat syrienne")
+    media = _rows(seeds, "osdh-vs-state-media", side="media")
+    assert media and all(r["reportedAs"] == "media" for r in media)
+
+
+@pytest.mark.model
+def test_queries_multi_source_events(seeds):
+    rows = _rows(seeds, "multi-source-events")
+    assert rows and all(int(r["nSources"]) >= 2 for r in rows)
+    assert _has(rows, eventType=str(CKG.TerritoryCapture), placeLabel="Homs")
+    three = _rows(seeds, "multi-source-events", minSources="3")
+    assert three and all(int(r["nSources"]) >= 3 for r in three)
+    assert len(three) < len(rows)
+
+
+@pytest.mark.model
+def test_queries_actors_by_class(seeds):
+    rows = _rows(seeds, "actors-by-class")
+    assert _has(rows, actorClass=str(CKG.MediaOutlet), actorLabel="SANA")
+    assert _has(rows, actorClass=str(CKG.RebelGroup), actorLabel="Rebelles")
+    sana = next(r for r in rows if r["actorLabel"] == "SANA")
+    assert int(sana["mentions"]) >= 1 and int(sana["articles"]) == 1
+    media = _rows(seeds, "actors-by-class", **{"class": "ckg:MediaOutlet"})
+    assert media and all(r["actorClass"] == str(CKG.MediaOutlet) for r in media)
+
+
+@pytest.mark.model
+def test_queries_event_evidence_offsets_match_the_article_text(seeds):
+    rows = _rows(seeds, "event-evidence")
+    assert rows
+    texts = {p.stem: read_article(p).text for p in SEEDS.glob("*.txt")}
+    for r in rows:
+        begin, end = int(r["begin"]), int(r["end"])
+        assert texts[r["articleId"]][begin:end] == r["anchor"], r
+        if r["sentence"]:
+            assert r["anchor"].lower() in r["sentence"].lower()
+    one = rows[0]["event"]
+    only = _rows(seeds, "event-evidence", event=one)
+    assert only and all(r["event"] == one for r in only)
+
+
+@pytest.mark.model
+def test_queries_articles_by_date_and_agency(seeds):
+    rows = _rows(seeds, "articles")
+    assert len({r["id"] for r in rows}) == len(list(SEEDS.glob("*.txt")))
+    assert _has(rows, id="001_cba15eb8f773454e", published="2024-12", agencyLabel="ATS")
+    afp = _rows(seeds, "articles", agency="AFP")
+    assert afp and all(r["agencyLabel"] == "AFP" for r in afp)
+
+
+@pytest.mark.model
+def test_queries_places_map(seeds):
+    rows = _rows(seeds, "places-map")
+    homs = next(r for r in rows if r["label"] == "Homs")
+    assert homs["placeClass"] == str(CKG.City)
+    assert 34 < float(homs["lat"]) < 35.5 and 36 < float(homs["long"]) < 37.5
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", [q.name for q in list_queries() if q.params])
+def test_queries_malicious_value_cannot_change_the_query(seeds, name):
+    before = len(seeds)
+    info = next(q for q in list_queries() if q.name == name)
+    label_params = [p.name for p in info.params if p.name not in ("minSources", "since")]
+    if not label_params:
+        pytest.skip("no label parameter")
+    rows = _rows(seeds, name, **{label_params[0]: EVIL})
+    assert rows == [], f"{name}: {rows[:2]}"
+    assert len(seeds) == before
+
+
+@pytest.mark.model
+def test_queries_cli_named_query_with_param_as_csv(seeds_dir):
+    result = CliRunner().invoke(app, ["query", "events-in-place", "-p", "place=Homs", "-f", "csv",
+                                      "-g", str(seeds_dir / "graph.ttl")])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and all(r["placeLabel"] == "Homs" for r in rows)
+    assert any(r["whereLabel"] == "Khaldiyé" for r in rows)
+
+
+@pytest.mark.model
+def test_queries_cli_malicious_param_returns_no_rows(seeds_dir):
+    graph = seeds_dir / "graph.ttl"
+    before = graph.read_bytes()
+    result = CliRunner().invoke(app, ["query", "territory-captures", "-p", f"place={EVIL}", "-f", "json",
+                                      "-g", str(graph)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "[]"
+    assert graph.read_bytes() == before

@@ -1,0 +1,123 @@
+"""Entity resolution across articles, on hand-made extractions (no spaCy model needed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.extract import EventRecord, Extraction, Mention
+from kg.ingest import article_from_text
+from kg.resolve import CIVILIANS, FUZZY_THRESHOLD, resolve, slug
+
+
+def ext(aid: str, text: str, names: list[tuple[str, str, str, str]], events=()) -> Extraction:
+    """An extraction whose mentions are the first occurrences of ``names`` (surface, kind, class, gaz id)."""
+    art = article_from_text(aid, text)
+    ms = []
+    for surface, kind, cls, gid in names:
+        b = text.index(surface)
+        ms.append(Mention(b, b + len(surface), surface, kind, cls, gid))
+    return Extraction(art, tuple(ms), tuple(events))
+
+
+def ids(res, aid):
+    return {m.text: res.entity_of(aid, m) for (a, m) in res.mention_entity if a == aid}
+
+
+def test_resolve_gazetteer_spellings_are_one_node():
+    a = ext("a", "Qousseir et Bachar al-Assad", [("Qousseir", "place", "City", "qusayr"),
+                                                 ("Bachar al-Assad", "actor", "Person", "bachar-al-assad")])
+    b = ext("b", "Qoussair et Bachar El Assad", [("Qoussair", "place", "City", ""),
+                                                 ("Bachar El Assad", "actor", "Person", "")])
+    res = resolve([a, b])
+    assert ids(res, "a")["Qousseir"] == ids(res, "b")["Qoussair"] == "qusayr"
+    assert ids(res, "a")["Bachar al-Assad"] == ids(res, "b")["Bachar El Assad"] == "bachar-al-assad"
+
+
+def test_resolve_unknown_names_merge_across_articles_by_normalised_form():
+    a = ext("a", "Abou Khaled al-Homsi a dit", [("Abou Khaled al-Homsi", "actor", "Person", "")])
+    b = ext("b", "ABOU KHALED AL-HOMSI a dit", [("ABOU KHALED AL-HOMSI", "actor", "Person", "")])
+    res = resolve([a, b])
+    assert ids(res, "a")["Abou Khaled al-Homsi"] == ids(res, "b")["ABOU KHALED AL-HOMSI"]
+    assert [m.rule for m in res.merges if m.article == "b"] == ["normalised"]
+
+
+def test_resolve_fuzzy_match_needs_same_kind_and_class():
+    a = ext("a", "Abou Mohammed al-Tellawi", [("Abou Mohammed al-Tellawi", "actor", "Person", "")])
+    b = ext("b", "Abou Mohamed al-Tellawi", [("Abou Mohamed al-Tellawi", "actor", "Person", "")])
+    c = ext("c", "Abou Mohamed al-Tellawi", [("Abou Mohamed al-Tellawi", "place", "City", "")])
+    res = resolve([a, b, c])
+    assert ids(res, "a")["Abou Mohammed al-Tellawi"] == ids(res, "b")["Abou Mohamed al-Tellawi"]
+    fuzzy = [m for m in res.merges if m.rule == "fuzzy"]
+    assert fuzzy and all(m.score >= FUZZY_THRESHOLD / 100 for m in fuzzy)
+    assert res.entities[ids(res, "c")["Abou Mohamed al-Tellawi"]].kind == "place"
+
+
+def test_resolve_look_alikes_of_different_class_stay_apart():
+    # the Khalidiya village north of Homs is not the Khaldiyé district of Homs
+    a = ext("a", "le quartier de Khaldiyé à Homs", [("Khaldiyé", "place", "Neighbourhood", "homs-khaldiyeh")])
+    b = ext("b", "le village de Khalidiya, au nord de Homs", [("Khalidiya", "place", "City", "")])
+    res = resolve([a, b])
+    assert ids(res, "a")["Khaldiyé"] != ids(res, "b")["Khalidiya"]
+
+
+def test_resolve_hama_city_and_province_stay_apart():
+    a = ext("a", "la ville de Hama et la province de Hama", [("Hama", "place", "City", "hama"),
+                                                              ("province de Hama", "place", "Region", "province-hama")])
+    res = resolve([a])
+    got = ids(res, "a")
+    assert got["Hama"] != got["province de Hama"]
+    assert res.entities[got["Hama"]].located_in == got["province de Hama"]
+
+
+def test_resolve_person_named_by_part_of_a_fuller_name():
+    a = ext("a", "Mohammed Khaled Ghazal a parlé. Ghazal a ajouté", [
+        ("Mohammed Khaled Ghazal", "actor", "Person", ""), ("Ghazal", "actor", "Person", "")])
+    # the second mention is the later "Ghazal"
+    m2 = Mention(a.article.text.rindex("Ghazal"), a.article.text.rindex("Ghazal") + 6, "Ghazal", "actor", "Person")
+    a = Extraction(a.article, (a.mentions[0], m2), ())
+    res = resolve([a])
+    assert ids(res, "a")["Ghazal"] == ids(res, "a")["Mohammed Khaled Ghazal"]
+
+
+def test_resolve_overrides_merge_and_split(tmp_path):
+    over = tmp_path / "overrides.json"
+    over.write_text(json.dumps({"merge": {"Forces Tigre": "tiger-forces"}, "split": ["Observatoire"]}))
+    a = ext("a", "Forces Tigre et Observatoire", [("Forces Tigre", "actor", "StateForce", ""),
+                                                 ("Observatoire", "actor", "Organization", "osdh")])
+    res = resolve([a], overrides=over)
+    got = ids(res, "a")
+    assert got["Forces Tigre"] == "tiger-forces"
+    assert got["Observatoire"] != "osdh"
+    assert {m.rule for m in res.merges} >= {"override"}
+
+
+def test_resolve_towns_unknown_to_the_gazetteer_get_geonames_and_governorate():
+    a = ext("a", "à Tell Rifaate", [("Tell Rifaate", "place", "City", "")])
+    res = resolve([a])
+    e = res.entities[ids(res, "a")["Tell Rifaate"]]
+    assert e.geonames == 163476 and e.lat and e.long
+    assert e.located_in == "province-aleppo"
+
+
+def test_resolve_event_ids_are_deterministic_and_order_free():
+    ev = EventRecord("Shelling", ((0, 5),), None)
+    a = ext("a", "Obus sur Homs", [("Homs", "place", "City", "homs")], [ev])
+    b = ext("b", "Obus sur Alep", [("Alep", "place", "City", "aleppo")], [ev])
+    r1, r2 = resolve([a, b]), resolve([b, a])
+    assert [e.id for e in r1.events] == [e.id for e in r2.events]
+
+
+def test_resolve_civilian_tolls_use_the_civilians_class():
+    from kg.extract import Toll
+
+    ev = EventRecord("CasualtyReport", ((0, 2),), None, tolls=(Toll(12, "Exactly", None, True),))
+    res = resolve([ext("a", "12 civils", [], [ev])])
+    assert res.events[0].tolls[0].group == CIVILIANS
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Khaldiyé (Homs)", "khaldiye-homs"), ("l'Armée", "armee"),
+                                                ("  ", "x")])
+def test_resolve_slug(text, expected):
+    assert slug(text) == expected
