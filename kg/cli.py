@@ -356,6 +356,38 @@ def plot(
     typer.echo(f"wrote {target}")
 
 
+@app.command()
+def evaluate(
+    gold_dir: Path = typer.Argument(..., help="Folder of per-article gold JSON files."),
+    catalog: list[Path] = typer.Option(..., "--catalog", "-c", help="Gold entity catalogue (JSON); repeatable."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
+    texts: Path = typer.Option(None, "--texts", "-t", help="Folder of the article .txt files, to check offsets."),
+    json_out: Path = typer.Option(None, "--json", help="Also write the full result as JSON to this file."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="List misses and false positives per article."),
+) -> None:
+    """Score a graph against gold annotations: P/R/F1 of entities, events, families, roles, types.
+
+    Example:  kg evaluate gold/dev --catalog gold/entities.json --graph exports/graph.ttl --texts seeds
+    """
+    import json
+
+    from kg.evaluate import evaluate as run_evaluate
+    from kg.evaluate import format_table
+    from kg.store import load_graph
+
+    try:
+        result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts)
+    except KgError as exc:
+        _fail(exc)
+        return
+    typer.echo(format_table(result, verbose=verbose))
+    if json_out is not None:
+        try:
+            json_out.write_text(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{json_out}: cannot write the JSON result ({exc.strerror})")
+
+
 def main() -> None:
     """Entry point of the ``kg`` script."""
     try:

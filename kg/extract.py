@@ -225,6 +225,7 @@ class _ArticleExtractor:
         self.quantities = find_quantities(doc.text)
         self.containment: list[tuple[Mention, Mention]] = []
         self.last_sources: tuple[Mention, ...] = ()
+        self.event_places: list[tuple[int, list[Mention]]] = []  # (sentence, places) of the events built so far
 
     # -- token/mention utilities --------------------------------------------------------
     def mention_of(self, tok: Token) -> Mention | None:
@@ -287,6 +288,8 @@ class _ArticleExtractor:
                 continue
             lemma, text = _keys(tok)
             specs = lex.singles.get(lemma) or lex.singles.get(text) or []
+            if not specs and text.endswith("ant") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+                specs = lex.singles.get(text[:-3].replace("c", "c") + "er", [])  # "en bombardant": model lemma slips
             for spec in specs:
                 if ignore_needs or self._needs_ok(spec.get("needs"), tok):
                     out.append(_Trigger(spec["type"], [tok], tok, spec.get("needs")))
@@ -451,26 +454,25 @@ class _ArticleExtractor:
                 continue
             zone.add(tok.i)
             subj = None
+            first = min([tok.i] + [c.i for c in tok.children if c.dep_.startswith("aux")])
+            # "…, a annoncé la télévision d'Etat", "», a-t-il dit": the source follows the verb
+            inverted = first > sent.start and self.doc[first - 1].text in (",", "»", "”", '"')
             for c in tok.children:
                 case = {token_key(x.text) for x in c.children if x.dep_ == "case"}
                 recipient = c.dep_.startswith("obl") and case & {"a", "au", "aux"} and any(
                     (m := self.mention_of(x)) is not None and m.cls == "MediaOutlet" for x in c.subtree)
-                if c.dep_ in ("nsubj", "nsubj:pass", "aux", "aux:tense", "expl:subj") or recipient or (
-                        c.dep_ == "punct" and c.i > tok.i):
+                if c.dep_ in ("aux", "aux:tense", "expl:subj") or recipient or (c.dep_ == "punct" and c.i > tok.i):
                     zone |= _subtree_ids(c)
-                if c.dep_ in ("nsubj", "nsubj:pass") and (subj is None or _pronoun(c)):
+                if inverted:
+                    if c.i > tok.i and not c.dep_.startswith(("ccomp", "parataxis", "conj")):
+                        zone |= _subtree_ids(c)  # ", a indiqué une source de sécurité à Damas": all attribution
+                    if c.i > first and c.dep_ in ("nsubj", "nsubj:pass", "obj", "obl:arg", "dep", "appos") and (
+                            _pronoun(c) or self.actor_in_subtree(c, lex.sets["source_classes"])) and subj is None:
+                        subj = c
+                        zone |= _subtree_ids(c)
+                elif c.dep_ in ("nsubj", "nsubj:pass") and (subj is None or _pronoun(c)):
                     subj = c
-            if subj is None:
-                # inverted subject: "…, a annoncé la télévision d'Etat", "», a déclaré Rami Abdel Rahmane"
-                first = min([tok.i] + [c.i for c in tok.children if c.dep_.startswith("aux")])
-                if first > sent.start and self.doc[first - 1].text in (",", "»", "”", '"'):
-                    for c in tok.children:
-                        if c.i > tok.i and c.dep_ in ("obj", "nsubj", "obl:arg", "dep", "appos"):
-                            ms = self.actor_in_subtree(c, lex.sets["source_classes"])
-                            if ms:
-                                subj = c
-                                zone |= _subtree_ids(c)
-                                break
+                    zone |= _subtree_ids(c)
             if subj is None:
                 continue
             ms = [m for m in self.actor_in_subtree(subj, lex.sets["source_classes"])]
@@ -603,6 +605,8 @@ class _ArticleExtractor:
             agents = self._agents(tr, zones[si])
             if not agents:
                 agents = self._agents_by_context(tr, sent, zones[si])
+            if tr.type in ("Withdrawal",) and self._civilian_subject(tr):
+                continue  # "des milliers de civils ont fui": displacement, not a withdrawal of forces
             fam = FAMILY[tr.type]
             if not agents and si - last_agent_sent.get(fam, -99) <= 3 and last_agents.get(fam):
                 # "l'offensive", "ces forces": the actor of the previous events of the same family
@@ -640,6 +644,8 @@ class _ArticleExtractor:
                     events.extend(self._per_place(rec, places))
                 continue
             events.extend(self._per_place(rec, places))
+            if places:
+                self.event_places.append((si, places))
 
         events = _merge_events(events)
         affiliations = self._affiliations()
@@ -722,12 +728,18 @@ class _ArticleExtractor:
         in_zone = [m for m in sent_places[si] if sent_ids(m) & zone]
         if in_zone and not anaphoric:
             return self._most_specific(in_zone), False  # "des militants à Homs ont estimé qu'il s'agissait d'un assaut"
+        return self._context_places(si, sent_places), False
+
+    def _context_places(self, si: int, sent_places: list[list[Mention]]) -> list[Mention]:
+        """The places the text was just about: those of the latest events if they are recent, else the places
+        of the nearest preceding sentence that names one, else those of the latest events anywhere before."""
+        recent = [(s, p) for s, p in self.event_places if s < si]
+        if recent and si - recent[-1][0] <= 3:
+            return self._most_specific(recent[-1][1])
         for back in range(1, 4):
-            if si - back < 0:
-                break
-            if sent_places[si - back]:
-                return self._most_specific(sent_places[si - back]), False
-        return [], False
+            if si - back >= 0 and sent_places[si - back]:
+                return self._most_specific(sent_places[si - back])
+        return self._most_specific(recent[-1][1]) if recent else []
 
     def _per_place(self, rec: EventRecord, places: list[Mention] | None = None) -> list[EventRecord]:
         if places is None:
@@ -772,7 +784,8 @@ class _ArticleExtractor:
             if out:
                 break
             # participial/coordinated clauses share the subject of their head: "s'emparant", "et ont pris"
-            if t.dep_ in ("conj", "advcl", "xcomp") and t.pos_ == "VERB" and not out:
+            gerund = t.dep_.startswith("obl") and any(token_key(c.text) == "en" for c in t.children if c.dep_ in ("case", "mark"))
+            if (t.dep_ in ("conj", "advcl", "xcomp") or gerund) and t.pos_ == "VERB" and not out:
                 h = t.head
                 h_passive = any(c.dep_ == "aux:pass" for c in h.children)
                 for c in h.children:
@@ -792,10 +805,35 @@ class _ArticleExtractor:
                         if _keys(c)[0] in ("appuyer", "soutenir", "épauler", "aider") and c.pos_ in ("VERB", "ADJ"):
                             for cc in c.children:
                                 out.extend(x for x in self.actor_in_subtree(cc, classes) if x not in out)
-        out = list(dict.fromkeys(out))
+        out = [m for m in dict.fromkeys(out) if not self._under_opposition(m)]
         if any(m.cls != "Person" for m in out):
             out = [m for m in out if m.cls != "Person"]  # "les forces … de Bachar al-Assad": the forces act
         return out
+
+    def _civilian_subject(self, tr: _Trigger) -> bool:
+        civ = self.lex.sets["civilian_nouns"] | {"personne", "famille", "refugie", "deplace", "million", "millier"}
+        for t in {tr.head, tr.anchor} - {None}:
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubj:pass"):
+                    keys = {_keys(x)[0] for x in c.subtree}
+                    m = self.mention_of(c)
+                    if keys & civ or (m is not None and m.cls == "Civilians"):
+                        return True
+        return False
+
+    def _under_opposition(self, m: Mention) -> bool:
+        """The mention is the other side of an action: "contre la milice kurde", "face aux rebelles"."""
+        toks = self.ent_tokens.get(m) or []
+        if not toks:
+            return False
+        t = toks[0]
+        for _ in range(4):
+            if any(token_key(c.text) in ("contre", "face") and c.dep_ in ("case", "advmod", "fixed") for c in t.children):
+                return True
+            if t.head.i == t.i or t.head.pos_ in ("VERB", "AUX"):
+                break
+            t = t.head
+        return False
 
     def _subject_actor(self, subj: Token, classes) -> list[Mention]:
         """The actor a subject names; a pronoun ("elle a lancé …") is the last armed actor named before it."""
@@ -943,8 +981,7 @@ class _ArticleExtractor:
         period = any(token_key(t.text) in lex.sets["toll_period_words"] for t in window) or any(
             tm.kind in ("since", "duration", "span") for tm in self.times if sent.start_char <= tm.start < sent.end_char)
         places = [m for m in self.mentions_in(range(sent.start, sent.end), "place")]
-        broad = any(p.cls in ("Country", "Region") for p in places) and not any(
-            p.cls in ("City", "Neighbourhood", "Site") for p in places)
+        broad = any(p.cls == "Country" for p in places) and not any(p.cls != "Country" for p in places)
         return {"tolls": tolls, "report": period or broad, "sentence": sent}
 
     def _casualty_event(self, si, cas, sent_places, sources, zone) -> tuple[EventRecord, list[Mention]]:
@@ -960,12 +997,7 @@ class _ArticleExtractor:
                 cas["attach_to"] = tr.tokens[0].idx
                 return EventRecord("CasualtyReport", (), None, tolls=tolls), []
         places = [m for m in sent_places[si] if not (set(t.i for t in self.ent_tokens.get(m, [])) & zone)]
-        if not places:
-            for back in range(1, 4):
-                if si - back >= 0 and sent_places[si - back]:
-                    places = sent_places[si - back]
-                    break
-        places = self._most_specific(places) if places else []
+        places = self._most_specific(places) if places else self._context_places(si, sent_places)
         in_sent = [tm for tm in self.times if sent.start_char <= tm.start < sent.end_char and tm.value is not None]
         date = start = None
         if in_sent:

@@ -91,6 +91,7 @@ class KgEntities:
         self.not_entities = {token_key(w) for w in self.rules["not_entities"]}
         self.particles = {token_key(w) for w in self.rules["name_particles"]}
         self.locative_preps = {token_key(w) for w in self.rules["locative_prepositions"]}
+        self.foreign_adjectives = {token_key(w) for w in self.rules["foreign_adjectives"]}
 
     @staticmethod
     def _case_mode(form: str) -> str:
@@ -137,6 +138,8 @@ class KgEntities:
                 if ok:
                     found = (length, self._choose(ok, doc, i))
                     break
+            if found and self._foreign_generic(doc, i, found[0], self.gaz[found[1]]):
+                found = None  # "la présidence turque", "l'armée russe": not the Syrian body of that name
             if found and self._cue_conflict(doc, i, self.gaz[found[1]]):
                 found = None  # "le village de Khalidiya": the text says it is not the district of that name
             if found:
@@ -147,6 +150,13 @@ class KgEntities:
             else:
                 i += 1
         return out
+
+    def _foreign_generic(self, doc: Doc, i: int, length: int, entry) -> bool:
+        span = doc[i:i + length]
+        if entry.kind != "actor" or any(c.isupper() for c in span.text):
+            return False
+        nxt = doc[i + length] if i + length < len(doc) else None
+        return nxt is not None and token_key(nxt.text) in self.foreign_adjectives
 
     def _cue_conflict(self, doc: Doc, i: int, entry) -> bool:
         """A cue noun just before a place name gives it a class other than the gazetteer entry's."""

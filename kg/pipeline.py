@@ -68,8 +68,13 @@ class BuildReport:
 
 
 def nlp_text(article: Article) -> str:
-    """The text given to spaCy: the article text with the date header blanked (same offsets)."""
-    return " " * article.body_start + article.text[article.body_start:]
+    """The text given to spaCy: the article text with the date header blanked (same offsets).
+
+    The blank ends with a line break so that the body's first word starts a sentence.
+    """
+    if article.body_start == 0:
+        return article.text
+    return " " * (article.body_start - 1) + "\n" + article.text[article.body_start:]
 
 
 def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, int, str], None] | None = None,

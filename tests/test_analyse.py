@@ -183,3 +183,190 @@ def test_analyse_projections_are_deterministic(graph):
     first = analyse.actor_network(graph)
     again = analyse.actor_network(make_graph())
     assert list(first.edges(keys=True, data=True)) == list(again.edges(keys=True, data=True))
+
+
+# --------------------------------------------------------------- network analyses
+
+
+def test_analyse_projection_names(graph):
+    assert isinstance(analyse.projection(graph, "interactions"), nx.DiGraph)
+    assert nx.is_bipartite(analyse.projection(graph, "actor-place"))
+    assert analyse.projection(graph, "cooccurrence").number_of_edges() == 3
+    with pytest.raises(ValueError, match="interactions"):
+        analyse.projection(graph, "bogus")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("etat islamique", ISIS),
+        ("ÉTAT-ISLAMIQUE", ISIS),
+        ("Daech", ISIS),  # skos:altLabel, with the rdflib graph given
+        ("syrian-army", ARMY),
+        (str(OSDH), OSDH),
+    ],
+)
+def test_analyse_find_node_by_label_slug_alias_or_iri(graph, name, expected):
+    net = analyse.actor_interactions(graph)
+    assert analyse.find_node(net, name, graph) == str(expected)
+
+
+def test_analyse_find_node_unknown(graph):
+    with pytest.raises(analyse.NodeNotFound, match="nowhere"):
+        analyse.find_node(analyse.actor_interactions(graph), "nowhere")
+
+
+def test_analyse_network_stats(graph):
+    stats = analyse.network_stats(analyse.actor_interactions(graph))
+    assert stats == {
+        "nodes": 3,
+        "edges": 2,
+        "weight": 3,
+        "density": pytest.approx(2 / 6),
+        "components": 2,
+        "largest_component": 2,
+        "isolates": 1,
+        "mean_degree": pytest.approx(2 / 3),
+    }
+
+
+def test_analyse_top_nodes_on_any_projection(graph):
+    ranked = analyse.top_nodes(analyse.projection(graph, "actor-place"), by="degree", n=2)
+    assert ranked == [(str(PALMYRA), 4.0), (str(ISIS), 4.0)]  # ties by label: "Palmyre" < "État"
+    ranked = analyse.top_nodes(analyse.projection(graph, "cooccurrence"), by="pagerank", n=3)
+    assert [u for u, _ in ranked] == [str(PALMYRA), str(SYRIA), str(ALEPPO)]
+    assert ranked[0][1] == pytest.approx(ranked[1][1])
+
+
+def test_analyse_communities_sorted_by_size_then_label(graph):
+    assert analyse.communities(graph) == [[str(ARMY), str(ISIS)], [str(OSDH)]]
+    rebels = CKGR["actor/rebels"]
+    graph.add((rebels, RDF.type, CKG.RebelGroup))
+    graph.add((rebels, SKOS.prefLabel, Literal("Aaa rebelles", lang="fr")))
+    found = analyse.communities(graph)
+    assert found[0] == [str(ARMY), str(ISIS)]
+    assert found[1:] == [[str(rebels)], [str(OSDH)]]  # singletons by label
+    assert analyse.communities(graph) == found  # seeded: the same every run
+
+
+def test_analyse_communities_two_clusters():
+    net = nx.Graph()
+    for u, v in [("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")]:
+        net.add_edge(u, v, weight=1)
+    nx.set_node_attributes(net, {u: u.upper() for u in net}, "label")
+    assert analyse.communities(net) == [["a", "b", "c"], ["x", "y", "z"]]
+    assert analyse.communities(nx.Graph()) == []
+
+
+def test_analyse_shortest_path_lists_events_per_hop(graph):
+    result = analyse.shortest_path(graph, "armée syrienne", "Daech")
+    assert result.nodes == (str(ARMY), str(ISIS))
+    assert result.labels == ("Armée syrienne", "État islamique")
+    (hop,) = result.hops
+    assert [(e.event, e.type, e.date, e.place) for e in hop.events] == [
+        (str(E1), "Airstrike", "2016-02-03", "Alep"),
+        (str(E2), "ArmedClash", "2016-03", "Palmyre"),
+        (str(E3), "TerritoryCapture", "2016-03-27", "Palmyre"),
+    ]
+    assert (hop.events[2].agent, hop.events[2].target) == (str(ISIS), str(ARMY))
+
+
+def test_analyse_shortest_path_two_hops(graph):
+    rebels, hama = CKGR["actor/rebels"], CKGR["event/00000000000000aa"]
+    graph.add((rebels, RDF.type, CKG.RebelGroup))
+    graph.add((rebels, SKOS.prefLabel, Literal("Rebelles", lang="fr")))
+    graph.add((hama, RDF.type, CKG.Siege))
+    graph.add((hama, CKG.agent, rebels))
+    graph.add((hama, CKG.target, ARMY))
+    result = analyse.shortest_path(graph, "rebelles", str(ISIS))
+    assert result.labels == ("Rebelles", "Armée syrienne", "État islamique")
+    assert [len(h.events) for h in result.hops] == [1, 3]
+    assert result.hops[0].events[0].type == "Siege" and result.hops[0].events[0].date is None
+
+
+def test_analyse_shortest_path_errors(graph):
+    with pytest.raises(analyse.NoPath, match="OSDH"):
+        analyse.shortest_path(graph, "OSDH", "Armée syrienne")
+    with pytest.raises(analyse.NodeNotFound):
+        analyse.shortest_path(graph, "Hezbollah", "Armée syrienne")
+
+
+def test_analyse_ego(graph):
+    assert sorted(analyse.ego(graph, "OSDH")) == [str(OSDH)]
+    sub = analyse.ego(graph, "Alep", depth=1, projection_name="actor-place")
+    assert sorted(sub) == sorted(map(str, (ALEPPO, ARMY, ISIS)))
+    wide = analyse.ego(graph, "Alep", depth=2, projection_name="actor-place")
+    assert str(PALMYRA) in wide and str(SYRIA) not in wide
+
+
+@pytest.mark.parametrize("suffix", ["graphml", "gexf"])
+@pytest.mark.parametrize("name", ["interactions", "actor-place", "cooccurrence"])
+def test_analyse_export_rereads(graph, tmp_path, suffix, name):
+    net = analyse.projection(graph, name)
+    path = analyse.export_network(net, tmp_path / f"net.{suffix}")
+    back = nx.read_graphml(path) if suffix == "graphml" else nx.read_gexf(path)
+    assert sorted(back) == sorted(net)
+    assert back.number_of_edges() == net.number_of_edges()
+    assert back.nodes[str(ALEPPO) if name != "interactions" else str(ARMY)]["label"] in ("Alep", "Armée syrienne")
+    if name == "interactions":
+        assert back.edges[str(ARMY), str(ISIS)]["types"] == "Airstrike; ArmedClash"
+        assert back.edges[str(ARMY), str(ISIS)]["weight"] == 2
+
+
+def test_analyse_export_knowledge_network_with_none_values(graph, tmp_path):
+    net = analyse.knowledge_network(graph)  # None dates, list attributes, multi-edges
+    back = nx.read_graphml(analyse.export_network(net, tmp_path / "k.graphml"))
+    assert back.number_of_nodes() == 10 and back.number_of_edges() == 17
+    assert back.nodes[str(E1)]["evidence"] == EVIL
+    assert nx.read_gexf(analyse.export_network(net, tmp_path / "k.gexf")).number_of_nodes() == 10
+
+
+def test_analyse_export_rejects_other_suffix(graph, tmp_path):
+    with pytest.raises(ValueError, match="graphml"):
+        analyse.export_network(nx.Graph(), tmp_path / "x.csv")
+
+
+def test_analyse_add_measures_writes_pagerank_per_actor(graph):
+    from rdflib.namespace import XSD
+
+    before = len(graph)
+    out = analyse.add_measures(graph)
+    assert len(graph) == before  # the input is left alone
+    ranks = {s: o for s, o in out.subject_objects(CKG.pageRank)}
+    assert set(ranks) == {ARMY, ISIS, OSDH}
+    assert all(o.datatype == XSD.decimal for o in ranks.values())
+    assert sum(float(o) for o in ranks.values()) == pytest.approx(1.0, abs=1e-5)
+    assert float(ranks[OSDH]) < float(ranks[ARMY])
+    assert len(out) == before + 3
+    again = analyse.add_measures(out)  # replaces, never duplicates
+    assert len(again) == len(out)
+    assert again.serialize(format="nt") == out.serialize(format="nt") or set(again) == set(out)
+
+
+def test_analyse_cli_network(graph, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    source = tmp_path / "graph.ttl"
+    graph.serialize(destination=str(source), format="turtle")
+    runner = CliRunner()
+    done = runner.invoke(app, ["network", "-g", str(source), "--communities", "--path", "OSDH", "Daech"])
+    assert done.exit_code == 1 and "no chain" in done.output
+    done = runner.invoke(
+        app,
+        ["network", "-g", str(source), "--communities", "--path", "armee syrienne", "Daech", "--top", "2",
+         "--by", "pagerank", "--ego", "Alep", "-p", "actor-place", "--export", str(tmp_path / "e.gexf")],
+    )
+    assert done.exit_code == 0, done.output
+    assert "path (1 hops): Armée syrienne -> État islamique" in done.output
+    assert "Airstrike 2016-02-03 at Alep" in done.output
+    assert "4 communities (actor-place, louvain, seed 42)" in done.output
+    assert "1 (2): Alep, État islamique" in done.output and "2 (2): Armée syrienne, Palmyre" in done.output
+    assert "ego network of 'Alep', depth 1: 3 nodes, 2 edges" in done.output
+    assert (tmp_path / "e.gexf").is_file()
+    done = runner.invoke(app, ["network", "stats", "-g", str(source), "--write-back"])
+    assert done.exit_code == 0, done.output
+    assert "events: 4" in done.output and "isolates: 1" in done.output
+    measured = Graph().parse(tmp_path / "graph.measures.ttl")
+    assert len(set(measured.subjects(CKG.pageRank, None))) == 3

@@ -8,10 +8,25 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import EVIL, make_graph
+from conftest import (
+    ALEPPO,
+    ARMY,
+    E1,
+    E2,
+    E3,
+    E4,
+    EVIL,
+    ISIS,
+    OSDH,
+    PALMYRA,
+    SYRIA,
+    make_big_graph,
+    make_graph,
+)
 from rdflib import Graph
 
-from kg import view
+from kg import plot, view
+from kg.analyse import knowledge_network
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -145,6 +160,7 @@ def test_view_legend_lists_classes(page_path):
 def test_view_physics_stops_after_stabilization(page_path):
     page = page_path.read_text(encoding="utf-8")
     assert 'network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}))' in page
+    assert "window.kgReady = true" in page
     assert '"solver": "barnesHut"' in page
     assert '"randomSeed": 42' in page
 
@@ -169,3 +185,223 @@ def test_view_empty_graph(tmp_path):
     assert _dataset(page, "edges") == []
     assert "(graphe vide)" in page
     assert not EXTERNAL.findall(page)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _kept(net) -> set[str]:
+    return set(net)
+
+
+def _events(net) -> list[str]:
+    return sorted(u for u, d in net.nodes(data=True) if d["kind"] == "event")
+
+
+@pytest.fixture
+def knet():
+    return knowledge_network(make_graph())
+
+
+def test_view_filter_without_options_keeps_everything(knet):
+    out = view.filter_network(knet)
+    assert sorted(out.edges(keys=True)) == sorted(knet.edges(keys=True)) and out is not knet
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        ("2016-03", None, [E2, E3]),  # E4 "2016" is coarser: compares as "2016" < "2016-03"
+        ("2016-03-01", None, [E3]),  # E2 "2016-03" < "2016-03-01" at that precision
+        (None, "2016-02", [E1, E4]),
+        ("2016", "2016", [E1, E2, E3, E4]),
+        ("2016-02-03", "2016-02-03", [E1]),
+        ("2017", None, []),
+    ],
+)
+def test_view_filter_dates(knet, since, until, expected):
+    out = view.filter_network(knet, since=since, until=until)
+    assert _events(out) == sorted(map(str, expected))
+
+
+def test_view_filter_start_date(knet):
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from kg.namespace import CKG
+
+    g = make_graph()
+    g.remove((E4, CKG.date, None))
+    g.add((E4, CKG.startDate, Literal("2017-04-19", datatype=XSD.date)))
+    out = view.filter_network(knowledge_network(g), since="2017-04")
+    assert _events(out) == [str(E4)]
+
+
+def test_view_filter_keeps_linked_nodes_and_place_ancestors(knet):
+    out = view.filter_network(knet, since="2016-02-03", until="2016-02-03")
+    assert _kept(out) == set(map(str, (E1, ARMY, ISIS, OSDH, ALEPPO, SYRIA)))
+    assert out.has_edge(str(ALEPPO), str(SYRIA), key="locatedIn")
+    assert out.nodes[str(E1)] == knet.nodes[str(E1)]
+
+
+@pytest.mark.parametrize(
+    ("types", "expected"),
+    [(["Battle"], [E2, E3]), (["airstrike"], [E1]), (["Airstrike", "Shelling"], [E1, E4]), (["Siege"], [])],
+)
+def test_view_filter_types(knet, types, expected):
+    assert _events(view.filter_network(knet, types=types)) == sorted(map(str, expected))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"actor": "etat islamique"}, [E1, E2, E3, E4]),
+        ({"actor": "armée syrienne"}, [E1, E2, E3]),
+        ({"actor": str(OSDH)}, [E1, E2, E3, E4]),
+        ({"place": "Alep"}, [E1, E4]),
+        ({"place": "syrie"}, [E1, E2, E3, E4]),  # through locatedIn
+        ({"place": "Palmyre", "types": ["Battle"], "since": "2016-03-02"}, [E3]),
+        ({"actor": "Armée syrienne", "place": "Alep"}, [E1]),
+    ],
+)
+def test_view_filter_actor_place(knet, kwargs, expected):
+    assert _events(view.filter_network(knet, **kwargs)) == sorted(map(str, expected))
+
+
+def test_view_filter_ego(knet):
+    out = view.filter_network(knet, ego="Armée syrienne")  # depth 2: actor -> event -> actor/place
+    assert _kept(out) == set(map(str, (ARMY, E1, E2, E3, ISIS, OSDH, ALEPPO, PALMYRA)))
+    assert _kept(view.filter_network(knet, ego=str(ARMY), depth=1)) == set(map(str, (ARMY, E1, E2, E3)))
+
+
+def test_view_filter_top(knet):
+    out = view.filter_network(knet, top=3)
+    # degree 4: E1, E2, E3, OSDH, État islamique; ties by label ("Airstrike…" < "ArmedClash…" < "OSDH")
+    assert _kept(out) == set(map(str, (E1, E2, OSDH)))
+    assert sorted(out.edges(keys=True)) == [(str(E1), str(OSDH), "reportedBy"), (str(E2), str(OSDH), "reportedBy")]
+    assert view.filter_network(knet, top=0).number_of_nodes() == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"since": "2016-3"}, "YYYY"),
+        ({"until": "mars 2016"}, "YYYY"),
+        ({"actor": "Hezbollah"}, "Hezbollah"),
+        ({"place": "Armée syrienne"}, "place"),  # an actor is no place
+        ({"ego": "nowhere"}, "nowhere"),
+    ],
+)
+def test_view_filter_errors(knet, kwargs, message):
+    with pytest.raises(view.FilterError, match=message):
+        view.filter_network(knet, **kwargs)
+
+
+def test_view_write_html_of_filtered_network(knet, tmp_path):
+    page = view.write_html(view.filter_network(knet, types=["Battle"]), tmp_path / "f.html").read_text("utf-8")
+    nodes = _dataset(page, "nodes")
+    assert sorted(n["id"] for n in nodes) == sorted(map(str, (E2, E3, ARMY, ISIS, OSDH, PALMYRA, SYRIA)))
+
+
+def test_view_cli_filters(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    source = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(source), format="turtle")
+    out = tmp_path / "v.html"
+    done = CliRunner().invoke(
+        app, ["view", "-g", str(source), "-o", str(out), "--type", "Battle", "--type", "Airstrike", "--since", "2016-03"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "(7 nodes, " in done.output
+    assert len(_dataset(out.read_text("utf-8"), "nodes")) == 7
+    done = CliRunner().invoke(app, ["view", "-g", str(source), "-o", str(out), "--since", "03/2016"])
+    assert done.exit_code == 1 and "YYYY" in done.output
+
+
+# ------------------------------------------------------------------- large graphs
+
+
+def test_view_large_network_gets_fixed_positions_without_physics():
+    net = knowledge_network(make_big_graph(view.STATIC_LAYOUT_NODES + 100))
+    assert net.number_of_nodes() == view.STATIC_LAYOUT_NODES + 100
+    page = view.render_html(net)
+    nodes = _dataset(page, "nodes")
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
+    assert len({(n["x"], n["y"]) for n in nodes}) > 0.95 * len(nodes)  # events do not pile up
+    assert '"physics": {"enabled": false}' in page
+    assert page == view.render_html(net)  # seeded: same bytes
+
+
+def test_view_small_network_keeps_physics(knet):
+    page = view.render_html(knet)
+    assert '"x":' not in page and '"enabled": true' in page
+
+
+def test_view_spring_positions_dense_fallback():
+    import networkx as nx
+
+    net = nx.path_graph(6)
+    pos = view._dense_spring(net, seed=1, iterations=50, scale=1.0)
+    assert set(pos) == set(net)
+    assert max(abs(c) for xy in pos.values() for c in xy) == pytest.approx(1.0)
+    # neighbours end closer than the two ends of the path
+    dist = lambda a, b: ((pos[a][0] - pos[b][0]) ** 2 + (pos[a][1] - pos[b][1]) ** 2) ** 0.5  # noqa: E731
+    assert dist(0, 1) < dist(0, 5)
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def test_plot_period_of():
+    assert plot.period_of("2016-02-03", "week") == "2016-W05"
+    assert plot.period_of("2016-01-01", "week") == "2015-W53"
+    assert plot.period_of("2016-03", "week") is None
+    assert plot.period_of("2016-03", "month") == "2016-03"
+    assert plot.period_of(None) is None
+    with pytest.raises(ValueError):
+        plot.period_of("2016", "day")
+
+
+def test_plot_timeline_counts():
+    periods, counts, undated = plot.timeline_counts(make_graph(), "month")
+    assert periods == ["2016-02", "2016-03"]
+    assert counts == {"Battle": [0, 2], "RemoteViolence": [1, 0]}
+    assert undated == 1  # E4, dated to the year only
+    periods, counts, undated = plot.timeline_counts(make_graph(), "week")
+    assert periods[0] == "2016-W05" and periods[-1] == "2016-W12" and len(periods) == 8
+    assert counts["Battle"][-1] == 1 and undated == 2
+
+
+@pytest.mark.parametrize("kind", ["timeline", "network"])
+def test_plot_writes_png(tmp_path, kind):
+    path = tmp_path / "sub" / f"{kind}.png"
+    if kind == "timeline":
+        plot.timeline(make_graph(), path, by="week")
+    else:
+        plot.network(make_graph(), path)
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
+    again = tmp_path / f"again-{kind}.png"
+    (plot.timeline(make_graph(), again, by="week") if kind == "timeline" else plot.network(make_graph(), again))
+    assert again.read_bytes() == data  # seeded layout, no version metadata
+
+
+def test_plot_empty_graph(tmp_path):
+    assert plot.timeline(Graph(), tmp_path / "t.png").is_file()
+    assert plot.network(Graph(), tmp_path / "n.png").is_file()
+
+
+def test_plot_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    source = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(source), format="turtle")
+    for kind in ("timeline", "network"):
+        done = CliRunner().invoke(app, ["plot", kind, "-g", str(source), "-o", str(tmp_path / f"{kind}.png")])
+        assert done.exit_code == 0, done.output
+        assert (tmp_path / f"{kind}.png").is_file()
