@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from helpers import SEEDS, SHARED, seed_build
 from rdflib import Dataset, Graph
 
-from helpers import SEEDS, SHARED, seed_build
 from kg.namespace import CKG
 from kg.ontology import validate
 from kg.pipeline import build
