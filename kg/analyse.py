@@ -813,8 +813,9 @@ def find_node(net: nx.Graph, name: str, g: Graph | None = None) -> str:
     for match in (
         lambda u, d: norm(d.get("label", "")) == wanted,
         lambda u, d: norm(_local(u)) == wanted,
-        lambda u, d: g is not None
-        and any(norm(str(a)) == wanted for a in g.objects(URIRef(u), SKOS.altLabel)),
+        lambda u, d: (
+            g is not None and any(norm(str(a)) == wanted for a in g.objects(URIRef(u), SKOS.altLabel))
+        ),
     ):
         found = sorted(u for u, d in net.nodes(data=True) if match(u, d))
         if len(found) == 1:
@@ -891,7 +892,9 @@ def _as_network(g: Graph | nx.Graph, name: str) -> nx.Graph:
     return g if isinstance(g, nx.Graph) else projection(g, name)
 
 
-def communities(g: Graph | nx.Graph, projection_name: str = "interactions", seed: int = SEED) -> list[list[str]]:
+def communities(
+    g: Graph | nx.Graph, projection_name: str = "interactions", seed: int = SEED
+) -> list[list[str]]:
     """Louvain communities of a projection, in a deterministic order.
 
     Parameters
@@ -1011,7 +1014,9 @@ def _flat(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, list | tuple | set | frozenset):
-        return "; ".join(str(v) for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value))
+        return "; ".join(
+            str(v) for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value)
+        )
     if isinstance(value, bool | int | float | str):
         return value
     return str(value)

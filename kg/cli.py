@@ -388,6 +388,50 @@ def evaluate(
             _fail(f"{json_out}: cannot write the JSON result ({exc.strerror})")
 
 
+@app.command()
+def entities(
+    out: Path = typer.Option(Path("exports"), "-o", "--out", help="Build folder holding entities.csv."),
+    search: str = typer.Option(None, "--search", "-s", help="Only entities whose id, label or forms contain this."),
+    rule: str = typer.Option(None, "--rule", "-r",
+                             help="Only entities merged by this rule: gazetteer, alias, normalised, person-part, "
+                                  "fuzzy, override, new."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
+) -> None:
+    """List the entities of a build and how their surface forms were merged (the merge log).
+
+    Undo or force a merge with an overrides file passed to `kg build --overrides FILE`:
+    {"merge": {"surface form": "entity-id"}, "split": ["surface form"]}.
+
+    Example:  kg entities --rule fuzzy
+    """
+    import csv as _csv
+    import json as _json
+
+    from kg.gazetteer import norm
+
+    path = out / "entities.csv"
+    if not path.exists():
+        _fail(f"{path}: no merge log; run 'kg build -o {out}' first", 1)
+        return
+    rows = list(_csv.DictReader(path.open(encoding="utf-8")))
+    if search:
+        key = norm(search)
+        rows = [r for r in rows if key in norm(" ".join((r["entity"], r["label"], r["surface_forms"])))]
+    if rule:
+        rows = [r for r in rows if rule in r["rules"].split()]
+    if fmt == OutputFormat.json:
+        typer.echo(_json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == OutputFormat.csv:
+        typer.echo(path.read_text(encoding="utf-8").splitlines()[0])
+        w = _csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
+        w.writerows(rows)
+    else:
+        for r in rows:
+            typer.echo(f"{r['entity']:<32} {r['class']:<14} {r['label'][:30]:<30} [{r['rules']}] "
+                       f"min {float(r['min_score']):.2f}  {r['surface_forms'][:80]}")
+        typer.echo(f"({len(rows)} entities)")
+
+
 def main() -> None:
     """Entry point of the ``kg`` script."""
     try:

@@ -169,7 +169,10 @@ def timeline(g: Graph, path: str | os.PathLike[str], *, by: str = "month", title
     ax.set_ylabel("événements")
     ax.set_xlabel("semaine (ISO)" if by == "week" else "mois")
     total = sum(bottom)
-    ax.set_title(title or f"Événements par {'semaine' if by == 'week' else 'mois'} : {total} datés, {undated} non datés")
+    ax.set_title(
+        title
+        or f"Événements par {'semaine' if by == 'week' else 'mois'} : {total} datés, {undated} non datés"
+    )
     if counts:
         ax.legend(fontsize=8, loc="upper left")
     else:
@@ -231,16 +234,29 @@ def network(g: Graph, path: str | os.PathLike[str], *, labels: int = 40, title: 
         )
         ranked = sorted(nodes, key=lambda u: (-degree[u], net.nodes[u]["label"], u))[:labels]
         for u in ranked:
-            ax.annotate(net.nodes[u]["label"], pos[u], fontsize=8, ha="center", va="bottom",
-                        xytext=(0, 6), textcoords="offset points", zorder=3)
+            ax.annotate(
+                net.nodes[u]["label"],
+                pos[u],
+                fontsize=8,
+                ha="center",
+                va="bottom",
+                xytext=(0, 6),
+                textcoords="offset points",
+                zorder=3,
+            )
         classes = sorted({net.nodes[u]["cls"] for u in nodes})
         for cls in classes:
             ax.scatter([], [], c=PALETTE.get(cls, _FALLBACK), label=cls, edgecolors="#333333", linewidths=0.5)
         ax.legend(fontsize=8, loc="lower left", frameon=False)
         ax.margins(0.1)
     else:
-        ax.text(0.5, 0.5, "aucune interaction entre acteurs", ha="center", va="center", transform=ax.transAxes)
-    ax.set_title(title or f"Interactions entre acteurs : {len(undirected)} acteurs, "
-                 f"{sum(d['weight'] for _, _, d in net.edges(data=True))} événements")
+        ax.text(
+            0.5, 0.5, "aucune interaction entre acteurs", ha="center", va="center", transform=ax.transAxes
+        )
+    ax.set_title(
+        title
+        or f"Interactions entre acteurs : {len(undirected)} acteurs, "
+        f"{sum(d['weight'] for _, _, d in net.edges(data=True))} événements"
+    )
     fig.tight_layout()
     return _save(fig, path)

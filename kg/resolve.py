@@ -22,7 +22,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -33,7 +33,8 @@ from kg.gazetteer import Gazetteer, load_gazetteer, norm
 from kg.geo import container_for, find_place
 from kg.timex import TimeValue
 
-__all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug",
+__all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug", "corefer_events",
+           "entity_rows", "ENTITY_COLUMNS",
            "FUZZY_THRESHOLD", "CIVILIANS"]
 
 FUZZY_THRESHOLD = 90
@@ -284,6 +285,7 @@ def resolve(extractions: Iterable[Extraction], *, gazetteer: Gazetteer | None = 
             target = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             if target not in gaz.ancestors(eid) and eid not in _chain(r.entities, target):
                 e.located_in = target
+    _locate_by_context(r, exs, mention_entity)
     for p, g in affiliations.items():
         if r.entities[p].affiliated_with is None:
             r.entities[p].affiliated_with = g
@@ -305,6 +307,7 @@ def resolve(extractions: Iterable[Extraction], *, gazetteer: Gazetteer | None = 
                 disputed_by=ids(ev.disputed_by), date=ev.date, start_date=ev.start_date, end_date=ev.end_date,
                 tolls=tuple(dict.fromkeys(tolls)), confidence=ev.confidence, evidence=ev.evidence,
                 triggers=ev.triggers))
+    events = corefer_events(events, r.entities, {ex.article.id: ex.article.published for ex in exs})
     return Resolution(r.entities, mention_entity, events, r.merges, exs, affiliations)
 
 
@@ -320,3 +323,127 @@ def _chain(entities: dict[str, Entity], eid: str) -> list[str]:
 def _ensure_chain(r: _Resolver, place_id: str) -> None:
     if place_id in r.gaz:
         r._gaz_entity(place_id)
+
+
+def _locate_by_context(r: _Resolver, exs: list[Extraction], mention_entity: dict) -> None:
+    """Places still unlocated: inside what the texts name around them.
+
+    A town goes in the region of the known places of its sentence ("al-Atifiyeh, près de Qousseir"
+    → the province of Homs), a district or site in the city of its sentence, else in the city (or
+    region, or country) its articles name most — so every place has a ``locatedIn`` chain.
+    """
+    wanted = {"City": ("Region", "Country"), "Neighbourhood": ("City",), "Site": ("Neighbourhood", "City"),
+              "Region": ("Country",)}
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for ex in exs:
+        aid = ex.article.id
+        places = [(m, mention_entity.get((aid, m))) for m in ex.mentions if m.kind == "place"]
+        article_counts = Counter(eid for _, eid in places if eid)
+        for m, eid in places:
+            e = r.entities.get(eid) if eid else None
+            if e is None or e.located_in is not None or e.cls == "Country":
+                continue
+            for other, oid in places:
+                if oid is None or oid == eid:
+                    continue
+                same_sentence = other.sentence == m.sentence
+                for cand in [oid, *_chain(r.entities, oid)]:
+                    ce = r.entities[cand]
+                    if ce.cls in wanted.get(e.cls, ()) and cand != eid and eid not in _chain(r.entities, cand):
+                        votes[eid][cand] += (100 if same_sentence else 1) * article_counts[oid]
+                        break
+    for eid, counter in votes.items():
+        e = r.entities[eid]
+        if e.located_in is None and counter:
+            e.located_in = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def corefer_events(events: list[ResolvedEvent], entities: dict[str, Entity],
+                   published: dict[str, TimeValue | None]) -> list[ResolvedEvent]:
+    """One event for the same happening told by several articles.
+
+    Two events of different articles corefer when they have the same type, compatible places (the
+    same, or one inside the other), compatible times (their dates — or, failing one, the article's
+    publication date — overlap at their precision) and share a participant (agent or target). Each
+    member keeps its article, its roles, sources and evidence; they share one id, the most specific
+    place, the most precise date and the highest confidence. Events without a place or any time stay apart.
+    """
+    def when(ev: ResolvedEvent) -> TimeValue | None:
+        return ev.date or ev.start_date or published.get(ev.article)
+
+    def chain(pid: str) -> list[str]:
+        return _chain(entities, pid)
+
+    n = len(events)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for i, ev in enumerate(events):
+        if ev.place and when(ev) is not None and (ev.agents or ev.targets):
+            by_type[ev.type].append(i)
+    for idx in by_type.values():
+        for x, i in enumerate(idx):
+            a = events[i]
+            for j in idx[x + 1:]:
+                b = events[j]
+                if a.article == b.article:
+                    continue
+                if not (a.place == b.place or a.place in chain(b.place) or b.place in chain(a.place)):
+                    continue
+                if not when(a).overlaps(when(b)):
+                    continue
+                if not (set(a.agents) | set(a.targets)) & (set(b.agents) | set(b.targets)):
+                    continue
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[find(i)].append(i)
+    out = list(events)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        evs = [events[i] for i in members]
+        canonical = min(e.id for e in evs)
+        place = max((e.place for e in evs), key=lambda p: (len(chain(p)), p))
+        dates = [e.date for e in evs if e.date is not None]
+        starts = [e.start_date for e in evs if e.start_date is not None]
+        precision = {"year": 0, "month": 1, "day": 2}
+        date = max(dates, key=lambda d: (precision[d.precision], d.iso())) if dates else None
+        start = max(starts, key=lambda d: (precision[d.precision], d.iso())) if starts else None
+        conf = max(e.confidence for e in evs)
+        for i in members:
+            out[i] = replace(events[i], id=canonical, place=place, date=date, start_date=start, confidence=conf)
+    return out
+
+
+ENTITY_COLUMNS = ["entity", "kind", "class", "label", "located_in", "affiliated_with", "geonames", "surface_forms",
+                  "rules", "min_score", "articles"]
+
+
+def entity_rows(res: Resolution) -> list[dict]:
+    """The merge log, one row per entity: which surface forms became it, by which rules, with which score.
+
+    ``kg build`` writes it to ``entities.csv``; ``kg entities`` prints it.
+    """
+    by_entity: dict[str, list[MergeRecord]] = defaultdict(list)
+    for m in res.merges:
+        by_entity[m.entity].append(m)
+    rows = []
+    for eid in sorted(by_entity):
+        e = res.entities[eid]
+        recs = by_entity[eid]
+        forms = Counter(m.surface for m in recs)
+        rows.append({
+            "entity": eid, "kind": e.kind, "class": e.cls, "label": e.label, "located_in": e.located_in or "",
+            "affiliated_with": e.affiliated_with or res.affiliations.get(eid, ""), "geonames": e.geonames or "",
+            "surface_forms": " | ".join(f"{f} ×{n}" for f, n in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "rules": " ".join(sorted({m.rule for m in recs})), "min_score": min(m.score for m in recs),
+            "articles": " ".join(sorted({m.article for m in recs})),
+        })
+    return rows

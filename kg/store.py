@@ -160,10 +160,21 @@ def write_events_csv(ds: Dataset | None, res: Resolution, path: str | Path) -> N
             w.writerow(row)
 
 
+def write_entities_csv(ds: Dataset | None, res: Resolution, path: str | Path) -> None:
+    """The resolution's merge log (:func:`kg.resolve.entity_rows`), one row per entity."""
+    from kg.resolve import ENTITY_COLUMNS, entity_rows
+
+    with atomic_write(path) as fh:
+        w = csv.DictWriter(fh, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(entity_rows(res))
+
+
 EXPORTERS: dict[str, tuple[str, Callable]] = {
     "turtle": ("graph.ttl", write_turtle),
     "trig": ("graph.trig", write_trig),
     "csv": ("events.csv", write_events_csv),
+    "entities": ("entities.csv", write_entities_csv),
 }
 
 

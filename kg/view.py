@@ -362,7 +362,9 @@ def _tooltip(net: nx.MultiDiGraph, node: str) -> str:
 # -------------------------------------------------------------------------- the page
 
 
-def spring_positions(net: nx.Graph, *, seed: int = _RANDOM_SEED, iterations: int = 50, scale: float = 1.0) -> dict:
+def spring_positions(
+    net: nx.Graph, *, seed: int = _RANDOM_SEED, iterations: int = 50, scale: float = 1.0
+) -> dict:
     """Force-directed positions with a fixed seed: :func:`networkx.spring_layout`.
 
     networkx switches to a scipy solver at 500 nodes; scipy is not a dependency
@@ -439,7 +441,9 @@ def _static_positions(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
         pos = {u: (rng.uniform(-scale, scale), rng.uniform(-scale, scale)) for u in skeleton}
     spread = scale / max(4.0, math.sqrt(len(skeleton) or 1))
     for event in sorted(u for u in net if u not in skeleton):
-        anchors = [pos[v] for v in sorted(set(net.predecessors(event)) | set(net.successors(event))) if v in pos]
+        anchors = [
+            pos[v] for v in sorted(set(net.predecessors(event)) | set(net.successors(event))) if v in pos
+        ]
         if anchors:
             cx = sum(x for x, _ in anchors) / len(anchors)
             cy = sum(y for _, y in anchors) / len(anchors)

@@ -89,7 +89,6 @@ def make_graph() -> Graph:
     return g
 
 
-
 def make_big_graph(n_nodes: int = 5000, seed: int = 7) -> Graph:
     """A synthetic graph whose knowledge network has exactly ``n_nodes`` nodes.
 
@@ -106,7 +105,14 @@ def make_big_graph(n_nodes: int = 5000, seed: int = 7) -> Graph:
     n_places = max(12, n_nodes * 6 // 100)
     n_events = n_nodes - n_actors - n_places
     actor_classes = (CKG.StateForce, CKG.RebelGroup, CKG.JihadistGroup, CKG.Militia, CKG.ForeignState)
-    event_types = (CKG.Airstrike, CKG.Shelling, CKG.ArmedClash, CKG.TerritoryCapture, CKG.Siege, CKG.Abduction)
+    event_types = (
+        CKG.Airstrike,
+        CKG.Shelling,
+        CKG.ArmedClash,
+        CKG.TerritoryCapture,
+        CKG.Siege,
+        CKG.Abduction,
+    )
     actor_iris = [CKGR[f"actor/a{i:04d}"] for i in range(n_actors)]
     for i, iri in enumerate(actor_iris):
         g.add((iri, RDF.type, actor_classes[i % len(actor_classes)]))

@@ -307,7 +307,10 @@ def test_analyse_export_rereads(graph, tmp_path, suffix, name):
     back = nx.read_graphml(path) if suffix == "graphml" else nx.read_gexf(path)
     assert sorted(back) == sorted(net)
     assert back.number_of_edges() == net.number_of_edges()
-    assert back.nodes[str(ALEPPO) if name != "interactions" else str(ARMY)]["label"] in ("Alep", "Armée syrienne")
+    assert back.nodes[str(ALEPPO) if name != "interactions" else str(ARMY)]["label"] in (
+        "Alep",
+        "Armée syrienne",
+    )
     if name == "interactions":
         assert back.edges[str(ARMY), str(ISIS)]["types"] == "Airstrike; ArmedClash"
         assert back.edges[str(ARMY), str(ISIS)]["weight"] == 2
@@ -355,8 +358,25 @@ def test_analyse_cli_network(graph, tmp_path):
     assert done.exit_code == 1 and "no chain" in done.output
     done = runner.invoke(
         app,
-        ["network", "-g", str(source), "--communities", "--path", "armee syrienne", "Daech", "--top", "2",
-         "--by", "pagerank", "--ego", "Alep", "-p", "actor-place", "--export", str(tmp_path / "e.gexf")],
+        [
+            "network",
+            "-g",
+            str(source),
+            "--communities",
+            "--path",
+            "armee syrienne",
+            "Daech",
+            "--top",
+            "2",
+            "--by",
+            "pagerank",
+            "--ego",
+            "Alep",
+            "-p",
+            "actor-place",
+            "--export",
+            str(tmp_path / "e.gexf"),
+        ],
     )
     assert done.exit_code == 0, done.output
     assert "path (1 hops): Armée syrienne -> État islamique" in done.output

@@ -116,9 +116,13 @@ def test_browser_small_graph(driver, tmp_path):
     # the tooltip of an event node is an element holding the evidence as text
     tip = driver.execute_script("return network.body.data.nodes.get(arguments[0]).title.textContent", str(E2))
     assert HOSTILE in tip
-    assert driver.execute_script(
-        "return network.body.data.nodes.get(arguments[0]).title.querySelectorAll('img, script').length", str(E2)
-    ) == 0
+    assert (
+        driver.execute_script(
+            "return network.body.data.nodes.get(arguments[0]).title.querySelectorAll('img, script').length",
+            str(E2),
+        )
+        == 0
+    )
 
     # hovering the node shows the tooltip with the evidence sentence
     from selenium.webdriver.common.action_chains import ActionChains
@@ -182,7 +186,9 @@ def test_browser_large_graph(driver, tmp_path):
     page = view.write_html(net, tmp_path / "big.html")
     written = time.monotonic() - start
     seconds = _open(driver, page, BIG_PAGE_SECONDS)
-    print(f"5,000 nodes / {net.number_of_edges()} edges: page written in {written:.1f} s, ready in {seconds:.2f} s")
+    print(
+        f"5,000 nodes / {net.number_of_edges()} edges: page written in {written:.1f} s, ready in {seconds:.2f} s"
+    )
     _check_offline_and_clean(driver)
     assert _rendered_count(driver) == 5000
     driver.save_screenshot(str(tmp_path / "big.png"))

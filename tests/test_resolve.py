@@ -121,3 +121,24 @@ def test_resolve_civilian_tolls_use_the_civilians_class():
                                                 ("  ", "x")])
 def test_resolve_slug(text, expected):
     assert slug(text) == expected
+
+
+def test_resolve_merge_log_lists_forms_rules_and_scores(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.store import write_entities_csv
+
+    a = ext("a", "Qousseir et Qoussair", [("Qousseir", "place", "City", "qusayr")])
+    b = ext("b", "Abou Mohammed al-Tellawi, Abou Mohamed al-Tellawi", [
+        ("Abou Mohammed al-Tellawi", "actor", "Person", "")])
+    c = ext("c", "Abou Mohamed al-Tellawi", [("Abou Mohamed al-Tellawi", "actor", "Person", "")])
+    res = resolve([a, b, c])
+    write_entities_csv(None, res, tmp_path / "entities.csv")
+    runner = CliRunner()
+    out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--rule", "fuzzy"])
+    assert out.exit_code == 0, out.output
+    assert "Abou Mohamed al-Tellawi" in out.output and "(1 entities)" in out.output
+    out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--search", "qoussair", "-f", "json"])
+    rows = json.loads(out.output)
+    assert rows[0]["entity"] == "qusayr" and rows[0]["rules"] == "gazetteer"

@@ -278,7 +278,10 @@ def test_view_filter_top(knet):
     out = view.filter_network(knet, top=3)
     # degree 4: E1, E2, E3, OSDH, État islamique; ties by label ("Airstrike…" < "ArmedClash…" < "OSDH")
     assert _kept(out) == set(map(str, (E1, E2, OSDH)))
-    assert sorted(out.edges(keys=True)) == [(str(E1), str(OSDH), "reportedBy"), (str(E2), str(OSDH), "reportedBy")]
+    assert sorted(out.edges(keys=True)) == [
+        (str(E1), str(OSDH), "reportedBy"),
+        (str(E2), str(OSDH), "reportedBy"),
+    ]
     assert view.filter_network(knet, top=0).number_of_nodes() == 0
 
 
@@ -298,7 +301,9 @@ def test_view_filter_errors(knet, kwargs, message):
 
 
 def test_view_write_html_of_filtered_network(knet, tmp_path):
-    page = view.write_html(view.filter_network(knet, types=["Battle"]), tmp_path / "f.html").read_text("utf-8")
+    page = view.write_html(view.filter_network(knet, types=["Battle"]), tmp_path / "f.html").read_text(
+        "utf-8"
+    )
     nodes = _dataset(page, "nodes")
     assert sorted(n["id"] for n in nodes) == sorted(map(str, (E2, E3, ARMY, ISIS, OSDH, PALMYRA, SYRIA)))
 
@@ -312,7 +317,20 @@ def test_view_cli_filters(tmp_path):
     make_graph().serialize(destination=str(source), format="turtle")
     out = tmp_path / "v.html"
     done = CliRunner().invoke(
-        app, ["view", "-g", str(source), "-o", str(out), "--type", "Battle", "--type", "Airstrike", "--since", "2016-03"]
+        app,
+        [
+            "view",
+            "-g",
+            str(source),
+            "-o",
+            str(out),
+            "--type",
+            "Battle",
+            "--type",
+            "Airstrike",
+            "--since",
+            "2016-03",
+        ],
     )
     assert done.exit_code == 0, done.output
     assert "(7 nodes, " in done.output
@@ -385,7 +403,11 @@ def test_plot_writes_png(tmp_path, kind):
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
     again = tmp_path / f"again-{kind}.png"
-    (plot.timeline(make_graph(), again, by="week") if kind == "timeline" else plot.network(make_graph(), again))
+    (
+        plot.timeline(make_graph(), again, by="week")
+        if kind == "timeline"
+        else plot.network(make_graph(), again)
+    )
     assert again.read_bytes() == data  # seeded layout, no version metadata
 
 
