@@ -139,6 +139,6 @@ def test_resolve_merge_log_lists_forms_rules_and_scores(tmp_path):
     out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--rule", "fuzzy"])
     assert out.exit_code == 0, out.output
     assert "Abou Mohamed al-Tellawi" in out.output and "(1 entities)" in out.output
-    out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--search", "qoussair", "-f", "json"])
+    out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--search", "qousseir", "-f", "json"])
     rows = json.loads(out.output)
     assert rows[0]["entity"] == "qusayr" and rows[0]["rules"] == "gazetteer"
