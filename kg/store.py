@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,9 @@ from kg.extract import FAMILY
 from kg.resolve import CIVILIANS, Resolution
 
 __all__ = ["atomic_write", "write_turtle", "write_trig", "write_events_csv", "EXPORTERS", "load_graph",
-           "run_query", "format_result", "EVENT_COLUMNS", "event_rows"]
+           "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
+           "STORE_DIR_NAME", "load_store", "swap_store", "open_store", "query_store", "dump_store",
+           "store_label_graph", "find_store"]
 
 _ACLED = {
     "Offensive": ("Battles", "Armed clash"), "ArmedClash": ("Battles", "Armed clash"),
@@ -156,7 +159,14 @@ def write_events_csv(ds: Dataset | None, res: Resolution, path: str | Path) -> N
     with atomic_write(path) as fh:
         w = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS, lineterminator="\n")
         w.writeheader()
+        merged: dict[str, dict] = {}
         for row in event_rows(res):
+            first = merged.setdefault(row["event_id"], row)
+            if first is not row:  # the same event told by several articles: one row, every source kept
+                for col in ("sources", "article", "notes", "assoc_actor_1", "actor2"):
+                    parts = [p for p in (first[col] + "; " + row[col]).split("; ") if p]
+                    first[col] = "; ".join(dict.fromkeys(parts))
+        for row in merged.values():
             w.writerow(row)
 
 
@@ -252,3 +262,229 @@ def _shorten(value: str, g: Graph | None) -> str:
         except Exception:  # noqa: BLE001
             return value
     return value
+
+
+# ------------------------------------------------------------------ the Oxigraph store
+#: the on-disk Oxigraph store of a build: ``OUT/store`` (``kg build --store``)
+STORE_DIR_NAME = "store"
+_STORE_MARKER = ".kg-store"
+_RDF_FORMATS = {"turtle": "TURTLE", "ttl": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES",
+                "ntriples": "N_TRIPLES", "nq": "N_QUADS", "nquads": "N_QUADS"}
+
+
+def load_store(store_dir: str | Path, *, trig: str | Path, turtle: str | Path | None = None) -> Path:
+    """Bulk-load a build into a new Oxigraph store folder: ``trig``'s named graphs (one per
+    article, plus the entities graph) and, as the default graph, ``turtle`` (every triple once,
+    what ``graph.ttl`` holds), so queries need no ``GRAPH`` clause and count each triple once.
+    When ``turtle`` is None the default graph is filled from the named graphs.
+    """
+    from pyoxigraph import DefaultGraph, RdfFormat, Store
+
+    folder = Path(store_dir)
+    if folder.exists() and any(folder.iterdir()):
+        raise QueryError(f"{folder}: not empty; load_store makes a new store")
+    folder.mkdir(parents=True, exist_ok=True)
+    store = Store(str(folder))
+    try:
+        store.bulk_load(path=str(trig), format=RdfFormat.TRIG)
+        if turtle is not None:
+            store.bulk_load(path=str(turtle), format=RdfFormat.TURTLE, to_graph=DefaultGraph())
+        else:
+            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        store.flush()
+    finally:
+        del store  # closes the store (releases its lock) before it is moved
+    (folder / _STORE_MARKER).write_text("Oxigraph store written by kg build\n", encoding="utf-8")
+    return folder
+
+
+def swap_store(new: str | Path, dest: str | Path) -> None:
+    """Put the store folder ``new`` in place of ``dest`` (two renames; the old one is then deleted).
+
+    ``dest`` is replaced only when it is absent or a store kg wrote.
+    """
+    import shutil
+
+    new, dest = Path(new), Path(dest)
+    old = None
+    if dest.exists():
+        if not (dest / _STORE_MARKER).is_file():
+            raise QueryError(f"{dest}: exists and is not a store written by kg; move it away")
+        old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(dest, old)
+    os.replace(new, dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def find_store(graph: str | Path) -> Path | None:
+    """The store beside a built graph (``exports/graph.ttl`` → ``exports/store``), if there is one."""
+    p = Path(graph)
+    folder = p if p.is_dir() else p.parent
+    cand = folder / STORE_DIR_NAME if (folder / STORE_DIR_NAME / _STORE_MARKER).is_file() else folder
+    return cand if (cand / _STORE_MARKER).is_file() else None
+
+
+def open_store(store_dir: str | Path):
+    """Open a store written by kg, read-only (several processes may read it at once)."""
+    from pyoxigraph import Store
+
+    folder = Path(store_dir)
+    if not (folder / _STORE_MARKER).is_file():
+        raise QueryError(f"{folder}: no kg store here; build one with 'kg build --store -o DIR'")
+    try:
+        return Store.read_only(str(folder))
+    except OSError as exc:
+        raise QueryError(f"{folder}: cannot open the store ({exc})") from None
+
+
+def _to_ox(term):
+    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import Literal as OxLiteral
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return NamedNode(str(term))
+    if isinstance(term, BNode):
+        return BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return OxLiteral(str(term), language=term.language)
+        if term.datatype:
+            return OxLiteral(str(term), datatype=NamedNode(str(term.datatype)))
+        return OxLiteral(str(term))
+    raise QueryError(f"cannot bind {term!r}: not an IRI, blank node or literal")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _to_rdflib(term):
+    from pyoxigraph import BlankNode, NamedNode
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    dt = term.datatype.value
+    return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+
+
+_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _with_values(sparql: str, subs: dict) -> str | None:
+    """``sparql`` with ``VALUES (?a ?b) { (t1 t2) }`` first in its outer ``WHERE`` group: the
+    bindings join the pattern from the start, as rdflib's ``initBindings`` do. Each term is
+    written by Oxigraph's N-Triples serializer (escaped), so a value cannot change the query."""
+    lines = sparql.split("\n")
+    offset = 0
+    for line in lines:
+        if not line.lstrip().startswith("#"):
+            m = _OUTER_WHERE.search(line)
+            if m:
+                at = offset + m.end()
+                names = " ".join(f"?{k}" for k in subs)
+                terms = " ".join(str(v) for v in subs.values())
+                return f"{sparql[:at]} VALUES ({names}) {{ ({terms}) }} {sparql[at:]}"
+        offset += len(line) + 1
+    return None
+
+
+def query_store(store, sparql: str, bindings: dict | None = None) -> Result:
+    """Run SPARQL on an Oxigraph store (a folder written by kg, or an open ``pyoxigraph.Store``).
+
+    ``bindings`` maps variable names (``"place"`` or ``Variable("place")``) to rdflib terms, as
+    :func:`kg.queries.bind_params` makes them; they are substituted as RDF terms, never pasted
+    into the text. The answer is an rdflib :class:`~rdflib.query.Result`, so
+    :func:`format_result` prints it as it prints rdflib's.
+    """
+    from pyoxigraph import QueryBoolean, QuerySolutions, Store
+    from pyoxigraph import Variable as OxVariable
+    from rdflib import Graph as RGraph
+    from rdflib import Variable
+
+    st = store if isinstance(store, Store) else open_store(store)
+    subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
+    text = _with_values(sparql, subs) if subs else sparql
+    try:
+        if text is None:  # no outer WHERE found: Oxigraph's substitutions (projected variables only)
+            answer = st.query(sparql, substitutions={OxVariable(k): v for k, v in subs.items()})
+        else:
+            answer = st.query(text)
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"SPARQL error: {exc}") from None
+    if isinstance(answer, QueryBoolean):
+        res = Result("ASK")
+        res.askAnswer = bool(answer)
+        return res
+    if isinstance(answer, QuerySolutions):
+        names = [v.value for v in answer.variables]
+        res = Result("SELECT")
+        res.vars = [Variable(n) for n in names]
+        rows = []
+        for sol in answer:
+            row = {}
+            for n in names:
+                t = sol[n]
+                if t is not None:
+                    row[Variable(n)] = _to_rdflib(t)
+            rows.append(row)
+        res.bindings = rows
+        return res
+    g = RGraph()
+    bind_prefixes(g)
+    for t in answer:
+        g.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+    res = Result("CONSTRUCT")
+    res.graph = g
+    return res
+
+
+def store_label_graph(store) -> Graph:
+    """The ``skos:prefLabel`` / ``skos:altLabel`` triples of a store, as a small rdflib graph:
+    what :func:`kg.queries.bind_params` needs to turn a label into the entity it names."""
+    from pyoxigraph import DefaultGraph, NamedNode, Store
+
+    st = store if isinstance(store, Store) else open_store(store)
+    g = Graph()
+    bind_prefixes(g)
+    for prop in ("prefLabel", "altLabel"):
+        p = NamedNode(f"http://www.w3.org/2004/02/skos/core#{prop}")
+        for q in st.quads_for_pattern(None, p, None, DefaultGraph()):
+            g.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+    return g
+
+
+def dump_store(store, dest: str | Path, fmt: str = "turtle") -> Path:
+    """Stream a store to a file without loading it in memory: ``turtle`` / ``nt`` (the default
+    graph: every triple once) or ``trig`` / ``nquads`` (the named graphs, one per article)."""
+    from pyoxigraph import DefaultGraph, RdfFormat, Store
+
+    key = _RDF_FORMATS.get(fmt.lower())
+    if key is None:
+        raise QueryError(f"unknown export format {fmt!r}; expected one of {', '.join(sorted(_RDF_FORMATS))}")
+    st = store if isinstance(store, Store) else open_store(store)
+    rdf_format = getattr(RdfFormat, key)
+    dest = Path(dest)
+    prefixes = {"ckg": "https://w3id.org/conflict-kg/ontology#", "ckgr": "https://w3id.org/conflict-kg/id/",
+                "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+                "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
+                "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    with atomic_write(dest, "wb", encoding=None) as fh:
+        if key in ("TURTLE", "N_TRIPLES"):
+            kw = {"prefixes": prefixes} if key == "TURTLE" else {}
+            st.dump(fh, format=rdf_format, from_graph=DefaultGraph(), **kw)
+        else:  # the named graphs only, sorted (the default graph repeats their union)
+            from pyoxigraph import serialize
+
+            named = sorted(st.named_graphs(), key=lambda n: n.value)
+            quads = (q for g in named for q in st.quads_for_pattern(None, None, None, g))
+            serialize(quads, fh, format=rdf_format, **({"prefixes": prefixes} if key == "TRIG" else {}))
+    return dest

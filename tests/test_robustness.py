@@ -30,11 +30,13 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.store import EXPORTERS
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 CORPUS = REPO / "tests" / "data" / "bad_inputs"
-EXPORTS = ("graph.ttl", "graph.trig", "events.csv", "graph.html", "report.json")
+EXPORTS = tuple(f for f, _ in EXPORTERS.values()) + ("graph.html", "report.json")
+DATA_EXPORTS = {f for f, _ in EXPORTERS.values()}
 
 _FR_1 = ("L'aviation syrienne a mené samedi des raids aériens sur la ville de Douma, dans la Ghouta "
          "orientale, tuant au moins douze civils, selon l'Observatoire syrien des droits de l'homme.\n")
@@ -171,7 +173,7 @@ def test_readme_documents_every_corpus_file():
 
 
 def test_robustness_doc_exists():
-    doc = (REPO / "docs" / "robustness.md").read_text(encoding="utf-8")
+    doc = (REPO / "README.md").read_text(encoding="utf-8")
     for word in ("report.json", "exit", "130", "--max-bytes", ".build-"):
         assert word in doc
 
@@ -251,7 +253,7 @@ def test_corpus_build_messages_and_status(corpus_build):
     assert len(rejected) == sum(1 for s, _ in expected.values() if s == "rejected")
     assert sorted(Path(p).name for p in report["ignored"]) == ["image.png", "notes.md"]
     assert ".hidden.txt" not in proc.stderr + json.dumps(report)
-    assert report["files"].keys() == {"graph.ttl", "graph.trig", "events.csv"}
+    assert report["files"].keys() == DATA_EXPORTS
 
 
 @pytest.mark.model
@@ -424,8 +426,7 @@ def test_stale_staging_and_tmp_files_are_removed(tmp_path):
     (out / ".graph.ttl.x1y2.tmp").write_text("half", encoding="utf-8")
     (out / "notes.txt").write_text("mine", encoding="utf-8")  # users' files are left alone
     build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, html=False, validate=False, progress=None)
-    assert sorted(p.name for p in out.iterdir()) == ["events.csv", "graph.trig", "graph.ttl", "notes.txt",
-                                                     "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(DATA_EXPORTS | {"notes.txt", "report.json"})
 
 
 _pipeline_settings = settings(max_examples=20, deadline=None,
