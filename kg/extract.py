@@ -221,7 +221,9 @@ class _ArticleExtractor:
             for t in ent:
                 self.mention_at[t.i] = m
         self.ent_tokens = {m: [t for t in doc.char_span(m.start, m.end) or []] for m in self.mentions}
-        self.times = find_times(doc.text, article.published)
+        dl = article.dateline or (0, 0)
+        self.in_dateline = lambda start: dl[0] <= start < dl[1]  # noqa: E731 - filing place and date, not events
+        self.times = [t for t in find_times(doc.text, article.published) if not self.in_dateline(t.start)]
         self.quantities = find_quantities(doc.text)
         self.containment: list[tuple[Mention, Mention]] = []
         self.last_sources: tuple[Mention, ...] = ()
@@ -343,7 +345,7 @@ class _ArticleExtractor:
             # "nos forces sont déployées autour de la ville" describes a state, not a deployment
             return not any(c.dep_ == "aux:pass" and "Pres" in c.morph.get("Tense") for c in tok.children)
         if needs == "reflexive":
-            return any(c.lower_ in ("se", "s'") for c in tok.children)
+            return any(c.lower_ in ("se", "s'", "nous", "vous", "me", "m'") for c in tok.children)
         if needs == "not_org":
             nxt = self.doc[tok.i + 1:tok.i + 4]
             return not any((m := self.mention_of(t)) is not None and m.cls in
@@ -528,7 +530,7 @@ class _ArticleExtractor:
             if sources:
                 self.last_sources = tuple(sources)
             places = [m for m in self.mentions_in(range(sent.start, sent.end), "place")
-                      if not self.is_reference_place(m)]
+                      if not self.is_reference_place(m) and not self.in_dateline(m.start)]
             sent_places.append(places)
             self._containment(sent)
         # a quotation is attributed where it ends: «… . …», a-t-il dit
@@ -756,7 +758,7 @@ class _ArticleExtractor:
     def _context_places(self, si: int, sent_places: list[list[Mention]]) -> list[Mention]:
         """The places the text was just about: those of the latest events if they are recent, else the places
         of the nearest preceding sentence that names one, else those of the latest events anywhere before."""
-        recent = [(s, p) for s, p in self.event_places if s < si]
+        recent = [(s, p) for s, p in self.event_places if s <= si]
         if recent and si - recent[-1][0] <= 5:
             return self._most_specific(recent[-1][1])
         for back in range(1, 4):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import BuildError, InputError
-from kg.timex import TimeValue, parse_header_date
+from kg.timex import TimeValue, find_times, parse_header_date
 
 __all__ = [
     "Article",
@@ -121,6 +121,7 @@ class Article:
     sha256: str = ""
     warnings: tuple[str, ...] = ()
     also_as: tuple[str, ...] = ()  # other file names with the same content
+    dateline: tuple[int, int] | None = None  # "BEYROUTH, 5 juin 2013 (AFP) -": place and date of filing, not of events
 
     @property
     def body(self) -> str:
@@ -169,6 +170,13 @@ def _language_notice(name: str, body: str) -> Notice | None:
                                       f"{len(words)} words{guess}); built anyway, expect few results")
 
 
+# "BEYROUTH, 5 juin 2013 (AFP) - ", "DAMAS (AFP) - ", "Alep, Syrie, 12 mars (ATS) –"
+_DATELINE = re.compile(
+    r"\s*(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý' .-]{2,40}?(?:,\s*[A-ZÀ-Ý][a-zà-ÿ' -]{2,30})?)"
+    r"(?:,\s*(?P<date>(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+(?:\s+\d{4})?))?"
+    r"\s*\((?P<agency>AFP|ATS|Reuters|AP|DPA|Belga|Anadolu)\)\s*[-–—]\s*")
+
+
 def article_from_text(article_id: str, text: str, *, path: str = "", published: TimeValue | None = None,
                       warnings: Iterable[str] = ()) -> Article:
     """Make an :class:`Article` from decoded text, parsing the optional date header.
@@ -197,12 +205,19 @@ def article_from_text(article_id: str, text: str, *, path: str = "", published: 
             warns.append(Notice(name, "bad_date", f"line 1: malformed date header {header!r}; "
                                                   "publication date treated as unknown"))
             body_start = m.end()
+    dateline = None
+    d = _DATELINE.match(text, body_start)
+    if d:
+        dateline = (d.start(), d.end())
+        if published is None and d.group("date"):
+            times = [t for t in find_times(d.group("date"), None) if t.value is not None and t.kind == "point"]
+            published = times[0].value if times else None
     digest = hashlib.sha256(text[body_start:].strip().encode("utf-8")).hexdigest()
     lang = _language_notice(name, text[body_start:])
     if lang is not None:
         warns.append(lang)
     return Article(id=article_id, text=text, body_start=body_start, published=published, path=path,
-                   sha256=digest, warnings=tuple(warns))
+                   sha256=digest, warnings=tuple(warns), dateline=dateline)
 
 
 def _decode(path: str, raw: bytes) -> tuple[str, list[str]]:

@@ -74,9 +74,16 @@ def nlp_text(article: Article) -> str:
 
     The blank ends with a line break so that the body's first word starts a sentence.
     """
-    if article.body_start == 0:
-        return article.text
-    return " " * (article.body_start - 1) + "\n" + article.text[article.body_start:]
+    text = article.text
+    if article.body_start:
+        text = " " * (article.body_start - 1) + "\n" + text[article.body_start:]
+    if article.dateline:
+        # the dateline ("BEYROUTH, 5 juin 2013 (AFP) -") is its own sentence: a line break replaces its dash
+        end = article.dateline[1]
+        dash = max(text.rfind(d, article.dateline[0], end) for d in "-–—")
+        if dash >= 0:
+            text = text[:dash] + "\n" + text[dash + 1:]
+    return text
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[list]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import seed_build
 from rdflib import Graph
 
-from helpers import seed_build
 from kg.emit import emit, union_graph
 from kg.ingest import article_from_text
 from kg.namespace import CKG

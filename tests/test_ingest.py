@@ -242,7 +242,20 @@ def test_ingest_notice_is_a_string_with_code():
 
 def test_ingest_article_fields_unchanged():
     assert list(Article.__dataclass_fields__) == ["id", "text", "body_start", "published", "path", "sha256",
-                                                  "warnings", "also_as"]
+                                                  "warnings", "also_as", "dateline"]
+
+
+@pytest.mark.parametrize(("text", "published", "dateline"), [
+    ("BEYROUTH, 5 juin 2013 (AFP) - L'armée a repris Qousseir.", "2013-06-05", "BEYROUTH, 5 juin 2013 (AFP) - "),
+    ("DAMAS (AFP) - Les rebelles ont avancé.", None, "DAMAS (AFP) - "),
+    ("ALEP, Syrie, 12 mars 2016 (ATS) – Les rebelles", "2016-03-12", "ALEP, Syrie, 12 mars 2016 (ATS) – "),
+    ("Les forces (AFP) - du régime", None, None),
+    (" date 2018-04-07\nBEYROUTH, 5 juin 2013 (AFP) - x", "2018-04-07", "BEYROUTH, 5 juin 2013 (AFP) - "),
+])
+def test_ingest_dateline_gives_filing_date_and_span(text, published, dateline):
+    art = article_from_text("d", text)
+    assert (art.published.iso() if art.published else None) == published
+    assert (art.text[art.dateline[0]:art.dateline[1]] if art.dateline else None) == dateline
 
 
 # ----------------------------------------------------------------------------- properties
