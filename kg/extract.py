@@ -174,6 +174,12 @@ def _pronoun(tok: Token) -> bool:
     return key.removeprefix("t-") in _PRONOUNS
 
 
+@lru_cache(maxsize=1)
+def _nationalities() -> dict[str, str]:
+    rules = json.loads((DATA_DIR / "entity_rules.json").read_text(encoding="utf-8"))
+    return {token_key(k): v for k, v in rules.get("nationality_actors", {}).items()}
+
+
 @dataclass
 class _Trigger:
     type: str
@@ -227,7 +233,8 @@ class _ArticleExtractor:
         self.quantities = find_quantities(doc.text)
         self.containment: list[tuple[Mention, Mention]] = []
         self.last_sources: tuple[Mention, ...] = ()
-        self.event_places: list[tuple[int, list[Mention]]] = []  # (sentence, places) of the events built so far
+        self.event_places: list[tuple[int, list[Mention]]] = []
+        self.recent_agents: tuple[int, tuple[Mention, ...]] | None = None  # (sentence, agents) of the latest event  # (sentence, places) of the events built so far
 
     # -- token/mention utilities --------------------------------------------------------
     def mention_of(self, tok: Token) -> Mention | None:
@@ -625,11 +632,17 @@ class _ArticleExtractor:
             if tr.type in ("Withdrawal",) and self._civilian_subject(tr):
                 continue  # "des milliers de civils ont fui": displacement, not a withdrawal of forces
             fam = FAMILY[tr.type]
-            if not agents and si - last_agent_sent.get(fam, -99) <= 3 and last_agents.get(fam):
-                # "l'offensive", "ces forces": the actor of the previous events of the same family
+            shift = re.match(r"\W*(par ailleurs|d'autre part|ailleurs|en outre|dans le meme temps|de son cote)",
+                             token_key(sent.text))
+            if not agents and not shift and tr.type not in ("Bombing",) and \
+                    si - last_agent_sent.get(fam, -99) <= 2 and last_agents.get(fam):
+                # "les combats … se déroulent", "l'offensive": the actor of the latest events of the same family,
+                # unless the text turns to something else ("Par ailleurs, …"); bombings are rarely claimed
                 agents = list(last_agents[fam])
             elif agents:
                 last_agents[fam], last_agent_sent[fam] = tuple(agents), si
+            if agents:
+                self.recent_agents = (si, tuple(agents))
             targets = [m for m in self._targets(tr, agents) if m not in agents]
             date, start, end = self._dates(tr, sent)
             sources = tuple(sent_sources[si])
@@ -704,6 +717,9 @@ class _ArticleExtractor:
         for p in places:
             if any(p.key in contained_by[q.key] for q in places if q.key != p.key):
                 continue
+            if p.cls == "Region" and any(_PLACE_RANK.get(q.cls, 0) > 1 and not q.gaz_id and not contained_by[q.key]
+                                         for q in places):
+                continue  # "dans la province d'Idleb … dans le village de Maar Chourine": the village
             if p.cls == "Country" and len(keys) > 1 and any(q.cls != "Country" for q in places):
                 continue
             out.append(p)
@@ -753,6 +769,12 @@ class _ArticleExtractor:
         in_zone = [m for m in sent_places[si] if sent_ids(m) & zone]
         if in_zone and not anaphoric:
             return self._most_specific(in_zone), False  # "des militants à Homs ont estimé qu'il s'agissait d'un assaut"
+        sent = self.sents[si]
+        near = [m for m in self.mentions_in(range(sent.start, sent.end), "place")
+                if self.is_reference_place(m) and not self.in_dateline(m.start) and not sent_ids(m) & zone
+                and any(w in self.prev_tokens_text(self.ent_tokens[m][0].i, 3) for w in ("pres", "proximite", "loin", "abords"))]
+        if near and not anaphoric:
+            return self._most_specific(near), False  # "une mine a explosé près de Deir Ezzor": the nearest place named
         return self._context_places(si, sent_places), False
 
     def _context_places(self, si: int, sent_places: list[list[Mention]]) -> list[Mention]:
@@ -832,6 +854,8 @@ class _ArticleExtractor:
                         if _keys(c)[0] in ("appuyer", "soutenir", "épauler", "aider") and c.pos_ in ("VERB", "ADJ"):
                             for cc in c.children:
                                 out.extend(x for x in self.actor_in_subtree(cc, classes) if x not in out)
+        if not out:
+            out = self._nationality_agent(tr)
         out = [m for m in dict.fromkeys(out) if not self._under_opposition(m)]
         if any(m.cls != "Person" for m in out):
             out = [m for m in out if m.cls != "Person"]  # "les forces … de Bachar al-Assad": the forces act
@@ -898,6 +922,24 @@ class _ArticleExtractor:
                         return True
         return False
 
+    def _nationality_agent(self, tr: _Trigger) -> list[Mention]:
+        """"des frappes russes", "l'artillerie turque": the state whose forces act (a mention of the adjective)."""
+        nat = _nationalities()
+        for tok in tr.tokens + [c for t in tr.tokens for c in t.children if c.dep_ in ("nmod",) and
+                                _keys(c)[0] in ("aviation", "artillerie", "armee", "force", "avion", "troupe")]:
+            for c in tok.children:
+                gid = nat.get(token_key(c.text))
+                if c.dep_ == "amod" and gid and gid in self.gaz:
+                    m = self.mention_of(c)
+                    if m is None:
+                        e = self.gaz[gid]
+                        m = Mention(c.idx, c.idx + len(c.text), c.text, "actor", e.cls, gid, self.sent_of.get(c.i, 0))
+                        self.mentions.append(m)
+                        self.mention_at[c.i] = m
+                        self.ent_tokens[m] = [c]
+                    return [m]
+        return []
+
     def _under_opposition(self, m: Mention) -> bool:
         """The mention is the other side of an action: "contre la milice kurde", "face aux rebelles"."""
         toks = self.ent_tokens.get(m) or []
@@ -913,9 +955,16 @@ class _ArticleExtractor:
         return False
 
     def _subject_actor(self, subj: Token, classes) -> list[Mention]:
-        """The actor a subject names; a pronoun ("elle a lancé …") is the last armed actor named before it."""
-        if _pronoun(subj):
-            m = self.last_mention_before(subj.i, set(self.lex.sets["armed_classes"]), window_sents=2)
+        """The actor a subject names; a pronoun ("elle a lancé …") or a demonstrative ("ces forces") is the last
+        armed actor named before it."""
+        demonstrative = self.mention_of(subj) is None and any(
+            token_key(c.text) in ("ces", "cette", "ce", "cet") for c in subj.children if c.dep_ == "det")
+        if demonstrative and self.recent_agents and self.sent_of[subj.i] - self.recent_agents[0] <= 2:
+            return list(self.recent_agents[1])  # "ces forces": the actors of the latest events
+        if _pronoun(subj) or demonstrative:
+            # "ces forces" points back past its own sentence ("repris aux rebelles …, ces forces se concentrent")
+            before = self.sents[self.sent_of[subj.i]].start if demonstrative else subj.i
+            m = self.last_mention_before(before, set(self.lex.sets["armed_classes"]), window_sents=2)
             return [m] if m is not None else []
         return self.actor_in_subtree(subj, classes)
 

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal
 from rdflib.query import Result
 
-from kg.emit import bind_prefixes, union_graph
+from kg.emit import bind_prefixes
 from kg.errors import QueryError
 from kg.extract import FAMILY
 from kg.resolve import CIVILIANS, Resolution
@@ -73,34 +73,89 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         raise
 
 
+_PREFIXES = (("ckg", "https://w3id.org/conflict-kg/ontology#"), ("dcterms", "http://purl.org/dc/terms/"),
+             ("geo", "http://www.w3.org/2003/01/geo/wgs84_pos#"),
+             ("nif", "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"),
+             ("owl", "http://www.w3.org/2002/07/owl#"), ("prov", "http://www.w3.org/ns/prov#"),
+             ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+             ("schema", "https://schema.org/"), ("sem", "http://semanticweb.cs.vu.nl/2009/11/sem/"),
+             ("skos", "http://www.w3.org/2004/02/skos/core#"), ("xsd", "http://www.w3.org/2001/XMLSchema#"))
+_LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _term(t, cache: dict) -> str:
+    """Turtle text of a term: a CURIE for vocabulary terms, else the full IRI; literals as N3."""
+    key = t
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    if isinstance(t, Literal):
+        out = t.n3()
+        if t.datatype is not None:
+            dt = str(t.datatype)
+            for prefix, ns in _PREFIXES:
+                if dt.startswith(ns) and _LOCAL.match(dt[len(ns):]):
+                    out = out[: out.rindex("^^")] + f"^^{prefix}:{dt[len(ns):]}"
+                    break
+    else:
+        iri = str(t)
+        out = f"<{iri}>"
+        for prefix, ns in _PREFIXES:
+            if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
+                out = f"{prefix}:{iri[len(ns):]}"
+                break
+    cache[key] = out
+    return out
+
+
+def _turtle_body(triples, indent: str = "") -> str:
+    """Deterministic Turtle for triples: subjects sorted, then predicates (rdf:type first), then objects.
+
+    A small writer of our own: rdflib's serializer spends most of a large build looking up prefixes.
+    """
+    cache: dict = {}
+    by_subject: dict = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s, {}).setdefault(p, set()).add(o)
+    lines: list[str] = []
+    for s in sorted(by_subject, key=str):
+        preds = by_subject[s]
+        order = sorted(preds, key=lambda p: (str(p) != _RDF_TYPE, str(p)))
+        parts = []
+        for p in order:
+            objs = sorted(preds[p], key=lambda o: (isinstance(o, Literal), str(o), str(getattr(o, "datatype", "")),
+                                                   str(getattr(o, "language", ""))))
+            pred = "a" if str(p) == _RDF_TYPE else _term(p, cache)
+            parts.append(f"{pred} " + f" ,\n{indent}        ".join(_term(o, cache) for o in objs))
+        lines.append(f"{indent}{_term(s, cache)} " + f" ;\n{indent}    ".join(parts) + " .\n")
+    return "\n".join(lines)
+
+
+def _prefix_header() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREFIXES) + "\n"
+
+
 def write_turtle(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
-    g = union_graph(ds)
-    data = g.serialize(format="turtle")
+    """All triples of all graphs, once each, as deterministic Turtle."""
+    seen = set()
+    for q in ds.quads((None, None, None, None)):
+        seen.add(q[:3])
     with atomic_write(path) as fh:
-        fh.write(data)
+        fh.write(_prefix_header())
+        fh.write(_turtle_body(seen))
 
 
 def write_trig(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
     """TriG with one block per named graph, graphs sorted by IRI: the same bytes on every build."""
-    header: list[str] = []
     blocks: list[str] = []
-    probe = Graph()
-    bind_prefixes(probe)
-    for prefix, ns in sorted(probe.namespace_manager.namespaces()):
-        if prefix in ("ckg", "ckgr", "sem", "nif", "prov", "dcterms", "skos", "geo", "schema", "owl", "xsd", "rdf", "rdfs"):
-            header.append(f"@prefix {prefix}: <{ns}> .")
     for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
         if len(ctx) == 0:
             continue
-        g = Graph()
-        bind_prefixes(g)
-        for triple in ctx:
-            g.add(triple)
-        body = [line for line in g.serialize(format="turtle").splitlines() if not line.startswith("@prefix")]
-        text = "\n".join("    " + line if line else "" for line in body).strip("\n")
-        blocks.append(f"<{ctx.identifier}> {{\n{text}\n}}\n")
+        body = _turtle_body(ctx.triples((None, None, None)), indent="    ").rstrip("\n")
+        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
     with atomic_write(path) as fh:
-        fh.write("\n".join(header) + "\n\n" + "\n".join(blocks))
+        fh.write(_prefix_header() + "\n".join(blocks))
 
 
 def _chain(res: Resolution, eid: str) -> list[str]:
