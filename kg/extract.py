@@ -164,9 +164,13 @@ def _lexicon() -> _Lexicon:
 
 def _keys(tok: Token) -> tuple[str, str]:
     """(lemma key, text key) of a token, with the model's known lemma mistakes corrected."""
-    text = token_key(tok.text)
-    lemma = token_key(tok.lemma_ or tok.text)
-    return _lexicon().lemma_fixes.get(text, lemma), text
+    return _keys_of(tok.text, tok.lemma_)
+
+
+@lru_cache(maxsize=131072)
+def _keys_of(text: str, lemma: str) -> tuple[str, str]:
+    t = token_key(text)
+    return _lexicon().lemma_fixes.get(t, token_key(lemma or text)), t
 
 
 def _pronoun(tok: Token) -> bool:
@@ -234,6 +238,7 @@ class _ArticleExtractor:
         self.containment: list[tuple[Mention, Mention]] = []
         self.last_sources: tuple[Mention, ...] = ()
         self.event_places: list[tuple[int, list[Mention]]] = []
+        self._trigger_cache: dict[tuple[int, bool], list[_Trigger]] = {}
         self.recent_agents: tuple[int, tuple[Mention, ...]] | None = None  # (sentence, agents) of the latest event  # (sentence, places) of the events built so far
 
     # -- token/mention utilities --------------------------------------------------------
@@ -278,6 +283,13 @@ class _ArticleExtractor:
 
     # -- triggers ---------------------------------------------------------------------
     def find_triggers(self, sent: Span, ignore_needs: bool = False) -> list[_Trigger]:
+        """The event cues of a sentence (computed once per sentence and mode)."""
+        key = (sent.start, ignore_needs)
+        if key not in self._trigger_cache:
+            self._trigger_cache[key] = self._find_triggers(sent, ignore_needs)
+        return self._trigger_cache[key]
+
+    def _find_triggers(self, sent: Span, ignore_needs: bool) -> list[_Trigger]:
         lex = self.lex
         out: list[_Trigger] = []
         used: set[int] = set()
@@ -285,7 +297,10 @@ class _ArticleExtractor:
         for j, tok in enumerate(toks):
             if tok.i in used:
                 continue
+            firsts = set(_keys(tok))
             for words, spec in lex.phrases:
+                if words[0] not in firsts:
+                    continue
                 n = len(words)
                 window = toks[j:j + n]
                 if len(window) == n and all(w in _keys(t) for w, t in zip(words, window, strict=True)):

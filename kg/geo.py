@@ -75,6 +75,7 @@ def _best(cands: list[GeoPlace]) -> GeoPlace:
     return sorted(syrian or cands, key=lambda c: (-c.population, c.id))[0]
 
 
+@lru_cache(maxsize=65536)
 def find_place(name: str) -> GeoPlace | None:
     """The GeoNames place a name most likely denotes, or ``None``."""
     exact, skeleton, keys = _index()

@@ -41,6 +41,7 @@ _NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’-]+|(?:al|el|ad|ach|as|ar|az|an|
 _ARTICLES = {"l'", "le", "la", "les", "d'", "de", "du", "des", "un", "une"}
 
 
+@lru_cache(maxsize=131072)
 def token_key(text: str) -> str:
     """Accent- and case-insensitive key of one token."""
     t = unicodedata.normalize("NFKD", text.translate(_APOS)).encode("ascii", "ignore").decode().lower()
