@@ -203,3 +203,51 @@ def test_extract_evidence_is_the_sentence_and_offsets_slice_the_text():
     assert ev.evidence == ("L'armée a repris Palmyre dimanche.",)
     for m in ex.mentions:
         assert ex.article.text[m.start:m.end] == m.text
+
+
+def test_extract_demonstrative_reference_is_the_told_event():
+    ex = run("Une attaque chimique a tué 20 civils à Saraqeb, selon l'OSDH.\n\n"
+             "L'opposition accuse le régime d'avoir mené cette attaque, ce que Damas a démenti.")
+    assert [e.type for e in ex.events] == ["ChemicalAttack"]
+    assert [d.text for d in ex.events[0].disputed_by] == ["Damas"]
+
+
+def test_extract_background_reference_gives_the_start_date():
+    ex = run("L'armée a lancé une offensive sur Daraya, selon l'OSDH. Au moins 30 civils ont été tués depuis "
+             "le début de l'offensive le 3 mars, selon l'OSDH.", "2016-04-10")
+    offensive = one(ex, "Offensive", "Daraya")
+    assert offensive.start_date is not None and offensive.start_date.iso() == "2016-03-03"
+    report = one(ex, "CasualtyReport")
+    assert [(t.count, t.civilians) for t in report.tolls] == [(30, True)]
+
+
+def test_extract_toll_owned_by_its_action():
+    ev = one(run("L'armée a lancé une offensive qui a fait des centaines de morts à Zabadani."), "Offensive")
+    assert [(t.count, t.qualifier) for t in ev.tolls] == [(200, "AtLeast")]
+
+
+def test_extract_fire_on_protesters_is_an_attack_on_civilians():
+    ev = one(run("Les forces de sécurité ont ouvert le feu sur des manifestants à Deraa, tuant six personnes."),
+             "AttackOnCivilians")
+    assert [a.text for a in ev.agents] == ["forces de sécurité"]
+
+
+def test_extract_nationality_adjective_is_the_agent():
+    ev = one(run("Des frappes russes ont visé Maaret al-Noomane mardi."), "Airstrike")
+    assert [a.gaz_id for a in ev.agents] == ["russia-state"]
+
+
+def test_extract_near_place_when_no_other_place():
+    assert has(run("Deux soldats ont été tués dans l'explosion d'une mine près de Palmyre."), "Bombing", "Palmyre")
+
+
+def test_extract_civilians_fleeing_is_not_a_withdrawal():
+    assert not [e for e in run("Des milliers de civils ont fui Alep.").events if e.type == "Withdrawal"]
+
+
+def test_extract_dateline_is_not_an_event_place_or_date():
+    ex = run("BEYROUTH, 5 juin 2013 (AFP) - L'armée syrienne a repris mercredi la ville de Qousseir.")
+    ev = one(ex, "TerritoryCapture")
+    assert _place_name(ev.place) == _named("Qousseir")
+    assert ev.date.iso() == "2013-06-05"
+    assert [m.gaz_id for m in ex.published_by] == ["afp"]
