@@ -303,7 +303,8 @@ def resolve(extractions: Iterable[Extraction], *, gazetteer: Gazetteer | None = 
                           for t in ev.tolls)
             events.append(ResolvedEvent(
                 id=_event_id(aid, ev, place), article=aid, type=ev.type, place=place,
-                agents=ids(ev.agents), targets=ids(ev.targets), sources=ids(ev.sources),
+                agents=ids(ev.agents), targets=tuple(t for t in ids(ev.targets) if t not in ids(ev.agents)),
+                sources=ids(ev.sources),
                 disputed_by=ids(ev.disputed_by), date=ev.date, start_date=ev.start_date, end_date=ev.end_date,
                 tolls=tuple(dict.fromkeys(tolls)), confidence=ev.confidence, evidence=ev.evidence,
                 triggers=ev.triggers))
