@@ -185,6 +185,9 @@ def event_rows(res: Resolution) -> list[dict]:
             + (f" {'civilians' if t.group == CIVILIANS else label(t.group)}" if t.group else "")
             for t in ev.tolls)
         acled = _ACLED[ev.type]
+        if ev.type == "TerritoryCapture" and ev.agents:
+            state = res.entities[ev.agents[0]].cls in ("StateForce", "ForeignState", "GovernmentBody")
+            acled = (acled[0], "Government regains territory" if state else "Non-state actor overtakes territory")
         rows.append({
             "event_id": ev.id, "event_date": ev.date.iso() if ev.date else "",
             "start_date": ev.start_date.iso() if ev.start_date else "",
