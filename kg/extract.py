@@ -363,6 +363,12 @@ class _ArticleExtractor:
                         for t in c.subtree):
                     return True
             return False
+        if needs == "in_action":
+            if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or any(
+                    token_key(c.text) in ("par", "au", "a", "avec") for c in tok.children if c.dep_ == "case"):
+                return True  # "l'aviation a bombardé", "appuyées par l'aviation", "attaqué au mortier"
+            h = tok.head
+            return h.i != tok.i and bool(self.lex.singles.get(_keys(h)[0])) and h.pos_ != "VERB"  # "obus de mortier"
         if needs == "not_stative":
             # "nos forces sont déployées autour de la ville" describes a state, not a deployment
             return not any(c.dep_ == "aux:pass" and "Pres" in c.morph.get("Tense") for c in tok.children)
@@ -401,7 +407,9 @@ class _ArticleExtractor:
                         t.morph.get("VerbForm") == ["Inf"] or (depth == 0 and is_noun and t.head.pos_ == "ADJ")):
                     return True, False  # "pour bombarder", "afin de reprendre", "prête pour la bataille"
             if t.pos_ in ("VERB", "AUX", "ADJ") or any(c.dep_ == "cop" for c in children):
-                neg = any(token_key(c.text) in _NEG and c.dep_ in ("advmod", "obj", "det", "nsubj") for c in children)
+                neg = any(token_key(c.text) in _NEG and c.dep_ in ("advmod", "obj", "det", "nsubj") for c in children) or (
+                    any(token_key(c.text) in ("ne", "n'") for c in children)
+                    and any(token_key(x.text) == "ni" for x in t.subtree))  # "ni l'aviation russe ni … n'ont mené"
                 if neg and negatable:
                     return True, False
                 own = [t] + [c for c in children if c.dep_.startswith("aux") or c.dep_ == "cop"]
@@ -421,8 +429,8 @@ class _ArticleExtractor:
                 break
             if depth == 0 and t.dep_ in ("acl", "acl:relcl", "amod") and t.pos_ in ("VERB", "ADJ"):
                 break  # "un quartier assiégé depuis quatre mois": a participle is its own clause
-            if t.dep_ in ("nsubj", "nsubj:pass"):
-                negatable = False
+            if t.dep_ in ("nsubj", "nsubj:pass") and tr.needs != "in_action":
+                negatable = False  # but "l'aviation n'a pas bombardé" negates what the weapon did
         return False, False
 
     # -- scope --------------------------------------------------------------------------
@@ -611,10 +619,15 @@ class _ArticleExtractor:
                 raw.append((si, tr, {"denial": denial}))
             if casualty:
                 raw.append((si, None, {"casualty": casualty}))
+            if denial and not triggers:
+                raw.append((si, None, {"denial_only": denial}))  # "a démenti toute implication"
 
         # pass 3: build records
         for si, tr, info in raw:
             sent = self.sents[si]
+            if tr is None and "denial_only" in info:
+                self._dispute(events, si, info["denial_only"], None)
+                continue
             if tr is None:
                 rec, cplaces = self._casualty_event(si, info["casualty"], sent_places, sent_sources[si], zones[si])
                 attach = info["casualty"].get("attach_to")
@@ -669,10 +682,7 @@ class _ArticleExtractor:
             if denial and not (set(tr.scope) | set(range(sent.start, sent.end))) & {
                     t.i for p in places for t in self.ent_tokens.get(p, [])}:
                 # "a démenti l'entrée des rebelles": the denied event was told earlier
-                for k in range(len(events) - 1, -1, -1):
-                    if events[k].type == tr.type:
-                        events[k] = replace(events[k], disputed_by=tuple(dict.fromkeys(events[k].disputed_by + tuple(denial))))
-                        break
+                self._dispute(events, si, denial, tr.type)
                 continue
             etype = tr.type
             if etype in ("Offensive", "ArmedClash") and self._civilian_object(tr):
@@ -876,6 +886,16 @@ class _ArticleExtractor:
             out = [m for m in out if m.cls != "Person"]  # "les forces … de Bachar al-Assad": the forces act
         return out
 
+    @staticmethod
+    def _dispute(events: list[EventRecord], si: int, deniers: list[Mention], etype: str | None) -> None:
+        """Add ``deniers`` to the latest event of that type, else to the latest event of the last two sentences."""
+        target = next((k for k in range(len(events) - 1, -1, -1) if events[k].type == etype), None)
+        if target is None:
+            target = next((k for k in range(len(events) - 1, -1, -1) if si - events[k].sentence <= 2), None)
+        if target is not None:
+            old = events[target]
+            events[target] = replace(old, disputed_by=tuple(dict.fromkeys(old.disputed_by + tuple(deniers))))
+
     def _reference_kind(self, tr: _Trigger) -> str | None:
         """"demonstrative" for "cette attaque", "ces frappes"; "background" for a noun in a temporal phrase
         ("depuis le début de l'offensive", "après la chute de"); else None."""
@@ -887,6 +907,8 @@ class _ArticleExtractor:
             return None  # "après la chute des quartiers de Cheikh Saïd": a real event, told in passing
         if any(token_key(c.text) in ("cette", "ce", "cet", "ces") for c in head.children if c.dep_ == "det"):
             return "demonstrative"
+        if head.dep_ == "obj" and _keys(head.head)[0] in self.lex.sets["commentary_verbs"]:
+            return "demonstrative"  # "Ban Ki-moon a dénoncé une attaque écoeurante": the attack just told
         t = head
         for _ in range(3):
             cases = {token_key(c.text) for c in t.children if c.dep_ in ("case", "mark", "fixed")}

@@ -93,6 +93,7 @@ class KgEntities:
         self.particles = {token_key(w) for w in self.rules["name_particles"]}
         self.locative_preps = {token_key(w) for w in self.rules["locative_prepositions"]}
         self.foreign_adjectives = {token_key(w) for w in self.rules["foreign_adjectives"]}
+        self.actor_object_verbs = {token_key(w) for w in self.rules["actor_object_verbs"]}
 
     @staticmethod
     def _case_mode(form: str) -> str:
@@ -177,8 +178,11 @@ class KgEntities:
         if len(ids) == 1:
             return ids[0]
         tok = doc[i]
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head  # "par Moscou et Washington": the second is what the first is
         case = {token_key(c.text) for c in tok.children if c.dep_ == "case"}
-        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or "par" in case else "place"
+        acted_on = tok.dep_ == "obj" and token_key(tok.head.lemma_) in self.actor_object_verbs
+        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or "par" in case or acted_on else "place"
         preferred = [x for x in ids if self.gaz[x].kind == want]
         return sorted(preferred or ids)[0]
 

@@ -251,3 +251,29 @@ def test_extract_dateline_is_not_an_event_place_or_date():
     assert _place_name(ev.place) == _named("Qousseir")
     assert ev.date.iso() == "2013-06-05"
     assert [m.gaz_id for m in ex.published_by] == ["afp"]
+
+
+def test_extract_weapon_noun_is_an_event_only_when_it_acts():
+    assert not run("Le ministère a démenti toute implication de son aviation à Alep.").events
+    assert has(run("L'aviation a bombardé Douma."), "Airstrike", "Douma")
+
+
+def test_extract_neither_nor_negation():
+    ex = run("Ni l'aviation russe ni l'aviation syrienne n'ont mené de frappes contre Alep.")
+    assert not [e for e in ex.events if e.type == "Airstrike"]
+
+
+def test_extract_commentary_is_about_the_told_event():
+    ex = run("Un convoi a été bombardé près d'Alep, selon l'OSDH.\n\nL'ONU a dénoncé une attaque écoeurante.")
+    assert [e.type for e in ex.events] == ["Shelling"]
+
+
+def test_extract_denial_without_a_cue_disputes_the_latest_event():
+    ex = run("Un convoi a été bombardé près d'Alep, selon l'OSDH. Le ministère russe de la Défense a démenti "
+             "toute implication.")
+    assert [d.text for d in ex.events[0].disputed_by] == ["ministère russe de la Défense"]
+
+
+def test_extract_capital_as_object_of_accuse_is_the_state():
+    ex = run("Washington a accusé Moscou d'avoir bombardé Alep.")
+    assert {(m.text, m.kind) for m in ex.mentions} >= {("Washington", "actor"), ("Moscou", "actor")}
