@@ -41,6 +41,8 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg.errors import KgError
+from kg.gazetteer import ACTOR_CLASSES as _GAZ_ACTOR_CLASSES
+from kg.gazetteer import PLACE_CLASSES as _GAZ_PLACE_CLASSES
 from kg.gazetteer import norm
 from kg.namespace import CKG, DCTERMS, NIF, RDF, RDFS, SKOS
 
@@ -62,22 +64,8 @@ __all__ = [
     "score_article",
 ]
 
-ACTOR_CLASSES = frozenset(
-    {
-        "Actor",
-        "StateForce",
-        "RebelGroup",
-        "JihadistGroup",
-        "Militia",
-        "ForeignState",
-        "Civilians",
-        "GovernmentBody",
-        "Organization",
-        "MediaOutlet",
-        "Person",
-    }
-)
-PLACE_CLASSES = frozenset({"Place", "Country", "Region", "City", "Neighbourhood", "Site"})
+ACTOR_CLASSES = frozenset({"Actor", *_GAZ_ACTOR_CLASSES})
+PLACE_CLASSES = frozenset({"Place", *_GAZ_PLACE_CLASSES})
 #: Event type -> family, the table of the contract (``CasualtyReport`` is its own family).
 FAMILIES: Mapping[str, str] = {
     "Offensive": "Battle",
