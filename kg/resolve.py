@@ -17,6 +17,7 @@ Events keep their article; their ids are a hash of article, type, place and trig
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -25,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kg.errors import KgError
 from kg.extract import EventRecord, Extraction, Mention
@@ -138,6 +139,28 @@ class _Resolver:
         self.entities: dict[str, Entity] = {}
         self.by_norm: dict[tuple[str, str], str] = {}
         self.merges: list[MergeRecord] = []
+        self._names: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._forms: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+
+    def _seen_names(self, kind: str, cls: str) -> tuple[list[str], list[str]]:
+        """Normalised names already resolved to entities of this kind and class, sorted (for fuzzy matching)."""
+        if (kind, cls) not in self._names:
+            self._names[(kind, cls)] = sorted((name, eid) for (k, name), eid in self.by_norm.items()
+                                              if k == kind and self.entities[eid].cls == cls)
+        pairs = self._names[(kind, cls)]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    def _remember(self, m: Mention, name: str, eid: str) -> None:
+        self.by_norm[(m.kind, name)] = eid
+        if (m.kind, m.cls) in self._names:
+            bisect.insort(self._names[(m.kind, m.cls)], (name, eid))
+
+    def _gaz_forms(self, kind: str, cls: str) -> tuple[list[str], list[str]]:
+        if (kind, cls) not in self._forms:
+            forms = [(norm(f), e.id) for e in self.gaz.entries.values() if e.kind == kind and e.cls == cls
+                     for f in (e.label, *e.aliases)]
+            self._forms[(kind, cls)] = ([f for f, _ in forms], [i for _, i in forms])
+        return self._forms[(kind, cls)]
 
     def _new(self, eid: str, kind: str, cls: str, label: str) -> Entity:
         if eid in self.entities:
@@ -195,31 +218,26 @@ class _Resolver:
                         return oid, "person-part", 1.0
         if not split:
             best, best_score = None, 0.0
-            for (kind, name), eid in sorted(self.by_norm.items()):
-                e = self.entities[eid]
-                if kind != m.kind or e.cls != m.cls:
-                    continue
-                score = fuzz.token_sort_ratio(key, name)
-                if score > best_score:
-                    best, best_score = eid, score
-            for entry in self.gaz.entries.values():
-                if entry.kind != m.kind or entry.cls != m.cls or len(key) < 5:
-                    continue
-                for form in (entry.label, *entry.aliases):
-                    score = fuzz.token_sort_ratio(key, norm(form))
-                    if score > best_score:
-                        best, best_score = entry.id, score
+            names, ids = self._seen_names(m.kind, m.cls)
+            hit = process.extractOne(key, names, scorer=fuzz.token_sort_ratio) if names else None
+            if hit is not None:
+                best, best_score = ids[hit[2]], hit[1]
+            if len(key) >= 5:
+                forms, gids = self._gaz_forms(m.kind, m.cls)
+                hit = process.extractOne(key, forms, scorer=fuzz.token_sort_ratio) if forms else None
+                if hit is not None and hit[1] > best_score:
+                    best, best_score = gids[hit[2]], hit[1]
             if best is not None and best_score >= FUZZY_THRESHOLD:
                 if best in self.gaz:
                     self._gaz_entity(best)
-                self.by_norm[nk] = best
+                self._remember(m, key, best)
                 return best, "fuzzy", round(best_score / 100, 3)
         prefix = "" if m.kind == "place" else ""
         eid = prefix + slug(m.text)
         while eid in self.entities and (self.entities[eid].kind != m.kind or self.entities[eid].cls != m.cls):
             eid += "-" + m.cls.lower()
         self._new(eid, m.kind, m.cls, m.text)
-        self.by_norm[nk] = eid
+        self._remember(m, key, eid)
         return eid, "new", 1.0
 
 
@@ -372,8 +390,12 @@ def corefer_events(events: list[ResolvedEvent], entities: dict[str, Entity],
     def when(ev: ResolvedEvent) -> TimeValue | None:
         return ev.date or ev.start_date or published.get(ev.article)
 
+    chains: dict[str, list[str]] = {}
+
     def chain(pid: str) -> list[str]:
-        return _chain(entities, pid)
+        if pid not in chains:
+            chains[pid] = _chain(entities, pid)
+        return chains[pid]
 
     n = len(events)
     parent = list(range(n))
@@ -384,18 +406,23 @@ def corefer_events(events: list[ResolvedEvent], entities: dict[str, Entity],
             i = parent[i]
         return i
 
-    by_type: dict[str, list[int]] = defaultdict(list)
+    # candidates share type and year (overlapping times share a year) and one's place is the other's or
+    # an ancestor of it: index events by (type, year, place) and look up each event's place and ancestors
+    by_key: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for i, ev in enumerate(events):
         if ev.place and when(ev) is not None and (ev.agents or ev.targets):
-            by_type[ev.type].append(i)
-    for idx in by_type.values():
-        for x, i in enumerate(idx):
+            by_key[(ev.type, when(ev).year, ev.place)].append(i)
+    for (etype, year, place), members in sorted(by_key.items()):
+        cands: list[int] = []
+        for p in [place, *chain(place)]:
+            cands.extend(by_key.get((etype, year, p), ()))
+        for i in members:
             a = events[i]
-            for j in idx[x + 1:]:
+            for j in cands:
+                if j <= i and events[j].place == place:
+                    continue  # same-place pairs are seen once
                 b = events[j]
-                if a.article == b.article:
-                    continue
-                if not (a.place == b.place or a.place in chain(b.place) or b.place in chain(a.place)):
+                if a.article == b.article or i == j:
                     continue
                 if not when(a).overlaps(when(b)):
                     continue
