@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import ACTOR_CLASSES, DATA_DIR, Gazetteer, load_gazetteer, norm
 from kg.ingest import Article
-from kg.nlp import token_key
+from kg.nlp import ENTITY_RULES, token_key
 from kg.numbers import find_quantities
 from kg.timex import TimeMention, TimeValue, find_times
 
@@ -180,8 +180,7 @@ def _pronoun(tok: Token) -> bool:
 
 @lru_cache(maxsize=1)
 def _nationalities() -> dict[str, str]:
-    rules = json.loads((DATA_DIR / "entity_rules.json").read_text(encoding="utf-8"))
-    return {token_key(k): v for k, v in rules.get("nationality_actors", {}).items()}
+    return {token_key(k): v for k, v in ENTITY_RULES().get("nationality_actors", {}).items()}
 
 
 @dataclass
@@ -1221,7 +1220,7 @@ class _ArticleExtractor:
         return out
 
     def _published_by(self) -> list[Mention]:
-        agencies = set(json.loads((DATA_DIR / "entity_rules.json").read_text(encoding="utf-8")).get("news_agencies", []))
+        agencies = set(ENTITY_RULES().get("news_agencies", []))
         out = []
         text = self.doc.text
         for m in self.mentions:

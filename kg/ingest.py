@@ -22,7 +22,7 @@ import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -377,8 +377,3 @@ def ingest(paths: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_B
         report.articles.append(art)
     report.rejected.sort(key=lambda r: r.path)
     return report
-
-
-def iter_texts(articles: Iterable[Article]) -> Iterator[str]:
-    for a in articles:
-        yield a.text

@@ -35,7 +35,7 @@ from kg.geo import container_for, find_place
 from kg.timex import TimeValue
 
 __all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug", "corefer_events",
-           "entity_rows", "ENTITY_COLUMNS",
+           "entity_rows", "ENTITY_COLUMNS", "located_chain",
            "FUZZY_THRESHOLD", "CIVILIANS"]
 
 FUZZY_THRESHOLD = 90
@@ -301,7 +301,7 @@ def resolve(extractions: Iterable[Extraction], *, gazetteer: Gazetteer | None = 
         e = r.entities[eid]
         if e.located_in is None:
             target = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            if target not in gaz.ancestors(eid) and eid not in _chain(r.entities, target):
+            if target not in gaz.ancestors(eid) and eid not in located_chain(r.entities, target):
                 e.located_in = target
     _locate_by_context(r, exs, mention_entity)
     for p, g in affiliations.items():
@@ -330,7 +330,8 @@ def resolve(extractions: Iterable[Extraction], *, gazetteer: Gazetteer | None = 
     return Resolution(r.entities, mention_entity, events, r.merges, exs, affiliations)
 
 
-def _chain(entities: dict[str, Entity], eid: str) -> list[str]:
+def located_chain(entities: dict[str, Entity], eid: str) -> list[str]:
+    """The ``located_in`` chain of an entity, nearest first (cycle-safe)."""
     out: list[str] = []
     cur = entities.get(eid)
     while cur is not None and cur.located_in and cur.located_in not in out:
@@ -366,9 +367,9 @@ def _locate_by_context(r: _Resolver, exs: list[Extraction], mention_entity: dict
                 if oid is None or oid == eid:
                     continue
                 same_sentence = other.sentence == m.sentence
-                for cand in [oid, *_chain(r.entities, oid)]:
+                for cand in [oid, *located_chain(r.entities, oid)]:
                     ce = r.entities[cand]
-                    if ce.cls in wanted.get(e.cls, ()) and cand != eid and eid not in _chain(r.entities, cand):
+                    if ce.cls in wanted.get(e.cls, ()) and cand != eid and eid not in located_chain(r.entities, cand):
                         votes[eid][cand] += (100 if same_sentence else 1) * article_counts[oid]
                         break
     for eid, counter in votes.items():
@@ -394,7 +395,7 @@ def corefer_events(events: list[ResolvedEvent], entities: dict[str, Entity],
 
     def chain(pid: str) -> list[str]:
         if pid not in chains:
-            chains[pid] = _chain(entities, pid)
+            chains[pid] = located_chain(entities, pid)
         return chains[pid]
 
     n = len(events)

@@ -24,7 +24,7 @@ from rdflib.query import Result
 from kg.emit import bind_prefixes
 from kg.errors import QueryError
 from kg.extract import FAMILY
-from kg.resolve import CIVILIANS, Resolution
+from kg.resolve import CIVILIANS, Resolution, located_chain
 
 __all__ = ["atomic_write", "write_turtle", "write_trig", "write_events_csv", "EXPORTERS", "load_graph",
            "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
@@ -158,15 +158,6 @@ def write_trig(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
         fh.write(_prefix_header() + "\n".join(blocks))
 
 
-def _chain(res: Resolution, eid: str) -> list[str]:
-    out: list[str] = []
-    cur = res.entities.get(eid)
-    while cur is not None and cur.located_in and cur.located_in not in out:
-        out.append(cur.located_in)
-        cur = res.entities.get(cur.located_in)
-    return out
-
-
 def event_rows(res: Resolution) -> list[dict]:
     """One row per event with ACLED-like columns (actor1 = agent, actor2 = target)."""
     rows = []
@@ -175,7 +166,7 @@ def event_rows(res: Resolution) -> list[dict]:
             return res.entities[eid].label
 
         place = res.entities.get(ev.place) if ev.place else None
-        chain = [res.entities[p] for p in _chain(res, ev.place)] if ev.place else []
+        chain = [res.entities[p] for p in located_chain(res.entities, ev.place)] if ev.place else []
         country = next((p.label for p in ([place] if place else []) + chain if p.cls == "Country"), "")
         admin1 = next((p.label for p in ([place] if place else []) + chain if p.cls == "Region"), "")
         when = ev.date or ev.start_date
