@@ -51,7 +51,8 @@ def build(
     jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes for the NLP and extraction."),
     incremental: bool = typer.Option(False, "-i", "--incremental",
                                      help="Keep a cache in OUT/.kg-cache; parse only new or changed articles."),
-    store: bool = typer.Option(False, "--store", help="Also write the Oxigraph store OUT/store (for big graphs)."),
+    store: bool = typer.Option(True, "--store/--no-store",
+                               help="Keep the Oxigraph store OUT/store (kg query uses it; --no-store: files only)."),
     dask: str = typer.Option(None, "--dask", metavar="SCHEDULER",
                              help="Run the extraction on a Dask cluster (tcp://HOST:8786)."),
 ) -> None:
@@ -64,7 +65,7 @@ def build(
     --jobs N runs the extraction in N processes, --dask on a Dask cluster (same graph either way);
     --incremental re-parses only new or changed articles (same graph as a full build).
 
-    Example:  kg build seeds -o exports --jobs 2 --incremental --store
+    Example:  kg build seeds -o exports --jobs 2 --incremental
     """
     from kg.ingest import NoInputError
     from kg.pipeline import build as run_build
@@ -168,7 +169,15 @@ def query(
     Example:  kg query territory-captures -p place=Homs -f csv
     """
     from kg.queries import bind_params, list_queries, load_query, parse_param_args
-    from kg.store import format_result, load_graph, run_query
+    from kg.store import (
+        find_store,
+        format_result,
+        load_graph,
+        open_store,
+        query_store,
+        run_query,
+        store_label_graph,
+    )
 
     if list_:
         for q in list_queries():
@@ -180,10 +189,17 @@ def query(
     try:
         text = load_query(query_text)
         values = parse_param_args(param)
-        g = load_graph(graph)
-        bindings = bind_params(values, g, warn=lambda m: typer.echo(f"kg: warning: {m}", err=True))
-        result = run_query(g, text, bindings)
-        typer.echo(format_result(result, fmt.value, g))
+        folder = find_store(graph) if graph.exists() or graph.parent.is_dir() else None
+        warn = lambda m: typer.echo(f"kg: warning: {m}", err=True)  # noqa: E731
+        if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
+            ox = open_store(folder)
+            labels = store_label_graph(ox)
+            result = query_store(ox, text, bind_params(values, labels, warn=warn))
+            typer.echo(format_result(result, fmt.value, labels))
+        else:
+            g = load_graph(graph)
+            result = run_query(g, text, bind_params(values, g, warn=warn))
+            typer.echo(format_result(result, fmt.value, g))
     except KgError as exc:
         _fail(exc, 1)
 

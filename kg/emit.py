@@ -7,29 +7,36 @@ events. The named graph ``ckgr:graph/entities`` holds the canonical description 
 entity (class, ``skos:prefLabel``, ``ckg:locatedIn``, coordinates, GeoNames, affiliation),
 recomputed on every build from the gazetteers and the articles.
 
+The emitter writes N-Triples terms as strings (:func:`emit_graphs`), one article at a time,
+so a build streams its graph to disk (:func:`write_nquads`) and into the Oxigraph store
+without holding it in memory; :func:`emit` parses the same lines into an rdflib
+``Dataset`` for small graphs, tests and library users.
+
 Everything is deterministic: IRIs come from ids and offsets, never from blank nodes or
-the order of the inputs.
+the order of the inputs. Ids are safe in IRIs by construction (article ids are checked by
+:mod:`kg.ingest`; entity and event ids are slugs, gazetteer ids or hex digests).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import IO
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
-from kg.extract import FAMILY
-from kg.ingest import Article
+from kg.extract import FAMILY, Extraction
 from kg.namespace import CKG, CKGR, GEO, GEONAMES, NIF, PROV
 from kg.resolve import CIVILIANS, Resolution, ResolvedEvent
 from kg.timex import TimeValue
 
-__all__ = ["emit", "union_graph", "article_iri", "entity_iri", "event_iri", "graph_iri", "time_literal",
-           "ENTITIES_GRAPH", "bind_prefixes"]
+__all__ = ["emit", "emit_graphs", "write_nquads", "union_graph", "article_iri", "entity_iri", "event_iri",
+           "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple"]
 
 ENTITIES_GRAPH = CKGR["graph/entities"]
-_QUALIFIERS = {"Exactly": CKG.Exactly, "AtLeast": CKG.AtLeast, "MoreThan": CKG.MoreThan,
-               "Approximately": CKG.Approximately}
+#: a triple as three N-Triples terms (``<iri>`` or a quoted literal)
+Triple = tuple[str, str, str]
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -52,14 +59,16 @@ def mention_iri(article_id: str, start: int, end: int) -> URIRef:
     return URIRef(f"{article_iri(article_id)}#char={start},{end}")
 
 
+_DATETYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+
+
 def time_literal(t: TimeValue) -> Literal:
     """A calendar value typed at its precision.
 
     >>> time_literal(TimeValue(2024, 11)).datatype.endswith("gYearMonth")
     True
     """
-    dtype = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}[t.precision]
-    return Literal(t.iso(), datatype=dtype)
+    return Literal(t.iso(), datatype=_DATETYPES[t.precision])
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:
@@ -69,136 +78,197 @@ def bind_prefixes(g: Graph | Dataset) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def _add_mention(g: Graph, article: Article, node: URIRef, start: int, end: int) -> None:
-    m = mention_iri(article.id, start, end)
-    g.add((m, RDF.type, NIF.Phrase))
-    g.add((m, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger)))
-    g.add((m, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
-    g.add((m, NIF.anchorOf, Literal(article.text[start:end])))
-    g.add((m, NIF.referenceContext, article_iri(article.id)))
-    g.add((node, CKG.denotedBy, m))
+# ------------------------------------------------------------------ N-Triples terms
+def _i(iri: str) -> str:
+    return f"<{iri}>"
 
 
-def _emit_article(g: Graph, art: Article, res: Resolution, published_by: list[str]) -> None:
-    a = article_iri(art.id)
-    g.add((a, RDF.type, CKG.Article))
-    g.add((a, DCTERMS.identifier, Literal(art.id)))
-    if art.published is not None:
-        g.add((a, DCTERMS.date, time_literal(art.published)))
-    for alias in art.also_as:
-        g.add((a, DCTERMS.alternative, Literal(alias)))
-    for eid in published_by:
-        e = res.entities[eid]
-        g.add((a, CKG.publishedBy, entity_iri(e.kind, eid)))
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _emit_event(g: Graph, art: Article, ev: ResolvedEvent, res: Resolution) -> None:
-    node = event_iri(ev.id)
-    g.add((node, RDF.type, CKG[ev.type]))
-    family = FAMILY[ev.type]
-    if family != "Event":
-        g.add((node, RDF.type, CKG[family]))
-    g.add((node, RDF.type, CKG.Event))
-    g.add((node, CKG.mentionedIn, article_iri(art.id)))
-
-    def ent(eid: str) -> URIRef:
-        return entity_iri(res.entities[eid].kind, eid)
-
-    if ev.place:
-        g.add((node, CKG.place, ent(ev.place)))
-    for p, ids in ((CKG.agent, ev.agents), (CKG.target, ev.targets), (CKG.reportedBy, ev.sources),
-                   (CKG.disputedBy, ev.disputed_by)):
-        for eid in ids:
-            g.add((node, p, ent(eid)))
-    if ev.date is not None:
-        g.add((node, CKG.date, time_literal(ev.date)))
-    if ev.start_date is not None:
-        g.add((node, CKG.startDate, time_literal(ev.start_date)))
-    if ev.end_date is not None:
-        g.add((node, CKG.endDate, time_literal(ev.end_date)))
-    for n, t in enumerate(ev.tolls, 1):
-        c = CKGR[f"event/{ev.id}/toll/{n}"]
-        g.add((node, CKG.fatalities, c))
-        g.add((c, RDF.type, CKG.CasualtyCount))
-        g.add((c, CKG["count"], Literal(t.count, datatype=XSD.integer)))
-        g.add((c, CKG.countQualifier, _QUALIFIERS[t.qualifier]))
-        if t.group == CIVILIANS:
-            g.add((c, CKG.casualtyGroup, CKG.Civilians))
-        elif t.group:
-            g.add((c, CKG.casualtyGroup, ent(t.group)))
-    g.add((node, CKG.confidence, Literal(Decimal(str(ev.confidence)), datatype=XSD.decimal)))
-    for s in ev.evidence:
-        g.add((node, CKG.evidence, Literal(s)))
-    for b, e in ev.triggers:
-        _add_mention(g, art, node, b, e)
+def _s(text: str, lang: str | None = None) -> str:
+    """A string literal (``lang`` tagged or ``xsd:string``)."""
+    body = '"' + text.translate(_ESCAPES) + '"'
+    return f"{body}@{lang}" if lang else body
 
 
-def _emit_entities(g: Graph, res: Resolution, used: set[str]) -> None:
-    for eid in sorted(used):
-        e = res.entities[eid]
-        node = entity_iri(e.kind, eid)
-        g.add((node, RDF.type, CKG[e.cls]))
-        g.add((node, RDF.type, CKG.Actor if e.kind == "actor" else CKG.Place))
-        g.add((node, SKOS.prefLabel, Literal(e.label, lang="fr")))
-        if e.located_in and e.located_in in res.entities:
-            parent = res.entities[e.located_in]
-            g.add((node, CKG.locatedIn, entity_iri(parent.kind, parent.id)))
-        affiliated = e.affiliated_with or res.affiliations.get(eid)
-        if affiliated and affiliated in res.entities:
-            g.add((node, CKG.affiliatedWith, entity_iri(res.entities[affiliated].kind, affiliated)))
-        if e.geonames:
-            g.add((node, CKG.geonamesId, Literal(str(e.geonames))))
-            g.add((node, OWL.sameAs, GEONAMES[f"{e.geonames}/"]))
-        if e.lat is not None and e.long is not None:
-            g.add((node, GEO.lat, Literal(Decimal(str(e.lat)), datatype=XSD.decimal)))
-            g.add((node, GEO.long, Literal(Decimal(str(e.long)), datatype=XSD.decimal)))
-        if e.wikidata:
-            g.add((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{e.wikidata}")))
+def _typed(lexical: str, datatype: str) -> str:
+    return f'"{lexical}"^^<{datatype}>'
 
 
-def emit(res: Resolution) -> Dataset:
-    """Build the dataset: one named graph per article plus the entities graph."""
-    ds = Dataset()
-    bind_prefixes(ds)
-    used: set[str] = set()
-    events_by_article: dict[str, list[ResolvedEvent]] = {}
-    for ev in res.events:
-        events_by_article.setdefault(ev.article, []).append(ev)
-    for ex in res.extractions:
-        art = ex.article
-        g = ds.graph(graph_iri(art.id))
-        published = sorted({res.entity_of(art.id, m) for m in ex.published_by})
-        _emit_article(g, art, res, published)
-        seen_forms: dict[str, set[str]] = {}
+def _decimal(x: float) -> str:
+    return _typed(str(Decimal(str(x))), str(XSD.decimal))
+
+
+def _time(t: TimeValue) -> str:
+    return _typed(t.iso(), str(_DATETYPES[t.precision]))
+
+
+_A = _i(RDF.type)
+_CKG = {name: _i(CKG[name]) for name in (
+    "Article", "Event", "CasualtyCount", "Civilians", "mentionedIn", "denotedBy", "publishedBy", "place", "agent",
+    "target", "reportedBy", "disputedBy", "date", "startDate", "endDate", "fatalities", "count", "countQualifier",
+    "casualtyGroup", "confidence", "evidence", "locatedIn", "affiliatedWith", "geonamesId", "Actor", "Place",
+    "Exactly", "AtLeast", "MoreThan", "Approximately")}
+_NIF_PHRASE, _BEGIN, _END, _ANCHOR, _CONTEXT = (_i(NIF[n]) for n in (
+    "Phrase", "beginIndex", "endIndex", "anchorOf", "referenceContext"))
+_IDENTIFIER, _DATE, _ALTERNATIVE = _i(DCTERMS.identifier), _i(DCTERMS.date), _i(DCTERMS.alternative)
+_PREF, _ALT = _i(SKOS.prefLabel), _i(SKOS.altLabel)
+_SAME_AS, _LAT, _LONG = _i(OWL.sameAs), _i(GEO.lat), _i(GEO.long)
+_NNI, _INTEGER = str(XSD.nonNegativeInteger), str(XSD.integer)
+_ROLES = (("agent", "agents"), ("target", "targets"), ("reportedBy", "sources"), ("disputedBy", "disputed_by"))
+
+
+class _Emitter:
+    """Turns a :class:`~kg.resolve.Resolution` into triples, one article at a time."""
+
+    def __init__(self, res: Resolution):
+        self.res = res
+        self.used: set[str] = set()
+        self._iris: dict[str, str] = {}
+        self.events_by_article: dict[str, list[ResolvedEvent]] = {}
+        for ev in res.events:
+            self.events_by_article.setdefault(ev.article, []).append(ev)
+
+    def ent(self, eid: str) -> str:
+        hit = self._iris.get(eid)
+        if hit is None:
+            hit = self._iris[eid] = _i(entity_iri(self.res.entities[eid].kind, eid))
+        return hit
+
+    def article(self, ex: Extraction) -> list[Triple]:
+        res, art = self.res, ex.article
+        a = _i(article_iri(art.id))
+        out: list[Triple] = [(a, _A, _CKG["Article"]), (a, _IDENTIFIER, _s(art.id))]
+        if art.published is not None:
+            out.append((a, _DATE, _time(art.published)))
+        out.extend((a, _ALTERNATIVE, _s(alias)) for alias in art.also_as)
+        for eid in sorted({res.entity_of(art.id, m) for m in ex.published_by}):
+            out.append((a, _CKG["publishedBy"], self.ent(eid)))
+        text, base = art.text, str(article_iri(art.id))
+
+        def mention(node: str, start: int, end: int) -> None:
+            m = f"<{base}#char={start},{end}>"
+            out.extend(((m, _A, _NIF_PHRASE), (m, _BEGIN, _typed(str(start), _NNI)),
+                        (m, _END, _typed(str(end), _NNI)), (m, _ANCHOR, _s(text[start:end])),
+                        (m, _CONTEXT, a), (node, _CKG["denotedBy"], m)))
+
+        forms: dict[str, set[str]] = {}
         for m in ex.mentions:
             if m.cls == "Civilians":
                 continue  # civilians are a casualty group (ckg:Civilians), not a node of their own
             eid = res.entity_of(art.id, m)
+            node = self.ent(eid)
+            self.used.add(eid)
+            out.append((node, _CKG["mentionedIn"], a))
+            mention(node, m.start, m.end)
+            forms.setdefault(eid, set()).add(m.text)
+        for eid, seen in forms.items():
+            label = res.entities[eid].label
+            out.extend((self.ent(eid), _ALT, _s(f, "fr")) for f in sorted(seen) if f != label)
+        for ev in self.events_by_article.get(art.id, ()):
+            node = _i(event_iri(ev.id))
+            family = FAMILY[ev.type]
+            out.append((node, _A, _i(CKG[ev.type])))
+            if family != "Event":
+                out.append((node, _A, _i(CKG[family])))
+            out.extend(((node, _A, _CKG["Event"]), (node, _CKG["mentionedIn"], a)))
+            if ev.place:
+                out.append((node, _CKG["place"], self.ent(ev.place)))
+                self.used.add(ev.place)
+            for prop, attr in _ROLES:
+                for eid in getattr(ev, attr):
+                    out.append((node, _CKG[prop], self.ent(eid)))
+                    self.used.add(eid)
+            for prop, t in (("date", ev.date), ("startDate", ev.start_date), ("endDate", ev.end_date)):
+                if t is not None:
+                    out.append((node, _CKG[prop], _time(t)))
+            for n, t in enumerate(ev.tolls, 1):
+                c = _i(CKGR[f"event/{ev.id}/toll/{n}"])
+                out.extend(((node, _CKG["fatalities"], c), (c, _A, _CKG["CasualtyCount"]),
+                            (c, _CKG["count"], _typed(str(t.count), _INTEGER)),
+                            (c, _CKG["countQualifier"], _CKG[t.qualifier])))
+                if t.group == CIVILIANS:
+                    out.append((c, _CKG["casualtyGroup"], _CKG["Civilians"]))
+                elif t.group:
+                    out.append((c, _CKG["casualtyGroup"], self.ent(t.group)))
+                    self.used.add(t.group)
+            out.append((node, _CKG["confidence"], _decimal(ev.confidence)))
+            out.extend((node, _CKG["evidence"], _s(s)) for s in ev.evidence)
+            for b, e in ev.triggers:
+                mention(node, b, e)
+        return out
+
+    def entities(self) -> list[Triple]:
+        """The entities graph: every entity used, plus the places and groups their chains reach."""
+        res, used = self.res, set(self.used)
+        frontier = list(used)
+        while frontier:
+            e = res.entities[frontier.pop()]
+            for nxt in (e.located_in, e.affiliated_with or res.affiliations.get(e.id)):
+                if nxt and nxt in res.entities and nxt not in used:
+                    used.add(nxt)
+                    frontier.append(nxt)
+        out: list[Triple] = []
+        for eid in sorted(used):
             e = res.entities[eid]
-            node = entity_iri(e.kind, eid)
-            used.add(eid)
-            g.add((node, CKG.mentionedIn, article_iri(art.id)))
-            _add_mention(g, art, node, m.start, m.end)
-            seen_forms.setdefault(eid, set()).add(m.text)
-        for eid, forms in seen_forms.items():
-            e = res.entities[eid]
-            for f in sorted(forms):
-                if f != e.label:
-                    g.add((entity_iri(e.kind, eid), SKOS.altLabel, Literal(f, lang="fr")))
-        for ev in events_by_article.get(art.id, []):
-            _emit_event(g, art, ev, res)
-            used.update(ev.agents + ev.targets + ev.sources + ev.disputed_by + ((ev.place,) if ev.place else ()))
-            used.update(t.group for t in ev.tolls if t.group and t.group != CIVILIANS)
-    # containing places and affiliations are described too, so every chain ends somewhere
-    frontier = list(used)
-    while frontier:
-        eid = frontier.pop()
-        e = res.entities[eid]
-        for nxt in (e.located_in, e.affiliated_with or res.affiliations.get(eid)):
-            if nxt and nxt in res.entities and nxt not in used:
-                used.add(nxt)
-                frontier.append(nxt)
-    _emit_entities(ds.graph(ENTITIES_GRAPH), res, used)
+            node = self.ent(eid)
+            out.extend(((node, _A, _i(CKG[e.cls])), (node, _A, _CKG["Actor" if e.kind == "actor" else "Place"]),
+                        (node, _PREF, _s(e.label, "fr"))))
+            if e.located_in and e.located_in in res.entities:
+                out.append((node, _CKG["locatedIn"], self.ent(e.located_in)))
+            affiliated = e.affiliated_with or res.affiliations.get(eid)
+            if affiliated and affiliated in res.entities:
+                out.append((node, _CKG["affiliatedWith"], self.ent(affiliated)))
+            if e.geonames:
+                out.append((node, _CKG["geonamesId"], _s(str(e.geonames))))
+                out.append((node, _SAME_AS, _i(GEONAMES[f"{e.geonames}/"])))
+            if e.lat is not None and e.long is not None:
+                out.extend(((node, _LAT, _decimal(e.lat)), (node, _LONG, _decimal(e.long))))
+            if e.wikidata:
+                out.append((node, _SAME_AS, f"<http://www.wikidata.org/entity/{e.wikidata}>"))
+        return out
+
+
+def emit_graphs(res: Resolution) -> Iterator[tuple[str, list[Triple]]]:
+    """``(graph IRI, triples)`` for each article in turn, then for the entities graph.
+
+    The terms are N-Triples strings; each list is made when it is asked for, so a caller
+    that writes them out holds one article's triples at a time.
+    """
+    em = _Emitter(res)
+    for ex in res.extractions:
+        yield str(graph_iri(ex.article.id)), em.article(ex)
+    yield str(ENTITIES_GRAPH), em.entities()
+
+
+def write_nquads(graphs: Iterable[tuple[str, list[Triple]]], quads: IO[str], triples: IO[str] | None = None) -> int:
+    """Write ``graphs`` as N-Quads to ``quads`` (and, once per graph, as N-Triples to ``triples``).
+
+    Returns the number of quads written.
+    """
+    n = 0
+    for g, ts in graphs:
+        gi = f" <{g}> .\n"
+        quads.write("".join(f"{s} {p} {o}{gi}" for s, p, o in ts))
+        if triples is not None:
+            triples.write("".join(f"{s} {p} {o} .\n" for s, p, o in ts))
+        n += len(ts)
+    return n
+
+
+def emit(res: Resolution) -> Dataset:
+    """The whole graph as an rdflib ``Dataset`` (one named graph per article, plus the entities graph).
+
+    For small graphs and tests; builds stream :func:`emit_graphs` to disk instead.
+    """
+    import io
+
+    buf = io.StringIO()
+    write_nquads(emit_graphs(res), buf)
+    ds = Dataset()
+    bind_prefixes(ds)
+    ds.parse(data=buf.getvalue(), format="nquads")
     return ds
 
 
@@ -209,4 +279,3 @@ def union_graph(ds: Dataset) -> Graph:
     for s, p, o, _ctx in ds.quads((None, None, None, None)):
         g.add((s, p, o))
     return g
-

@@ -18,17 +18,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset
-
-from kg.emit import emit, union_graph
+from kg.emit import ENTITIES_GRAPH, emit_graphs
 from kg.errors import BuildError
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
 from kg.incremental import CACHE_DIR_NAME, ExtractionCache
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
+from kg.namespace import CKGR
 from kg.nlp import load_nlp
 from kg.resolve import Resolution, resolve
-from kg.store import EXPORTERS, STORE_DIR_NAME, atomic_write
+from kg.store import EXPORTERS, STORE_DIR_NAME, GraphWriter, atomic_write
 
 __all__ = ["BuildReport", "build", "remove", "extract_articles", "nlp_text"]
 
@@ -47,6 +46,7 @@ class BuildReport:
     ignored: list[str] = field(default_factory=list)
     conforms: bool | None = None
     validation: str = ""
+    validated_articles: int = 0
     seconds: float = 0.0
 
     @property
@@ -63,7 +63,9 @@ class BuildReport:
             f"  files: {', '.join(Path(f).name for f in self.files)}",
         ]
         if self.conforms is not None:
-            lines.append("  SHACL: conforms" if self.conforms else "  SHACL: VIOLATIONS (see kg validate)")
+            part = "" if self.validated_articles >= self.articles else \
+                f" ({self.validated_articles} of {self.articles} article graphs checked; 'kg validate' checks all)"
+            lines.append(("  SHACL: conforms" if self.conforms else "  SHACL: VIOLATIONS (see kg validate)") + part)
         lines.append(f"  warnings {len(self.warnings)} · rejected {len(self.rejected)}"
                      + (f" · ignored {len(self.ignored)} non-.txt file(s)" if self.ignored else ""))
         return "\n".join(lines)
@@ -199,6 +201,16 @@ def _clean_stale(out: Path, names: Iterable[str]) -> None:
     for name in names:  # left by atomic_write / view's writer when a process died before its rename
         for tmp in out.glob(f".{name}.*.tmp"):
             tmp.unlink(missing_ok=True)
+    from kg.store import STORE_PREFIX, stale_stores
+
+    for old in stale_stores(out):  # stores a killed build moved beside the live one
+        pid = old.name[len(STORE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue
+        if old.is_symlink() or old.is_file():
+            old.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _sha256(path: Path) -> str:
@@ -236,7 +248,7 @@ def _report_json(report: BuildReport, digests: dict[str, str]) -> dict:
         "warnings": [w.as_dict() if isinstance(w, Notice) else {"path": "", "code": "other", "message": str(w)}
                      for w in report.warnings],
         "ignored": report.ignored,
-        "conforms": report.conforms,
+        "conforms": report.conforms, "shacl_checked_articles": report.validated_articles,
         "files": digests,
     }
 
@@ -250,7 +262,7 @@ def _open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache |
 def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html: bool = True,
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
           progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int = 1,
-          cache: bool | str | Path | None = None, store: bool = False,
+          cache: bool | str | Path | None = None, store: bool = True,
           dask: str | object | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
 
@@ -262,7 +274,9 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     ``jobs`` worker processes (or the Dask cluster ``dask``) run the extraction. ``cache``
     (``True`` for ``out_dir/.kg-cache``, or a folder) makes the build incremental: only new or
     changed articles are parsed; resolution and emission always run over all articles, so the
-    exports equal a full build's. ``store`` also writes the Oxigraph store ``out_dir/store``.
+    exports equal a full build's. The graph is built in an Oxigraph store and every RDF export
+    streams from it; ``store`` (the default) keeps it as ``out_dir/store``, where ``kg query``
+    finds it.
 
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is
     found, :class:`BuildError` when ``out_dir`` cannot be created.
@@ -348,22 +362,91 @@ def _export_names(html: bool) -> list[str]:
     return [filename for filename, _writer in EXPORTERS.values()] + (["graph.html"] if html else [])
 
 
+#: SHACL checks every article graph up to this many articles, an even sample of this many beyond
+VALIDATE_ARTICLES = 200
+#: graph.html shows at most this many events (the best attested) and this many nodes (the best connected)
+VIEW_EVENTS = 1500
+VIEW_NODES = 3000
+
+
+def _spread(n: int, k: int) -> list[int]:
+    """``k`` indices spread evenly over ``range(n)`` (all of them when ``n <= k``).
+
+    >>> _spread(5, 10), _spread(10, 3)
+    ([0, 1, 2, 3, 4], [0, 3, 6])
+    """
+    if n <= k:
+        return list(range(n))
+    return sorted({i * n // k for i in range(k)})
+
+
+def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
+    """The N-Triples subjects (events and their tolls) the build's view shows; None for all.
+
+    Beyond ``limit`` events, the view keeps the best attested: most sources, participants,
+    a place and tolls first, ties by id (``kg view`` filters show any other part).
+    """
+    if len(res.events) <= limit:
+        return None
+
+    def weight(ev):
+        return (-(len(ev.sources) + len(ev.agents) + len(ev.targets) + len(ev.tolls) + bool(ev.place)), ev.id)
+
+    keep: set[str] = set()
+    for ev in sorted(res.events, key=weight)[:limit]:
+        base = f"{CKGR}event/{ev.id}"
+        keep.add(f"<{base}>")
+        keep.update(f"<{base}/toll/{n}>" for n in range(1, len(ev.tolls) + 1))
+    return keep
+
+
+def _closure_graph(article_triples: list, entity_triples: list):
+    """An rdflib graph of ``article_triples`` and the entity descriptions they reach (with
+    their ``locatedIn`` / ``affiliatedWith`` chains): what SHACL and the view need of a part."""
+    from rdflib import Graph
+
+    from kg.emit import bind_prefixes
+
+    by_subject: dict[str, list] = {}
+    for t in entity_triples:
+        by_subject.setdefault(t[0], []).append(t)
+    need = {x for s, _p, o in article_triples for x in (s, o) if x in by_subject}
+    frontier = list(need)
+    while frontier:
+        for _s, _p, o in by_subject[frontier.pop()]:
+            if o in by_subject and o not in need:
+                need.add(o)
+                frontier.append(o)
+    lines = [f"{s} {p} {o} .\n" for s, p, o in article_triples]
+    lines += [f"{s} {p} {o} .\n" for n in sorted(need) for s, p, o in by_subject[n]]
+    g = Graph()
+    bind_prefixes(g)
+    g.parse(data="".join(lines), format="nt")
+    return g
+
+
+def _shared_subjects(res: Resolution) -> set[str]:
+    """N-Triples subjects (events, their tolls) that more than one article's graph describes."""
+    seen: dict[str, int] = {}
+    for ev in res.events:
+        seen[ev.id] = seen.get(ev.id, 0) + 1
+    out: set[str] = set()
+    for ev in res.events:
+        if seen[ev.id] > 1:
+            base = f"{CKGR}event/{ev.id}"
+            out.add(f"<{base}>")
+            out.update(f"<{base}/toll/{n}>" for n in range(1, len(ev.tolls) + 1))
+    return out
+
+
 def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
             validate: bool, overrides: str | None, store: bool) -> None:
-    """Resolve, emit, validate, write every export into a staging folder and publish it."""
+    """Resolve; stream the emitted graph into graph.ttl and graph.trig in a staging folder, one
+    article at a time; bulk-load them into the Oxigraph store; write the tables; validate (SHACL)
+    and draw the view from parts of the graph; publish."""
     res: Resolution = resolve(extractions, overrides=overrides)
-    ds: Dataset = emit(res)
-    # the union graph is only built when something reads it (SHACL, the view); counting needs a set
-    g = union_graph(ds) if (validate or html) else None
-    if validate:
-        from kg.ontology import validate as shacl_validate
-
-        report.conforms, report.validation = shacl_validate(g)
-        if not report.conforms:
-            report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
     report.articles = len(extractions)
-    report.triples = len(g) if g is not None else len({q[:3] for q in ds.quads((None, None, None, None))})
-    used = {e for e in res.mention_entity.values()}
+    used = set(res.mention_entity.values())
     report.actors = sum(1 for e in used if res.entities[e].kind == "actor")
     report.places = sum(1 for e in used if res.entities[e].kind == "place")
     report.events = len(res.events)
@@ -372,26 +455,65 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
     except OSError as exc:
         raise BuildError(f"{out}: cannot write in the output folder ({exc.strerror})") from None
     try:
-        for _name, (filename, writer) in EXPORTERS.items():
-            writer(ds, res, stage / filename)
-        if html:
-            from kg.view import write_html
-
-            write_html(g, stage / "graph.html", title="kg — conflict graph")
-        del g, ds
+        checked = set(_spread(len(res.extractions), VALIDATE_ARTICLES)) if validate else set()
+        view_subjects = _view_subjects(res, VIEW_EVENTS) if html else None
+        shacl_part: list = []
+        view_part: list = []
+        entity_triples: list = []
+        with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
+            writer = GraphWriter(ttl, trig, shared=_shared_subjects(res))
+            for i, (giri, triples) in enumerate(emit_graphs(res)):
+                writer.write(giri, triples)
+                if giri == str(ENTITIES_GRAPH):
+                    entity_triples = triples
+                    continue
+                if i in checked:
+                    shacl_part.extend(triples)
+                if html:
+                    view_part.extend(triples if view_subjects is None else
+                                     (t for t in triples if t[0] in view_subjects))
+        report.triples = writer.triples
+        for _name, (filename, table_writer) in EXPORTERS.items():
+            if table_writer is not None:
+                table_writer(None, res, stage / filename)
         if store:
             from kg.store import load_store
 
-            load_store(stage / STORE_DIR_NAME, trig=stage / "graph.trig", turtle=stage / "graph.ttl")
+            load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
+        if validate:
+            from kg.ontology import validate as shacl_validate
+
+            report.conforms, report.validation = shacl_validate(_closure_graph(shacl_part, entity_triples))
+            report.validated_articles = len(checked)
+            if not report.conforms:
+                report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
+        del shacl_part
+        if html:
+            from kg.analyse import knowledge_network
+            from kg.view import filter_network, write_html
+
+            net = knowledge_network(_closure_graph(view_part, entity_triples))
+            del view_part
+            shown = f"{len(net)} node(s)"
+            if len(net) > VIEW_NODES:
+                net = filter_network(net, top=VIEW_NODES)
+                shown = f"the {len(net)} best-connected node(s)"
+            if view_subjects is not None or "best" in shown:
+                report.warnings.append(f"graph.html shows {shown} of the {min(len(res.events), VIEW_EVENTS)} "
+                                       f"best-attested event(s) of {len(res.events)}; 'kg view' with filters "
+                                       "shows any part")
+            write_html(net, stage / "graph.html", title="kg — conflict graph")
         digests = {name: _sha256(stage / name) for name in names}
         with atomic_write(stage / _REPORT_NAME) as fh:
             json.dump(_report_json(report, digests), fh, ensure_ascii=False, indent=1)
             fh.write("\n")
         _publish(stage, out, names + [_REPORT_NAME])
-        if store:
-            from kg.store import swap_store
+        from kg.store import discard_store, swap_store
 
+        if store:
             swap_store(stage / STORE_DIR_NAME, out / STORE_DIR_NAME)
+        else:  # a store left by an earlier build would no longer match the exports
+            discard_store(out / STORE_DIR_NAME)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write the exports ({exc.strerror or exc}); "
                          "previous exports kept") from None

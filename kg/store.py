@@ -1,9 +1,13 @@
 """Stage 6 — store: write the graph's exports atomically, read them back, run SPARQL.
 
-Exporters are looked up by name in :data:`EXPORTERS` (``turtle``, ``trig``, ``csv``), each a
-callable ``(dataset, resolution, path)``. Every file is written to a temporary file in the
-same folder and renamed into place, so a build that stops half-way leaves the previous
-exports whole.
+A build's graph lives in an on-disk Oxigraph store (``pyoxigraph``): its named graphs are
+bulk-loaded from the emitter's N-Quads, its default graph holds every triple once. The RDF
+exports stream out of it (:func:`dump_store`), so no stage holds the whole graph in Python.
+
+Exporters are looked up by name in :data:`EXPORTERS` (``turtle``, ``trig``, ``csv``,
+``entities``), each a callable ``(store, resolution, path)``. Every file is written to a
+temporary file in the same folder and renamed into place, so a build that stops half-way
+leaves the previous exports whole.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph
 from rdflib.query import Result
 
 from kg.emit import bind_prefixes
@@ -26,10 +31,11 @@ from kg.errors import QueryError
 from kg.extract import FAMILY
 from kg.resolve import CIVILIANS, Resolution, located_chain
 
-__all__ = ["atomic_write", "write_turtle", "write_trig", "write_events_csv", "EXPORTERS", "load_graph",
+__all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "EXPORTERS", "load_graph",
            "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
            "STORE_DIR_NAME", "load_store", "swap_store", "open_store", "query_store", "dump_store",
-           "store_label_graph", "find_store"]
+           "store_label_graph", "find_store", "count_triples", "write_entities_csv", "discard_store",
+           "stale_stores", "STORE_PREFIX"]
 
 _ACLED = {
     "Offensive": ("Battles", "Armed clash"), "ArmedClash": ("Battles", "Armed clash"),
@@ -80,82 +86,76 @@ _PREFIXES = (("ckg", "https://w3id.org/conflict-kg/ontology#"), ("dcterms", "htt
              ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
              ("schema", "https://schema.org/"), ("sem", "http://semanticweb.cs.vu.nl/2009/11/sem/"),
              ("skos", "http://www.w3.org/2004/02/skos/core#"), ("xsd", "http://www.w3.org/2001/XMLSchema#"))
+
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 _LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_DATATYPED = re.compile(r'^(".*")\^\^<([^>]*)>$', re.DOTALL)
 
 
-def _term(t, cache: dict) -> str:
-    """Turtle text of a term: a CURIE for vocabulary terms, else the full IRI; literals as N3."""
-    key = t
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    if isinstance(t, Literal):
-        out = t.n3()
-        if t.datatype is not None:
-            dt = str(t.datatype)
-            for prefix, ns in _PREFIXES:
-                if dt.startswith(ns) and _LOCAL.match(dt[len(ns):]):
-                    out = out[: out.rindex("^^")] + f"^^{prefix}:{dt[len(ns):]}"
-                    break
-    else:
-        iri = str(t)
-        out = f"<{iri}>"
-        for prefix, ns in _PREFIXES:
-            if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
-                out = f"{prefix}:{iri[len(ns):]}"
-                break
-    cache[key] = out
-    return out
-
-
-def _turtle_body(triples, indent: str = "") -> str:
-    """Deterministic Turtle for triples: subjects sorted, then predicates (rdf:type first), then objects.
-
-    A small writer of our own: rdflib's serializer spends most of a large build looking up prefixes.
-    """
-    cache: dict = {}
-    by_subject: dict = {}
-    for s, p, o in triples:
-        by_subject.setdefault(s, {}).setdefault(p, set()).add(o)
-    lines: list[str] = []
-    for s in sorted(by_subject, key=str):
-        preds = by_subject[s]
-        order = sorted(preds, key=lambda p: (str(p) != _RDF_TYPE, str(p)))
-        parts = []
-        for p in order:
-            objs = sorted(preds[p], key=lambda o: (isinstance(o, Literal), str(o), str(getattr(o, "datatype", "")),
-                                                   str(getattr(o, "language", ""))))
-            pred = "a" if str(p) == _RDF_TYPE else _term(p, cache)
-            parts.append(f"{pred} " + f" ,\n{indent}        ".join(_term(o, cache) for o in objs))
-        lines.append(f"{indent}{_term(s, cache)} " + f" ;\n{indent}    ".join(parts) + " .\n")
-    return "\n".join(lines)
-
-
-def _prefix_header() -> str:
+def prefix_header() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREFIXES) + "\n"
 
 
-def write_turtle(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
-    """All triples of all graphs, once each, as deterministic Turtle."""
-    seen = set()
-    for q in ds.quads((None, None, None, None)):
-        seen.add(q[:3])
-    with atomic_write(path) as fh:
-        fh.write(_prefix_header())
-        fh.write(_turtle_body(seen))
+class _Shortener(dict):
+    """N-Triples term → Turtle term: vocabulary IRIs and datatypes as CURIEs (cached)."""
+
+    def __missing__(self, term: str) -> str:
+        out = term
+        if term.startswith("<"):
+            iri = term[1:-1]
+            for prefix, ns in _PREFIXES:
+                if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
+                    out = f"{prefix}:{iri[len(ns):]}"
+                    break
+        else:
+            m = _DATATYPED.match(term)
+            if m:
+                out = f"{m.group(1)}^^{self[f'<{m.group(2)}>']}"
+        if len(self) < 100_000:
+            self[term] = out
+        return out
 
 
-def write_trig(ds: Dataset, res: Resolution | None, path: str | Path) -> None:
-    """TriG with one block per named graph, graphs sorted by IRI: the same bytes on every build."""
-    blocks: list[str] = []
-    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if len(ctx) == 0:
-            continue
-        body = _turtle_body(ctx.triples((None, None, None)), indent="    ").rstrip("\n")
-        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
-    with atomic_write(path) as fh:
-        fh.write(_prefix_header() + "\n".join(blocks))
+class GraphWriter:
+    """Streams emitted graphs (:func:`kg.emit.emit_graphs`) into ``graph.ttl`` (every triple once)
+    and ``graph.trig`` (one block per named graph), in the order they come, grouped by subject.
+
+    Triples of an article are unique to it except ``skos:altLabel`` and those of events several
+    articles tell (``shared`` subjects): only these go through a set, so memory stays small.
+    Written from the emitter rather than dumped from the Oxigraph store, because the store
+    keeps ``xsd:nonNegativeInteger`` (NIF offsets) as ``xsd:integer``.
+    """
+
+    def __init__(self, turtle: IO[str], trig: IO[str], shared: set[str] = frozenset()):
+        self.turtle, self.trig, self.shared = turtle, trig, shared
+        self.triples = 0
+        self._seen: set[tuple[str, str, str]] = set()
+        self._short = _Shortener()
+        turtle.write(prefix_header())
+        trig.write(prefix_header())
+
+    def _block(self, triples, indent: str) -> str:
+        short = self._short
+        by_subject: dict[str, list[str]] = {}
+        for s, p, o in triples:
+            by_subject.setdefault(s, []).append(f"{'a' if p == _RDF_TYPE else short[p]} {short[o]}")
+        sep = f" ;\n{indent}    "
+        return "".join(f"{indent}{s} {sep.join(pos)} .\n" for s, pos in by_subject.items())
+
+    def write(self, graph: str, triples: list[tuple[str, str, str]]) -> None:
+        own = list(dict.fromkeys(triples))
+        self.trig.write(f"<{graph}> {{\n{self._block(own, '    ')}}}\n\n")
+        fresh = []
+        for t in own:
+            if t[0] in self.shared or t[1] == _ALT_LABEL:
+                if t in self._seen:
+                    continue
+                self._seen.add(t)
+            fresh.append(t)
+        self.turtle.write(self._block(fresh, "") + "\n")
+        self.triples += len(fresh)
 
 
 def event_rows(res: Resolution) -> list[dict]:
@@ -204,7 +204,7 @@ def event_rows(res: Resolution) -> list[dict]:
     return rows
 
 
-def write_events_csv(ds: Dataset | None, res: Resolution, path: str | Path) -> None:
+def write_events_csv(store, res: Resolution, path: str | Path) -> None:
     with atomic_write(path) as fh:
         w = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS, lineterminator="\n")
         w.writeheader()
@@ -219,7 +219,7 @@ def write_events_csv(ds: Dataset | None, res: Resolution, path: str | Path) -> N
             w.writerow(row)
 
 
-def write_entities_csv(ds: Dataset | None, res: Resolution, path: str | Path) -> None:
+def write_entities_csv(store, res: Resolution, path: str | Path) -> None:
     """The resolution's merge log (:func:`kg.resolve.entity_rows`), one row per entity."""
     from kg.resolve import ENTITY_COLUMNS, entity_rows
 
@@ -229,9 +229,11 @@ def write_entities_csv(ds: Dataset | None, res: Resolution, path: str | Path) ->
         w.writerows(entity_rows(res))
 
 
-EXPORTERS: dict[str, tuple[str, Callable]] = {
-    "turtle": ("graph.ttl", write_turtle),
-    "trig": ("graph.trig", write_trig),
+#: every export of a build, by name: its file and, for the tables, the writer ``(store, resolution, path)``
+#: (``graph.ttl`` and ``graph.trig`` are streamed by :class:`GraphWriter` while the graph is emitted)
+EXPORTERS: dict[str, tuple[str, Callable | None]] = {
+    "turtle": ("graph.ttl", None),
+    "trig": ("graph.trig", None),
     "csv": ("events.csv", write_events_csv),
     "entities": ("entities.csv", write_entities_csv),
 }
@@ -321,11 +323,11 @@ _RDF_FORMATS = {"turtle": "TURTLE", "ttl": "TURTLE", "trig": "TRIG", "nt": "N_TR
                 "ntriples": "N_TRIPLES", "nq": "N_QUADS", "nquads": "N_QUADS"}
 
 
-def load_store(store_dir: str | Path, *, trig: str | Path, turtle: str | Path | None = None) -> Path:
-    """Bulk-load a build into a new Oxigraph store folder: ``trig``'s named graphs (one per
-    article, plus the entities graph) and, as the default graph, ``turtle`` (every triple once,
-    what ``graph.ttl`` holds), so queries need no ``GRAPH`` clause and count each triple once.
-    When ``turtle`` is None the default graph is filled from the named graphs.
+def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path | None = None) -> Path:
+    """Bulk-load a build into a new Oxigraph store folder: ``named``'s named graphs (N-Quads or
+    TriG: one graph per article, plus the entities graph) and, as the default graph, ``default``
+    (N-Triples or Turtle: every triple, so that queries need no ``GRAPH`` clause and count each
+    triple once). When ``default`` is None the default graph is filled from the named graphs.
     """
     from pyoxigraph import DefaultGraph, RdfFormat, Store
 
@@ -333,11 +335,12 @@ def load_store(store_dir: str | Path, *, trig: str | Path, turtle: str | Path | 
     if folder.exists() and any(folder.iterdir()):
         raise QueryError(f"{folder}: not empty; load_store makes a new store")
     folder.mkdir(parents=True, exist_ok=True)
+    fmt = {".nq": RdfFormat.N_QUADS, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE}
     store = Store(str(folder))
     try:
-        store.bulk_load(path=str(trig), format=RdfFormat.TRIG)
-        if turtle is not None:
-            store.bulk_load(path=str(turtle), format=RdfFormat.TURTLE, to_graph=DefaultGraph())
+        store.bulk_load(path=str(named), format=fmt[Path(named).suffix])
+        if default is not None:
+            store.bulk_load(path=str(default), format=fmt[Path(default).suffix], to_graph=DefaultGraph())
         else:
             store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         store.flush()
@@ -347,24 +350,71 @@ def load_store(store_dir: str | Path, *, trig: str | Path, turtle: str | Path | 
     return folder
 
 
-def swap_store(new: str | Path, dest: str | Path) -> None:
-    """Put the store folder ``new`` in place of ``dest`` (two renames; the old one is then deleted).
+def count_triples(store) -> int:
+    """The number of distinct triples of a store (its default graph)."""
+    from pyoxigraph import Store
 
-    ``dest`` is replaced only when it is absent or a store kg wrote.
+    st = store if isinstance(store, Store) else open_store(store)
+    row = next(iter(st.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+    return int(row["n"].value)
+
+
+#: where the stores live: ``OUT/store`` is a symbolic link to ``OUT/.store-<pid>-<n>``
+STORE_PREFIX = ".store-"
+
+
+def swap_store(new: str | Path, dest: str | Path) -> None:
+    """Put the store folder ``new`` in place of ``dest`` in one atomic step.
+
+    ``dest`` becomes (or stays) a relative symbolic link to a hidden folder beside it
+    (``.store-<pid>-<n>``); the link is replaced with ``os.replace``, so a reader or a killed
+    build always sees a whole store, old or new. The previous store is then deleted. ``dest``
+    is replaced only when it is absent or a store kg wrote.
     """
     import shutil
 
     new, dest = Path(new), Path(dest)
-    old = None
-    if dest.exists():
+    old: Path | None = None
+    if dest.is_symlink():
+        old = dest.parent / os.readlink(dest)
+    elif dest.exists():
         if not (dest / _STORE_MARKER).is_file():
             raise QueryError(f"{dest}: exists and is not a store written by kg; move it away")
-        old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
+        old = dest.with_name(f"{STORE_PREFIX}{os.getpid()}-old")  # a store of an earlier kg: a real folder
         shutil.rmtree(old, ignore_errors=True)
         os.replace(dest, old)
-    os.replace(new, dest)
-    if old is not None:
+    home = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-", dir=dest.parent))
+    os.rmdir(home)
+    os.replace(new, home)
+    link = dest.with_name(f"{STORE_PREFIX}{os.getpid()}-link")
+    link.unlink(missing_ok=True)
+    os.symlink(home.name, link)
+    os.replace(link, dest)
+    if old is not None and old.resolve() != home.resolve():
         shutil.rmtree(old, ignore_errors=True)
+
+
+def stale_stores(folder: str | Path) -> list[Path]:
+    """The hidden store folders and links in ``folder`` that ``folder/store`` does not point to."""
+    folder = Path(folder)
+    link = folder / STORE_DIR_NAME
+    live = os.readlink(link) if link.is_symlink() else None
+    return [p for p in folder.glob(STORE_PREFIX + "*") if p.name != live]
+
+
+def discard_store(folder: str | Path) -> None:
+    """Delete the store ``folder`` (a link and what it points to) if kg wrote it; leave anything else."""
+    import shutil
+
+    folder = Path(folder)
+    if not (folder / _STORE_MARKER).is_file():
+        return
+    if folder.is_symlink():
+        target = folder.parent / os.readlink(folder)
+        folder.unlink()
+        shutil.rmtree(target, ignore_errors=True)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def find_store(graph: str | Path) -> Path | None:
@@ -522,10 +572,7 @@ def dump_store(store, dest: str | Path, fmt: str = "turtle") -> Path:
     st = store if isinstance(store, Store) else open_store(store)
     rdf_format = getattr(RdfFormat, key)
     dest = Path(dest)
-    prefixes = {"ckg": "https://w3id.org/conflict-kg/ontology#", "ckgr": "https://w3id.org/conflict-kg/id/",
-                "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-                "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
-                "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    prefixes = {p: ns for p, ns in _PREFIXES if p != "rdf"}
     with atomic_write(dest, "wb", encoding=None) as fh:
         if key in ("TURTLE", "N_TRIPLES"):
             kw = {"prefixes": prefixes} if key == "TURTLE" else {}

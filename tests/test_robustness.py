@@ -30,12 +30,13 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.store import EXPORTERS
+from kg.store import EXPORTERS, STORE_DIR_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 CORPUS = REPO / "tests" / "data" / "bad_inputs"
-EXPORTS = tuple(f for f, _ in EXPORTERS.values()) + ("graph.html", "report.json")
+EXPORT_FILES = tuple(f for f, _ in EXPORTERS.values()) + ("graph.html", "report.json")
+EXPORTS = EXPORT_FILES + (STORE_DIR_NAME,)
 DATA_EXPORTS = {f for f, _ in EXPORTERS.values()}
 
 _FR_1 = ("L'aviation syrienne a mené samedi des raids aériens sur la ville de Douma, dans la Ghouta "
@@ -278,6 +279,13 @@ def test_corpus_good_articles_graph_equals_good_only_build(corpus_build, tmp_pat
     assert not list(mixed.triples((CKGR["article/dup_b"], None, None)))
 
 
+def _listing(folder: Path) -> list[str]:
+    """The names in ``folder``, less the hidden home of its live store (``store`` links to it)."""
+    link = folder / STORE_DIR_NAME
+    live = os.readlink(link) if link.is_symlink() else None
+    return sorted(p.name for p in folder.iterdir() if p.name != live)
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
@@ -319,7 +327,7 @@ def test_build_killed_keeps_previous_exports(tmp_path):
     seeds_seconds = time.monotonic() - t0
     assert first.returncode == 0, first.stderr
     old = _snapshot(out)
-    assert set(old) == set(EXPORTS)
+    assert set(old) == set(EXPORT_FILES)
     big = _larger_corpus(tmp_path, _COPIES)
     rng = random.Random(7)
     # early (imports, ingest), during the NLP (the seeds-only time as a ruler), and while the
@@ -347,7 +355,7 @@ def test_build_killed_keeps_previous_exports(tmp_path):
     new = _snapshot(out)
     assert new["graph.ttl"] != old["graph.ttl"]
     _assert_exports_parse(out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTS), "temporary files left behind"
+    assert _listing(out) == sorted(EXPORTS), "temporary files left behind"
     for snap in snapshots:
         for name, data in snap.items():
             assert data in (old[name], new[name]), f"{name} is neither the previous nor a complete new export"
@@ -405,7 +413,7 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
         pipeline.build(seeds, out, validate=False, progress=None)
     monkeypatch.undo()
     mid = _snapshot(out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTS)
+    assert _listing(out) == sorted(EXPORTS)
     assert mid["report.json"] == old["report.json"]  # renamed last: still describes the old set
     _assert_exports_parse(out)
     pipeline.build(seeds, out, validate=False, progress=None)
@@ -426,7 +434,7 @@ def test_stale_staging_and_tmp_files_are_removed(tmp_path):
     (out / ".graph.ttl.x1y2.tmp").write_text("half", encoding="utf-8")
     (out / "notes.txt").write_text("mine", encoding="utf-8")  # users' files are left alone
     build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, html=False, validate=False, progress=None)
-    assert sorted(p.name for p in out.iterdir()) == sorted(DATA_EXPORTS | {"notes.txt", "report.json"})
+    assert _listing(out) == sorted(DATA_EXPORTS | {"notes.txt", "report.json", STORE_DIR_NAME})
 
 
 _pipeline_settings = settings(max_examples=20, deadline=None,
