@@ -59,7 +59,7 @@ _QUOTES_CLOSE = "»”"
 
 
 # ---------------------------------------------------------------------------------- data
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """An actor or place named in the text (character offsets in ``Article.text``)."""
 
@@ -77,7 +77,7 @@ class Mention:
         return self.gaz_id or f"{self.kind}:{norm(self.text)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Toll:
     """A stated number of dead: ``count`` with its qualifier and the group it belongs to."""
 
@@ -89,7 +89,7 @@ class Toll:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventRecord:
     """One event: a type at one place, with roles, time, tolls, sources and evidence."""
 
@@ -113,7 +113,7 @@ class EventRecord:
         return FAMILY[self.type]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Affiliation:
     """A person's group, from an apposition ("X, le directeur de l'OSDH") or a verb ("appartient à")."""
 
@@ -121,7 +121,7 @@ class Affiliation:
     group: Mention
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one article says, as plain data."""
 

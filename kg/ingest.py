@@ -109,7 +109,7 @@ def _notice(path: str, code: str, text: str) -> Notice:
     return obj
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One input article, as read."""
 

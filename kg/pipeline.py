@@ -27,7 +27,16 @@ from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected
 from kg.namespace import CKGR
 from kg.nlp import load_nlp
 from kg.resolve import Resolution, resolve
-from kg.store import EXPORTERS, STORE_DIR_NAME, GraphWriter, atomic_write
+from kg.store import (
+    EXPORTERS,
+    STORE_DIR_NAME,
+    GraphWriter,
+    atomic_write,
+    load_store,
+    save_digests,
+    store_digests,
+    update_store,
+)
 
 __all__ = ["BuildReport", "build", "remove", "extract_articles", "nlp_text"]
 
@@ -460,10 +469,20 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
         shacl_part: list = []
         view_part: list = []
         entity_triples: list = []
+        # a store from the previous build is updated graph by graph when few graphs changed
+        previous = store_digests(out / STORE_DIR_NAME) if store else {}
+        digests: dict[str, str] = {}
+        changed: dict[str, list] | None = {} if previous else None
+        most = max(50, len(res.extractions) // 4)
         with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
             writer = GraphWriter(ttl, trig, shared=_shared_subjects(res))
             for i, (giri, triples) in enumerate(emit_graphs(res)):
-                writer.write(giri, triples)
+                digests[giri] = writer.write(giri, triples)
+                if store:
+                    if changed is not None and previous.get(giri) != digests[giri]:
+                        changed[giri] = triples
+                        if len(changed) > most:
+                            changed = None  # as good as a new graph: bulk-load it
                 if giri == str(ENTITIES_GRAPH):
                     entity_triples = triples
                     continue
@@ -477,9 +496,13 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
             if table_writer is not None:
                 table_writer(None, res, stage / filename)
         if store:
-            from kg.store import load_store
-
-            load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
+            removed = sorted(set(previous) - set(digests))
+            if changed is None:
+                load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
+            else:
+                update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, changed, removed)
+            save_digests(stage / STORE_DIR_NAME, digests)
+            del changed
         if validate:
             from kg.ontology import validate as shacl_validate
 

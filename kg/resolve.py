@@ -72,14 +72,14 @@ class Entity:
     mentions: list[tuple[str, Mention]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedToll:
     count: int
     qualifier: str
     group: str | None  # entity id, CIVILIANS, or None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedEvent:
     id: str
     article: str
@@ -98,7 +98,7 @@ class ResolvedEvent:
     triggers: tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MergeRecord:
     surface: str
     entity: str

@@ -35,7 +35,8 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
            "STORE_DIR_NAME", "load_store", "swap_store", "open_store", "query_store", "dump_store",
            "store_label_graph", "find_store", "count_triples", "write_entities_csv", "discard_store",
-           "stale_stores", "STORE_PREFIX"]
+           "stale_stores", "STORE_PREFIX", "GRAPH_DIGESTS",
+           "store_digests", "save_digests", "update_store"]
 
 _ACLED = {
     "Offensive": ("Battles", "Armed clash"), "ArmedClash": ("Battles", "Armed clash"),
@@ -91,15 +92,18 @@ _PREFIXES = (("ckg", "https://w3id.org/conflict-kg/ontology#"), ("dcterms", "htt
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 _LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_DATATYPED = re.compile(r'^(".*")\^\^<([^>]*)>$', re.DOTALL)
 
 
 def prefix_header() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREFIXES) + "\n"
 
 
+_INSTANCES = "<https://w3id.org/conflict-kg/id/"
+
+
 class _Shortener(dict):
-    """N-Triples term → Turtle term: vocabulary IRIs and datatypes as CURIEs (cached)."""
+    """N-Triples term → Turtle term: vocabulary IRIs and datatypes as CURIEs (cached; the
+    instance IRIs and untyped literals, most of the terms, are left as they are)."""
 
     def __missing__(self, term: str) -> str:
         out = term
@@ -109,13 +113,16 @@ class _Shortener(dict):
                 if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
                     out = f"{prefix}:{iri[len(ns):]}"
                     break
-        else:
-            m = _DATATYPED.match(term)
-            if m:
-                out = f"{m.group(1)}^^{self[f'<{m.group(2)}>']}"
-        if len(self) < 100_000:
-            self[term] = out
+        self[term] = out
         return out
+
+    def term(self, t: str) -> str:
+        if t[0] == "<":
+            return t if t.startswith(_INSTANCES) else self[t]
+        if t[-1] != ">":  # "..." or "..."@lang
+            return t
+        cut = t.rindex("^^<")
+        return f"{t[:cut]}^^{self[t[cut + 2:]]}"
 
 
 class GraphWriter:
@@ -136,26 +143,37 @@ class GraphWriter:
         turtle.write(prefix_header())
         trig.write(prefix_header())
 
-    def _block(self, triples, indent: str) -> str:
-        short = self._short
-        by_subject: dict[str, list[str]] = {}
-        for s, p, o in triples:
-            by_subject.setdefault(s, []).append(f"{'a' if p == _RDF_TYPE else short[p]} {short[o]}")
+    @staticmethod
+    def _block(by_subject: dict[str, list[str]], indent: str) -> str:
         sep = f" ;\n{indent}    "
-        return "".join(f"{indent}{s} {sep.join(pos)} .\n" for s, pos in by_subject.items())
+        return "".join(f"{indent}{s} {sep.join(pos)} .\n" for s, pos in by_subject.items() if pos)
 
-    def write(self, graph: str, triples: list[tuple[str, str, str]]) -> None:
-        own = list(dict.fromkeys(triples))
-        self.trig.write(f"<{graph}> {{\n{self._block(own, '    ')}}}\n\n")
-        fresh = []
-        for t in own:
-            if t[0] in self.shared or t[1] == _ALT_LABEL:
-                if t in self._seen:
+    def write(self, graph: str, triples: list[tuple[str, str, str]]) -> str:
+        """Write one named graph; return the digest of its text (the same for the same triples
+        emitted in the same order: what :func:`kg.store.update_store` compares)."""
+        import hashlib
+
+        term = self._short.term
+        shared, seen = self.shared, self._seen
+        every: dict[str, list[str]] = {}
+        fresh: dict[str, list[str]] = {}
+        n = 0
+        for t in dict.fromkeys(triples):
+            s, p, o = t
+            po = f"{'a' if p == _RDF_TYPE else self._short[p]} {term(o)}"
+            every.setdefault(s, []).append(po)
+            keep = fresh.setdefault(s, [])
+            if s in shared or p == _ALT_LABEL:
+                if t in seen:
                     continue
-                self._seen.add(t)
-            fresh.append(t)
+                seen.add(t)
+            keep.append(po)
+            n += 1
+        block = self._block(every, "    ")
+        self.trig.write(f"<{graph}> {{\n{block}}}\n\n")
         self.turtle.write(self._block(fresh, "") + "\n")
-        self.triples += len(fresh)
+        self.triples += n
+        return hashlib.blake2b(block.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def event_rows(res: Resolution) -> list[dict]:
@@ -346,6 +364,64 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path 
         store.flush()
     finally:
         del store  # closes the store (releases its lock) before it is moved
+    (folder / _STORE_MARKER).write_text("Oxigraph store written by kg build\n", encoding="utf-8")
+    return folder
+
+
+#: in a store folder: the digest of each named graph it holds (see :func:`graph_digest`)
+GRAPH_DIGESTS = "graphs.json"
+
+
+def store_digests(store_dir: str | Path) -> dict[str, str]:
+    """The graph digests saved with a store kg wrote ({} when there are none)."""
+    path = Path(store_dir) / GRAPH_DIGESTS
+    if not (Path(store_dir) / _STORE_MARKER).is_file() or not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_digests(store_dir: str | Path, digests: dict[str, str]) -> None:
+    with atomic_write(Path(store_dir) / GRAPH_DIGESTS) as fh:
+        json.dump(digests, fh, sort_keys=True)
+
+
+def update_store(previous: str | Path, store_dir: str | Path, changed: dict[str, list[tuple[str, str, str]]],
+                 removed: list[str]) -> Path:
+    """A new store folder: a copy of ``previous`` (RocksDB checkpoint: hard links, no copy of the
+    data) with the named graphs ``changed`` replaced (or added) and ``removed`` dropped; the
+    default graph keeps every triple some named graph still holds, and only those.
+
+    What an incremental build does instead of loading the whole graph again.
+    """
+    from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
+
+    folder = Path(store_dir)
+    Store.read_only(str(previous)).backup(str(folder))
+    st = Store(str(folder))
+    try:
+        added, gone = set(), set()
+        for name in sorted(set(changed) | set(removed)):
+            g = NamedNode(name)
+            old = {(q.subject, q.predicate, q.object) for q in st.quads_for_pattern(None, None, None, g)}
+            if old:
+                st.remove_graph(g)
+            ts = changed.get(name, [])
+            if ts:
+                st.load(input="".join(f"{a} {b} {c} <{name}> .\n" for a, b, c in ts), format=RdfFormat.N_QUADS)
+            new = {(q.subject, q.predicate, q.object) for q in st.quads_for_pattern(None, None, None, g)}
+            added |= new - old
+            gone |= old - new
+        default = DefaultGraph()
+        st.extend(Quad(s, p, o, default) for s, p, o in sorted(added, key=str))
+        for s, p, o in sorted(gone - added, key=str):
+            if not any(not isinstance(q.graph_name, DefaultGraph) for q in st.quads_for_pattern(s, p, o, None)):
+                st.remove(Quad(s, p, o, default))
+        st.flush()
+    finally:
+        del st
     (folder / _STORE_MARKER).write_text("Oxigraph store written by kg build\n", encoding="utf-8")
     return folder
 

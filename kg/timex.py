@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeValue:
     """A calendar value at year, month or day precision (ordered chronologically).
 

@@ -251,3 +251,127 @@ def test_scale_dask_local_cluster_build_equals_single_process(tmp_path):
                                                                   key=lambda x: x.article.id)
         _build([SEEDS], tmp_path / "dask", dask=client)
     _assert_same_exports(tmp_path / "dask", seed_build())
+
+
+@pytest.mark.model
+def test_scale_store_is_the_default_and_kg_query_reads_it(tmp_path):
+    """The default build keeps OUT/store (a link swapped atomically); kg query answers from it
+    even when graph.ttl is gone; --no-store removes a store that would no longer match."""
+    import os
+
+    from kg.store import STORE_PREFIX, count_triples
+
+    out = tmp_path / "out"
+    (out / f"{STORE_PREFIX}999999999-zz").mkdir(parents=True)  # left by a killed build
+    report = _build([SEEDS], out)
+    assert (out / "store").is_symlink() and (out / "store" / ".kg-store").is_file()
+    homes = [p.name for p in out.iterdir() if p.name.startswith(STORE_PREFIX)]
+    assert homes == [os.readlink(out / "store")]  # the stale one is gone
+    assert count_triples(out / "store") == report.triples == len(Graph().parse(out / "graph.ttl"))
+    (out / "graph.ttl").unlink()
+    result = CliRunner().invoke(app, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-g",
+                                      str(out / "graph.ttl"), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["n", str(report.triples)]
+    result = CliRunner().invoke(app, ["query", "territory-captures", "-g", str(out / "graph.ttl"),
+                                      "-p", "place=Homs", "-f", "csv"])
+    assert result.exit_code == 0 and "homs" in result.output.lower(), result.output
+    _build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out)  # a second build: one store home, the new one
+    assert len([p for p in out.iterdir() if p.name.startswith(STORE_PREFIX)]) == 1
+    _build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, store=False)
+    assert not (out / "store").exists() and not [p for p in out.iterdir() if p.name.startswith(STORE_PREFIX)]
+
+
+@pytest.mark.model
+def test_scale_streamed_exports_equal_the_emitted_dataset(tmp_path):
+    """graph.ttl / graph.trig, written one article at a time, hold exactly emit()'s dataset,
+    events several articles tell included (their triples once in graph.ttl)."""
+    from kg.emit import emit, union_graph
+    from kg.resolve import resolve
+
+    src = tmp_path / "src"
+    src.mkdir()
+    text = (" date 2016-12-22\nLes forces du régime ont repris le contrôle total d'Alep jeudi, selon l'Observatoire "
+            "syrien des droits de l'homme.\n")
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    (src / "b.txt").write_text(text.replace("jeudi", "jeudi soir"), encoding="utf-8")
+    shutil.copy(SEEDS / "003_751435ab0718061d.txt", src)
+    out = tmp_path / "out"
+    report = _build([src], out)
+    from kg.ingest import ingest
+    from kg.pipeline import extract_articles
+
+    ds = emit(resolve(extract_articles(ingest([src]).articles, progress=None)))
+    g = Graph().parse(out / "graph.ttl")
+    assert isomorphic(g, union_graph(ds)) and len(g) == report.triples
+    trig = Dataset()
+    trig.parse(out / "graph.trig", format="trig")
+    want = {str(c.identifier): c for c in ds.graphs() if len(c)}
+    got = {str(c.identifier): c for c in trig.graphs() if len(c)}
+    assert want.keys() == got.keys()
+    assert all(isomorphic(want[k], got[k]) for k in want)
+    told_twice = [e for e in set(g.subjects()) if "/event/" in str(e) and "/toll/" not in str(e)
+                  and sum(1 for k in want if (e, None, None) in want[k]) > 1]
+    assert told_twice, "the two dispatches should tell one event"
+
+
+@pytest.mark.model
+def test_scale_shacl_checks_a_spread_sample_and_the_view_is_capped(tmp_path, monkeypatch):
+    import kg.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "VALIDATE_ARTICLES", 2)
+    monkeypatch.setattr(pipeline, "VIEW_EVENTS", 5)
+    report = pipeline.build([SEEDS], tmp_path / "out", progress=None)
+    assert report.conforms is True and report.validated_articles == 2 and report.articles == 5
+    assert "2 of 5 article graphs checked" in report.summary()
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["shacl_checked_articles"] == 2
+    assert any("graph.html shows" in str(w) and "of 54" in str(w) for w in report.warnings), report.warnings
+    import re
+
+    page = (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r'"id": "https://w3id.org/conflict-kg/id/event/[0-9a-f]+"', page))
+    assert len(shown) == 5
+    # a sample finds a violation in an article it checks
+    from kg.ontology import validate
+
+    g = pipeline._closure_graph([("<https://w3id.org/conflict-kg/id/article/x>",
+                                  "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+                                  "<https://w3id.org/conflict-kg/ontology#Article>")], [])
+    assert validate(g)[0] is False  # an article without dcterms:identifier
+
+
+def _store_quads(folder: Path) -> set[str]:
+    """The store's quads as N-Quads lines (the default graph included)."""
+    from kg.store import open_store
+
+    st = open_store(folder)
+    try:
+        return {str(q) for q in st}
+    finally:
+        del st
+
+
+@pytest.mark.model
+def test_scale_store_updated_graph_by_graph_equals_a_fresh_one(tmp_path, monkeypatch):
+    """A build over a previous store changes only the graphs that differ (no bulk load); the
+    store then holds exactly what a fresh build's store holds: added, changed, removed articles."""
+    import kg.pipeline as pipeline
+
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    out = tmp_path / "out"
+    pipeline.build([src], out, html=False, validate=False, progress=None)
+    loads = []
+    real_load = pipeline.load_store
+    monkeypatch.setattr(pipeline, "load_store", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    (src / "002_324a022aab4702df.txt").unlink()  # removed
+    changed = src / "003_751435ab0718061d.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nDes obus sont tombés sur Alep, selon l'OSDH.\n",
+                       encoding="utf-8")
+    (src / "new.txt").write_text(" date 2016-12-22\nLes forces du régime ont repris Alep jeudi.\n", encoding="utf-8")
+    pipeline.build([src], out, html=False, validate=False, progress=None)
+    assert loads == []  # updated in place of a bulk load
+    pipeline.build([src], tmp_path / "fresh", html=False, validate=False, progress=None)
+    assert len(loads) == 1  # the fresh one was bulk-loaded
+    assert _store_quads(out / "store") == _store_quads(tmp_path / "fresh" / "store")
+    _assert_same_exports(out, tmp_path / "fresh")
