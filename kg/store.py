@@ -341,11 +341,38 @@ _RDF_FORMATS = {"turtle": "TURTLE", "ttl": "TURTLE", "trig": "TRIG", "nt": "N_TR
                 "ntriples": "N_TRIPLES", "nq": "N_QUADS", "nquads": "N_QUADS"}
 
 
-def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path | None = None) -> Path:
-    """Bulk-load a build into a new Oxigraph store folder: ``named``'s named graphs (N-Quads or
-    TriG: one graph per article, plus the entities graph) and, as the default graph, ``default``
-    (N-Triples or Turtle: every triple, so that queries need no ``GRAPH`` clause and count each
-    triple once). When ``default`` is None the default graph is filled from the named graphs.
+#: lines of Turtle / TriG given to Oxigraph's bulk loader at a time: its memory grows with the
+#: size of what it is given (~1.7 GB for 6M quads at once, ~0.45 GB in pieces of 250k lines)
+LOAD_CHUNK_LINES = 250_000
+
+
+def _pieces(path: Path, lines: int) -> Iterator[bytes]:
+    """A file written by :class:`GraphWriter`, in pieces of about ``lines`` lines, each cut at a
+    blank line (between two blocks: the writer never puts one inside a statement or a graph) and
+    preceded by the file's ``@prefix`` header."""
+    with open(path, "rb") as fh:
+        header: list[bytes] = []
+        for line in fh:
+            header.append(line)
+            if not line.strip():
+                break
+        head = b"".join(header)
+        buf: list[bytes] = []
+        for line in fh:
+            buf.append(line)
+            if len(buf) >= lines and not line.strip():
+                yield head + b"".join(buf)
+                buf = []
+        if buf:
+            yield head + b"".join(buf)
+
+
+def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path) -> Path:
+    """Bulk-load a build into a new Oxigraph store folder: the named graphs of ``named`` (the
+    build's ``graph.trig``: one graph per article, plus the entities graph) and, as the default
+    graph, the triples of ``default`` (its ``graph.ttl``: every triple once), so that queries need
+    no ``GRAPH`` clause and count each triple once. Both files are those :class:`GraphWriter`
+    writes; they are loaded in pieces of :data:`LOAD_CHUNK_LINES` lines so memory stays bounded.
     """
     from pyoxigraph import DefaultGraph, RdfFormat, Store
 
@@ -353,14 +380,12 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path 
     if folder.exists() and any(folder.iterdir()):
         raise QueryError(f"{folder}: not empty; load_store makes a new store")
     folder.mkdir(parents=True, exist_ok=True)
-    fmt = {".nq": RdfFormat.N_QUADS, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE}
     store = Store(str(folder))
     try:
-        store.bulk_load(path=str(named), format=fmt[Path(named).suffix])
-        if default is not None:
-            store.bulk_load(path=str(default), format=fmt[Path(default).suffix], to_graph=DefaultGraph())
-        else:
-            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        for piece in _pieces(Path(named), LOAD_CHUNK_LINES):
+            store.bulk_load(piece, format=RdfFormat.TRIG)
+        for piece in _pieces(Path(default), LOAD_CHUNK_LINES):
+            store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=DefaultGraph())
         store.flush()
     finally:
         del store  # closes the store (releases its lock) before it is moved

@@ -375,3 +375,15 @@ def test_scale_store_updated_graph_by_graph_equals_a_fresh_one(tmp_path, monkeyp
     assert len(loads) == 1  # the fresh one was bulk-loaded
     assert _store_quads(out / "store") == _store_quads(tmp_path / "fresh" / "store")
     _assert_same_exports(out, tmp_path / "fresh")
+
+
+@pytest.mark.model
+def test_scale_store_loaded_in_pieces_equals_one_load(tmp_path, monkeypatch):
+    """The bulk loader gets the exports in pieces cut between blocks (bounded memory): same store."""
+    import kg.store as store
+
+    monkeypatch.setattr(store, "LOAD_CHUNK_LINES", 50)
+    pieces = list(store._pieces(seed_build() / "graph.trig", 50))
+    assert len(pieces) == 6 and all(p.startswith(b"@prefix") for p in pieces)  # one per graph block
+    store.load_store(tmp_path / "s", named=seed_build() / "graph.trig", default=seed_build() / "graph.ttl")
+    assert _store_quads(tmp_path / "s") == _store_quads(seed_build() / "store")
