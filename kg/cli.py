@@ -299,12 +299,12 @@ def view(
     Example:  kg view -g exports/graph.ttl -o syria.html --since 2016-03 --type Battle --place Syrie
     """
     from kg.analyse import knowledge_network
-    from kg.store import load_graph
+    from kg.store import load_network_graph
     from kg.view import filter_network, write_html
 
     try:
         net = filter_network(
-            knowledge_network(load_graph(graph)),
+            knowledge_network(load_network_graph(graph)),
             since=since, until=until, types=types or (), actor=actor, place=place,
             ego=ego, depth=depth, top=top,
         )
@@ -347,12 +347,12 @@ def network(
     Example:  kg network --projection interactions --top 5 --by pagerank --communities --path "armée syrienne" "Daech"
     """
     from kg import analyse
-    from kg.store import load_graph
+    from kg.store import load_graph, load_network_graph
 
     if what not in (None, "stats"):
         _fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
     try:
-        g = load_graph(graph)
+        g = load_graph(graph) if write_back else load_network_graph(graph)
         net = analyse.projection(g, proj.value)
 
         def label(u: str) -> str:

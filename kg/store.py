@@ -35,7 +35,7 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
            "STORE_DIR_NAME", "load_store", "swap_store", "open_store", "query_store", "dump_store",
            "store_label_graph", "find_store", "count_triples", "write_entities_csv", "discard_store",
-           "stale_stores", "STORE_PREFIX", "GRAPH_DIGESTS",
+           "stale_stores", "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS",
            "store_digests", "save_digests", "update_store"]
 
 _ACLED = {
@@ -645,6 +645,24 @@ def query_store(store, sparql: str, bindings: dict | None = None) -> Result:
     res = Result("CONSTRUCT")
     res.graph = g
     return res
+
+
+_NETWORK_PART = """
+PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  ?s ?p ?o
+  FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char="))
+}"""
+
+
+def load_network_graph(graph: str | Path) -> Graph:
+    """What the networks and the view read of a built graph: everything but the mentions (NIF
+    phrases and the ``ckg:denotedBy`` links to them; ``ckg:mentionedIn`` stays) — taken from the Oxigraph store beside
+    ``graph`` when there is one (no parsing of the whole graph), else parsed from ``graph``."""
+    folder = find_store(graph)
+    if folder is None:
+        return load_graph(graph)
+    return query_store(folder, _NETWORK_PART).graph
 
 
 def store_label_graph(store) -> Graph:

@@ -387,3 +387,22 @@ def test_scale_store_loaded_in_pieces_equals_one_load(tmp_path, monkeypatch):
     assert len(pieces) == 6 and all(p.startswith(b"@prefix") for p in pieces)  # one per graph block
     store.load_store(tmp_path / "s", named=seed_build() / "graph.trig", default=seed_build() / "graph.ttl")
     assert _store_quads(tmp_path / "s") == _store_quads(seed_build() / "store")
+
+
+@pytest.mark.model
+def test_scale_networks_and_view_read_the_store_without_mentions(tmp_path):
+    """kg view / kg network read the store's non-mention part: same network as from graph.ttl."""
+    import networkx as nx
+
+    from kg.analyse import knowledge_network, projection
+    from kg.store import load_graph, load_network_graph
+
+    out = seed_build()
+    part = load_network_graph(out / "graph.ttl")
+    full = load_graph(out / "graph.ttl")
+    assert len(part) < len(full) / 2  # the mentions are most of the graph
+    a, b = knowledge_network(part), knowledge_network(full)
+    assert nx.utils.graphs_equal(a, b) and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert nx.utils.graphs_equal(projection(part, "interactions"), projection(full, "interactions"))
+    result = CliRunner().invoke(app, ["view", "-g", str(out / "graph.ttl"), "-o", str(tmp_path / "v.html")])
+    assert result.exit_code == 0 and f"({a.number_of_nodes()} nodes" in result.output, result.output
