@@ -33,10 +33,15 @@ _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\
                        "\u00e6": "ae", "\u00c6": "ae"})
 
 
+_SPACES = re.compile(r"[-_\s]+")
+
+
+@lru_cache(maxsize=1 << 16)
 def norm(s: str) -> str:
-    """Lower-case, strip accents, unify apostrophes and hyphens, drop a leading French article."""
+    """Lower-case, strip accents, unify apostrophes and hyphens, drop a leading French article
+    (cached: resolution asks for the same names again and again)."""
     s = unicodedata.normalize("NFKD", s.translate(_APOS)).encode("ascii", "ignore").decode().lower()
-    s = re.sub(r"[-_\s]+", " ", s).strip()
+    s = _SPACES.sub(" ", s).strip()
     return _ARTICLE.sub("", s).strip()
 
 
