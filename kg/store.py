@@ -629,12 +629,17 @@ def query_store(store, sparql: str, bindings: dict | None = None) -> Result:
         res = Result("SELECT")
         res.vars = [Variable(n) for n in names]
         rows = []
+        keys = list(enumerate(res.vars))
+        terms: dict = {}  # each distinct term converted once (labels, classes, places repeat)
         for sol in answer:
             row = {}
-            for n in names:
-                t = sol[n]
+            for i, var in keys:
+                t = sol[i]
                 if t is not None:
-                    row[Variable(n)] = _to_rdflib(t)
+                    r = terms.get(t)
+                    if r is None:
+                        r = terms[t] = _to_rdflib(t)
+                    row[var] = r
             rows.append(row)
         res.bindings = rows
         return res
