@@ -146,7 +146,7 @@ class Server:
     def running(self) -> bool:
         return self.process.poll() is None
 
-    def stop(self, timeout: float = 10) -> int | None:
+    def stop(self, timeout: float = 5) -> int | None:
         """Stop the server (terminate, then kill after ``timeout`` s); return its exit code."""
         if self.process.poll() is None:
             self.process.terminate()

@@ -372,7 +372,8 @@ def test_build_sigint_exit_130_keeps_previous_exports(tmp_path):
     out = tmp_path / "exports"
     out.mkdir()
     (out / "graph.ttl").write_text("# previous\n", encoding="utf-8")
-    big = _larger_corpus(tmp_path, _COPIES)
+    # enough articles that the build is still parsing when the signal comes, even on a loaded machine
+    big = _larger_corpus(tmp_path, 4 * _COPIES)
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(big), "-o", str(out)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen = b""

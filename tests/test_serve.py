@@ -25,7 +25,7 @@ from kg.serve import STORE_MARKER, ServeError, find_oxigraph, is_loopback, prepa
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 CKG = "https://w3id.org/conflict-kg/ontology#"
-TIMEOUT = 15
+TIMEOUT = 30
 
 TRIG = f"""@prefix skos: <{SKOS}> .
 @prefix ckg: <{CKG}> .
