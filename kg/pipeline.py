@@ -448,6 +448,22 @@ def _shared_subjects(res: Resolution) -> set[str]:
     return out
 
 
+def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path: Path) -> None:
+    """graph.html of ``graph`` (the view's part of the build), cut to :data:`VIEW_NODES` nodes."""
+    from kg.analyse import knowledge_network
+    from kg.view import filter_network, write_html
+
+    net = knowledge_network(graph)
+    capped = len(net) > VIEW_NODES
+    if capped:
+        net = filter_network(net, top=VIEW_NODES)
+    if sampled or capped:
+        shown = f"the {len(net)} best-connected node(s)" if capped else f"{len(net)} node(s)"
+        report.warnings.append(f"graph.html shows {shown} of the {min(len(res.events), VIEW_EVENTS)} "
+                               f"best-attested event(s) of {len(res.events)}; 'kg view' with filters shows any part")
+    write_html(net, path, title="kg — conflict graph")
+
+
 def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
             validate: bool, overrides: str | None, store: bool) -> None:
     """Resolve; stream the emitted graph into graph.ttl and graph.trig in a staging folder, one
@@ -512,23 +528,12 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                 report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
         del shacl_part
         if html:
-            from kg.analyse import knowledge_network
-            from kg.view import filter_network, write_html
-
-            net = knowledge_network(_closure_graph(view_part, entity_triples))
-            del view_part
-            shown = f"{len(net)} node(s)"
-            if len(net) > VIEW_NODES:
-                net = filter_network(net, top=VIEW_NODES)
-                shown = f"the {len(net)} best-connected node(s)"
-            if view_subjects is not None or "best" in shown:
-                report.warnings.append(f"graph.html shows {shown} of the {min(len(res.events), VIEW_EVENTS)} "
-                                       f"best-attested event(s) of {len(res.events)}; 'kg view' with filters "
-                                       "shows any part")
-            write_html(net, stage / "graph.html", title="kg — conflict graph")
-        digests = {name: _sha256(stage / name) for name in names}
+            _write_view(report, res, _closure_graph(view_part, entity_triples), view_subjects is not None,
+                        stage / "graph.html")
+        del view_part
+        hashes = {name: _sha256(stage / name) for name in names}
         with atomic_write(stage / _REPORT_NAME) as fh:
-            json.dump(_report_json(report, digests), fh, ensure_ascii=False, indent=1)
+            json.dump(_report_json(report, hashes), fh, ensure_ascii=False, indent=1)
             fh.write("\n")
         _publish(stage, out, names + [_REPORT_NAME])
         from kg.store import discard_store, swap_store
