@@ -8,8 +8,8 @@ entity (class, ``skos:prefLabel``, ``ckg:locatedIn``, coordinates, GeoNames, aff
 recomputed on every build from the gazetteers and the articles.
 
 The emitter writes N-Triples terms as strings (:func:`emit_graphs`), one article at a time,
-so a build streams its graph to disk (:func:`write_nquads`) and into the Oxigraph store
-without holding it in memory; :func:`emit` parses the same lines into an rdflib
+so a build streams its graph to disk (:class:`kg.store.GraphWriter`) and into the Oxigraph
+store without holding it in memory; :func:`emit` parses the same lines into an rdflib
 ``Dataset`` for small graphs, tests and library users.
 
 Everything is deterministic: IRIs come from ids and offsets, never from blank nodes or
@@ -31,7 +31,7 @@ from kg.namespace import CKG, CKGR, GEO, GEONAMES, NIF, PROV
 from kg.resolve import CIVILIANS, Resolution, ResolvedEvent
 from kg.timex import TimeValue
 
-__all__ = ["emit", "emit_graphs", "write_nquads", "union_graph", "article_iri", "entity_iri", "event_iri",
+__all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "triples_graph", "union_graph", "article_iri", "entity_iri", "event_iri",
            "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple"]
 
 ENTITIES_GRAPH = CKGR["graph/entities"]
@@ -167,7 +167,7 @@ class _Emitter:
             label = res.entities[eid].label
             out.extend((self.ent(eid), _ALT, _s(f, "fr")) for f in sorted(seen) if f != label)
         for ev in self.events_by_article.get(art.id, ()):
-            node = _i(event_iri(ev.id))
+            node, *toll_nodes = event_terms(ev)
             family = FAMILY[ev.type]
             out.append((node, _A, _i(CKG[ev.type])))
             if family != "Event":
@@ -183,8 +183,7 @@ class _Emitter:
             for prop, t in (("date", ev.date), ("startDate", ev.start_date), ("endDate", ev.end_date)):
                 if t is not None:
                     out.append((node, _CKG[prop], _time(t)))
-            for n, t in enumerate(ev.tolls, 1):
-                c = _i(CKGR[f"event/{ev.id}/toll/{n}"])
+            for c, t in zip(toll_nodes, ev.tolls, strict=True):
                 out.extend(((node, _CKG["fatalities"], c), (c, _A, _CKG["CasualtyCount"]),
                             (c, _CKG["count"], _typed(str(t.count), _INTEGER)),
                             (c, _CKG["countQualifier"], _CKG[t.qualifier])))
@@ -242,19 +241,28 @@ def emit_graphs(res: Resolution) -> Iterator[tuple[str, list[Triple]]]:
     yield str(ENTITIES_GRAPH), em.entities()
 
 
-def write_nquads(graphs: Iterable[tuple[str, list[Triple]]], quads: IO[str], triples: IO[str] | None = None) -> int:
-    """Write ``graphs`` as N-Quads to ``quads`` (and, once per graph, as N-Triples to ``triples``).
-
-    Returns the number of quads written.
-    """
+def write_nquads(graphs: Iterable[tuple[str, list[Triple]]], quads: IO[str]) -> int:
+    """Write ``graphs`` as N-Quads to ``quads``; return the number of quads written."""
     n = 0
     for g, ts in graphs:
         gi = f" <{g}> .\n"
         quads.write("".join(f"{s} {p} {o}{gi}" for s, p, o in ts))
-        if triples is not None:
-            triples.write("".join(f"{s} {p} {o} .\n" for s, p, o in ts))
         n += len(ts)
     return n
+
+
+def event_terms(ev: ResolvedEvent) -> list[str]:
+    """The N-Triples terms of an event and of its casualty counts (the subjects it describes)."""
+    base = f"{CKGR}event/{ev.id}"
+    return [f"<{base}>"] + [f"<{base}/toll/{n}>" for n in range(1, len(ev.tolls) + 1)]
+
+
+def triples_graph(triples: Iterable[Triple]) -> Graph:
+    """An rdflib graph of emitted triples (for SHACL, the view, tests)."""
+    g = Graph()
+    bind_prefixes(g)
+    g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
+    return g
 
 
 def emit(res: Resolution) -> Dataset:

@@ -18,13 +18,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.emit import ENTITIES_GRAPH, emit_graphs
+from kg.emit import ENTITIES_GRAPH, emit_graphs, event_terms, triples_graph
 from kg.errors import BuildError
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
 from kg.incremental import CACHE_DIR_NAME, ExtractionCache
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
-from kg.namespace import CKGR
 from kg.nlp import load_nlp
 from kg.resolve import Resolution, resolve
 from kg.store import (
@@ -403,19 +402,13 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
 
     keep: set[str] = set()
     for ev in sorted(res.events, key=weight)[:limit]:
-        base = f"{CKGR}event/{ev.id}"
-        keep.add(f"<{base}>")
-        keep.update(f"<{base}/toll/{n}>" for n in range(1, len(ev.tolls) + 1))
+        keep.update(event_terms(ev))
     return keep
 
 
 def _closure_graph(article_triples: list, entity_triples: list):
     """An rdflib graph of ``article_triples`` and the entity descriptions they reach (with
     their ``locatedIn`` / ``affiliatedWith`` chains): what SHACL and the view need of a part."""
-    from rdflib import Graph
-
-    from kg.emit import bind_prefixes
-
     by_subject: dict[str, list] = {}
     for t in entity_triples:
         by_subject.setdefault(t[0], []).append(t)
@@ -426,12 +419,7 @@ def _closure_graph(article_triples: list, entity_triples: list):
             if o in by_subject and o not in need:
                 need.add(o)
                 frontier.append(o)
-    lines = [f"{s} {p} {o} .\n" for s, p, o in article_triples]
-    lines += [f"{s} {p} {o} .\n" for n in sorted(need) for s, p, o in by_subject[n]]
-    g = Graph()
-    bind_prefixes(g)
-    g.parse(data="".join(lines), format="nt")
-    return g
+    return triples_graph(article_triples + [t for n in sorted(need) for t in by_subject[n]])
 
 
 def _shared_subjects(res: Resolution) -> set[str]:
@@ -439,13 +427,7 @@ def _shared_subjects(res: Resolution) -> set[str]:
     seen: dict[str, int] = {}
     for ev in res.events:
         seen[ev.id] = seen.get(ev.id, 0) + 1
-    out: set[str] = set()
-    for ev in res.events:
-        if seen[ev.id] > 1:
-            base = f"{CKGR}event/{ev.id}"
-            out.add(f"<{base}>")
-            out.update(f"<{base}/toll/{n}>" for n in range(1, len(ev.tolls) + 1))
-    return out
+    return {t for ev in res.events if seen[ev.id] > 1 for t in event_terms(ev)}
 
 
 def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path: Path) -> None:
