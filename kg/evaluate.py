@@ -20,11 +20,18 @@ Matching, as the reference scorer does it:
   same kind (actor or place); keys the article's gold lists win over others;
 - an entity counts right the first time it brings a new allowed key (listed or optional)
   and wrong otherwise, so a duplicate node of a found entity counts against precision;
-- events are matched as ``(type, place)`` pairs, ``place_alt`` accepted; optional gold
-  events are neither counted as found nor missed, and produced pairs that match them are not
-  counted wrong; families are the same pairs with the type replaced by its family;
-- a role of a matched gold event is right when any produced event with an accepted pair
-  carries one of the listed values.
+- a state and its country share a name: a ``ForeignState`` node and a ``Country`` node
+  match each other's key ("twins"), and the second of such a pair in one article is neither
+  right nor wrong;
+- each non-optional gold event needs a produced event of its own with an accepted
+  ``(type, place)`` (``place_alt`` accepted): two gold events of one type at one place need
+  two produced events; among the unused candidates, the one agreeing best on date and roles
+  is taken (ties go to the first in IRI order). Optional gold events are neither counted as
+  found nor missed, and produced pairs that match them are not counted wrong; produced pairs
+  matching no gold event count against precision, extra events on a matched pair do not;
+  families are the same pairs with the type replaced by its family;
+- a role of a matched gold event is right when the produced event matched to it carries one
+  of the listed values.
 """
 
 from __future__ import annotations
@@ -93,6 +100,8 @@ ACTOR_ROLES: Mapping[str, Node] = {
     "reported_by": CKG.reportedBy,
     "disputed_by": CKG.disputedBy,
 }
+#: A state and its country share a name; a node of one class matches the other's gold key.
+TWINS = frozenset({"ForeignState", "Country"})
 #: Every role scored, in print order.
 ROLES = ("agents", "targets", "reported_by", "disputed_by", "date", "fatalities")
 _CKG_IRI = str(CKG)
@@ -206,6 +215,9 @@ class ArticleScore:
         ``role Type@place`` of matched events whose role is wrong.
     mapping : dict of str to tuple of str
         Produced node IRI -> the gold keys it matched in this article (for consistency).
+    node_kinds : dict of str to str
+        Produced node IRI -> its kind (``actor``, ``place``, ``event``) for the nodes of
+        ``mapping``: a state and its country are two nodes of one key.
     """
 
     article: str
@@ -222,6 +234,7 @@ class ArticleScore:
     extra_events: tuple[str, ...] = ()
     role_misses: tuple[str, ...] = ()
     mapping: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    node_kinds: dict[str, str | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -423,9 +436,9 @@ class _Matcher:
         keys: set[str] = set()
         for label in self.labels(node, article):
             keys |= self.alias_index.get(label, set())
-        kind = self.kind(node)[0]
+        kind, cls = self.kind(node)
         if kind in ("actor", "place"):
-            keys = {k for k in keys if self.key_kind.get(k) == kind}
+            keys = {k for k in keys if self.key_kind.get(k) == kind or {cls, self.key_class.get(k)} == TWINS}
         if allowed is not None and keys & allowed:
             return keys & allowed
         return keys
@@ -464,48 +477,61 @@ def _missing_article(gold: Mapping) -> ArticleScore:
     )
 
 
-def score_article(m: _Matcher, gold: Mapping) -> ArticleScore:
-    """Score one gold article (a dict as read by :func:`load_gold`) with a matcher."""
-    art = m.articles.get(gold["article"])
-    if art is None:
-        return _missing_article(gold)
+def _agreement(ge: Mapping, e: _SysEvent) -> int:
+    """How well a produced event fits a gold record: date (2), each actor role, a toll (1 each)."""
+    gd = ge.get("date") or ge.get("start")
+    return (
+        2 * bool(gd and gd in e.dates)
+        + sum(bool(set(ge.get(r) or []) & e.roles[r]) for r in ("agents", "targets", "reported_by"))
+        + bool({f["count"] for f in ge.get("fatalities", [])} & e.counts)
+    )
+
+
+def _score_entities(m: _Matcher, art: Node, nodes: set[Node], gold: Mapping, mapping: dict) -> dict[str, Any]:
+    """Entity counts of one article: the first node bringing a new allowed key is right; the
+    twin (state/country) of a key already found is neutral; any other node is wrong."""
     gold_ents = set(gold.get("entities", []))
     allowed = gold_ents | set(gold.get("optional_entities", []))
-    nodes = set(m.g.subjects(CKG.mentionedIn, art))
-    mapping: dict[Node, set[str]] = {}
-
-    # entities: the first node bringing a new allowed key is right, any other is wrong
     seen: set[str] = set()
+    seen_kinds: set[tuple[str, str | None]] = set()
     tp = fp = cls_right = 0
-    extra_entities = []
+    extra = []
     for n in sorted((n for n in nodes if m.kind(n)[0] in ("actor", "place")), key=str):
         keys = mapping[n] = m.keys_of(n, art, allowed)
         hit = keys & allowed
+        kind, cls = m.kind(n)
         if hit and not hit <= seen:
             tp += 1
             seen |= hit
-            cls_right += m.kind(n)[1] in {m.key_class.get(k) for k in hit}
+            seen_kinds |= {(k, kind) for k in hit}
+            cls_right += any(cls == m.key_class.get(k) or {cls, m.key_class.get(k)} == TWINS for k in hit)
+        elif hit and cls in TWINS and not {(k, kind) for k in hit} <= seen_kinds:
+            seen_kinds |= {(k, kind) for k in hit}
         else:
             fp += 1
-            extra_entities.append(tuple(sorted(m.labels(n, art))[:3] or [str(n)]))
+            extra.append(tuple(sorted(m.labels(n, art))[:3] or [str(n)]))
     found = seen & gold_ents
+    return {
+        "entities": Counts(tp, fp, len(gold_ents - found)),
+        "entity_class": Share(cls_right, tp),
+        "missed_entities": tuple(sorted(gold_ents - found)),
+        "extra_entities": tuple(extra),
+    }
 
-    def node_keys(n: Node) -> set[str]:
-        if n not in mapping:
-            mapping[n] = m.keys_of(n, art, allowed)
-        return mapping[n]
 
-    # produced events; disputed_by keys bypass the mapping (score.py does not look at them)
-    sys_events = []
-    for ev in (n for n in nodes if m.kind(n)[0] == "event"):
+def _sys_events(m: _Matcher, art: Node, nodes: set[Node], allowed: set[str], node_keys) -> list[_SysEvent]:
+    """The article's produced events, in IRI order, with their places and roles as gold keys."""
+    out = []
+    for ev in sorted((n for n in nodes if m.kind(n)[0] == "event"), key=str):
         places: set[str] = set()
         for p in m.g.objects(ev, CKG.place):
             places |= node_keys(p) or {f"?{sorted(m.labels(p))[:1]}"}
         roles = {}
         for role, prop in ACTOR_ROLES.items():
+            # disputed_by keys bypass the mapping (score.py does not look at them)
             keys_fn = node_keys if role != "disputed_by" else (lambda a: m.keys_of(a, art, allowed))
             roles[role] = set().union(*[keys_fn(a) for a in m.g.objects(ev, prop)])
-        sys_events.append(
+        out.append(
             _SysEvent(
                 type=m.kind(ev)[1] or "",
                 places=places or {"?none"},
@@ -519,43 +545,67 @@ def score_article(m: _Matcher, gold: Mapping) -> ArticleScore:
                 },
             )
         )
+    return out
+
+
+def _role_checks(ge: Mapping, e: _SysEvent) -> list[tuple[str, bool]]:
+    """(role, right?) for each role the gold event gives, against its matched produced event."""
+    checks = [(role, bool(set(ge[role]) & e.roles[role])) for role in ACTOR_ROLES if ge.get(role)]
+    if gd := ge.get("date") or ge.get("start"):
+        checks.append(("date", gd in e.dates))
+    checks += [("fatalities", f["count"] in e.counts) for f in ge.get("fatalities", [])]
+    return checks
+
+
+def score_article(m: _Matcher, gold: Mapping) -> ArticleScore:
+    """Score one gold article (a dict as read by :func:`load_gold`) with a matcher."""
+    art = m.articles.get(gold["article"])
+    if art is None:
+        return _missing_article(gold)
+    allowed = set(gold.get("entities", [])) | set(gold.get("optional_entities", []))
+    nodes = set(m.g.subjects(CKG.mentionedIn, art))
+    mapping: dict[Node, set[str]] = {}
+    ents = _score_entities(m, art, nodes, gold, mapping)
+
+    def node_keys(n: Node) -> set[str]:
+        if n not in mapping:
+            mapping[n] = m.keys_of(n, art, allowed)
+        return mapping[n]
+
+    sys_events = _sys_events(m, art, nodes, allowed, node_keys)
     sys_pairs = {(e.type, p) for e in sys_events for p in e.places}
     fam_pairs = {(FAMILIES.get(t, t), p) for t, p in sys_pairs}
 
-    # gold events against produced pairs
+    # each non-optional gold event takes a produced event of its own, the best agreeing
     matched: set[tuple[str, str]] = set()
     fam_matched: set[tuple[str, str]] = set()
+    used: set[int] = set()
     ev_tp = ev_fn = fam_tp = 0
     by_type: dict[str, Counts] = defaultdict(Counts)
     roles: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     missed_events, role_misses = [], []
-    for ge in gold.get("events", []):
+    for ge in sorted(gold.get("events", []), key=lambda ge: bool(ge.get("optional"))):
         acc = _accepted(ge)
-        hit = acc & sys_pairs
-        matched |= hit
+        matched |= acc & sys_pairs
         fam_hit = _accepted(ge, family=True) & fam_pairs
         fam_matched |= fam_hit
         if ge.get("optional"):
             continue
         fam_tp += bool(fam_hit)
         name = f"{ge['type']}@{ge['place']}"
-        if not hit:
+        cands = [
+            i for i, e in enumerate(sys_events) if i not in used and any((e.type, p) in acc for p in e.places)
+        ]
+        if not cands:
             ev_fn += 1
             by_type[ge["type"]] += Counts(fn=1)
             missed_events.append(name)
             continue
+        best = max(cands, key=lambda i: (_agreement(ge, sys_events[i]), -i))
+        used.add(best)
         ev_tp += 1
         by_type[ge["type"]] += Counts(tp=1)
-        cands = [e for e in sys_events if any((e.type, p) in acc for p in e.places)]
-        checks: list[tuple[str, bool]] = []
-        for role in ACTOR_ROLES:
-            if ge.get(role):
-                checks.append((role, any(set(ge[role]) & e.roles[role] for e in cands)))
-        if gd := ge.get("date") or ge.get("start"):
-            checks.append(("date", any(gd in e.dates for e in cands)))
-        for f in ge.get("fatalities", []):
-            checks.append(("fatalities", any(f["count"] in e.counts for e in cands)))
-        for role, ok in checks:
+        for role, ok in _role_checks(ge, sys_events[best]):
             roles[role][0] += ok
             roles[role][1] += 1
             if not ok:
@@ -567,29 +617,28 @@ def score_article(m: _Matcher, gold: Mapping) -> ArticleScore:
     return ArticleScore(
         article=gold["article"],
         found=True,
-        entities=Counts(tp, fp, len(gold_ents - found)),
         events=Counts(ev_tp, len(extra_pairs), ev_fn),
         families=Counts(fam_tp, len(fam_pairs - fam_matched), ev_tp + ev_fn - fam_tp),
         roles={r: Share(*roles[r]) for r in ROLES if r in roles},
         event_types=dict(sorted(by_type.items())),
-        entity_class=Share(cls_right, tp),
-        missed_entities=tuple(sorted(gold_ents - found)),
-        extra_entities=tuple(extra_entities),
         missed_events=tuple(missed_events),
         extra_events=tuple(sorted(f"{t}@{p}" for t, p in extra_pairs)),
         role_misses=tuple(role_misses),
         mapping={str(k): tuple(sorted(v)) for k, v in mapping.items()},
+        node_kinds={str(k): m.kind(k)[0] for k in mapping},
+        **ents,
     )
 
 
 def _consistency(articles: Sequence[ArticleScore]) -> Share:
-    """Gold keys matched in two or more articles, and how many share one IRI in all of them."""
-    per_key: dict[str, list[set[str]]] = defaultdict(list)
+    """Gold keys matched in two or more articles, and how many share one IRI in all of them
+    (per kind: a state and its country are two nodes of one key)."""
+    per_key: dict[tuple[str, str | None], list[set[str]]] = defaultdict(list)
     for a in articles:
-        inv: dict[str, set[str]] = defaultdict(set)
+        inv: dict[tuple[str, str | None], set[str]] = defaultdict(set)
         for node, keys in a.mapping.items():
             for k in keys:
-                inv[k].add(node)
+                inv[(k, a.node_kinds.get(node))].add(node)  # a state and its country are two nodes
         for k, node_set in inv.items():
             per_key[k].append(node_set)
     multi = [sets for sets in per_key.values() if len(sets) >= 2]
