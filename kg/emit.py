@@ -29,7 +29,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 from kg.extract import FAMILY, Extraction
 from kg.namespace import CKG, CKGR, GEO, GEONAMES, NIF, PROV
 from kg.resolve import CIVILIANS, Resolution, ResolvedEvent
-from kg.timex import TimeValue
+from kg.schema.time import TimeValue
 
 __all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "triples_graph", "union_graph", "article_iri", "entity_iri", "event_iri",
            "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple"]

