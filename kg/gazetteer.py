@@ -13,36 +13,18 @@ True
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.schema.taxonomy import ACTOR_CLASSES, PLACE_CLASSES
+from kg.schema.text import norm
 
 __all__ = ["Entry", "Gazetteer", "norm", "load_gazetteer", "ACTOR_CLASSES", "PLACE_CLASSES", "DATA_DIR"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-ACTOR_CLASSES = ("StateForce", "RebelGroup", "JihadistGroup", "Militia", "ForeignState", "Civilians",
-                 "GovernmentBody", "Organization", "MediaOutlet", "Person")
-PLACE_CLASSES = ("Country", "Region", "City", "Neighbourhood", "Site")
-
-_ARTICLE = re.compile(r"^(?:l'|le |la |les |du |des |de la |de l'|d')")
-_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u0153": "oe", "\u0152": "oe",
-                       "\u00e6": "ae", "\u00c6": "ae"})
-
-
-_SPACES = re.compile(r"[-_\s]+")
-
-
-@lru_cache(maxsize=1 << 16)
-def norm(s: str) -> str:
-    """Lower-case, strip accents, unify apostrophes and hyphens, drop a leading French article
-    (cached: resolution asks for the same names again and again)."""
-    s = unicodedata.normalize("NFKD", s.translate(_APOS)).encode("ascii", "ignore").decode().lower()
-    s = _SPACES.sub(" ", s).strip()
-    return _ARTICLE.sub("", s).strip()
+# norm (kg.schema.text) and the class lists (kg.schema.taxonomy) are re-exported for the gazetteer's callers.
 
 
 @dataclass(frozen=True)

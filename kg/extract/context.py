@@ -24,7 +24,7 @@ from kg.gazetteer import Gazetteer
 from kg.lang.fr import Lexicon, entity_rules, lexicon
 from kg.lang.fr.numbers import Quantity, find_quantities
 from kg.lang.fr.timex import TimeMention, find_times
-from kg.nlp.lookup import actor_in_subtree
+from kg.nlp.lookup import actor_in_subtree, sentences
 from kg.nlp.tokens import keys_of
 from kg.schema.records import Article, EventRecord, Mention
 from kg.schema.taxonomy import ACTOR_CLASSES, PLACE_RANK
@@ -62,7 +62,7 @@ class ArticleContext:
 
     @classmethod
     def build(cls, doc: Doc, article: Article, gaz: Gazetteer) -> ArticleContext:
-        sents = tuple(doc.sents)
+        sents = tuple(sentences(doc))
         sent_of = [0] * len(doc)
         for si, s in enumerate(sents):
             for i in range(s.start, s.end):
@@ -158,11 +158,16 @@ class ArticleContext:
 @lru_cache(maxsize=4)
 def _containment_pattern(lex: Lexicon) -> re.Pattern[str]:
     """What may stand between a place and its container: "dans la ville de", "au coeur de", ","."""
-    alt = lambda name: "|".join(re.escape(w) for w in lex.phrases(name))  # noqa: E731
-    return re.compile(
-        rf"(^|\b)({alt('containment_prepositions')})( ({alt('containment_articles')}))?"
-        rf"( ({alt('containment_nouns')}))?( ({alt('containment_of')}))?$"
+    preps, arts, nouns, of = (
+        "|".join(re.escape(w) for w in words)
+        for words in (
+            lex.phrases("containment_prepositions"),
+            lex.phrases("containment_articles"),
+            lex.phrases("containment_nouns"),
+            lex.phrases("containment_of"),
+        )
     )
+    return re.compile(rf"(^|\b)({preps})( ({arts}))?( ({nouns}))?( ({of}))?$")
 
 
 def _nationality_mentions(doc: Doc, gaz: Gazetteer, sent_of: list[int], mention_at: dict):

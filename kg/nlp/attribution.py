@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
 from kg.lang.fr import Lexicon, lexicon
-from kg.nlp.lookup import EntitySpan, actor_in_subtree, entity_index, is_pronoun, subtree_ids
+from kg.nlp.lookup import EntitySpan, actor_in_subtree, entity_index, is_pronoun, sentences, subtree_ids
 from kg.nlp.tokens import lemma_key
 from kg.schema.text import key
 
@@ -171,7 +171,7 @@ class KgAttribution:
         ents = entity_index(doc)
         zones: list[Span] = []
         cues: list[Span] = []
-        for sent in doc.sents:
+        for sent in sentences(doc):
             zone, sent_cues = attribution(doc, sent, ents)
             zones += [Span(doc, a, b, label="zone") for a, b in _runs(zone)]
             cues += [Span(doc, a, b, label=label) for label, a, b in sent_cues]

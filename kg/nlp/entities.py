@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.geo import find_place
-from kg.lang.fr import entity_rules
+from kg.lang.fr import entity_rules, lexicon
 from kg.schema.text import key as token_key
 
 __all__ = ["KgEntities"]
@@ -50,6 +50,7 @@ class KgEntities:
         self.name = name
         self.gaz: Gazetteer = load_gazetteer(data_dir)
         self.rules = entity_rules()
+        self.lex = lexicon()
         self.articles = {token_key(w) for w in self.rules["leading_articles"]}
         prefixes = "|".join(re.escape(p) for p in self.rules["hyphenated_name_prefixes"])
         self.name_token = re.compile(rf"^(?:[A-ZÀ-Ý][\w'’-]+|(?:{prefixes})-[A-ZÀ-Ý][\w'’-]*)$")
@@ -146,7 +147,7 @@ class KgEntities:
         if entry.kind != "place" or entry.cls == "Country":
             return False
         j = i - 1
-        if j >= 0 and token_key(doc[j].text) in ("de", "d'", "du"):
+        if j >= 0 and token_key(doc[j].text) in self.lex.set("preposition_of"):
             j -= 1  # only "le village de X", not "la ville kurde de Syrie" (there X contains the town)
         cue = self.cue_classes.get(token_key(doc[j].text)) if j >= 0 else None
         plural = j >= 0 and (doc[j].morph.get("Number") == ["Plur"] or doc[j].text.endswith(("s", "x")))
@@ -163,7 +164,8 @@ class KgEntities:
             tok = tok.head  # "par Moscou et Washington": the second is what the first is
         case = {token_key(c.text) for c in tok.children if c.dep_ == "case"}
         acted_on = tok.dep_ == "obj" and token_key(tok.head.lemma_) in self.actor_object_verbs
-        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or "par" in case or acted_on else "place"
+        agentive = case & self.lex.set("agent_preposition")
+        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or agentive or acted_on else "place"
         preferred = [x for x in ids if self.gaz[x].kind == want]
         return sorted(preferred or ids)[0]
 
@@ -204,7 +206,7 @@ class KgEntities:
             j = tok.i + 1
             while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
                 j += 1  # "prison centrale de", "camp palestinien de"
-            if j < len(doc) and token_key(doc[j].text) in {"de", "d'", "du"}:
+            if j < len(doc) and token_key(doc[j].text) in self.lex.set("preposition_of"):
                 j += 1
             k = self._name_after(doc, j)
             if k > j and any(t.text[:1].isupper() for t in doc[j:k]):

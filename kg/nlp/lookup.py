@@ -12,7 +12,7 @@ from kg.lang.fr import Lexicon
 from kg.schema.taxonomy import ACTOR_CLASSES
 from kg.schema.text import key
 
-__all__ = ["Named", "actor_in_subtree", "entity_index", "is_pronoun", "subtree_ids"]
+__all__ = ["Named", "actor_in_subtree", "entity_index", "is_pronoun", "sentences", "subtree_ids"]
 
 
 class Named(Protocol):
@@ -59,6 +59,13 @@ def entity_index(doc: Doc) -> dict[int, EntitySpan]:
         for i in range(ent.start, ent.end):
             out[i] = e
     return out
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentences of a ``Doc``; the whole text when no component set sentence boundaries."""
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return list(doc.sents)
+    return [doc[:]] if len(doc) else []
 
 
 def subtree_ids(tok: Token) -> set[int]:

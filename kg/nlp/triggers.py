@@ -29,12 +29,15 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup
 
-from kg.lang.fr import Lexicon, event_patterns, lexicon
-from kg.nlp.conditions import CueContext, condition
+from kg.lang.fr import PATTERNS_DIR, LanguageDataError, Lexicon, event_patterns, lexicon
+from kg.lang.patterns import check_event_records
+from kg.nlp.conditions import CONDITION_PREFIX, CueContext, condition
+from kg.nlp.lookup import sentences
 from kg.nlp.tokens import gerund_key, keys_of, register_extensions
+from kg.schema.taxonomy import EVENT_TYPES
 from kg.schema.text import key
 
-__all__ = ["KgTriggers", "TRIGGERS", "CANDIDATES", "compile_pattern", "CLOSED_POS"]
+__all__ = ["KgTriggers", "TRIGGERS", "CANDIDATES", "compile_pattern", "CLOSED_POS", "registered_conditions"]
 
 TRIGGERS = "kg_triggers"
 CANDIDATES = "kg_trigger_candidates"
@@ -80,6 +83,9 @@ class KgTriggers:
         self.lex: Lexicon = lexicon()
         self.matcher = Matcher(nlp.vocab)
         self.patterns: list[_Pattern] = []
+        problems = check_event_records(event_patterns(), event_types=EVENT_TYPES, conditions=registered_conditions())
+        if problems:
+            raise LanguageDataError(f"{PATTERNS_DIR / 'events.jsonl'}: " + "; ".join(problems[:5]))
         for rec in event_patterns():
             if "pattern" not in rec:
                 continue  # type records (kg.extract.types) share the file
@@ -116,7 +122,7 @@ class KgTriggers:
             (singles if p.length == 1 else by_start).setdefault(start, []).append(p)
         found: list[Span] = []
         candidates: list[Span] = []
-        for sent in doc.sents:
+        for sent in sentences(doc):
             found += self._sentence(doc, sent, by_start, singles, ignore_needs=False)
             candidates += self._sentence(doc, sent, by_start, singles, ignore_needs=True)
         return found, candidates
@@ -182,10 +188,17 @@ class KgTriggers:
         doc.spans[CANDIDATES] = SpanGroup(doc, name=CANDIDATES, spans=candidates)
 
 
+def registered_conditions() -> set[str]:
+    """Names of the conditions registered in spaCy's ``registry.misc`` (``kg.needs.*``)."""
+    from spacy.util import registry
+
+    return {name for name in registry.misc.get_all() if name.startswith(CONDITION_PREFIX)}
+
+
 def _sentence_starts(doc: Doc) -> list[int]:
     """Token index -> index of its sentence."""
     out = [0] * len(doc)
-    for si, sent in enumerate(doc.sents):
+    for si, sent in enumerate(sentences(doc)):
         for i in range(sent.start, sent.end):
             out[i] = si
     return out

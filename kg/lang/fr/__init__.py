@@ -20,6 +20,7 @@ The rest of kg holds no French word: a test rejects word literals elsewhere.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +29,16 @@ from typing import Any
 from kg.errors import KgError
 from kg.schema.text import key
 
-__all__ = ["LANG_DIR", "PATTERNS_DIR", "Lexicon", "lexicon", "entity_rules", "event_patterns", "LanguageDataError"]
+__all__ = [
+    "LANG_DIR",
+    "PATTERNS_DIR",
+    "Lexicon",
+    "lexicon",
+    "entity_rules",
+    "event_patterns",
+    "dateline_pattern",
+    "LanguageDataError",
+]
 
 LANG_DIR = Path(__file__).resolve().parent
 PATTERNS_DIR = LANG_DIR / "patterns"
@@ -123,3 +133,14 @@ def event_patterns() -> tuple[dict[str, Any], ...]:
         except json.JSONDecodeError as exc:
             raise LanguageDataError(f"{path}:{n}: not a JSON object ({exc})") from None
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def dateline_pattern() -> re.Pattern[str]:
+    """The dateline of a dispatch: "BEYROUTH, 5 juin 2013 (AFP) - ", "DAMAS (AFP) - ",
+    "Alep, Syrie, 12 mars (ATS) –" (its place and date are the filing's, not the events')."""
+    return re.compile(
+        r"\s*(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý' .-]{2,40}?(?:,\s*[A-ZÀ-Ý][a-zà-ÿ' -]{2,30})?)"
+        r"(?:,\s*(?P<date>(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+(?:\s+\d{4})?))?"
+        r"\s*\((?P<agency>AFP|ATS|Reuters|AP|DPA|Belga|Anadolu)\)\s*[-–—]\s*"
+    )
