@@ -58,6 +58,7 @@ _HTML_TAG = re.compile(r"</(?:p|div|span|a|li|td|tr|table|script|style|h[1-6]|bo
 # characters that cannot appear in an IRI path segment (RFC 3987) or would change its meaning
 _BAD_ID_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`#%?/]")
 _WORD = re.compile(r"[^\W\d_]+")
+_DATELINE_WITHIN = 1000  # characters from the start of the body where a dateline may stand
 _MIN_WORDS_FOR_LANGUAGE = 25
 _MIN_FRENCH_RATIO = 0.12
 
@@ -174,7 +175,8 @@ def article_from_text(article_id: str, text: str, *, path: str = "", published: 
                                                   "publication date treated as unknown"))
             body_start = m.end()
     dateline = None
-    d = dateline_pattern().match(text, body_start)
+    # the dateline opens the dispatch, possibly after a title and photo captions
+    d = dateline_pattern().search(text, body_start, body_start + _DATELINE_WITHIN)
     if d:
         dateline = (d.start(), d.end())
         if published is None and d.group("date"):

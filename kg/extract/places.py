@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from spacy.tokens import Token
+
+from kg.extract.anaphora import anaphoric_noun, noun_classes, place_clitic, resolve, sentence_anaphor
 from kg.extract.clauses import Trigger
 from kg.extract.context import ArticleContext, View
 from kg.extract.sources import Frame
 from kg.schema.records import EventRecord, Mention
 from kg.schema.taxonomy import PLACE_RANK
-from kg.schema.text import key
 
 __all__ = ["most_specific", "places_for", "context_places", "per_place", "is_anaphoric"]
 
@@ -56,19 +58,40 @@ def _head_and_anchor(ctx: ArticleContext, tr: Trigger):
     return [head] if tr.anchor == tr.head_i else [head, tr.anchor_tok(ctx)]
 
 
-def is_anaphoric(view: View, tr: Trigger) -> bool:
-    """The cue's own locative is a common noun with no name in it: "sur cette zone", "dans la ville"."""
+def _anaphor(view: View, tr: Trigger) -> Token | None:
+    """The cue's own locative or subject is an anaphoric place noun phrase: "sur cette zone",
+    "dans la ville", "la base était encerclée"."""
     ctx = view.ctx
-    nouns, dets = ctx.lex.set("anaphoric_place_nouns"), ctx.lex.set("demonstrative_or_definite")
     for t in _head_and_anchor(ctx, tr):
         for c in t.children:
-            if not c.dep_.startswith(("obl", "obj", "nmod")) or ctx.lemma(c) not in nouns:
-                continue
-            core = [c] + [x for k in c.children if not k.dep_.startswith(("acl", "conj")) for x in k.subtree]
-            if any((m := view.mention_of(x)) is not None and m.kind == "place" for x in core):
-                continue
-            if any(key(x.text) in dets for x in c.children if x.dep_ == "det"):
-                return True
+            if c.dep_.startswith(("obl", "obj", "nmod", "nsubj")) and anaphoric_noun(view, c):
+                return c
+    return None
+
+
+def is_anaphoric(view: View, tr: Trigger) -> bool:
+    """The cue's own locative is a common noun with no name in it: "sur cette zone", "dans la ville"."""
+    return _anaphor(view, tr) is not None
+
+
+def _descriptive(view: View, m: Mention, tr: Trigger) -> bool:
+    """The place only describes another: it hangs on a location verb or a relative clause between it
+    and the cue ("Rastan, située sur l'autoroute qui relie Homs à Hama, a été reprise")."""
+    ctx = view.ctx
+    toks = ctx.tokens_of(m)
+    if not toks:
+        return False
+    stops = {tr.head_i, tr.anchor}
+    located = ctx.lex.set("location_verbs")
+    t = toks[0]
+    for _ in range(12):
+        if t.i in stops or t.head.i == t.i:
+            return False
+        t = t.head
+        if t.i in stops:
+            return False
+        if t.dep_ == "acl:relcl" or ctx.lemma(t) in located:
+            return True
     return False
 
 
@@ -112,25 +135,34 @@ def _near_places(view: View, si: int, zone: frozenset[int]) -> list[Mention]:
 def places_for(view: View, tr: Trigger, si: int, frames: tuple[Frame, ...]) -> tuple[list[Mention], bool]:
     """(places of a cue, whether they come from its own clause)."""
     ctx = view.ctx
-    anaphoric = is_anaphoric(view, tr)
+    anaphor = _anaphor(view, tr)
     qualified = _qualified_place(view, tr)
     if qualified is not None:
         return [qualified], True
     head_idx = tr.head(ctx).idx
-    cands = [m for m in view.mentions_in(tr.scope, "place") if not ctx.is_reference_place(m)]
-    if anaphoric:
+    cands = [m for m in view.mentions_in(tr.scope, "place")
+             if not ctx.is_reference_place(m) and not _descriptive(view, m, tr)]
+    if anaphor is not None:
         cands = [m for m in cands if m.start < head_idx]  # "sur cette zone": named before, not in a nested clause
     if cands:
         return most_specific(ctx, cands), True
+    if anaphor is not None and (m := resolve(view, anaphor, noun_classes(ctx, anaphor))) is not None:
+        return [m], True  # "dans la ville": the city the text is about
+    clitic = place_clitic(view, tr.anchor_tok(ctx)) or place_clitic(view, tr.head(ctx))
+    if clitic is not None and (m := resolve(view, clitic)) is not None:
+        return [m], True  # "y mènent une offensive", "en ont repris le contrôle"
     zone = frames[si].zone
-    before = [m for m in frames[si].places if not ctx.token_ids(m) & zone and (not anaphoric or m.start < head_idx)]
+    before = [m for m in frames[si].places if not ctx.token_ids(m) & zone and (anaphor is None or m.start < head_idx)]
     if before:
         return most_specific(ctx, before), False
     in_zone = [m for m in frames[si].places if ctx.token_ids(m) & zone]
-    if in_zone and not anaphoric:
+    if in_zone and anaphor is None:
         return most_specific(ctx, in_zone), False  # "des militants à Homs ont estimé qu'il s'agissait d'un assaut"
+    subject = sentence_anaphor(view, si)
+    if subject is not None and (m := resolve(view, subject, noun_classes(ctx, subject))) is not None:
+        return [m], False  # "Cette localité, située près de X, est tombée …"
     near = _near_places(view, si, zone)
-    if near and not anaphoric:
+    if near and anaphor is None:
         return most_specific(ctx, near), False
     return context_places(view, si, frames), False
 

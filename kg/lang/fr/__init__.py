@@ -137,10 +137,12 @@ def event_patterns() -> tuple[dict[str, Any], ...]:
 
 @lru_cache(maxsize=1)
 def dateline_pattern() -> re.Pattern[str]:
-    """The dateline of a dispatch: "BEYROUTH, 5 juin 2013 (AFP) - ", "DAMAS (AFP) - ",
-    "Alep, Syrie, 12 mars (ATS) –" (its place and date are the filing's, not the events')."""
+    """The dateline of a dispatch at the start of a line: "BEYROUTH, 5 juin 2013 (AFP) - ",
+    "DAMAS (AFP) - ", "ALEP (Syrie), 6 août 2013 (AFP) - ", "Alep, Syrie, 12 mars (ATS) –" (its
+    place and date are the filing's, not the events')."""
     return re.compile(
-        r"\s*(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý' .-]{2,40}?(?:,\s*[A-ZÀ-Ý][a-zà-ÿ' -]{2,30})?)"
-        r"(?:,\s*(?P<date>(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+(?:\s+\d{4})?))?"
+        r"(?m)^[ \t]*(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý' .-]{2,40}?(?:\s*\([A-ZÀ-Ý][\w' -]{2,30}\))?"
+        r"(?:,\s*[A-ZÀ-Ý][a-zà-ÿ' -]{2,30})?)"
+        r"(?:,\s*(?P<date>(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?))?"
         r"\s*\((?P<agency>AFP|ATS|Reuters|AP|DPA|Belga|Anadolu)\)\s*[-–—]\s*"
     )
