@@ -10,7 +10,7 @@ import pytest
 from ruledocs import extract_doc, parse
 
 from kg.nlp.conditions import CueContext, condition
-from kg.nlp.modality import CONDITIONAL, IRREALIS, modality
+from kg.nlp.modality import ATTEMPT, CONDITIONAL, IRREALIS, modality
 from kg.nlp.pipeline import ensure_rule_annotations
 from kg.nlp.triggers import TRIGGERS
 
@@ -157,9 +157,12 @@ déployées déployer VERB 0 ROOT - VerbForm=Part
 @pytest.mark.parametrize(
     ("table", "cue", "expected"),
     [
-        # "Les rebelles tentent de prendre la ville": an attempt
+        # "Les rebelles veulent prendre la ville": an intent
+        ("Les le DET 2 det\nrebelles rebelle NOUN 3 nsubj\nveulent vouloir VERB 0 ROOT - VerbForm=Fin\n"
+         "prendre prendre VERB 3 xcomp - VerbForm=Inf\nla le DET 6 det\nville ville NOUN 4 obj", 3, IRREALIS),
+        # "Les rebelles tentent de prendre la ville": an attempt (an attack under way)
         ("Les le DET 2 det\nrebelles rebelle NOUN 3 nsubj\ntentent tenter VERB 0 ROOT - VerbForm=Fin\nde de ADP 5 mark\n"
-         "prendre prendre VERB 3 xcomp - VerbForm=Inf\nla le DET 7 det\nville ville NOUN 5 obj", 4, IRREALIS),
+         "prendre prendre VERB 3 xcomp - VerbForm=Inf\nla le DET 7 det\nville ville NOUN 5 obj", 4, ATTEMPT),
         # "L'armée prendra la ville": the future
         ("L' le DET 2 det\narmée armée NOUN 3 nsubj\nprendra prendre VERB 0 ROOT - Tense=Fut|VerbForm=Fin\nla le DET 5 det\n"
          "ville ville NOUN 3 obj", 2, IRREALIS),
@@ -323,3 +326,126 @@ Tadmora Tadmora PROPN 9 obj City:*
 """)
     (ev,) = extract_doc(doc).events
     assert len(ev.triggers) == 2
+
+
+# ---------------------------------------------------------------------------------------------- attempts
+
+ATTEMPT_TABLE = """
+Les le DET 2 det
+rebelles rebelle NOUN 3 nsubj RebelGroup:rebels
+tentent tenter VERB 0 ROOT - VerbForm=Fin|Tense=Pres
+de de ADP 5 mark
+prendre prendre VERB 3 xcomp - VerbForm=Inf
+Tadmora Tadmora PROPN 5 obj City:*
+. . PUNCT 3 punct
+"""
+
+
+def test_rules_modality_attempt_is_an_attack_under_way():
+    ex = extract_doc(parse(ATTEMPT_TABLE))
+    assert _events(ex) == [("Offensive", "Tadmora")]
+
+
+def test_rules_modality_attempt_as_a_purpose_is_not_an_event():
+    # "L'armée avance pour tenter de prendre Tadmora": the attempt is itself a purpose
+    doc = parse("""
+L' le DET 2 det
+armée armée NOUN 3 nsubj StateForce:syrian-army
+avance avancer VERB 0 ROOT - VerbForm=Fin|Tense=Pres
+pour pour ADP 5 mark
+tenter tenter VERB 3 advcl - VerbForm=Inf
+de de ADP 7 mark
+prendre prendre VERB 5 xcomp - VerbForm=Inf
+Tadmora Tadmora PROPN 7 obj City:*
+. . PUNCT 3 punct
+""")
+    assert modality(doc[6]) == IRREALIS
+
+
+def test_rules_modality_subject_of_an_intent_verb_happened():
+    # "L'offensive visait à prendre Tadmora": the offensive is real, the capture is not
+    doc = parse("""
+L' le DET 2 det
+offensive offensive NOUN 3 nsubj
+visait viser VERB 0 ROOT - VerbForm=Fin|Tense=Imp
+à à ADP 5 mark
+prendre prendre VERB 3 xcomp - VerbForm=Inf
+Tadmora Tadmora PROPN 5 obj City:*
+. . PUNCT 3 punct
+""")
+    assert modality(doc[1]) is None
+
+
+# ---------------------------------------------------------------------------------------------- anaphoric places
+
+def _two_towns(second: str) -> str:
+    """ "Les rebelles ont pris Tadmora et Souran. <second sentence>" """
+    return """
+Les le DET 2 det
+rebelles rebelle NOUN 4 nsubj RebelGroup:rebels
+ont avoir AUX 4 aux
+pris prendre VERB 0 ROOT - VerbForm=Part
+Tadmora Tadmora PROPN 4 obj City:*
+et et CCONJ 7 cc
+Souran Souran PROPN 5 conj City:*
+. . PUNCT 4 punct
+""" + second
+
+
+def test_rules_definite_place_phrase_names_the_topic():
+    # "… Tadmora et Souran. Tadmora était assiégée. Des combats ont éclaté dans la ville."
+    doc = parse(_two_towns("""
+Tadmora Tadmora PROPN 3 nsubj:pass City:*
+était être AUX 3 aux:pass
+assiégée assiéger VERB 0 ROOT - VerbForm=Part
+. . PUNCT 3 punct
+
+Des un DET 2 det
+combats combat NOUN 4 nsubj
+ont avoir AUX 4 aux
+éclaté éclater VERB 0 ROOT - VerbForm=Part
+dans dans ADP 7 case
+la le DET 7 det
+ville ville NOUN 4 obl
+. . PUNCT 4 punct
+"""))
+    assert ("ArmedClash", "Tadmora") in _events(extract_doc(doc))
+
+
+def test_rules_demonstrative_place_phrase_names_the_first_place_just_said():
+    # "… Tadmora et Souran. Les jihadistes ont perdu Souran. Cette localité était assiégée."
+    doc = parse(_two_towns("""
+Les le DET 2 det
+jihadistes jihadiste NOUN 4 nsubj JihadistGroup:islamic-state
+ont avoir AUX 4 aux
+bombardé bombarder VERB 0 ROOT - VerbForm=Part
+Souran Souran PROPN 4 obj City:*
+. . PUNCT 4 punct
+
+Cette ce DET 2 det
+localité localité NOUN 4 nsubj:pass
+était être AUX 4 aux:pass
+assiégée assiéger VERB 0 ROOT - VerbForm=Part
+. . PUNCT 4 punct
+"""))
+    assert ("Siege", "Souran") in _events(extract_doc(doc))
+
+
+def test_rules_place_that_only_describes_another_is_not_the_event_place():
+    # "Tadmora, située près de Souran qui relie Alep à Hama, a été reprise."
+    doc = parse("""
+Tadmora Tadmora PROPN 12 nsubj:pass City:*
+, , PUNCT 3 punct
+située situer VERB 1 acl - VerbForm=Part
+sur sur ADP 6 case
+la le DET 6 det
+route route NOUN 3 obl
+qui qui PRON 8 nsubj
+relie relier VERB 6 acl:relcl - VerbForm=Fin
+Alep Alep PROPN 8 obj City:aleppo
+, , PUNCT 1 punct
+a avoir AUX 12 aux
+reprise reprendre VERB 0 ROOT - VerbForm=Part
+. . PUNCT 12 punct
+""")
+    assert _events(extract_doc(doc)) == [("TerritoryCapture", "Tadmora")]

@@ -3,11 +3,18 @@
 An anaphoric place is a definite or demonstrative noun phrase whose head is a place noun and
 which holds no name ("dans la ville", "cette localité tenue par l'armée"), or the clitic "y"
 ("les forces y mènent une offensive") or "en" ("les rebelles en ont repris le contrôle").
-:func:`resolve` gives it the place it stands for: among the places named before it whose class
+:func:`resolve` gives it the place it stands for, among the places named before it whose class
 fits the noun (a "ville" is a City, a "province" a Region, a "base" a Site, "le pays" a
-Country; "la zone" any), the most salient one — named most often so far, an event's place, in
-the lead — and, between equals, the one the text named first (its topic). The classes of place
-nouns are those of the place cues of ``kg/lang/fr/entities.json``.
+Country; "la zone" any):
+
+- a demonstrative ("cette zone", "cette localité") points to what was just said: the first
+  fitting place of the nearest sentence that names one (as centering theory prefers the first,
+  most prominent entity of the previous utterance);
+- a definite description or a clitic ("la ville", "y") names the topic: the most salient place —
+  named most often so far, an event's place, in the lead — and, between equals, the one the text
+  named first.
+
+The classes of place nouns are those of the place cues of ``kg/lang/fr/entities.json``.
 """
 
 from __future__ import annotations
@@ -76,19 +83,50 @@ def _lead_sentence(view: View) -> int | None:
     return None
 
 
+def _demonstrative(view: View, tok: Token) -> bool:
+    dem = view.ctx.lex.set("demonstratives")
+    return any(key(c.text) in dem for c in tok.children if c.dep_ == "det")
+
+
 def resolve(view: View, before: Token, classes: frozenset[str] | None = None) -> Mention | None:
-    """The most salient place named before ``before`` whose class is one of ``classes``."""
+    """The place an anaphoric phrase or clitic ``before`` stands for, of one of ``classes``."""
+    if _demonstrative(view, before):
+        return _just_said(view, before, classes) or _salient(view, before, classes)
+    return _salient(view, before, classes)
+
+
+def _fits(view: View, m: Mention, before: Token, classes: frozenset[str] | None) -> bool:
+    ctx = view.ctx
+    return (
+        m.kind == "place"
+        and m.start < before.idx
+        and (classes is None or m.cls in classes)
+        and not ctx.is_reference_place(m)
+        and not ctx.in_dateline(m.start)
+    )
+
+
+def _just_said(view: View, before: Token, classes: frozenset[str] | None) -> Mention | None:
+    """The first fitting place of the nearest sentence (this one, then earlier ones) that names one."""
+    ctx = view.ctx
+    si = ctx.sent_of[before.i]
+    for s in range(si, max(-1, si - 4), -1):
+        fitting = [m for m in ctx.mentions if m.sentence == s and _fits(view, m, before, classes)]
+        if fitting:
+            return fitting[0]
+    return None
+
+
+def _salient(view: View, before: Token, classes: frozenset[str] | None) -> Mention | None:
+    """The most salient fitting place named before ``before``."""
     ctx, st = view.ctx, view.st
     si = ctx.sent_of[before.i]
     lead = _lead_sentence(view)
     event_keys = {p.key for _s, places in st.event_places for p in places}
     seen: dict[str, list[Mention]] = {}
     for m in ctx.mentions:
-        if m.kind != "place" or m.start >= before.idx or si - m.sentence > _WINDOW:
-            continue
-        if (classes is not None and m.cls not in classes) or ctx.is_reference_place(m) or ctx.in_dateline(m.start):
-            continue
-        seen.setdefault(m.key, []).append(m)
+        if si - m.sentence <= _WINDOW and _fits(view, m, before, classes):
+            seen.setdefault(m.key, []).append(m)
     if not seen:
         return None
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from kg.extract.context import ArticleContext
+from kg.extract.types import type_rules
 from kg.nlp.lookup import subtree_ids
-from kg.nlp.modality import CONDITIONAL, IRREALIS, MODALITY
+from kg.nlp.modality import ATTEMPT, CONDITIONAL, IRREALIS, MODALITY
 from kg.nlp.triggers import CANDIDATES, TRIGGERS
 
 __all__ = ["Trigger", "sentence_triggers", "denied_candidates", "anchor_of"]
@@ -87,7 +88,11 @@ def sentence_triggers(ctx: ArticleContext, si: int, zone: frozenset[int]) -> lis
     out = []
     for sp in _in_sentence(ctx, TRIGGERS, sent):
         verdict = verdicts.get((sp.start, sp.end))
-        out.append(Trigger(sp.label_, sp.start, sp.end, sp.id_, anchor_of(ctx, sp[0]).i,
+        etype = sp.label_
+        if verdict == ATTEMPT:  # "tentent de prendre la ville": an attack under way, if the type has one
+            etype = type_rules()[etype].attempt_type or etype
+            verdict = None if type_rules()[sp.label_].attempt_type else IRREALIS
+        out.append(Trigger(etype, sp.start, sp.end, sp.id_, anchor_of(ctx, sp[0]).i,
                            irrealis=verdict == IRREALIS, conditional=verdict == CONDITIONAL))
     scoped = []
     for tr in out:

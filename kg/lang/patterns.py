@@ -41,6 +41,7 @@ class TypeRules:
     unclaimed: bool = False  # does not inherit the agents of earlier events (bombings are rarely claimed)
     aerial_type: str | None = None  # these cues become that type in a sentence about aircraft …
     aerial_lemmas: tuple[str, ...] = ()  # … when their lemma is one of these
+    attempt_type: str | None = None  # what an attempt at it is ("tentent de prendre X": an Offensive)
 
 
 #: Fields a type record may hold, and their types.
@@ -55,11 +56,12 @@ TYPE_FIELDS: dict[str, tuple[type, ...]] = {
     "unclaimed": (bool,),
     "aerial_type": (str, type(None)),
     "aerial_lemmas": (list,),
+    "attempt_type": (str, type(None)),
 }
 assert set(TYPE_FIELDS) == {f.name for f in fields(TypeRules)}
 #: Fields a pattern record may hold (``needs`` is optional).
 PATTERN_FIELDS = ("id", "label", "pattern", "needs")
-_EVENT_TYPE_FIELDS = ("type", "on_civilians", "aerial_type")
+_EVENT_TYPE_FIELDS = ("type", "on_civilians", "aerial_type", "attempt_type")
 
 
 def type_rules_of(records: Iterable[dict[str, Any]], event_types: Iterable[str]) -> dict[str, TypeRules]:

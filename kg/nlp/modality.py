@@ -2,15 +2,18 @@
 
 For each cue of ``doc.spans["kg_triggers"]`` it walks up from the cue to the clause that
 decides, and writes the cues that are not plain facts to ``doc.spans["kg_modality"]``, each
-labelled ``irrealis`` (an attempt, intent, fear, future, condition, purpose or negation:
-"tenter de prendre", "pour bombarder", "n'ont pas pu obtenir de renforts") or ``conditional``
-(reported but unconfirmed: "l'armée aurait pris").
+labelled ``irrealis`` (an intent, fear, future, condition, purpose or negation: "veulent prendre",
+"pour bombarder", "n'ont pas pu obtenir de renforts"), ``conditional`` (reported but unconfirmed:
+"l'armée aurait pris") or ``attempt`` ("tentent de prendre la ville": not a capture, but an
+attack under way — the type record's ``attempt_type`` says what it becomes).
 
 The walk, one step per token from the cue up to the sentence root; the first verdict wins:
 
 1. above the cue, a reporting verb closes the clause ("a affirmé que …");
-2. above the cue, a verb of attempt or intent, "afin", "pouvoir" without "avoir" ("pourrait
-   prendre", but "a pu prendre" happened), "aller" + infinitive make it irrealis;
+2. above the cue, a verb of attempt makes it an attempt; a verb of intent or fear, "afin",
+   "pouvoir" without "avoir" ("pourrait prendre", but "a pu prendre" happened), "aller" +
+   infinitive make it irrealis — unless the cue is that verb's subject ("l'offensive visait à
+   prendre la ville": the offensive happened);
 3. a condition mark ("si") or a purpose mark ("pour", "afin de") on an infinitive makes it
    irrealis;
 4. on a verb, adjective or copula: a negation (reaching the subject only for weapon cues),
@@ -30,11 +33,12 @@ from kg.nlp.tokens import lemma_key
 from kg.nlp.triggers import TRIGGERS
 from kg.schema.text import key
 
-__all__ = ["KgModality", "MODALITY", "IRREALIS", "CONDITIONAL", "modality", "ancestors"]
+__all__ = ["KgModality", "MODALITY", "IRREALIS", "CONDITIONAL", "ATTEMPT", "modality", "ancestors"]
 
 MODALITY = "kg_modality"
 IRREALIS = "irrealis"
 CONDITIONAL = "conditional"
+ATTEMPT = "attempt"
 _STOP = "stop"
 #: Cues whose subject a negation reaches ("l'aviation n'a pas bombardé"): weapon nouns.
 _SUBJECT_NEGATED_NEEDS = "kg.needs.in_action.v1"
@@ -48,13 +52,16 @@ def ancestors(tok: Token, limit: int = 30) -> list[Token]:
     return out
 
 
-def _governing(t: Token, lex: Lexicon) -> str | None:
-    """Rules 1-2: what a verb above the cue says of it."""
+def _governing(t: Token, lex: Lexicon, from_subject: bool) -> str | None:
+    """Rules 1-2: what a verb above the cue says of it (nothing, for its own subject)."""
     lemma = lemma_key(t)
     if lemma in lex.set("report_verbs"):
         return _STOP
-    if lemma in lex.set("irrealis_verbs") or lemma in lex.set("purpose_heads"):
-        return IRREALIS
+    if not from_subject:  # the subject of "vise à prendre" acts; what it aims at is not done
+        if lemma in lex.set("attempt_verbs"):
+            return ATTEMPT
+        if lemma in lex.set("irrealis_verbs") or lemma in lex.set("purpose_heads"):
+            return IRREALIS
     if lemma in lex.set("modal_verbs") and not any(
         c.dep_.startswith("aux") and lemma_key(c) in lex.set("perfect_auxiliaries") for c in t.children
     ):
@@ -109,24 +116,29 @@ def _predicate(t: Token, negatable: bool, lex: Lexicon) -> str | None:
 
 
 def modality(head: Token, needs: str | None = None, lex: Lexicon | None = None) -> str | None:
-    """``"irrealis"``, ``"conditional"`` or None (a fact) for a cue whose first token is ``head``."""
+    """``"irrealis"``, ``"conditional"``, ``"attempt"`` or None (a fact) for a cue whose first token is ``head``."""
     lex = lex or lexicon()
     is_noun = head.pos_ not in ("VERB", "AUX", "ADJ")
     negatable = True  # a governing verb's negation reaches its objects, not its subject
-    for depth, t in enumerate(ancestors(head)):
-        verdict = (_governing(t, lex) if depth > 0 else None) or _marks(t, depth, is_noun, lex)
-        verdict = verdict or _predicate(t, negatable, lex)
+    chain = ancestors(head)
+    attempt = None  # an attempt is what it is only if nothing above makes the attempt itself unreal
+    for depth, t in enumerate(chain):
+        from_subject = depth > 0 and chain[depth - 1].dep_ in ("nsubj", "nsubj:pass")
+        verdict = _governing(t, lex, from_subject) if depth > 0 else None
+        if verdict == ATTEMPT:
+            attempt, verdict = ATTEMPT, None
+        verdict = verdict or _marks(t, depth, is_noun, lex) or _predicate(t, negatable, lex)
         if verdict == _STOP:
-            return None
+            return attempt
         if verdict is not None:
             return verdict
         if t.dep_ in ("ccomp", "parataxis"):
-            return None
+            return attempt
         if depth == 0 and t.dep_ in ("acl", "acl:relcl", "amod") and t.pos_ in ("VERB", "ADJ"):
-            return None  # "un quartier assiégé depuis quatre mois": a participle is its own clause
+            return attempt  # "un quartier assiégé depuis quatre mois": a participle is its own clause
         if t.dep_ in ("nsubj", "nsubj:pass") and needs != _SUBJECT_NEGATED_NEEDS:
             negatable = False
-    return None
+    return attempt
 
 
 class KgModality:
