@@ -204,9 +204,10 @@ def agents_by_context(view: View, tr: Trigger, zone: frozenset[int]) -> list[Men
 
 
 def civilian_subject(view: View, tr: Trigger) -> bool:
-    """Civilians are the subject ("des milliers de civils ont fui"): displacement, not a withdrawal."""
+    """Civilians (or prisoners) are the subject ("des milliers de civils ont fui", "des prisonniers ont
+    quitté la prison"): not a withdrawal of forces."""
     ctx = view.ctx
-    civ = ctx.lex.set("civilian_nouns") | ctx.lex.set("displaced_nouns")
+    civ = ctx.lex.set("civilian_nouns") | ctx.lex.set("displaced_nouns") | ctx.lex.set("prisoner_nouns")
     for t in (tr.head(ctx), tr.anchor_tok(ctx)):
         for c in t.children:
             if c.dep_ in ("nsubj", "nsubj:pass"):

@@ -173,7 +173,10 @@ def context_places(view: View, si: int, frames: tuple[Frame, ...]) -> list[Menti
     ctx = view.ctx
     recent = [(s, p) for s, p in view.st.event_places if s <= si]
     if recent and si - recent[-1][0] <= 5:
-        return most_specific(ctx, list(recent[-1][1]))
+        # the places of all the events of the latest sentence with events, the most specific of them
+        # ("les rebelles ont pris Jarablus après le lancement d'une opération en Syrie": Jarablus)
+        latest = [p for s, places in recent if s == recent[-1][0] for p in places]
+        return most_specific(ctx, list(dict.fromkeys(latest)))
     for back in range(1, 4):
         if si - back >= 0 and frames[si - back].places:
             return most_specific(ctx, list(frames[si - back].places))

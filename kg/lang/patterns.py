@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-__all__ = ["TypeRules", "TYPE_FIELDS", "PATTERN_FIELDS", "check_event_records", "type_rules_of"]
+__all__ = ["TypeRules", "TYPE_FIELDS", "PATTERN_FIELDS", "check_event_records", "needs_of", "type_rules_of"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,14 @@ PATTERN_FIELDS = ("id", "label", "pattern", "needs")
 _EVENT_TYPE_FIELDS = ("type", "on_civilians", "aerial_type", "attempt_type")
 
 
+def needs_of(rec: dict[str, Any]) -> tuple[str, ...]:
+    """The condition names of a pattern record: ``"needs"`` is one name or a list of names (all must hold)."""
+    needs = rec.get("needs")
+    if needs is None:
+        return ()
+    return (needs,) if isinstance(needs, str) else tuple(needs)
+
+
 def type_rules_of(records: Iterable[dict[str, Any]], event_types: Iterable[str]) -> dict[str, TypeRules]:
     """Event type -> its :class:`TypeRules` (default flags for a type without a record)."""
     out = {t: TypeRules(t) for t in event_types}
@@ -90,8 +98,9 @@ def _check_pattern_record(rec: dict[str, Any], event_types: Collection[str], con
     out += [f"missing field {name!r}" for name in PATTERN_FIELDS[:3] if name not in rec]
     if "label" in rec and rec["label"] not in event_types:
         out.append(f"unknown event type {rec['label']!r} in 'label'")
-    if "needs" in rec and rec["needs"] not in conditions:
-        out.append(f"unregistered condition {rec['needs']!r} in 'needs'")
+    for name in needs_of(rec):
+        if name not in conditions:
+            out.append(f"unregistered condition {name!r} in 'needs'")
     pattern = rec.get("pattern")
     if "pattern" in rec and (not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern)):
         out.append("'pattern' must be a non-empty list of token specs")

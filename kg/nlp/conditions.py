@@ -93,12 +93,17 @@ def into_place(tok: Token, ctx: CueContext) -> bool:
 @registry.misc("kg.needs.in_action.v1")
 def in_action(tok: Token, ctx: CueContext) -> bool:
     """A weapon noun that acts: subject or agent of a verb ("l'aviation a bombardé"), an instrument
-    ("attaqué au mortier"), or inside another cue's noun phrase ("obus de mortier")."""
+    ("attaqué au mortier", "à coups de roquettes", "tirs d'artillerie"), or inside another cue's noun
+    phrase ("obus de mortier")."""
     if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or any(
         key(c.text) in ctx.lexicon.set("instrument_prepositions") for c in tok.children if c.dep_ == "case"
     ):
         return True
     h = tok.head
+    if tok.dep_ == "conj" and h.head.i != h.i:
+        h = h.head  # "à coups de barils et de roquettes": the second weapon hangs where the first does
+    if h.i != tok.i and lemma_key(h) in ctx.lexicon.set("instrument_heads"):
+        return True
     return h.i != tok.i and lemma_key(h) in ctx.cue_lemmas and h.pos_ != "VERB"
 
 
@@ -118,3 +123,48 @@ def reflexive(tok: Token, ctx: CueContext) -> bool:
 def not_org(tok: Token, ctx: CueContext) -> bool:
     """Not followed by an organisation ("le siège de l'ONU" is a building, not a siege)."""
     return not any(t.ent_type_ in _ORGANISATIONS for t in tok.doc[tok.i + 1 : tok.i + 4])
+
+
+@registry.misc("kg.needs.not_idiom.v1")
+def not_idiom(tok: Token, ctx: CueContext) -> bool:
+    """Not a fixed expression of the verb ("entrer en vigueur", "entrer en contact")."""
+    idioms = ctx.lexicon.set("entry_idioms")
+    return not any(lemma_key(c) in idioms for c in tok.children if c.dep_.startswith(("obl", "obj", "advmod", "nmod")))
+
+
+@registry.misc("kg.needs.military.v1")
+def military(tok: Token, ctx: CueContext) -> bool:
+    """A military operation or campaign: a military adjective, or "contre" someone ("une opération contre l'EI")."""
+    against = ctx.lexicon.word("against_word")
+    return any(lemma_key(c) in ctx.lexicon.set("military_adjectives") for c in tok.children if c.dep_ == "amod") or any(
+        key(x.text) == against for c in tok.children for x in c.children if x.dep_ == "case"
+    )
+
+
+@registry.misc("kg.needs.agreement.v1")
+def agreement(tok: Token, ctx: CueContext) -> bool:
+    """An agreement between parties ("un accord conclu entre"), not "d'accord"."""
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    if prev is not None and key(prev.text) in ctx.lexicon.set("preposition_of") and prev.dep_ != "det":
+        return False
+    return any(c.dep_ == "det" for c in tok.children)
+
+
+@registry.misc("kg.needs.not_building.v1")
+def not_building(tok: Token, ctx: CueContext) -> bool:
+    """Not the seat of an institution ("le siège du gouvernorat", "le siège de l'ONU")."""
+    institutions = ctx.lexicon.set("institution_nouns")
+    nxt = tok.doc[tok.i + 1 : tok.i + 4]
+    return not any(t.ent_type_ in _ORGANISATIONS or lemma_key(t) in institutions for t in nxt)
+
+
+@registry.misc("kg.needs.not_demining.v1")
+def not_demining(tok: Token, ctx: CueContext) -> bool:
+    """Not clearing mines ("nettoyer la zone des mines")."""
+    return not any(lemma_key(t) in ctx.lexicon.set("demining_nouns") for t in arg_tokens(tok))
+
+
+@registry.misc("kg.needs.place_object.v1")
+def place_object(tok: Token, ctx: CueContext) -> bool:
+    """The direct object is a place or a place noun ("l'armée a évacué la base")."""
+    return any(c.dep_ == "obj" and _place_like(c, ctx) for c in tok.children)

@@ -156,7 +156,8 @@ class KgEntities:
 
     def _choose(self, ids: list[str], doc: Doc, i: int) -> str:
         """One entry for a name shared by a place and an actor ("Liban" the country or the Lebanese state):
-        the actor when the name is a subject or an agent ("la Turquie a bombardé", "par la Russie"), else the place."""
+        the actor when the name is a subject, an agent or a source ("la Turquie a bombardé", "par la Russie",
+        "selon Ankara"), and a capital without a preposition (its government); else the place."""
         if len(ids) == 1:
             return ids[0]
         tok = doc[i]
@@ -164,8 +165,11 @@ class KgEntities:
             tok = tok.head  # "par Moscou et Washington": the second is what the first is
         case = {token_key(c.text) for c in tok.children if c.dep_ == "case"}
         acted_on = tok.dep_ == "obj" and token_key(tok.head.lemma_) in self.actor_object_verbs
-        agentive = case & self.lex.set("agent_preposition")
+        agentive = case & (self.lex.set("agent_preposition") | self.lex.set("source_prepositions"))
         want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or agentive or acted_on else "place"
+        capital = any(self.gaz[x].kind == "place" and self.gaz[x].cls == "City" for x in ids)
+        if capital and want == "place" and not case:
+            want = "actor"  # "Ankara, qui s'inquiète …", "accusé Moscou": a bare capital is its government
         preferred = [x for x in ids if self.gaz[x].kind == want]
         return sorted(preferred or ids)[0]
 

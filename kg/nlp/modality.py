@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
 from kg.lang.fr import Lexicon, event_patterns, lexicon
+from kg.lang.patterns import needs_of
 from kg.nlp.tokens import lemma_key
 from kg.nlp.triggers import TRIGGERS
 from kg.schema.text import key
@@ -115,7 +116,7 @@ def _predicate(t: Token, negatable: bool, lex: Lexicon) -> str | None:
     return None
 
 
-def modality(head: Token, needs: str | None = None, lex: Lexicon | None = None) -> str | None:
+def modality(head: Token, needs: tuple[str, ...] = (), lex: Lexicon | None = None) -> str | None:
     """``"irrealis"``, ``"conditional"``, ``"attempt"`` or None (a fact) for a cue whose first token is ``head``."""
     lex = lex or lexicon()
     is_noun = head.pos_ not in ("VERB", "AUX", "ADJ")
@@ -136,7 +137,7 @@ def modality(head: Token, needs: str | None = None, lex: Lexicon | None = None) 
             return attempt
         if depth == 0 and t.dep_ in ("acl", "acl:relcl", "amod") and t.pos_ in ("VERB", "ADJ"):
             return attempt  # "un quartier assiégé depuis quatre mois": a participle is its own clause
-        if t.dep_ in ("nsubj", "nsubj:pass") and needs != _SUBJECT_NEGATED_NEEDS:
+        if t.dep_ in ("nsubj", "nsubj:pass") and _SUBJECT_NEGATED_NEEDS not in needs:
             negatable = False
     return attempt
 
@@ -147,12 +148,12 @@ class KgModality:
     def __init__(self, nlp: Language, name: str = "kg_modality"):
         self.name = name
         self.lex = lexicon()
-        self.needs = {rec["id"]: rec.get("needs") for rec in event_patterns() if "pattern" in rec}
+        self.needs = {rec["id"]: needs_of(rec) for rec in event_patterns() if "pattern" in rec}
 
     def __call__(self, doc: Doc) -> Doc:
         out = []
         for s in doc.spans.get(TRIGGERS, []):
-            verdict = modality(s[0], self.needs.get(s.id_), self.lex)
+            verdict = modality(s[0], self.needs.get(s.id_, ()), self.lex)
             if verdict is not None:
                 out.append(Span(doc, s.start, s.end, label=verdict, span_id=s.id_))
         doc.spans[MODALITY] = SpanGroup(doc, name=MODALITY, spans=out)

@@ -30,7 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.lang.fr import PATTERNS_DIR, LanguageDataError, Lexicon, event_patterns, lexicon
-from kg.lang.patterns import check_event_records
+from kg.lang.patterns import check_event_records, needs_of
 from kg.nlp.conditions import CONDITION_PREFIX, CueContext, condition
 from kg.nlp.lookup import sentences
 from kg.nlp.tokens import gerund_key, keys_of, register_extensions
@@ -71,7 +71,7 @@ class _Pattern:
     label: str
     length: int
     words: frozenset[str]  # the keyed words of a one-word pattern
-    needs: str | None
+    needs: tuple[str, ...]  # condition names, all of which must hold
 
 
 class KgTriggers:
@@ -91,12 +91,12 @@ class KgTriggers:
                 continue  # type records (kg.extract.types) share the file
             compiled = compile_pattern(rec["pattern"])
             words = frozenset(compiled[0]["_"]["kg_forms"]["INTERSECTS"]) if len(compiled) == 1 else frozenset()
-            p = _Pattern(len(self.patterns), rec["id"], rec["label"], len(compiled), words, rec.get("needs"))
+            p = _Pattern(len(self.patterns), rec["id"], rec["label"], len(compiled), words, needs_of(rec))
             self.patterns.append(p)
             self.matcher.add(str(p.index), [compiled])
         one_word = frozenset(w for p in self.patterns if p.length == 1 for w in p.words)
         self.context = CueContext(self.lex, one_word)
-        self.conditions = {p.needs: condition(p.needs) for p in self.patterns if p.needs}
+        self.conditions = {name: condition(name) for p in self.patterns for name in p.needs}
         # "aerial_type" of the type records: cues that become another type in a sentence about aircraft
         self.aerial = {
             rec["type"]: (rec["aerial_type"], frozenset(key(w) for w in rec.get("aerial_lemmas", ())))
@@ -140,7 +140,7 @@ class KgTriggers:
             if i in used or i not in singles:
                 continue
             for p in self._by_precedence(doc[i], singles[i]):
-                if ignore_needs or p.needs is None or self.conditions[p.needs](doc[i], self.context):
+                if ignore_needs or all(self.conditions[n](doc[i], self.context) for n in p.needs):
                     out.append(Span(doc, i, i + 1, label=p.label, span_id=p.id))
                     used.add(i)
                     break
