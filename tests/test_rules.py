@@ -449,3 +449,57 @@ reprise reprendre VERB 0 ROOT - VerbForm=Part
 . . PUNCT 12 punct
 """)
     assert _events(extract_doc(doc)) == [("TerritoryCapture", "Tadmora")]
+
+
+# ---------------------------------------------------------------------------------------------- entities
+
+def _entities(table: str):
+    import spacy
+
+    from kg.nlp.entities import KgEntities
+
+    doc = parse(table)
+    return {(e.text, e.label_) for e in KgEntities(spacy.blank("fr"))(doc).ents}
+
+
+def test_rules_entity_apposition_types_a_name_as_a_place():
+    # "… contre Tell Harira, un village de la province d'Alep." (the model took the name for a person)
+    ents = _entities("""
+contre contre ADP 2 case
+Tell Tell PROPN 0 ROOT PER:*2
+Harira Harira PROPN 2 flat:name
+, , PUNCT 6 punct
+un un DET 6 det
+village village NOUN 2 appos
+. . PUNCT 2 punct
+""")
+    assert ("Tell Harira", "City") in ents
+
+
+def test_rules_entity_cue_with_a_complement_before_the_name():
+    # "l'école de police de Tell Harira"
+    ents = _entities("""
+l' le DET 2 det
+école école NOUN 0 ROOT
+de de ADP 4 case
+police police NOUN 2 nmod
+de de ADP 6 case
+Tell Tell PROPN 2 nmod
+Harira Harira PROPN 6 flat:name
+""")
+    assert ("école de police de Tell Harira", "Site") in ents
+
+
+@pytest.mark.parametrize(
+    ("table", "label"),
+    [
+        # "Ankara, qui s'inquiète": a bare capital is its government
+        ("Ankara Ankara PROPN 4 nsubj\n, , PUNCT 1 punct\nqui qui PRON 4 nsubj\ns'inquiète inquiéter VERB 0 ROOT", "ForeignState"),
+        # "selon Ankara": a source
+        ("selon selon ADP 2 case\nAnkara Ankara PROPN 0 ROOT", "ForeignState"),
+        # "à Ankara": a place
+        ("à à ADP 2 case\nAnkara Ankara PROPN 0 ROOT", "City"),
+    ],
+)
+def test_rules_entity_capital_metonymy(table, label):
+    assert ("Ankara", label) in _entities(table)

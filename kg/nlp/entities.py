@@ -199,6 +199,44 @@ class KgEntities:
             k -= 1
         return k
 
+    def _after_cue(self, doc: Doc, j: int) -> int:
+        """Where the name starts after a cue noun: past adjectives ("prison centrale de"), one lower-case
+        complement ("école de police de", "base aérienne de") and the preposition."""
+        of = self.lex.set("preposition_of")
+
+        def adjectives(j: int) -> int:
+            while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+                j += 1  # "prison centrale de", "camp palestinien de"
+            return j
+
+        j = adjectives(j)
+        if (
+            j + 2 < len(doc)
+            and token_key(doc[j].text) in of
+            and doc[j + 1].text.islower()
+            and doc[j + 1].is_alpha
+            and token_key(doc[j + 1].text) not in self.articles
+        ):
+            k = adjectives(j + 2)
+            if k < len(doc) and token_key(doc[k].text) in of:
+                j = k  # "l'école de police de Khan al-Assal"
+        if j < len(doc) and token_key(doc[j].text) in of:
+            j += 1
+        return j
+
+    def _appositive_class(self, doc: Doc, end: int) -> str | None:
+        """The place class an apposition gives a name: "Khan al-Assal, un village de …" (City)."""
+        if end + 2 >= len(doc) or doc[end].text != ",":
+            return None
+        j = end + 1
+        if token_key(doc[j].text) not in self.articles:
+            return None
+        j += 1
+        while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+            j += 1  # "une petite localité"
+        cue = self.cue_classes.get(token_key(doc[j].text)) if j < len(doc) else None
+        return cue["class"] if cue and not doc[j].text.endswith(("s", "x")) else None
+
     def _pattern_places(self, doc: Doc) -> list[_Candidate]:
         """``quartier de X``, ``village d'X``, ``rue X``, ``camp de X`` … typed by their cue noun."""
         out = []
@@ -207,11 +245,7 @@ class KgEntities:
             if not cue:
                 continue
             cls, keep_cue = cue["class"], cue.get("keep_cue", False)
-            j = tok.i + 1
-            while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
-                j += 1  # "prison centrale de", "camp palestinien de"
-            if j < len(doc) and token_key(doc[j].text) in self.lex.set("preposition_of"):
-                j += 1
+            j = self._after_cue(doc, tok.i + 1)
             k = self._name_after(doc, j)
             if k > j and any(t.text[:1].isupper() for t in doc[j:k]):
                 start = tok.i if keep_cue else j
@@ -229,7 +263,10 @@ class KgEntities:
             first = token_key(span[0].text)
             if any(token_key(t.text) in self.not_entities for t in span):
                 continue
-            if ent.label_ == "PER":
+            appositive = self._appositive_class(doc, end)
+            if appositive is not None and all(self._is_name_token(t) for t in span if not t.is_punct):
+                out.append(_Candidate(start, end, appositive, "", 0))  # "Khan al-Assal, un village de …"
+            elif ent.label_ == "PER":
                 words = [t for t in span if t.is_alpha or "-" in t.text]
                 if len(words) >= 2 and all(self._is_name_token(t) for t in span if not t.is_punct):
                     out.append(_Candidate(start, end, "Person", "", 0))
