@@ -118,6 +118,18 @@ class ArticleContext:
         before = self.prev_text(toks[0].i, 4).replace("' ", "'")
         return any(before.endswith(r) or (r + " ") in (before + " ")[-len(r) - 6 :] for r in self._reference_phrases)
 
+    @cached_property
+    def _destination_phrases(self) -> tuple[str, ...]:
+        return self.lex.phrases("destination_before")
+
+    def is_destination(self, m: Mention) -> bool:
+        """The place is where a movement heads ("en direction de X", "vers X")."""
+        toks = self.tokens_of(m)
+        if not toks:
+            return False
+        before = self.prev_text(toks[0].i, 4).replace("' ", "'")
+        return any(before.endswith(r) for r in self._destination_phrases)
+
     def sentence_places(self, si: int) -> list[Mention]:
         """The places of a sentence that are not mere references and not in the dateline."""
         s = self.sents[si]

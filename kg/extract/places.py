@@ -23,6 +23,7 @@ from kg.extract.anaphora import anaphoric_noun, noun_classes, place_clitic, reso
 from kg.extract.clauses import Trigger
 from kg.extract.context import ArticleContext, View
 from kg.extract.sources import Frame
+from kg.extract.types import type_rules
 from kg.schema.records import EventRecord, Mention
 from kg.schema.taxonomy import PLACE_RANK
 
@@ -140,8 +141,10 @@ def places_for(view: View, tr: Trigger, si: int, frames: tuple[Frame, ...]) -> t
     if qualified is not None:
         return [qualified], True
     head_idx = tr.head(ctx).idx
+    toward = type_rules()[tr.type].toward_place
     cands = [m for m in view.mentions_in(tr.scope, "place")
-             if not ctx.is_reference_place(m) and not _descriptive(view, m, tr)]
+             if not ctx.is_reference_place(m) and not _descriptive(view, m, tr)
+             and (toward or not ctx.is_destination(m))]
     if anaphor is not None:
         cands = [m for m in cands if m.start < head_idx]  # "sur cette zone": named before, not in a nested clause
     if cands:
@@ -152,10 +155,11 @@ def places_for(view: View, tr: Trigger, si: int, frames: tuple[Frame, ...]) -> t
     if clitic is not None and (m := resolve(view, clitic)) is not None:
         return [m], True  # "y mènent une offensive", "en ont repris le contrôle"
     zone = frames[si].zone
-    before = [m for m in frames[si].places if not ctx.token_ids(m) & zone and (anaphor is None or m.start < head_idx)]
+    sentence = [m for m in frames[si].places if not _descriptive(view, m, tr)]
+    before = [m for m in sentence if not ctx.token_ids(m) & zone and (anaphor is None or m.start < head_idx)]
     if before:
         return most_specific(ctx, before), False
-    in_zone = [m for m in frames[si].places if ctx.token_ids(m) & zone]
+    in_zone = [m for m in sentence if ctx.token_ids(m) & zone]
     if in_zone and anaphor is None:
         return most_specific(ctx, in_zone), False  # "des militants à Homs ont estimé qu'il s'agissait d'un assaut"
     subject = sentence_anaphor(view, si)

@@ -42,6 +42,7 @@ class TypeRules:
     aerial_type: str | None = None  # these cues become that type in a sentence about aircraft …
     aerial_lemmas: tuple[str, ...] = ()  # … when their lemma is one of these
     attempt_type: str | None = None  # what an attempt at it is ("tentent de prendre X": an Offensive)
+    toward_place: bool = False  # its place is where it heads ("avancer vers X"); else a destination is not its place
 
 
 #: Fields a type record may hold, and their types.
@@ -57,6 +58,7 @@ TYPE_FIELDS: dict[str, tuple[type, ...]] = {
     "aerial_type": (str, type(None)),
     "aerial_lemmas": (list,),
     "attempt_type": (str, type(None)),
+    "toward_place": (bool,),
 }
 assert set(TYPE_FIELDS) == {f.name for f in fields(TypeRules)}
 #: Fields a pattern record may hold (``needs`` is optional).
