@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 
-__all__ = ["Entry", "Gazetteer", "norm", "load_gazetteer", "ACTOR_CLASSES", "PLACE_CLASSES", "DATA_DIR"]
+__all__ = ["Entry", "Gazetteer", "norm", "load_gazetteer", "ACTOR_CLASSES", "PLACE_CLASSES", "DATA_DIR", "FILES"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ACTOR_CLASSES = ("StateForce", "RebelGroup", "JihadistGroup", "Militia", "ForeignState", "Civilians",
@@ -61,6 +61,7 @@ class Entry:
     long: float | None = None
     wikidata: str | None = None
     source: str = ""
+    label_en: str | None = None  # the English name (ACLED exports), where one is standard
 
 
 class Gazetteer:
@@ -106,23 +107,31 @@ def _read_jsonl(path: Path, kind: str) -> list[Entry]:
             continue
         try:
             rec = json.loads(line)
+            if "_about" in rec and "id" not in rec:
+                continue  # a header line saying where a generated file comes from
             out.append(Entry(
                 id=rec["id"], kind=kind, cls=rec["class"], label=rec["label"],
                 aliases=tuple(rec.get("aliases", [])), located_in=rec.get("in"),
                 affiliated_with=rec.get("affiliatedWith"), geonames=rec.get("geonames"),
                 lat=rec.get("lat"), long=rec.get("long"), wikidata=rec.get("wikidata"),
-                source=rec.get("source", "")))
+                source=rec.get("source", ""), label_en=rec.get("label_en")))
         except (ValueError, KeyError) as exc:
             raise KgError(f"{path}: line {n}: bad gazetteer record ({exc}); fix the JSON line") from None
     return out
 
 
+#: the gazetteer files, in load order: curated actors and places, then the places generated from GeoNames
+#: (``tools/make_places_index.py``; it leaves out every place and name the curated files hold)
+FILES = (("actors.jsonl", "actor"), ("places.jsonl", "place"), ("places_geonames.jsonl", "place"))
+
+
 @lru_cache(maxsize=4)
-def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
-    """Load ``actors.jsonl`` and ``places.jsonl`` (cached)."""
+def load_gazetteer(data_dir: str | None = None, generated: bool = True) -> Gazetteer:
+    """Load ``actors.jsonl``, ``places.jsonl`` and (unless ``generated`` is false) ``places_geonames.jsonl``
+    (cached)."""
     d = Path(data_dir) if data_dir else DATA_DIR
     entries = []
-    for name, kind in (("actors.jsonl", "actor"), ("places.jsonl", "place")):
+    for name, kind in FILES if generated else FILES[:2]:
         p = d / name
         if p.exists():
             entries.extend(_read_jsonl(p, kind))
