@@ -207,3 +207,18 @@ def test_gazetteer_data_actor_lookup(surface, expected):
 def test_gazetteer_data_place_lookup(surface, expected):
     hits = [p["id"] for p in PLACES if normalise(surface) in {normalise(x) for x in _labels(p)}]
     assert hits == [expected]
+
+
+@pytest.mark.parametrize("entry", ACTORS + PLACES, ids=lambda e: e["id"])
+def test_gazetteer_data_every_entry_has_an_english_name(entry):
+    """``label_en`` feeds the ACLED-style exports: every place and every actor has one."""
+    assert isinstance(entry.get("label_en"), str) and entry["label_en"], f"{entry['id']}: no label_en"
+
+
+def test_gazetteer_data_label_en_is_read_into_entries():
+    from kg.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    assert gaz["hts"].label_en == "Hay'at Tahrir al-Sham"
+    assert gaz["khan-sheikhoun"].label_en == "Khan Shaykhun"
+    assert gaz["province-rif-dimashq"].label_en == "Rif Dimashq Governorate"
