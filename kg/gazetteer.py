@@ -21,7 +21,8 @@ from pathlib import Path
 
 from kg.errors import KgError
 
-__all__ = ["Entry", "Gazetteer", "norm", "load_gazetteer", "ACTOR_CLASSES", "PLACE_CLASSES", "DATA_DIR", "FILES"]
+__all__ = ["Entry", "Gazetteer", "norm", "hyphen_variants", "load_gazetteer", "ACTOR_CLASSES", "PLACE_CLASSES", "DATA_DIR",
+           "FILES"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ACTOR_CLASSES = ("StateForce", "RebelGroup", "JihadistGroup", "Militia", "ForeignState", "Civilians",
@@ -43,6 +44,34 @@ def norm(s: str) -> str:
     s = unicodedata.normalize("NFKD", s.translate(_APOS)).encode("ascii", "ignore").decode().lower()
     s = _SPACES.sub(" ", s).strip()
     return _ARTICLE.sub("", s).strip()
+
+
+_PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ez", "ed"}
+_COMPASS = {"est", "ouest", "nord", "sud"}
+
+
+def hyphen_variants(form: str) -> list[str]:
+    """The same name with its hyphens written as spaces, or with hyphens after an Arabic article and
+    before a compass word: the entity ruler compares tokens, and "-" is a token of its own.
+
+    Each variant normalises (:func:`norm`) like the form itself, so it cannot make a name ambiguous.
+
+    >>> hyphen_variants("Deir ez-Zor"), hyphen_variants("Ghouta est")
+    (['Deir ez Zor'], ['Ghouta-est'])
+    >>> hyphen_variants("Jisr al Choughour Est")
+    ['Jisr al-Choughour-Est']
+    """
+    out = []
+    if "-" in form:
+        out.append(re.sub(r"\s*-\s*", " ", form))
+    words = form.split(" ")
+    joined = words[0]
+    for prev, word in zip(words, words[1:], strict=False):
+        glue = "-" if prev.lower() in _PARTICLES or word.lower() in _COMPASS else " "
+        joined += glue + word
+    if joined != form:
+        out.append(joined)
+    return [v for v in dict.fromkeys(out) if v != form]
 
 
 @dataclass(frozen=True)
@@ -109,9 +138,11 @@ def _read_jsonl(path: Path, kind: str) -> list[Entry]:
             rec = json.loads(line)
             if "_about" in rec and "id" not in rec:
                 continue  # a header line saying where a generated file comes from
+            aliases = list(rec.get("aliases", []))
+            aliases += [v for a in [rec["label"], *aliases] for v in hyphen_variants(a) if v not in aliases]
             out.append(Entry(
                 id=rec["id"], kind=kind, cls=rec["class"], label=rec["label"],
-                aliases=tuple(rec.get("aliases", [])), located_in=rec.get("in"),
+                aliases=tuple(dict.fromkeys(aliases)), located_in=rec.get("in"),
                 affiliated_with=rec.get("affiliatedWith"), geonames=rec.get("geonames"),
                 lat=rec.get("lat"), long=rec.get("long"), wikidata=rec.get("wikidata"),
                 source=rec.get("source", ""), label_en=rec.get("label_en")))
