@@ -227,7 +227,7 @@ def build() -> list[dict]:
             # GeoNames' other Latin names too, when they are not one short word (those are the noisy ones)
             raw = [*french_variants(c["name"]),
                    *(ascii_name(n) for n in c["names"][1:]
-                     if re.fullmatch(r"[A-Za-z' -]+", ascii_name(n)) and (" " in n.strip() or len(ascii_name(n)) >= 6))]
+                     if re.fullmatch(r"[A-Za-z' -]+", ascii_name(n)) and (" " in n.strip() or len(ascii_name(n)) >= 7))]
         forms: dict[str, str] = {}  # the matcher's view (case and accents folded, "al-X" apart from "Al X") → form
         for f in raw:
             k = _match_key(f)
