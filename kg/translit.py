@@ -156,9 +156,20 @@ def french_variants(name: str) -> tuple[str, ...]:
     if not parts:
         return ()
     scored: dict[str, int] = {}
-    flags = itertools.product((False, True), (False, True), (False, True), ("keep", "a", "e", "eh"),
-                              (False, True), (False, True), (False, True), (False, True),
-                              ("al", "same", "el", "drop"))
+    # vary only the rules that can change this name (the others would give the same form again)
+    plain = ascii_name(name).lower()
+    both = (False, True)
+    has_art = any(a for a, _ in parts)
+    flags = itertools.product(
+        both,
+        both if re.search(f"([{_CONS}])\\1", plain) else (False,),
+        both if re.search(f"[{_VOWELS}]s[{_VOWELS}]", plain.replace("u", "ou")) else (False,),
+        ("keep", "a", "e", "eh") if re.search(r".ah\b", plain) else ("keep", "a"),
+        both if re.search(r"i[bdfjklmqrtz]\b", plain) else (False,),
+        both if re.search(r"[aeiouy]n\b", plain) else (False,),
+        both if re.search(_MARK, _strip_accents(name)) else (False,),
+        both if any(_ayn(w, False).lower() in _rules()["generic_words"] for _, w in parts) else (False,),
+        ("al", "same", "el", "drop") if has_art else ("al",))
     for french, degem, ss, final, e_for_i, ine, ayn, alt, art in flags:
         if not french and (ss or e_for_i or ine or ayn or alt or final in ("e", "eh")):
             continue  # the English-style forms take only the light rules

