@@ -99,6 +99,7 @@ class Gazetteer:
     def __init__(self, entries: list[Entry]):
         self.entries: dict[str, Entry] = {}
         self.index: dict[str, list[str]] = {}
+        self._parts: dict[str, list[str]] | None = None  # place → the places inside it (named_part)
         for e in entries:
             if e.id in self.entries:
                 raise KgError(f"gazetteer: duplicate id {e.id!r}")
@@ -127,6 +128,28 @@ class Gazetteer:
             out.append(cur.located_in)
             cur = self.entries.get(cur.located_in)
         return out
+
+    def named_part(self, place_id: str, noun: str) -> Entry | None:
+        """The one gazetteer place inside ``place_id`` (at any depth) whose label starts with ``noun``,
+        or ``None`` when there is none or several: what "sa citadelle", "son poste-frontière", "la
+        prison" refer to once the text's place is known (anaphora resolution asks, it does not guess).
+
+        >>> load_gazetteer().named_part("aleppo", "citadelle").id
+        'aleppo-citadel'
+        """
+        key = norm(noun)
+        if not key:
+            return None
+        if self._parts is None:
+            parts: dict[str, list[str]] = {}
+            for e in self.entries.values():
+                if e.kind == "place":
+                    for anc in self.ancestors(e.id):
+                        parts.setdefault(anc, []).append(e.id)
+            self._parts = parts
+        hits = [self.entries[i] for i in self._parts.get(place_id, [])
+                if (norm(self.entries[i].label) + " ").startswith(key + " ")]
+        return hits[0] if len(hits) == 1 else None
 
 
 def _read_jsonl(path: Path, kind: str) -> list[Entry]:

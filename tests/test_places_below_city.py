@@ -91,3 +91,29 @@ def test_places_below_city_hyphen_variants(form, variants):
     got = hyphen_variants(form)
     assert got == variants
     assert all(norm(v) == norm(form) for v in got)
+
+
+@pytest.mark.parametrize(
+    ("place", "noun", "part"),
+    [
+        ("aleppo", "citadelle", "aleppo-citadel"),
+        ("tal-abyad", "poste-frontière", "tal-abyad-crossing"),
+        ("tabqa", "barrage", "tabqa-dam"),
+        ("raqqa", "stade", "raqqa-stadium"),
+        ("province-aleppo", "aéroport", None),  # several: the question has no one answer
+        ("homs", "raffinerie", "homs-refinery"),
+        ("homs", "téléphérique", None),
+    ],
+)
+def test_places_below_city_named_part_for_anaphora(place, noun, part):
+    """«sa citadelle», «son poste-frontière»: the one such place the gazetteer knows inside the text's place."""
+    got = load_gazetteer().named_part(place, noun)
+    assert (got.id if got else None) == part
+
+
+def test_places_below_city_gazetteer_docstring_examples_run():
+    import doctest
+
+    import kg.gazetteer
+
+    assert doctest.testmod(kg.gazetteer).failed == 0
