@@ -13,11 +13,13 @@ True
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.lang.fr import lexicon
 from kg.schema.taxonomy import ACTOR_CLASSES, PLACE_CLASSES
 from kg.schema.text import norm
 
@@ -28,8 +30,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # norm (kg.schema.text) and the class lists (kg.schema.taxonomy) are re-exported for the gazetteer's callers.
 
 
-_PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ez", "ed"}
-_COMPASS = {"est", "ouest", "nord", "sud"}
 
 
 def hyphen_variants(form: str) -> list[str]:
@@ -49,7 +49,8 @@ def hyphen_variants(form: str) -> list[str]:
     words = form.split(" ")
     joined = words[0]
     for prev, word in zip(words, words[1:], strict=False):
-        glue = "-" if prev.lower() in _PARTICLES or word.lower() in _COMPASS else " "
+        lex = lexicon()
+        glue = "-" if prev.lower() in lex.set("arabic_articles") or word.lower() in lex.set("compass_words") else " "
         joined += glue + word
     if joined != form:
         out.append(joined)

@@ -1,11 +1,11 @@
-"""Transliteration variants of romanised Arabic place names (kg/translit.py): general rules, invented names too."""
+"""Transliteration variants of romanised Arabic place names (kg/lang/fr/translit.py): general rules, invented names too."""
 
 from __future__ import annotations
 
 import pytest
 
 from kg.gazetteer import norm
-from kg.translit import MAX_VARIANTS, ascii_name, french_label, french_variants, is_generic
+from kg.lang.fr.translit import MAX_VARIANTS, ascii_name, french_label, french_variants, is_generic
 
 
 @pytest.mark.parametrize(
@@ -68,6 +68,6 @@ def test_translit_ascii_name_drops_marks_and_diacritics():
 def test_translit_docstring_examples_run():
     import doctest
 
-    import kg.translit
+    import kg.lang.fr.translit
 
-    assert doctest.testmod(kg.translit).failed == 0
+    assert doctest.testmod(kg.lang.fr.translit).failed == 0

