@@ -503,3 +503,42 @@ Harira Harira PROPN 6 flat:name
 )
 def test_rules_entity_capital_metonymy(table, label):
     assert ("Ankara", label) in _entities(table)
+
+
+# ---------------------------------------------------------------------------------------------- movements
+
+def _moved(verb: str, lemma: str) -> str:
+    """ "Les rebelles <verb> vers les villages voisins de Tadmora." """
+    return f"""
+Les le DET 2 det
+rebelles rebelle NOUN 3 nsubj RebelGroup:rebels
+{verb} {lemma} VERB 0 ROOT - VerbForm=Fin|Tense=Pres
+vers vers ADP 6 case
+les le DET 6 det
+villages village NOUN 3 obl:mod
+voisins voisin ADJ 6 amod
+de de ADP 9 case
+Tadmora Tadmora PROPN 6 nmod City:*
+. . PUNCT 3 punct
+"""
+
+
+def test_rules_destination_is_the_place_of_an_advance():
+    assert _events(extract_doc(parse(_moved("avancent", "avancer")))) == [("Offensive", "Tadmora")]
+
+
+def test_rules_destination_is_not_the_place_of_a_withdrawal():
+    assert ("Withdrawal", "Tadmora") not in _events(extract_doc(parse(_moved("replient", "replier"))))
+
+
+def test_rules_origin_is_not_the_place_of_an_advance():
+    # "Les rebelles avancent depuis Tadmora."
+    doc = parse("""
+Les le DET 2 det
+rebelles rebelle NOUN 3 nsubj RebelGroup:rebels
+avancent avancer VERB 0 ROOT - VerbForm=Fin|Tense=Pres
+depuis depuis ADP 5 case
+Tadmora Tadmora PROPN 3 obl City:*
+. . PUNCT 3 punct
+""")
+    assert ("Offensive", "Tadmora") not in _events(extract_doc(doc))
