@@ -542,3 +542,28 @@ Tadmora Tadmora PROPN 3 obl City:*
 . . PUNCT 3 punct
 """)
     assert ("Offensive", "Tadmora") not in _events(extract_doc(doc))
+
+
+def test_rules_cue_projectiles_carrying_a_chemical_are_a_chemical_attack():
+    # "Des roquettes chargées de chlore sont tombées sur Tadmora."
+    doc = parse("""
+Des un DET 2 det
+roquettes roquette NOUN 7 nsubj
+chargées charger VERB 2 acl - VerbForm=Part
+de de ADP 5 case
+chlore chlore NOUN 3 obl:arg
+sont être AUX 7 aux
+tombées tomber VERB 0 ROOT - VerbForm=Part
+sur sur ADP 9 case
+Tadmora Tadmora PROPN 7 obl City:*
+. . PUNCT 7 punct
+""")
+    assert ("roquettes", "ChemicalAttack") in cues(doc)
+
+
+def test_rules_condition_intransitive_movement():
+    # "Le rapport avance un chiffre": not an advance
+    doc = parse("Le le DET 2 det\nrapport rapport NOUN 3 nsubj\navance avancer VERB 0 ROOT\nun un DET 5 det\nchiffre chiffre NOUN 3 obj")
+    assert condition("kg.needs.intransitive.v1")(doc[2], _ctx()) is False
+    doc = parse("Les le DET 2 det\ntroupes troupe NOUN 3 nsubj\navancent avancer VERB 0 ROOT")
+    assert condition("kg.needs.intransitive.v1")(doc[2], _ctx()) is True

@@ -168,3 +168,9 @@ def not_demining(tok: Token, ctx: CueContext) -> bool:
 def place_object(tok: Token, ctx: CueContext) -> bool:
     """The direct object is a place or a place noun ("l'armée a évacué la base")."""
     return any(c.dep_ == "obj" and _place_like(c, ctx) for c in tok.children)
+
+
+@registry.misc("kg.needs.intransitive.v1")
+def intransitive(tok: Token, ctx: CueContext) -> bool:
+    """A movement with no object ("les troupes avancent"), not "avancer un chiffre"."""
+    return not any(c.dep_ == "obj" and not _place_like(c, ctx) for c in tok.children)
