@@ -567,3 +567,29 @@ def test_rules_condition_intransitive_movement():
     assert condition("kg.needs.intransitive.v1")(doc[2], _ctx()) is False
     doc = parse("Les le DET 2 det\ntroupes troupe NOUN 3 nsubj\navancent avancer VERB 0 ROOT")
     assert condition("kg.needs.intransitive.v1")(doc[2], _ctx()) is True
+
+
+def test_rules_fronted_participle_with_a_bad_lemma_cues_a_capture():
+    # "Conquise par les rebelles, la ville de Tadmora passe …" (the lemmatizer left "Conquise" as it is)
+    doc = parse("""
+Conquise Conquise X 10 advcl
+par par ADP 4 case
+les le DET 4 det
+rebelles rebelle NOUN 1 obl:agent RebelGroup:rebels
+, , PUNCT 10 punct
+la le DET 7 det
+ville ville NOUN 10 nsubj
+de de ADP 9 case
+Tadmora Tadmora PROPN 7 nmod City:*
+passe passer VERB 0 ROOT - VerbForm=Fin
+. . PUNCT 10 punct
+""")
+    assert ("Conquise", "TerritoryCapture") in cues(doc)
+
+
+def test_rules_condition_place_subject():
+    # "La base est tombée": a place falls; "Le régime est tombé" is not a capture
+    doc = parse("La le DET 2 det\nbase base NOUN 4 nsubj\nest être AUX 4 aux\ntombée tomber VERB 0 ROOT")
+    assert condition("kg.needs.place_subject.v1")(doc[3], _ctx()) is True
+    doc = parse("Le le DET 2 det\nrégime régime NOUN 4 nsubj\nest être AUX 4 aux\ntombé tomber VERB 0 ROOT")
+    assert condition("kg.needs.place_subject.v1")(doc[3], _ctx()) is False
