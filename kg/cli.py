@@ -291,20 +291,19 @@ def view(
     place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it."),
     ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (label or IRI)."),
     depth: int = typer.Option(2, "--depth", help="Radius of --ego in hops (actor -> event -> actor is 2)."),
-    top: int = typer.Option(None, "--top", help="Keep the N best-connected nodes."),
+    top: int = typer.Option(None, "--top", help="Keep the N best-connected events, their actors and places."),
     title: str = typer.Option("kg", "--title", help="Page title."),
 ) -> None:
-    """Write the interactive, offline pyvis view of a graph, optionally filtered.
+    """Write the explorer (one offline page: search, filters, timeline, map, evidence) of a graph,
+    optionally cut to a part of it; the page itself filters further.
 
     Example:  kg view -g exports/graph.ttl -o syria.html --since 2016-03 --type Battle --place Syrie
     """
-    from kg.analyse import knowledge_network
-    from kg.store import load_network_graph
-    from kg.view import filter_network, write_html
+    from kg.view import filter_network, load_view_graph, view_network, write_html
 
     try:
         net = filter_network(
-            knowledge_network(load_network_graph(graph)),
+            view_network(load_view_graph(graph)),
             since=since, until=until, types=types or (), actor=actor, place=place,
             ego=ego, depth=depth, top=top,
         )

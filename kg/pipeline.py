@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.emit import ENTITIES_GRAPH, emit_graphs, event_terms, triples_graph
+from kg.emit import ENTITIES_GRAPH, article_iri, emit_graphs, event_terms, triples_graph
 from kg.errors import BuildError
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
@@ -372,9 +372,8 @@ def _export_names(html: bool) -> list[str]:
 
 #: SHACL checks every article graph up to this many articles, an even sample of this many beyond
 VALIDATE_ARTICLES = 200
-#: graph.html shows at most this many events (the best attested) and this many nodes (the best connected)
-VIEW_EVENTS = 1500
-VIEW_NODES = 3000
+#: graph.html holds at most this many events, the best attested (the page draws a summary of them)
+VIEW_EVENTS = 5000
 
 
 def _spread(n: int, k: int) -> list[int]:
@@ -403,7 +402,17 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
     keep: set[str] = set()
     for ev in sorted(res.events, key=weight)[:limit]:
         keep.update(event_terms(ev))
+        keep.update(f"<{article_iri(ev.article)}#char={b},{e}>" for b, e in ev.triggers)  # the evidence's offsets
     return keep
+
+
+_ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+
+
+def _view_labels(view_part: list, alt_labels: list) -> list:
+    """The ``skos:altLabel`` triples of the entities ``view_part`` names (the page searches aliases)."""
+    named = {o for _s, _p, o in view_part}
+    return [t for t in alt_labels if t[0] in named]
 
 
 def _closure_graph(article_triples: list, entity_triples: list):
@@ -431,19 +440,16 @@ def _shared_subjects(res: Resolution) -> set[str]:
 
 
 def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path: Path) -> None:
-    """graph.html of ``graph`` (the view's part of the build), cut to :data:`VIEW_NODES` nodes."""
-    from kg.analyse import knowledge_network
-    from kg.view import filter_network, write_html
+    """graph.html, the explorer, of ``graph`` (the view's part of the build)."""
+    from kg.view import view_network, write_html
 
-    net = knowledge_network(graph)
-    capped = len(net) > VIEW_NODES
-    if capped:
-        net = filter_network(net, top=VIEW_NODES)
-    if sampled or capped:
-        shown = f"the {len(net)} best-connected node(s)" if capped else f"{len(net)} node(s)"
-        report.warnings.append(f"graph.html shows {shown} of the {min(len(res.events), VIEW_EVENTS)} "
-                               f"best-attested event(s) of {len(res.events)}; 'kg view' with filters shows any part")
-    write_html(net, path, title="kg — conflict graph")
+    note = None
+    if sampled:
+        note = (f"This page holds the {VIEW_EVENTS:,} best-attested events of {len(res.events):,}; "
+                "'kg view' with filters writes a page of any part.")
+        report.warnings.append(f"graph.html holds the {VIEW_EVENTS} best-attested event(s) of {len(res.events)}; "
+                               "'kg view' with filters shows any part")
+    write_html(view_network(graph), path, title="kg — conflict graph", note=note)
 
 
 def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
@@ -466,6 +472,7 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
         view_subjects = _view_subjects(res, VIEW_EVENTS) if html else None
         shacl_part: list = []
         view_part: list = []
+        alt_labels: list = []  # when the view holds a part: the aliases, kept for the entities it names
         entity_triples: list = []
         # a store from the previous build is updated graph by graph when few graphs changed
         previous = store_digests(out / STORE_DIR_NAME) if store else {}
@@ -487,8 +494,11 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                 if i in checked:
                     shacl_part.extend(triples)
                 if html:
-                    view_part.extend(triples if view_subjects is None else
-                                     (t for t in triples if t[0] in view_subjects))
+                    if view_subjects is None:
+                        view_part.extend(triples)
+                    else:
+                        view_part.extend(t for t in triples if t[0] in view_subjects)
+                        alt_labels.extend(t for t in triples if t[1] == _ALT_LABEL)
         report.triples = writer.triples
         for _name, (filename, table_writer) in EXPORTERS.items():
             if table_writer is not None:
@@ -510,9 +520,10 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                 report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
         del shacl_part
         if html:
+            view_part.extend(_view_labels(view_part, alt_labels))
             _write_view(report, res, _closure_graph(view_part, entity_triples), view_subjects is not None,
                         stage / "graph.html")
-        del view_part
+        del view_part, alt_labels
         hashes = {name: _sha256(stage / name) for name in names}
         with atomic_write(stage / _REPORT_NAME) as fh:
             json.dump(_report_json(report, hashes), fh, ensure_ascii=False, indent=1)
