@@ -214,6 +214,18 @@ def test_browser_small_graph(driver, tmp_path):
     assert driver.execute_script("return document.querySelector('#kg-details mark').textContent") == "Raid"
     assert driver.execute_script("return document.querySelectorAll('#kg-details script, #kg-details img').length") == 0
 
+    # an event drawn over a place is the one a click selects (events are drawn above places)
+    driver.execute_script(
+        "var p = network.getPositions([arguments[1]])[arguments[1]]; network.moveNode(arguments[0], p.x, p.y);",
+        str(E1),
+        "https://w3id.org/conflict-kg/id/place/aleppo",
+    )
+    _click_node(driver, "https://w3id.org/conflict-kg/id/place/aleppo")
+    assert _details(driver)[0] == str(E1)
+    # tooltips give the article and the offsets too
+    tip = driver.execute_script("return network.body.data.nodes.get(arguments[0]).title", str(E1))
+    assert "article a1 · char=120,124" in tip
+
     # the hostile evidence of E2 stays text, in the tooltip and in the panel
     tip = driver.execute_script("return network.body.data.nodes.get(arguments[0]).title", str(E2))
     assert HOSTILE in tip
