@@ -393,16 +393,23 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
     Beyond ``limit`` events, the view keeps the best attested: most sources, participants,
     a place and tolls first, ties by id (``kg view`` filters show any other part).
     """
-    if len(res.events) <= limit:
+    if len({ev.id for ev in res.events}) <= limit:
         return None
 
     def weight(ev):
         return (-(len(ev.sources) + len(ev.agents) + len(ev.targets) + len(ev.tolls) + bool(ev.place)), ev.id)
 
     keep: set[str] = set()
-    for ev in sorted(res.events, key=weight)[:limit]:
-        keep.update(event_terms(ev))
-        keep.update(f"<{article_iri(ev.article)}#char={b},{e}>" for b, e in ev.triggers)  # the evidence's offsets
+    ranked = sorted(res.events, key=weight)
+    chosen: set[str] = set()
+    for ev in ranked:  # the best-attested events (an event told by several articles has one record each)
+        if len(chosen) == limit:
+            break
+        chosen.add(ev.id)
+    for ev in ranked:
+        if ev.id in chosen:
+            keep.update(event_terms(ev))
+            keep.update(f"<{article_iri(ev.article)}#char={b},{e}>" for b, e in ev.triggers)  # evidence offsets
     return keep
 
 
@@ -445,9 +452,10 @@ def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path
 
     note = None
     if sampled:
-        note = (f"This page holds the {VIEW_EVENTS:,} best-attested events of {len(res.events):,}; "
+        total = len({ev.id for ev in res.events})
+        note = (f"This page holds the {VIEW_EVENTS:,} best-attested events of {total:,}; "
                 "'kg view' with filters writes a page of any part.")
-        report.warnings.append(f"graph.html holds the {VIEW_EVENTS} best-attested event(s) of {len(res.events)}; "
+        report.warnings.append(f"graph.html holds the {VIEW_EVENTS} best-attested event(s) of {total}; "
                                "'kg view' with filters shows any part")
     write_html(view_network(graph), path, title="kg — conflict graph", note=note)
 

@@ -44,6 +44,8 @@ __all__ = [
     "SHAPES",
     "GROUP_SHAPE",
     "DETAIL_EVENTS",
+    "SUMMARY_ACTORS",
+    "SUMMARY_GROUPS",
     "Style",
     "FilterError",
     "filter_network",
@@ -648,6 +650,7 @@ def _options() -> dict:
             "borderWidth": 1,
             "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "scaling": {"label": {"enabled": False}},
+            "widthConstraint": {"maximum": 170},  # long names wrap instead of running over their neighbours
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},

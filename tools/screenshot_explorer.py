@@ -52,6 +52,9 @@ def _click_node(driver, node_id: str) -> None:
         canvas,
     )
     ActionChains(driver).move_to_element_with_offset(canvas, int(x), int(y)).click().perform()
+    # to an empty corner of the canvas, so that no tooltip hides the picture
+    corner = driver.execute_script("var r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
+    ActionChains(driver).move_to_element_with_offset(canvas, int(6 - corner[0] / 2), int(6 - corner[1] / 2)).perform()
     time.sleep(0.3)
 
 
@@ -99,7 +102,8 @@ def large(driver) -> None:
     _brush_months(driver, f"{year}-01", f"{year}-12")
     _settle(driver)
     group = driver.execute_script(
-        "var g = network.body.data.nodes.get().filter(n => n.kind === 'group' && n.label);"
+        "var g = network.body.data.nodes.get().filter(n => n.kind === 'group' && n.label"
+        " && !/sans date|lieu inconnu/.test(n.label));"
         "g.sort((a, b) => b.size - a.size); return g.length ? g[0].id : null"
     )
     if group:
@@ -108,9 +112,10 @@ def large(driver) -> None:
         event = driver.execute_script(
             "var d = JSON.parse(document.getElementById('kg-data').textContent);"
             "var ev = network.body.data.nodes.get().filter(n => n.kind === 'event').map(n => n.id);"
-            "var dated = ev.filter(id => { var e = d.events.find(x => x.id === id); return e.date && e.date.length === 10"
-            " && e.targets && e.tolls; });"
-            "return (dated.length ? dated : ev)[0]"
+            "var info = id => d.events.find(x => x.id === id);"
+            "var best = ev.filter(id => (info(id).date || '').length === 10 && info(id).targets);"
+            "var dated = ev.filter(id => (info(id).date || '').length >= 7);"
+            "return (best.length ? best : dated.length ? dated : ev)[0]"
         )
         if event:
             _click_node(driver, event)
@@ -121,7 +126,7 @@ def main() -> None:
     parser.add_argument("scenario", choices=["seeds", "large"])
     parser.add_argument("page", type=Path, help="a graph.html")
     parser.add_argument("out", type=Path, help="PNG to write")
-    parser.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--size", default="1600x1100", help="window size, WIDTHxHEIGHT")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     driver = _driver(width, height)
