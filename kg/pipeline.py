@@ -414,6 +414,13 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
 
 
 _ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+_ANCHOR = "<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf>"
+
+
+def _for_view(triple) -> bool:
+    """Whether the page needs this triple of a kept subject: all of an event's, only the words of
+    a mention (its article and offsets are in its IRI)."""
+    return "#char=" not in triple[0] or triple[1] == _ANCHOR
 
 
 def _view_labels(view_part: list, alt_labels: list) -> list:
@@ -505,7 +512,7 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                     if view_subjects is None:
                         view_part.extend(triples)
                     else:
-                        view_part.extend(t for t in triples if t[0] in view_subjects)
+                        view_part.extend(t for t in triples if t[0] in view_subjects and _for_view(t))
                         alt_labels.extend(t for t in triples if t[1] == _ALT_LABEL)
         report.triples = writer.triples
         for _name, (filename, table_writer) in EXPORTERS.items():
