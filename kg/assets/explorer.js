@@ -11,7 +11,9 @@
 (function () {
   "use strict";
 
+  performance.mark("kg-script");
   const D = JSON.parse(document.getElementById("kg-data").textContent);
+  performance.mark("kg-parsed");
   const ENT = D.entities;
   const EVT = D.events;
   const STYLES = D.styles;
@@ -122,6 +124,7 @@
     byId.set(ev.id, {event: ev});
   });
   ENT.forEach((e) => (e.in || []).forEach((p) => ENT[p].children.push(e.i)));
+  performance.mark("kg-indexed");
 
   const withinMemo = new Map();
   /** A place and every place located in it (transitively). */
@@ -474,6 +477,7 @@
     network.setOptions({physics: {enabled: false}});
     nodes.clear();
     edges.clear();
+    performance.mark("kg-graph");
     nodes.add(graph.nodes);
     edges.add(graph.edges);
     document.getElementById("kg-shown").textContent = "Affiché : " + graph.text +
@@ -1229,8 +1233,11 @@
       plural(ENT.filter((e) => e.kind === "actor").length, "acteur", "acteurs") + " · " +
       plural(ENT.filter((e) => e.kind === "place").length, "lieu", "lieux") + " — " + fmt(sel.length) + " sélectionnés";
     renderTypes();
+    performance.mark("kg-types");
     renderTimeline();
+    performance.mark("kg-timeline");
     renderMap(sel);
+    performance.mark("kg-map");
     pending = false;
     drawNetwork(sel);
   }
