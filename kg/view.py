@@ -114,6 +114,8 @@ _FALLBACK = {"actor": "Actor", "place": "Place", "event": "Event"}
 
 #: The page draws every selected event up to this many; beyond, the summary.
 DETAIL_EVENTS = 150
+#: The "détail" view mode draws every selected event up to this many (never a hairball of thousands).
+DETAIL_MAX_EVENTS = 1000
 #: The summary's sizes: most active actors, largest place-month groups, groups labelled.
 SUMMARY_ACTORS, SUMMARY_GROUPS, SUMMARY_LABELS = 15, 30, 12
 #: Above this many drawn nodes the page uses the positions computed here and no physics.
@@ -510,6 +512,7 @@ def explorer_data(net: nx.MultiDiGraph, *, title: str = "kg", note: str | None =
         "group": {"shape": GROUP_SHAPE},
         "limits": {
             "detail": DETAIL_EVENTS,
+            "detailMax": DETAIL_MAX_EVENTS,
             "actors": SUMMARY_ACTORS,
             "groups": SUMMARY_GROUPS,
             "labels": SUMMARY_LABELS,

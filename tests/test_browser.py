@@ -294,6 +294,15 @@ def test_browser_5000_events(driver, big_page, tmp_path):
     assert sum(n["kind"] == "group" for n in first) == view.SUMMARY_GROUPS
     assert driver.execute_script("return network.body.data.edges.length") < 4 * len(first)
     _check_legend_is_true(driver)
+    # asking for the detail of 5,000 events keeps the summary, and says why
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element("id", "kg-mode")).select_by_value("detail")
+    _settle(driver)
+    assert len(_drawn(driver)) == len(first)
+    assert "filtrez d'abord" in driver.find_element("id", "kg-shown").text
+    Select(driver.find_element("id", "kg-mode")).select_by_value("auto")
+    _settle(driver)
 
     # "Daech" finds the Islamic State (an alias), which is then drawn, selected and detailed
     hits = _search(driver, "Daech")

@@ -469,8 +469,10 @@
   }
 
   function drawNetwork(sel) {
-    const detail = state.mode === "detail" || (state.mode === "auto" && sel.length <= LIM.detail);
+    const refused = state.mode === "detail" && sel.length > LIM.detailMax;
+    const detail = (state.mode === "detail" && !refused) || (state.mode === "auto" && sel.length <= LIM.detail);
     const graph = detail ? detailGraph(sel) : summaryGraph(sel);
+    if (refused) graph.text += " — le détail se limite à " + fmt(LIM.detailMax) + " événements : filtrez d'abord";
     const physics = graph.nodes.length > 1 && graph.nodes.length <= LIM.static;
     if (!physics) graph.nodes.forEach((n) => (n.physics = false));
     const gen = ++generation;
