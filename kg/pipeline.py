@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.emit import ENTITIES_GRAPH, article_iri, emit_graphs, event_terms, triples_graph
+from kg.emit import ENTITIES_GRAPH, article_iri, emit_graphs, entity_iri, event_terms, triples_graph
 from kg.errors import BuildError
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
@@ -413,6 +413,15 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
     return keep
 
 
+def _view_entities(res: Resolution, subjects: set[str]) -> set[str]:
+    """N-Triples terms of the entities the events kept for the view name (their aliases are kept too)."""
+    named = set()
+    for ev in res.events:
+        if event_terms(ev)[0] in subjects:
+            named.update(e for e in (ev.place, *ev.agents, *ev.targets, *ev.sources, *ev.disputed_by) if e)
+    return {f"<{entity_iri(res.entities[e].kind, e)}>" for e in named if e in res.entities}
+
+
 _ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 _ANCHOR = "<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf>"
 
@@ -421,12 +430,6 @@ def _for_view(triple) -> bool:
     """Whether the page needs this triple of a kept subject: all of an event's, only the words of
     a mention (its article and offsets are in its IRI)."""
     return "#char=" not in triple[0] or triple[1] == _ANCHOR
-
-
-def _view_labels(view_part: list, alt_labels: list) -> list:
-    """The ``skos:altLabel`` triples of the entities ``view_part`` names (the page searches aliases)."""
-    named = {o for _s, _p, o in view_part}
-    return [t for t in alt_labels if t[0] in named]
 
 
 def _closure_graph(article_triples: list, entity_triples: list):
@@ -485,9 +488,10 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
     try:
         checked = set(_spread(len(res.extractions), VALIDATE_ARTICLES)) if validate else set()
         view_subjects = _view_subjects(res, VIEW_EVENTS) if html else None
+        view_entities = _view_entities(res, view_subjects) if view_subjects is not None else set()
         shacl_part: list = []
         view_part: list = []
-        alt_labels: list = []  # when the view holds a part: the aliases, kept for the entities it names
+        view_aliases: set = set()  # when the view holds a part: the aliases of the entities it names
         entity_triples: list = []
         # a store from the previous build is updated graph by graph when few graphs changed
         previous = store_digests(out / STORE_DIR_NAME) if store else {}
@@ -513,7 +517,7 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                         view_part.extend(triples)
                     else:
                         view_part.extend(t for t in triples if t[0] in view_subjects and _for_view(t))
-                        alt_labels.extend(t for t in triples if t[1] == _ALT_LABEL)
+                        view_aliases.update(t for t in triples if t[1] == _ALT_LABEL and t[0] in view_entities)
         report.triples = writer.triples
         for _name, (filename, table_writer) in EXPORTERS.items():
             if table_writer is not None:
@@ -535,10 +539,10 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                 report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
         del shacl_part
         if html:
-            view_part.extend(_view_labels(view_part, alt_labels))
+            view_part.extend(sorted(view_aliases))
             _write_view(report, res, _closure_graph(view_part, entity_triples), view_subjects is not None,
                         stage / "graph.html")
-        del view_part, alt_labels
+        del view_part, view_aliases
         hashes = {name: _sha256(stage / name) for name in names}
         with atomic_write(stage / _REPORT_NAME) as fh:
             json.dump(_report_json(report, hashes), fh, ensure_ascii=False, indent=1)
