@@ -1,56 +1,249 @@
-"""When: the date, start or span of an event from the time expressions of its sentence."""
+"""When: the date, start or span of an event from the time expressions of its sentence.
+
+:func:`dates` gives a cue the time its own words state, from the nearest evidence to the widest:
+
+1. a time phrase the cue is the complement of ("au terme de trois jours de *bombardements*");
+2. a time inside the cue's own phrase ("le *massacre* de Houla, où 92 personnes ont été tuées
+   vendredi soir");
+3. a time in the cue's clause, nearest first — a time that only dates the telling ("a démenti
+   dimanche …") when there is no other;
+4. a time of a clause that governs the cue's ("a annoncé samedi avoir pris …"), unless the cue sits
+   in a relative or participial clause, which has its own time ("des Syriens fuyant l'assaut …,
+   continuaient lundi d'affluer").
+
+Times are those of :func:`article_times`: a deictic day in a quotation («Aujourd'hui, nous…», a
+déclaré samedi X) counts from the day of speaking when the text gives it. An event its sentence
+leaves undated is dated later, from its clause or its episode (:mod:`kg.extract.episodes`).
+"""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+from spacy.tokens import Token
 
 from kg.extract.clauses import Trigger
 from kg.extract.context import ArticleContext
 from kg.lang.fr.timex import TimeMention
+from kg.nlp.triggers import TRIGGERS
+from kg.schema.text import key
 from kg.schema.time import TimeValue
 
-__all__ = ["dates", "report_dates", "Dates"]
+__all__ = ["dates", "report_dates", "Dates", "article_times", "time_tokens", "telling_time", "covering", "finer",
+           "as_dates"]
 
 Dates = tuple[TimeValue | None, TimeValue | None, TimeValue | None]  # (date, start, end)
+_NONE: Dates = (None, None, None)
+_NOUN_CLAUSES = ("acl", "acl:relcl")  # a clause modifying a noun has a time of its own
 
 
-def _token_ids(ctx: ArticleContext, tm: TimeMention) -> set[int]:
+def covering(a: TimeValue, b: TimeValue) -> TimeValue | None:
+    """The finest value holding both ``a`` and ``b`` (None across years).
+
+    >>> covering(TimeValue(2014, 8, 19), TimeValue(2014, 8, 24)).iso(), covering(TimeValue(2014, 8), TimeValue(2014, 9, 2)).iso()
+    ('2014-08', '2014')
+    """
+    if a.contains(b):
+        return a
+    if b.contains(a):
+        return b
+    if a.year != b.year:
+        return None
+    if a.month is not None and a.month == b.month:
+        return TimeValue(a.year, a.month)
+    return TimeValue(a.year)
+
+
+def finer(a: TimeValue | None, b: TimeValue | None) -> TimeValue | None:
+    """Of two values told of one event, the more precise when they agree (else the first).
+
+    >>> finer(TimeValue(2015), TimeValue(2015, 6, 16)).iso(), finer(None, TimeValue(2015)).iso()
+    ('2015-06-16', '2015')
+    """
+    if a is None or b is None:
+        return a or b
+    return b if a.contains(b) else a
+
+
+def as_dates(tm: TimeMention) -> Dates:
+    """(date, start, end) a time expression gives an event."""
+    if tm.value is None:
+        return _NONE
+    if tm.kind == "since":
+        return None, tm.value, None
+    if tm.kind == "span":
+        end = tm.end_value
+        return (covering(tm.value, end) if end is not None else None), tm.value, end
+    if tm.kind == "point":
+        return tm.value, None, None
+    return _NONE
+
+
+# -- the article's times -----------------------------------------------------------------------
+def time_tokens(ctx: ArticleContext, tm: TimeMention) -> set[int]:
     span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand")
     return {t.i for t in span} if span is not None else set()
 
 
-def dates(ctx: ArticleContext, tr: Trigger, si: int) -> Dates:
-    """(date, start, end) of a cue: the time expression in its clause nearest to it, else one elsewhere
-    in the sentence that no other event's clause holds ("a annoncé samedi que …")."""
+def _attachment(ctx: ArticleContext, ids: set[int]) -> Token | None:
+    """The token a time phrase depends on (outside the phrase)."""
+    for i in sorted(ids):
+        h = ctx.doc[i].head
+        if h.i not in ids and h.i != i:
+            return h
+    return None
+
+
+def telling_time(ctx: ArticleContext, tm: TimeMention) -> bool:
+    """The time dates the telling ("a annoncé samedi", "a appris hier"), not what is told."""
+    h = _attachment(ctx, time_tokens(ctx, tm))
+    lex = ctx.lex
+    return h is not None and ctx.lemma(h) in (lex.set("report_verbs") | lex.set("denial_verbs") | lex.set("cognition_verbs"))
+
+
+def _quotation_around(text: str, start: int, openers: str, closers: str) -> tuple[int, int] | None:
+    """(opening, closing) offsets of the quotation holding ``start``, within its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    depth, opened = 0, -1
+    for i in range(line_start, start):
+        ch = text[i]
+        if ch in openers or (ch == '"' and depth == 0):
+            depth, opened = depth + 1, (i if depth == 0 else opened)
+        elif ch in closers or ch == '"':
+            depth = max(0, depth - 1)
+    if depth == 0:
+        return None
+    for i in range(start, line_end):
+        ch = text[i]
+        if ch in closers or ch == '"':
+            return opened, i
+    return None
+
+
+def _plus_days(v: TimeValue, days: int) -> TimeValue:
+    if v.day is None or v.month is None:
+        return v
+    d = date(v.year, v.month, v.day) + timedelta(days=days)
+    return TimeValue(d.year, d.month, d.day)
+
+
+@lru_cache(maxsize=16)
+def article_times(ctx: ArticleContext) -> tuple[TimeMention, ...]:
+    """The article's time expressions; a deictic day quoted («… hier …», a dit samedi X) counts from
+    the day of speaking when the reporting clause gives it."""
+    text = ctx.doc.text
+    openers = "".join(ctx.lex.raw["quote_openers"])
+    closers = "".join(ctx.lex.raw["quote_closers"])
+    out = []
+    for tm in ctx.times:
+        if tm.speech_days is not None and (q := _quotation_around(text, tm.start, openers, closers)) is not None:
+            si = ctx.sent_of[ctx.doc.char_span(q[1], q[1] + 1, alignment_mode="expand").start]
+            sent = ctx.sents[si]
+            spoken = [t for t in ctx.times if sent.start_char <= t.start < sent.end_char and t.start > q[1]
+                      and t.kind == "point" and t.value is not None and telling_time(ctx, t)]
+            if spoken:
+                tm = TimeMention(tm.start, tm.end, tm.text, tm.kind, _plus_days(spoken[0].value, tm.speech_days),
+                                 tm.end_value, tm.part_of_day, tm.speech_days)
+        out.append(tm)
+    return tuple(out)
+
+
+def _sentence_times(ctx: ArticleContext, si: int) -> list[TimeMention]:
     sent = ctx.sents[si]
-    in_sent = [tm for tm in ctx.times if sent.start_char <= tm.start < sent.end_char]
+    return [tm for tm in article_times(ctx) if sent.start_char <= tm.start < sent.end_char]
+
+
+# -- a cue's own time ----------------------------------------------------------------------------
+def _governs(ids: set[int], tok: Token) -> bool:
+    """The time phrase has the cue as its complement ("trois jours de bombardements")."""
+    return tok.i not in ids and tok.head.i in ids
+
+
+def _under_without_noun_clause(anchor: Token, top: Token) -> bool:
+    """``top`` governs ``anchor`` and no clause modifying a noun lies between them."""
+    t = anchor
+    for _ in range(40):
+        if t.i == top.i:
+            return True
+        if t.dep_ in _NOUN_CLAUSES or t.head.i == t.i:
+            return False
+        t = t.head
+    return False
+
+
+def _landmark(ctx: ArticleContext, ids: set[int], head: Token) -> bool:
+    """The time dates another noun, not the clause: "deux jours après le lancement, *jeudi*, de la
+    bataille" (set off after the object of a temporal preposition)."""
+    if not ids:
+        return False
+    lex = ctx.lex
+    first = min(ids)
+    j = first - 1
+    if j >= 0 and ctx.doc[j].text == ",":
+        j -= 1
+    if j < 0 or j == head.i:
+        return False
+    before = ctx.doc[j]
+    return before.pos_ == "NOUN" and any(
+        c.dep_ == "case" and key(c.text) in lex.set("temporal_prepositions") for c in before.children
+    )
+
+
+def _copular_predicate(head: Token) -> set[int]:
+    """The predicate a cue is the subject of ("La bataille de X est un épisode qui oppose, du 19 au 24
+    août, …"): its words describe the cue's event."""
+    h = head.head
+    if head.dep_.startswith("nsubj") and h.i != head.i and any(c.dep_ == "cop" for c in h.children):
+        return {t.i for t in h.subtree} - {t.i for t in head.subtree}
+    return set()
+
+
+def dates(ctx: ArticleContext, tr: Trigger, si: int) -> Dates:
+    """(date, start, end) of a cue from the time expressions of its sentence (see the module's order)."""
+    in_sent = _sentence_times(ctx, si)
     if not in_sent:
-        return None, None, None
-    chosen = [tm for tm in in_sent if _token_ids(ctx, tm) & tr.scope]
+        return _NONE
+    head = tr.head(ctx)
+    ids = {tm: time_tokens(ctx, tm) for tm in in_sent}
+    sent = ctx.sents[si]
+    other_cues = [ctx.doc[sp.start] for sp in ctx.doc.spans[TRIGGERS]
+                  if sent.start <= sp.start < sent.end and not tr.start <= sp.start < tr.end]
+    # a time phrase of another cue: "trois jours de bombardements", "l'attaque du 7 avril"
+    owned = {tm for tm in in_sent if any(_governs(ids[tm], c) or ((h := _attachment(ctx, ids[tm])) is not None
+                                                                 and h.i == c.i) for c in other_cues)}
+    free = [tm for tm in in_sent if tm not in owned]
+    own_phrase = ({t.i for t in head.subtree} & set(tr.scope)) | (_copular_predicate(head) - tr.others)
+    anchor = tr.anchor_tok(ctx)
+    clause = [tm for tm in free if not _landmark(ctx, ids[tm], head)]
+    in_scope = [tm for tm in clause if ids[tm] & tr.scope
+                and ((h := _attachment(ctx, ids[tm])) is None or _under_without_noun_clause(h, anchor))]
+    told = [tm for tm in in_scope if not telling_time(ctx, tm)]
+    tiers = (
+        [tm for tm in in_sent if _governs(ids[tm], head)],
+        [tm for tm in clause if ids[tm] and ids[tm] <= own_phrase],
+        told or in_scope,
+        [tm for tm in clause if not ids[tm] & tr.others
+         and (h := _attachment(ctx, ids[tm])) is not None and _under_without_noun_clause(anchor, h)
+         and ctx.lemma(h) not in ctx.lex.set("denial_verbs")],  # a denial comes after what it denies
+    )
+    chosen = next((tier for tier in tiers if tier), [])
     if not chosen:
-        chosen = [tm for tm in in_sent if not _token_ids(ctx, tm) & tr.others]
-    if not chosen:
-        return None, None, None
-    head_idx = tr.head(ctx).idx
-    tm = min(chosen, key=lambda x: abs(x.start - head_idx))
-    if tm.value is None:
-        return None, None, None
-    if tm.kind == "since":
-        return None, tm.value, None
-    if tm.kind == "span":
-        return None, tm.value, tm.end_value
-    if tm.kind == "point":
-        return tm.value, None, None
-    return None, None, None
+        return _NONE
+    tm = min(chosen, key=lambda x: abs(x.start - head.idx))
+    return as_dates(tm)
 
 
 def report_dates(ctx: ArticleContext, si: int) -> Dates:
     """(date, start, None) of a casualty report: the first resolved time expression of its sentence."""
-    sent = ctx.sents[si]
-    in_sent = [tm for tm in ctx.times if sent.start_char <= tm.start < sent.end_char and tm.value is not None]
+    in_sent = [tm for tm in _sentence_times(ctx, si) if tm.value is not None]
     if not in_sent:
-        return None, None, None
+        return _NONE
     tm = in_sent[0]
     if tm.kind == "point":
         return tm.value, None, None
     if tm.kind == "since":
         return None, tm.value, None
-    return None, None, None
+    return _NONE

@@ -678,6 +678,9 @@ def _resolve_relative(t: TimeMention, spec: _Relative, anchor: TimeValue | None)
     return replace(t, value=_shift(anchor, first, unit))
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
 def _day_of(t: TimeMention) -> TimeValue | None:
     """The day a mention ends on, when it names one (a span's last day)."""
     v = t.end_value if t.kind == "span" else t.value
@@ -692,7 +695,10 @@ def _in_context(chosen: list[_Candidate], published: TimeValue | None) -> list[T
     for c in chosen:
         t = c.mention
         if c.relative is not None:
-            t = _resolve_relative(t, c.relative, day or published)
+            last = out[-1] if out else None
+            same_sentence = last is not None and not _SENTENCE_END.search(c.match.string, last.end, t.start)
+            near = (last.end_value or last.value) if same_sentence and last is not None else None
+            t = _resolve_relative(t, c.relative, near or day or published)
         elif published is None and t.value is None and year is not None and c.handler is not None \
                 and c.handler.__name__ in _YEARLESS:
             result = c.handler(c.match, TimeValue(year))
