@@ -25,13 +25,14 @@ from spacy.tokens import Token
 
 from kg.extract.clauses import Trigger
 from kg.extract.context import ArticleContext
+from kg.extract.types import type_rules
 from kg.lang.fr.timex import TimeMention
 from kg.nlp.triggers import TRIGGERS
 from kg.schema.text import key
 from kg.schema.time import TimeValue
 
-__all__ = ["dates", "report_dates", "Dates", "article_times", "time_tokens", "telling_time", "covering", "finer",
-           "as_dates"]
+__all__ = ["dates", "report_dates", "Dates", "article_times", "time_tokens", "attachment", "telling_time", "covering",
+           "finer", "as_dates"]
 
 Dates = tuple[TimeValue | None, TimeValue | None, TimeValue | None]  # (date, start, end)
 _NONE: Dates = (None, None, None)
@@ -86,7 +87,7 @@ def time_tokens(ctx: ArticleContext, tm: TimeMention) -> set[int]:
     return {t.i for t in span} if span is not None else set()
 
 
-def _attachment(ctx: ArticleContext, ids: set[int]) -> Token | None:
+def attachment(ctx: ArticleContext, ids: set[int]) -> Token | None:
     """The token a time phrase depends on (outside the phrase)."""
     for i in sorted(ids):
         h = ctx.doc[i].head
@@ -97,7 +98,7 @@ def _attachment(ctx: ArticleContext, ids: set[int]) -> Token | None:
 
 def telling_time(ctx: ArticleContext, tm: TimeMention) -> bool:
     """The time dates the telling ("a annoncé samedi", "a appris hier"), not what is told."""
-    h = _attachment(ctx, time_tokens(ctx, tm))
+    h = attachment(ctx, time_tokens(ctx, tm))
     lex = ctx.lex
     return h is not None and ctx.lemma(h) in (lex.set("report_verbs") | lex.set("denial_verbs") | lex.set("cognition_verbs"))
 
@@ -162,13 +163,32 @@ def _governs(ids: set[int], tok: Token) -> bool:
     return tok.i not in ids and tok.head.i in ids
 
 
-def _under_without_noun_clause(anchor: Token, top: Token) -> bool:
-    """``top`` governs ``anchor`` and no clause modifying a noun lies between them."""
-    t = anchor
+def _in_noun_phrase(tok: Token, cue: Token) -> bool:
+    """``tok`` is the cue or a noun of its own phrase ("un bombardement au *gaz* sarin")."""
+    t = tok
+    for _ in range(6):
+        if t.i == cue.i:
+            return True
+        if t.dep_ not in ("nmod", "amod", "appos", "flat:name", "compound") or t.head.i == t.i:
+            return False
+        t = t.head
+    return False
+
+
+def _under_without_noun_clause(low: Token, top: Token, cue: Token | None = None, landmarks: frozenset[str] = frozenset()) -> bool:
+    """``top`` governs ``low`` and no clause modifying a noun lies between them (but one on the cue's
+    own phrase: "l'offensive *lancée le 31 mai*", "un bombardement au gaz *survenu le 21 août*"; or,
+    given ``landmarks`` (temporal prepositions), one on a noun the cue is situated by: "repris après
+    une offensive *qui a fait des centaines de morts en mars 2012*")."""
+    t = low
     for _ in range(40):
         if t.i == top.i:
             return True
-        if t.dep_ in _NOUN_CLAUSES or t.head.i == t.i:
+        if t.head.i == t.i:
+            return False
+        if t.dep_ in _NOUN_CLAUSES and (cue is None or not _in_noun_phrase(t.head, cue)) and not any(
+            c.dep_ == "case" and key(c.text) in landmarks for c in t.head.children
+        ):
             return False
         t = t.head
     return False
@@ -180,16 +200,18 @@ def _landmark(ctx: ArticleContext, ids: set[int], head: Token) -> bool:
     if not ids:
         return False
     lex = ctx.lex
-    first = min(ids)
-    j = first - 1
-    if j >= 0 and ctx.doc[j].text == ",":
-        j -= 1
-    if j < 0 or j == head.i:
+    j = min(ids) - 1
+    if j < 1 or ctx.doc[j].text != ",":
         return False
-    before = ctx.doc[j]
-    return before.pos_ == "NOUN" and any(
+    before = ctx.doc[j - 1]
+    return before.i != head.i and before.pos_ == "NOUN" and ctx.lemma(before) not in lex.set("time_nouns") and any(
         c.dep_ == "case" and key(c.text) in lex.set("temporal_prepositions") for c in before.children
     )
+
+
+def _coarse(tm: TimeMention) -> bool:
+    """Known only to the month or the year: a landmark's time that may date what followed it."""
+    return tm.value is not None and tm.value.day is None
 
 
 def _copular_predicate(head: Token) -> set[int]:
@@ -212,21 +234,26 @@ def dates(ctx: ArticleContext, tr: Trigger, si: int) -> Dates:
     other_cues = [ctx.doc[sp.start] for sp in ctx.doc.spans[TRIGGERS]
                   if sent.start <= sp.start < sent.end and not tr.start <= sp.start < tr.end]
     # a time phrase of another cue: "trois jours de bombardements", "l'attaque du 7 avril"
-    owned = {tm for tm in in_sent if any(_governs(ids[tm], c) or ((h := _attachment(ctx, ids[tm])) is not None
+    owned = {tm for tm in in_sent if any(_governs(ids[tm], c) or ((h := attachment(ctx, ids[tm])) is not None
                                                                  and h.i == c.i) for c in other_cues)}
     free = [tm for tm in in_sent if tm not in owned]
+    if type_rules()[tr.type].punctual:
+        free = [tm for tm in free if tm.kind != "since"]  # "une ville tenue depuis 2014": a state after it
     own_phrase = ({t.i for t in head.subtree} & set(tr.scope)) | (_copular_predicate(head) - tr.others)
     anchor = tr.anchor_tok(ctx)
-    clause = [tm for tm in free if not _landmark(ctx, ids[tm], head)]
-    in_scope = [tm for tm in clause if ids[tm] & tr.scope
-                and ((h := _attachment(ctx, ids[tm])) is None or _under_without_noun_clause(h, anchor))]
+    # a time in a clause modifying another noun dates that clause ("une ville tenue depuis 2014")
+    temporal = ctx.lex.set("temporal_prepositions")
+    clause = [tm for tm in free if not _landmark(ctx, ids[tm], head)
+              and ((h := attachment(ctx, ids[tm])) is None or not anchor.is_ancestor(h)
+                   or _under_without_noun_clause(h, anchor, head, temporal if _coarse(tm) else frozenset()))]
+    in_scope = [tm for tm in clause if ids[tm] & tr.scope]
     told = [tm for tm in in_scope if not telling_time(ctx, tm)]
     tiers = (
         [tm for tm in in_sent if _governs(ids[tm], head)],
         [tm for tm in clause if ids[tm] and ids[tm] <= own_phrase],
         told or in_scope,
         [tm for tm in clause if not ids[tm] & tr.others
-         and (h := _attachment(ctx, ids[tm])) is not None and _under_without_noun_clause(anchor, h)
+         and (h := attachment(ctx, ids[tm])) is not None and _under_without_noun_clause(anchor, h)
          and ctx.lemma(h) not in ctx.lex.set("denial_verbs")],  # a denial comes after what it denies
     )
     chosen = next((tier for tier in tiers if tier), [])

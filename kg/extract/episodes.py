@@ -13,15 +13,15 @@ sentence left undated the time of its episode:
    flashback: "L'assaut avait été lancé lundi soir" after Tuesday's capture) widens the
    reference to the stretch between them (what follows happened within it, so only the
    covering month is sure); a date further back is a background episode, which dates the rest
-   of its paragraph but not the story after it. Times of the telling ("a annoncé samedi") and
-   of titles and captions do not move the narrative. Events told before the story's first
-   time take that time ("Le massacre … a fait 270 morts. Les tueries ont commencé vendredi").
+   of its paragraph but not the story after it. Times of denials and recollections, deadlines
+   to come, landmarks ("depuis la prise de X en 2012") and titles and captions do not move the
+   narrative. Events told before the story's first time take that time ("Le massacre … a fait
+   270 morts. Les tueries ont commencé vendredi").
 """
 
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,7 +30,9 @@ from spacy.tokens import Token
 
 from kg.extract.clauses import anchor_of
 from kg.extract.context import ArticleContext
-from kg.extract.dates import Dates, article_times, as_dates, covering, telling_time
+from kg.extract.dates import Dates, article_times, as_dates, attachment, covering, time_tokens
+from kg.extract.sources import furniture, paragraphs
+from kg.lang.fr.timex import TimeMention
 from kg.schema.records import EventRecord
 from kg.schema.text import key
 from kg.schema.time import TimeValue
@@ -72,6 +74,17 @@ def _with(ctx: ArticleContext, e: EventRecord, d: Dates, anchor: Token | None) -
 
 
 # -- 1. within a sentence ----------------------------------------------------------------------
+def _coarse_landmark(ctx: ArticleContext, o: EventRecord, b: Token) -> bool:
+    """An event named as what another followed, known only to the month or year ("repris par
+    l'armée après une offensive … en mars 2012"): the later event is dated at that precision too."""
+    if o.date is None or o.date.day is not None:
+        return False
+    temporal = ctx.lex.set("temporal_prepositions")
+    return any(c.dep_ == "case" and key(c.text) in temporal for c in b.children) and not any(
+        c.dep_ == "nummod" or c.pos_ == "NUM" for c in b.subtree if c.i < b.i)
+
+
+
 def clause_dates(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> tuple[EventRecord, ...]:
     """Undated events take the time of a governing or sister clause of their sentence."""
     anchors = [_anchor(ctx, e) for e in events]
@@ -85,7 +98,7 @@ def clause_dates(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> tuple[
             b = anchors[j]
             if j == i or not _dated(o) or o.sentence != e.sentence or b is None:
                 continue
-            if b.i != a.i and b.is_ancestor(a) is False and a.is_ancestor(b):
+            if b.i != a.i and not b.is_ancestor(a) and a.is_ancestor(b) and not _coarse_landmark(ctx, o, b):
                 continue  # o is told inside e's clause: a landmark, not e's time
             governs = b.i == a.i or b.is_ancestor(a)
             k = (not governs, abs(o.triggers[0][0] - e.triggers[0][0]) if o.triggers else 0)
@@ -139,43 +152,39 @@ class Reference:
             return self, False  # a coarser time holding the reference: nothing new
         if lo >= self.lo:
             return Reference(lo, hi, v), False
-        if (self.lo - lo).days <= FLASHBACK_DAYS:
+        if (self.lo - lo).days <= FLASHBACK_DAYS and (self.hi - self.lo).days <= FLASHBACK_DAYS:
             return Reference(lo, max(hi, self.hi), v), False
-        return self, True
+        return self, True  # further back, or before a reference only known to the month: background
 
 
-def _paragraphs(ctx: ArticleContext) -> list[int]:
-    """The line (paragraph) of each sentence."""
-    text = ctx.doc.text
-    return [text.count("\n", 0, s.start_char) for s in ctx.sents]
+def _narrative(ctx: ArticleContext, tm: TimeMention) -> bool:
+    """The time moves the story: not the time a denial or a recollection is made ("a démenti
+    dimanche", "a appris hier"), not a deadline still to come ("d'ici au 15 octobre"), not inside
+    an event named as a landmark ("depuis la prise de Baba Amr, … en mars 2012", "après l'attaque
+    du 7 avril")."""
+    lex = ctx.lex
+    ids = time_tokens(ctx, tm)
+    h = attachment(ctx, ids)
+    if h is not None and ctx.lemma(h) in (lex.set("denial_verbs") | lex.set("cognition_verbs")):
+        return False
+    pub = ctx.article.published
+    if pub is not None and tm.value is not None and _bounds(tm.value)[0] > _bounds(pub)[1]:
+        return False
+    temporal = lex.set("temporal_prepositions")
+    first = ctx.doc[min(ids)] if ids else None
+    for a in (first.ancestors if first is not None else ()):
+        if a.i not in ids and a.pos_ == "NOUN" and any(c.dep_ == "case" and key(c.text) in temporal for c in a.children):
+            return False
+    return True
 
 
-def _furniture(ctx: ArticleContext) -> set[int]:
-    """Sentences that are titles, captions or datelines, not the story."""
-    text = ctx.doc.text
-    captions = ctx.lex.set("caption_words")
-    out = set()
-    for si, s in enumerate(ctx.sents):
-        line_start = text.rfind("\n", 0, s.start_char) + 1
-        line_end = text.find("\n", s.start_char)
-        line = text[line_start : len(text) if line_end < 0 else line_end].strip()
-        first = re.split(r"[\s:.,]+", line, maxsplit=1)[0] if line else ""
-        if not line or line[-1:].isalnum() or key(first) in captions or ctx.in_dateline(s.start_char):
-            out.add(si)
-    return out
-
-
-def _moves(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> tuple[dict[int, list[TimeValue]], dict[int, TimeValue]]:
-    """Per sentence, in reading order and once each, the stated times that move the narrative:
-    events' own times (not the start of a state: "assiégée depuis 2013") and times of clauses that
-    tell no event, but not times of the telling; and the start a sentence states ("depuis …")."""
-    found: dict[int, list[tuple[int, TimeValue]]] = {}
+def _moves(ctx: ArticleContext) -> tuple[dict[int, list[TimeValue]], dict[int, TimeValue]]:
+    """Per sentence, in reading order and once each, the stated times that move the narrative
+    (:func:`_narrative`), and the start a sentence states ("depuis …")."""
+    moves: dict[int, list[TimeValue]] = {}
     since: dict[int, TimeValue] = {}
-    for e in events:
-        if e.date is not None:
-            found.setdefault(e.sentence, []).append((e.triggers[0][0] if e.triggers else 0, e.date))
     for tm in article_times(ctx):
-        if tm.value is None or ctx.in_dateline(tm.start) or telling_time(ctx, tm):
+        if tm.value is None or ctx.in_dateline(tm.start) or not _narrative(ctx, tm):
             continue
         span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand")
         if span is None:
@@ -184,17 +193,18 @@ def _moves(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> tuple[dict[i
         if tm.kind == "since":
             since.setdefault(si, tm.value)
         elif tm.kind in ("point", "span"):
-            found.setdefault(si, []).append((tm.start, as_dates(tm)[0] or tm.value))
-    moves = {si: list(dict.fromkeys(v for _, v in sorted(vs, key=lambda x: x[0]))) for si, vs in found.items()}
+            v = as_dates(tm)[0] or tm.value
+            if v not in moves.setdefault(si, []):
+                moves[si].append(v)
     return moves, since
 
 
-def reference_track(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> list[Reference | None]:
-    """The reference time at each sentence (before its own times), from the times ``events`` and
-    the text state; a sentence before the story's first time gets that time."""
-    moves, since = _moves(ctx, events)
-    furniture = _furniture(ctx)
-    para = _paragraphs(ctx)
+def reference_track(ctx: ArticleContext) -> list[Reference | None]:
+    """The reference time at each sentence (before its own times), from the times the text states;
+    a sentence before the story's first time gets that time."""
+    moves, since = _moves(ctx)
+    aside = furniture(ctx)
+    para = paragraphs(ctx)
     ref: Reference | None = None
     background: tuple[int, Reference] | None = None  # (paragraph, reference) of a background episode
     at: list[Reference | None] = []
@@ -204,7 +214,7 @@ def reference_track(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> lis
         else:
             background = None
             at.append(ref)
-        if si in furniture:
+        if si in aside:
             continue
         if si in moves or si in since:
             background = None  # the text states a time of its own: the background episode is over
@@ -270,6 +280,6 @@ def dated_and_merged(ctx: ArticleContext, records: tuple[EventRecord, ...],
     mention first, and only what stays undated takes the time of its episode after.
     """
     told = clause_dates(ctx, records)
-    track = reference_track(ctx, told)
+    track = reference_track(ctx)
     merged = merge(episode_dates(ctx, told, track, narrated_only=True))
     return list(episode_dates(ctx, tuple(merged), track))

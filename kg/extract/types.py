@@ -13,6 +13,7 @@ does not give is false. Adding an event type is one ontology class plus its reco
 | ``not_by_civilians`` | not an event when civilians are the subject ("des civils ont fui") |
 | ``unclaimed`` | does not inherit the agent of earlier events (bombings are rarely claimed) |
 | ``aerial_type``, ``aerial_lemmas`` | these cues become that type in a sentence about aircraft |
+| ``punctual`` | happens at one time: "depuis …" in its clause dates a state after it ("tenue depuis 2014"), not it |
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class TypeRules:
     unclaimed: bool = False
     aerial_type: str | None = None
     aerial_lemmas: tuple[str, ...] = ()
+    punctual: bool = False
 
 
 #: Field names a type record may hold.

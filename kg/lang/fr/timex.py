@@ -260,7 +260,30 @@ def _date(day: str | None, month: str, year: str | None, pub: TimeValue | None) 
 
 
 def _h_day_month(m: re.Match[str], pub: TimeValue | None):
-    return "point", _date(m["d"], m["m"], m["y"], pub), None
+    value = _date(m["d"], m["m"], m["y"], pub)
+    if value is not None and not m["y"] and m["wd"] and (pub is None or pub.month is None) and value.day is not None:
+        value = _agreeing_year(value, _WEEKDAY_NUM[m["wd"]])  # a dispatch's own date is trusted over a slip
+    return "point", value, None
+
+
+def _agreeing_year(value: TimeValue, weekday: int) -> TimeValue:
+    """ "dimanche 28 juillet" without a year in a text without a publication date: the nearest year
+    to the story's in which that day is that weekday, when the story's year disagrees."""
+    assert value.month is not None and value.day is not None
+
+    def fits(y: int) -> bool:
+        try:
+            return date(y, value.month, value.day).weekday() == weekday
+        except ValueError:
+            return False
+
+    if fits(value.year):
+        return value
+    for delta in (1, -1, 2, -2, 3, -3):
+        y = value.year + delta
+        if 1 <= y <= 9999 and fits(y):
+            return TimeValue(y, value.month, value.day)
+    return value
 
 
 def _h_numeric(m: re.Match[str], pub: TimeValue | None):
@@ -442,7 +465,7 @@ def _h_recent(m: re.Match[str], pub: TimeValue | None):
 _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (
         re.compile(
-            rf"{_L}(?:le\s+|ce\s+)?(?:(?:{_WD})\s+)?(?P<d>{_DAY})\s*(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?{_POD_TAIL}{_R}"
+            rf"{_L}(?:le\s+|ce\s+)?(?:(?P<wd>{_WD})\s+)?(?P<d>{_DAY})\s*(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?{_POD_TAIL}{_R}"
         ),
         _h_day_month,
     ),
