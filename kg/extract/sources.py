@@ -102,7 +102,15 @@ def _telling(ctx: ArticleContext, zone: frozenset[int]) -> bool:
     for one event ("un attentat attribué par Ankara à l'EI", "revendiqué par")."""
     lex = ctx.lex
     blame = lex.set("responsibility_verbs")
-    return any(ctx.lemma(ctx.doc[i]) not in blame for i in zone if ctx.doc[i].pos_ in ("VERB", "ADP"))
+    prepositions = lex.set("source_prepositions")
+    doc = ctx.doc
+    for i in zone:
+        t = doc[i]
+        if t.pos_ in ("VERB", "AUX") and ctx.lemma(t) not in blame and ctx.lemma(t) in lex.set("report_verbs"):
+            return True
+        if key(t.text) in prepositions or (i + 1 < len(doc) and key(t.text) + key(doc[i + 1].text) in prepositions):
+            return True
+    return False
 
 
 def _carry(ctx: ArticleContext, sources: list[tuple[Mention, ...]], zones: list[frozenset[int]]) -> None:
