@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract import extract
 from kg.extract.context import ArticleContext
+from kg.extract.dates import article_times
 from kg.extract.episodes import Reference, clause_dates, episode_dates, reference_track
 from kg.extract.sources import furniture, read_sentences
 from kg.gazetteer import load_gazetteer
@@ -332,3 +333,30 @@ def test_episodes_the_telling_of_a_denial_does_not_date_the_story():
     told = [(w, "annoncer" if w == "démenti" else lemma, p, d, h) for w, lemma, p, d, h in denial]
     doc = parse(told, _CLASHES, ents=((1, 2, "StateForce"), (12, 13, "City")))
     assert reference_track(context(doc, _TUE))[1] == _ref("2016-03-06")  # an announcement does
+
+
+# -- a cue's own time ----------------------------------------------------------------------------
+def test_dates_a_quoted_today_is_the_day_of_speaking():
+    """«Aujourd'hui, nous avons repris la colline», a déclaré samedi le chef (published on Monday)."""
+    doc = parse([("«", "«", "PUNCT", "punct", 5), ("Aujourd'hui", "aujourd'hui", "ADV", "advmod", 5),
+                 (",", ",", "PUNCT", "punct", 5), ("nous", "nous", "PRON", "nsubj", 5),
+                 ("avons", "avoir", "AUX", "aux:tense", 5), ("repris", "reprendre", "VERB", "ccomp", 11),
+                 ("la", "le", "DET", "det", 7), ("colline", "colline", "NOUN", "obj", 5), ("»", "»", "PUNCT", "punct", 5),
+                 (",", ",", "PUNCT", "punct", 11), ("a", "avoir", "AUX", "aux:tense", 11),
+                 ("déclaré", "déclarer", "VERB", "ROOT", 11), ("samedi", "samedi", "NOUN", "obl:mod", 11),
+                 ("le", "le", "DET", "det", 14), ("chef", "chef", "NOUN", "nsubj", 11), (".", ".", "PUNCT", "punct", 11)])
+    monday = TimeValue(2016, 3, 14)
+    ctx = context(doc, monday)
+    quoted = next(t for t in article_times(ctx) if t.text == "Aujourd'hui")
+    assert next(t for t in ctx.times if t.text == "Aujourd'hui").value == monday  # as timex reads it alone
+    assert quoted.value == TimeValue(2016, 3, 12)
+
+
+def test_dates_what_a_verb_of_beginning_says_began_starts_then():
+    doc = parse([("L'", "le", "DET", "det", 1), ("offensive", "offensive", "NOUN", "nsubj", 3),
+                 ("a", "avoir", "AUX", "aux:tense", 3), ("débuté", "débuter", "VERB", "ROOT", 3),
+                 ("le", "le", "DET", "det", 5), ("4", "4", "NUM", "obl:mod", 3), ("mars", "mars", "NOUN", "nmod", 5),
+                 ("à", "à", "ADP", "case", 8), ("Tadef", "Tadef", "PROPN", "obl:mod", 3), (".", ".", "PUNCT", "punct", 3)],
+                ents=((8, 9, "City"),))
+    ex = extract(doc, article_from_text("t", doc.text, published=_TUE))
+    assert [(e.type, e.date, e.start_date) for e in ex.events] == [("Offensive", None, TimeValue(2016, 3, 4))]

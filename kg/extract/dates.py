@@ -32,7 +32,7 @@ from kg.schema.text import key
 from kg.schema.time import TimeValue
 
 __all__ = ["dates", "report_dates", "Dates", "article_times", "time_tokens", "attachment", "telling_time", "covering",
-           "finer", "as_dates"]
+           "finer", "as_dates", "begins"]
 
 Dates = tuple[TimeValue | None, TimeValue | None, TimeValue | None]  # (date, start, end)
 _NONE: Dates = (None, None, None)
@@ -260,7 +260,16 @@ def dates(ctx: ArticleContext, tr: Trigger, si: int) -> Dates:
     if not chosen:
         return _NONE
     tm = min(chosen, key=lambda x: abs(x.start - head.idx))
-    return as_dates(tm)
+    d = as_dates(tm)
+    if d[0] is not None and begins(ctx, head):
+        return None, d[0], None  # "l'offensive a débuté le 4 juillet": when it started
+    return d
+
+
+def begins(ctx: ArticleContext, cue: Token | None) -> bool:
+    """The cue is what a verb of beginning says began ("l'offensive a débuté", "les tueries ont
+    commencé après …")."""
+    return cue is not None and cue.dep_.startswith("nsubj") and ctx.lemma(cue.head) in ctx.lex.set("inception_verbs")
 
 
 def report_dates(ctx: ArticleContext, si: int) -> Dates:

@@ -30,7 +30,7 @@ from spacy.tokens import Token
 
 from kg.extract.clauses import anchor_of
 from kg.extract.context import ArticleContext
-from kg.extract.dates import Dates, article_times, as_dates, attachment, covering, time_tokens
+from kg.extract.dates import Dates, article_times, as_dates, attachment, begins, covering, time_tokens
 from kg.extract.sources import furniture, paragraphs
 from kg.lang.fr.timex import TimeMention
 from kg.schema.records import EventRecord
@@ -48,8 +48,13 @@ def _dated(e: EventRecord) -> bool:
 
 
 def _anchor(ctx: ArticleContext, e: EventRecord) -> Token | None:
+    cue = _cue(ctx, e)
+    return anchor_of(ctx, cue) if cue is not None else None
+
+
+def _cue(ctx: ArticleContext, e: EventRecord) -> Token | None:
     span = ctx.doc.char_span(e.triggers[0][0], e.triggers[0][1], alignment_mode="expand") if e.triggers else None
-    return anchor_of(ctx, span[0]) if span is not None and len(span) else None
+    return span[0] if span is not None and len(span) else None
 
 
 def _since_then(ctx: ArticleContext, anchor: Token | None) -> bool:
@@ -236,10 +241,9 @@ def reference_track(ctx: ArticleContext) -> list[Reference | None]:
 def _presupposed(ctx: ArticleContext, e: EventRecord, anchor: Token | None) -> bool:
     """A mention in passing of an event told elsewhere: a determined noun ("tout massacre", "la
     chute de la ville", "ses raids") or a clause modifying a noun ("les otages enlevés à Adra")."""
-    span = ctx.doc.char_span(e.triggers[0][0], e.triggers[0][1], alignment_mode="expand") if e.triggers else None
-    if span is None or not len(span):
+    head = _cue(ctx, e)
+    if head is None:
         return False
-    head = span[0]
     if head.pos_ == "NOUN" and any(c.dep_ == "det" and key(c.text) in ctx.lex.set("presupposing_determiners")
                                    for c in head.children):
         return True
@@ -262,7 +266,7 @@ def episode_dates(ctx: ArticleContext, events: tuple[EventRecord, ...], track: l
         anchor = _anchor(ctx, e)
         if narrated_only and _presupposed(ctx, e, anchor):
             out.append(e)
-        elif _since_then(ctx, anchor):
+        elif _since_then(ctx, anchor) or begins(ctx, _cue(ctx, e)):
             out.append(replace(e, start_date=r.last))
         elif r.value is not None:
             out.append(replace(e, date=r.value))
