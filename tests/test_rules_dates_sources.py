@@ -360,3 +360,13 @@ def test_dates_what_a_verb_of_beginning_says_began_starts_then():
                 ents=((8, 9, "City"),))
     ex = extract(doc, article_from_text("t", doc.text, published=_TUE))
     assert [(e.type, e.date, e.start_date) for e in ex.events] == [("Offensive", None, TimeValue(2016, 3, 4))]
+
+
+def test_attribution_a_described_source_is_not_a_reference_back():
+    """ "selon le ministère de la Santé" names a (new) source: it does not point to the last ministry."""
+    doc = parse([("Selon", "selon", "ADP", "case", 2), ("le", "le", "DET", "det", 2),
+                 ("ministère", "ministère", "NOUN", "obl:mod", 8), ("de", "de", "ADP", "case", 5),
+                 ("la", "le", "DET", "det", 5), ("Santé", "santé", "NOUN", "nmod", 2), (",", ",", "PUNCT", "punct", 8),
+                 ("Ariha", "Ariha", "PROPN", "nsubj:pass", 8), ("bombardée", "bombarder", "VERB", "ROOT", 8),
+                 (".", ".", "PUNCT", "punct", 8)])
+    assert cues(doc) == []

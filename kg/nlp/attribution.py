@@ -73,13 +73,16 @@ class _Sentence:
         return self.actors(tok)
 
     def class_reference(self, tok: Token) -> bool:
-        """A definite noun of a kind of source with no name of its own ("l'ONG", "cette chaîne")."""
+        """A noun of a kind of source pointing back to one named before: demonstrative ("cette
+        chaîne") or definite and bare ("l'ONG"; "le ministère de la Santé" describes one anew)."""
         lex = self.lex
-        return (
-            tok.i not in self.ents
-            and lemma_key(tok) in lex.table("source_class_nouns")
-            and any(c.dep_ == "det" and key(c.text) in lex.set("definite_determiners") for c in tok.children)
-        )
+        if tok.i in self.ents or lemma_key(tok) not in lex.table("source_class_nouns"):
+            return False
+        dets = {key(c.text) for c in tok.children if c.dep_ == "det"}
+        if dets & lex.set("demonstratives"):
+            return True
+        described = any(c.dep_ in ("nmod", "amod", "appos", "acl", "acl:relcl", "flat:name") for c in tok.children)
+        return bool(dets & lex.set("definite_determiners")) and not described
 
     def unnamed(self, tok: Token) -> None:
         """A source phrase without a name: a pronoun, "la même source", or a noun of a kind of source."""
