@@ -7,7 +7,8 @@ sentence left undated the time of its episode:
 1. :func:`clause_dates` — within a sentence, an undated event takes
    the time of the event whose clause governs it, else of a sister clause; never of an event
    its own clause governs: "deux jours après le lancement, jeudi, de la bataille" dates the
-   launch, not the fighting it situates.
+   launch, not the fighting it situates (but a landmark known only to the month or year dates
+   what followed it at that precision: "repris après une offensive … en mars 2012").
 2. :func:`episode_dates` — across sentences, an event still undated takes the
    *reference time* of the narrative: the latest day it has reached. A date a few days back (a
    flashback: "L'assaut avait été lancé lundi soir" after Tuesday's capture) widens the
