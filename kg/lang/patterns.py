@@ -44,6 +44,7 @@ class TypeRules:
     attempt_type: str | None = None  # what an attempt at it is ("tentent de prendre X": an Offensive)
     toward_place: bool = False  # its place is where it heads ("avancer vers X"); else a destination is not its place
     chemical_type: str | None = None  # what the cue is when its phrase names a chemical ("roquettes au sarin")
+    punctual: bool = False  # happens at one time: "depuis …" in its clause dates a state after it, not it
 
 
 #: Fields a type record may hold, and their types.
@@ -61,6 +62,7 @@ TYPE_FIELDS: dict[str, tuple[type, ...]] = {
     "attempt_type": (str, type(None)),
     "toward_place": (bool,),
     "chemical_type": (str, type(None)),
+    "punctual": (bool,),
 }
 assert set(TYPE_FIELDS) == {f.name for f in fields(TypeRules)}
 #: Fields a pattern record may hold (``needs`` is optional).
