@@ -35,22 +35,25 @@ def _batch(events: tuple[EventRecord, ...], k: int | None) -> list[int]:
             and o.type == e.type]
 
 
-def _tolls_for(finding: TollFinding, place: Mention | None) -> tuple[Toll, ...]:
-    """The tolls that go to a record at ``place``: those told for it, or told for no place of their own
-    when no other toll claims that place."""
-    claimed = {p.key for p in finding.own_places if p is not None}
+def _tolls_for(finding: TollFinding, place: Mention | None, places: list[Mention | None]) -> tuple[Toll, ...]:
+    """The tolls that go to a record at ``place`` among records at ``places``: those told for it, and
+    those told for no place of their own when no other toll claims it ("29 civils … et 12 à Douma":
+    the 29 are not Douma's); a toll whose place has no record goes to all."""
+    keys = {p.key for p in places if p is not None}
+    claimed = {p.key for p in finding.own_places if p is not None and p.key in keys}
+    free = [p for p in places if p is None or p.key not in claimed]
     out = []
     for t, own in zip(finding.tolls, finding.own_places or (None,) * len(finding.tolls), strict=True):
-        if own is not None:
-            if place is None or own.key == place.key:
+        if own is not None and own.key in keys:
+            if place is not None and own.key == place.key:
                 out.append(t)
-        elif place is None or place.key not in claimed:
+        elif place is None or place.key not in claimed or not free:
             out.append(t)
     return tuple(out)
 
 
-def _with_tolls(e: EventRecord, finding: TollFinding) -> EventRecord:
-    tolls = _tolls_for(finding, e.place)
+def _with_tolls(e: EventRecord, finding: TollFinding, places: list[Mention | None]) -> EventRecord:
+    tolls = _tolls_for(finding, e.place, places)
     targets = e.targets
     if finding.civilians is not None and not targets and lethal_type(e.type):
         targets = (finding.civilians,)  # "des raids … ont fait 30 morts parmi les civils": aimed at civilians
@@ -72,13 +75,15 @@ def _add(view: View, frames: tuple[Frame, ...], finding: TollFinding, ks: list[i
                       sources=tuple(dict.fromkeys(base.sources + with_affiliations(view, frames[finding.si].sources))),
                       date=finding.date or base.date, start_date=finding.start_date or base.start_date,
                       evidence=(sent.text.strip(),), sentence=finding.si)
-        new = [_with_tolls(r, finding) for r in per_place(rec, most_specific(view.ctx, told))]
+        places = most_specific(view.ctx, told)
+        new = [_with_tolls(r, finding, list(places)) for r in per_place(rec, places)]
         return replace(st, events=tuple(events) + tuple(new),
                        event_places=st.event_places + ((finding.si, tuple(r.place for r in new if r.place)),))
+    if relocate and told:
+        ks = [k for k in ks if events[k].place is None or events[k].place.key in {p.key for p in told}]
+    places = [events[k].place for k in ks]
     for k in ks:
-        if relocate and told and events[k].place is not None and events[k].place.key not in {p.key for p in told}:
-            continue
-        events[k] = _with_tolls(events[k], finding)
+        events[k] = _with_tolls(events[k], finding, places)
     return replace(st, events=tuple(events))
 
 
@@ -89,7 +94,7 @@ def _elaborated(view: View, finding: TollFinding) -> list[int]:
 
     def fits(e: EventRecord) -> bool:
         when = e.date or e.start_date
-        return not finding.timed or (told is not None and when is not None and told.overlaps(when))
+        return not finding.timed or when is None or (told is not None and told.overlaps(when))
 
     lethal = [k for k, e in enumerate(events) if lethal_type(e.type) and e.sentence < si and fits(e)]
     if not lethal:
@@ -161,7 +166,7 @@ def _report(view: View, frames: tuple[Frame, ...], finding: TollFinding) -> Disc
         confidence=0.8 if frame.sources else 0.65, evidence=(sent.text.strip(),), sentence=finding.si,
     )
     places = _report_places(view, frames, finding)
-    records = [replace(r, tolls=_tolls_for(finding, r.place)) for r in per_place(rec, places)]
+    records = [replace(r, tolls=_tolls_for(finding, r.place, list(places))) for r in per_place(rec, places)]
     return replace(st, events=st.events + tuple(r for r in records if r.tolls))
 
 
@@ -179,7 +184,7 @@ def _killing_event(view: View, frames: tuple[Frame, ...], finding: TollFinding) 
         date=finding.date, start_date=finding.start_date, confidence=0.6 + (0.1 if sources else 0.0),
         evidence=(sent.text.strip(),), sentence=finding.si,
     )
-    records = [_with_tolls(r, finding) for r in per_place(rec, places)]
+    records = [_with_tolls(r, finding, list(places)) for r in per_place(rec, places)]
     st = replace(st, events=st.events + tuple(records))
     if places:
         st = replace(st, event_places=st.event_places + ((finding.si, tuple(places)),))

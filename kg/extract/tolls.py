@@ -60,6 +60,7 @@ BATTLE_FAMILY = "Battle"
 _CLAUSE_DEPS = ("acl:relcl", "advcl", "ccomp", "parataxis", "csubj")
 _CLAUSE_BREAKS = (";",)
 _APPOSITION = (",",)
+_IMPLICIT_SUBJECT_DEPS = ("advcl", "xcomp", "acl", "conj")  # "…, tuant 8 personnes", "a bombardé X et tué 12 civils"
 _OUTSIDE_DEPS = ("acl", "acl:relcl", "nsubj", "nsubj:pass", "obj", "csubj", "ccomp", "advcl", "parataxis")
 
 
@@ -162,23 +163,29 @@ def fate(ctx: ArticleContext, word: Token, tail: int | None = None) -> tuple[boo
         v = _verdict(ctx, c)
         if v is not None and not (dead_noun and v is False):
             return v, c.i, False
-    t = word
+    came = word
     for _ in range(10):
-        if t.head.i == t.i:
+        t = came.head
+        if t.i == came.i:
             break
-        t = t.head
         if t.pos_ in ("VERB", "AUX", "ADJ"):
             v = _verdict(ctx, t)
             if v is not None and not (dead_noun and v is False):
                 return v, t.i, False
             if t.pos_ == "VERB":
-                return (True if dead_noun else None), t.i, dead_noun
-        elif t.pos_ in ("NOUN", "PROPN"):
+                if dead_noun:
+                    return True, t.i, True
+                # "parmi les morts figurent 12 soldats", not "12 soldats ont été faits prisonniers"
+                said = lex.set("dead_nouns") | lex.set("toll_summary_nouns")
+                path = subtree_ids(came)
+                return any(set(ctx.keys(x)) & said for x in t.subtree if x.i not in path), t.i, False
+        elif t.pos_ in ("NOUN", "PROPN") and came.dep_ != "conj":  # "320.000 morts et 2 millions de déplacés"
             up = set(ctx.keys(t))
             if up & lex.set("dead_nouns"):
                 return True, None, True  # "320 victimes, dont une trentaine d'enfants"
             if up & lex.set("wounded_nouns"):
                 return False, None, True
+        came = t
     return (True if dead_noun else None), None, dead_noun
 
 
@@ -253,8 +260,9 @@ def _toll(ctx: ArticleContext, q: Quantity, sent: Span, prev: _Found | None) -> 
         else:
             j += 1
     if word is None:
+        modified = False
         while _k(ctx, j) in lex.set("toll_noun_modifiers"):
-            j += 1  # "35 autres personnes"
+            j, modified = j + 1, True  # "35 autres personnes"
         if j < sent.end:
             nxt_tok = doc[j]
             m = ctx.mention_at.get(j)
@@ -276,10 +284,12 @@ def _toll(ctx: ArticleContext, q: Quantity, sent: Span, prev: _Found | None) -> 
                     group, civ_m, civ = _group_after(ctx, toks[-1].i + 1, sent.end)
         if word is None:
             own_place = _elliptic(ctx, span, sent, prev)
-            if own_place is None and not _clitic(ctx, span, sent):
+            subset = prev is not None and _subset(ctx, span, sent)  # "26 civils, dont dix par décapitation"
+            word = doc[j - 1] if modified else span[-1]
+            others = modified and _by_a_death_verb(ctx, word)  # "ont arrêté 40 manifestants et tué quatre autres"
+            if own_place is None and not subset and not others and not _clitic(ctx, span, sent):
                 return None
-            word = span[-1]
-            if prev is not None and own_place is not None:
+            if prev is not None and (own_place is not None or subset):
                 group, civ = prev.toll.group, prev.toll.civilians
     if prev is not None and _subset(ctx, span, sent):
         dead, predicate, by_noun = True, prev.predicate, prev.figure  # "…, dont 32 enfants": one of the toll before
@@ -290,6 +300,11 @@ def _toll(ctx: ArticleContext, q: Quantity, sent: Span, prev: _Found | None) -> 
     figure = by_noun and _reports(ctx, predicate)
     toll = Toll(q.value, q.qualifier, group, civ, q.start, end_char)
     return _Found(toll, word.i, predicate, figure, own_place, civ_m, partitive)
+
+
+def _by_a_death_verb(ctx: ArticleContext, word: Token) -> bool:
+    v = word.head
+    return v.i != word.i and bool(set(ctx.keys(v)) & ctx.lex.set("death_verbs"))
 
 
 def _phrase_end(ctx: ArticleContext, word: Token, group: Mention | None, sent: Span) -> int:
@@ -451,21 +466,29 @@ def _lethal(tr: Trigger) -> bool:
 
 
 def _owner(ctx: ArticleContext, fs: list[_Found], triggers: list[Trigger]) -> Trigger | None:
-    """The cue whose phrase holds a toll, or that is the subject or agent of its verb."""
-    asserted = [tr for tr in triggers if not tr.irrealis]
+    """The cue that is the subject or agent of a toll's verb ("les obus y ont fait 7 morts", "tués par
+    des frappes"; for "…, tuant 8 personnes" the subject of the verb it hangs on), else the innermost cue
+    whose phrase holds the toll ("une offensive qui a fait des centaines de morts")."""
+    lethal = [tr for tr in triggers if not tr.irrealis and _lethal(tr)]
     for f in fs:
-        for tr in asserted:
-            if f.word in subtree_ids(tr.head(ctx)) and tr.head_i != f.word:
-                return tr
         if f.predicate is None:
             continue
-        for c in ctx.doc[f.predicate].children:
-            if not _is_cause(ctx, c):
-                continue
-            ids = subtree_ids(c)
-            for tr in asserted:
-                if tr.head_i in ids and _lethal(tr):
-                    return tr
+        verb = ctx.doc[f.predicate]
+        for v in (verb, verb.head) if verb.dep_ in _IMPLICIT_SUBJECT_DEPS else (verb,):
+            for c in v.children:
+                if not _is_cause(ctx, c):
+                    continue
+                if c.pos_ == "PRON" and v.dep_ == "acl:relcl":
+                    ids = {v.head.i}  # "une attaque …, qui a fait 25 morts": the antecedent
+                else:
+                    ids = subtree_ids(c)
+                if hits := [tr for tr in lethal if tr.head_i in ids]:
+                    return hits[0]
+    asserted = [tr for tr in triggers if not tr.irrealis]
+    for f in fs:
+        holding = [tr for tr in asserted if f.word in subtree_ids(tr.head(ctx)) and tr.head_i != f.word]
+        if holding:
+            return min(holding, key=lambda tr: len(subtree_ids(tr.head(ctx))))
     return None
 
 
@@ -500,14 +523,18 @@ def _killing(view: View, fs: list[_Found], triggers: list[Trigger]) -> Killing |
             continue
         agents: list[Mention] = []
         by = False
-        for c in verb.children:
-            if _is_cause(ctx, c):
-                agents += view.actor_in_subtree(c, armed)
-                by = by or c.dep_ != "nsubj" and c.pos_ in ("NOUN", "PROPN") and any(
-                    x.dep_ == "case" for x in c.children)
+        for v in (verb, verb.head) if verb.dep_ in _IMPLICIT_SUBJECT_DEPS else (verb,):
+            for c in v.children:
+                if _is_cause(ctx, c):
+                    agents += view.actor_in_subtree(c, armed)
+                    by = by or c.dep_ != "nsubj" and c.pos_ in ("NOUN", "PROPN") and any(
+                        x.dep_ == "case" for x in c.children)
+            if agents or by:
+                break
         if not agents and not by:
             continue
-        fighters = all(x.toll.group is not None and x.toll.group.cls in armed for x in fs)
+        fighters = all((x.toll.group is not None and x.toll.group.cls in armed)
+                       or ctx.lemma(ctx.doc[x.word]) in ctx.lex.set("fighter_nouns") for x in fs)
         victims = tuple(dict.fromkeys(
             x.civ if x.civ is not None else x.toll.group for x in fs if (x.civ or x.toll.group) is not None))
         kind = KILLING_OF_FIGHTERS if fighters and not any(x.toll.civilians for x in fs) else KILLING_OF_CIVILIANS
@@ -532,7 +559,8 @@ def find_tolls(ctx: ArticleContext, si: int, triggers: list[Trigger], zone: froz
     lex = ctx.lex
     view = View(ctx, Discourse())
     sent = ctx.sents[si]
-    if not any(set(ctx.keys(t)) & lex.set("death_lemmas") for t in sent):
+    gate = lex.set("death_lemmas") | lex.set("death_verbs") | lex.set("dead_nouns") | set(lex.map("death_verb_objects").values())
+    if not any(set(ctx.keys(t)) & gate for t in sent):
         return []
     found: list[_Found] = []
     for q in ctx.quantities:
