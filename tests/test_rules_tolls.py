@@ -579,3 +579,76 @@ Adra PROPN obl:mod 4 Adra
     assert ev.type == "Abduction"
     assert [(t.cls, t.text) for t in ev.targets] == [("Civilians", "habitants")]
     assert any(m.cls == "Civilians" for m in ex.mentions)
+
+
+# -- whose toll: groups, captives, the implicit subject ------------------------------------------
+def test_tolls_the_dead_do_not_spread_to_a_coordinated_group(nlp):
+    assert tolls_of(nlp, """
+La DET det 2 le
+guerre NOUN nsubj 4 guerre
+a AUX aux:tense 4 avoir
+fait VERB ROOT 0 faire
+9000 NUM nummod 6 9000
+morts NOUN obj 4 mort
+et CCONJ cc 10 et
+des DET det 9 un
+milliers NOUN nummod 10 millier
+déplacés NOUN conj 6 déplacé
+. PUNCT punct 4 .
+""") == [[9000]]
+
+
+def test_tolls_captives_are_not_dead_though_a_death_is_told(nlp):
+    assert tolls_of(nlp, """
+Douze NUM nummod 2 douze
+soldats NOUN nsubj:pass 5 soldat
+ont AUX aux:tense 5 avoir
+été AUX aux:pass 5 être
+faits VERB ROOT 0 faire
+prisonniers NOUN xcomp 5 prisonnier
+après ADP case 9 après
+la DET det 9 le
+mort NOUN obl:mod 5 mort
+de ADP case 12 de
+leur DET det 12 leur
+chef NOUN nmod 9 chef
+. PUNCT punct 5 .
+""") == []
+
+
+def test_casualties_others_killed_after_an_arrest_are_a_killing(nlp):
+    ex = run(nlp, """
+Les DET det 2 le
+jihadistes NOUN nsubj 4 jihadiste
+ont AUX aux:tense 4 avoir
+enlevé VERB ROOT 0 enlever
+30 NUM nummod 6 30
+villageois NOUN obj 4 villageois
+et CCONJ cc 8 et
+tué VERB conj 4 tuer
+deux NUM nummod 10 deux
+autres ADJ obj 8 autre
+à ADP case 12 à
+Hama PROPN nmod 10 Hama
+. PUNCT punct 4 .
+""")
+    assert ("AttackOnCivilians", "Hama", [2]) in events(ex)
+
+
+def test_tolls_a_gerund_toll_is_its_main_verbs_subjects(nlp):
+    ex = run(nlp, """
+Un DET det 2 un
+kamikaze NOUN nsubj 5 kamikaze
+s' PRON expl:pv 5 se
+est AUX aux:tense 5 être
+fait VERB ROOT 0 faire
+exploser VERB xcomp 5 exploser
+à ADP case 8 à
+Azaz PROPN obl:mod 6 Azaz
+, PUNCT punct 10 ,
+tuant VERB advcl 5 tuer
+9 NUM nummod 12 9
+personnes NOUN obj 10 personne
+. PUNCT punct 5 .
+""")
+    assert [e for e in events(ex) if e[2]] == [("Bombing", "Azaz", [9])]

@@ -141,6 +141,20 @@ def _participles(word: Token) -> list[Token]:
     return out
 
 
+def _names_the_dead(ctx: ArticleContext, verb: Token, came: Token) -> bool:
+    """The verb's subject, object or "parmi" phrase (not the toll's own) names the dead: "parmi les
+    morts figurent 12 soldats", "les victimes sont 12 civils"."""
+    lex = ctx.lex
+    said = lex.set("dead_nouns") | lex.set("toll_summary_nouns")
+    for c in verb.children:
+        if c.i == came.i or not set(ctx.keys(c)) & said:
+            continue
+        cases = {key(x.text) for x in c.children if x.dep_ == "case"}
+        if c.dep_ in ("nsubj", "nsubj:pass", "obj") or cases & lex.set("among_words"):
+            return True
+    return False
+
+
 def fate(ctx: ArticleContext, word: Token, tail: int | None = None) -> tuple[bool | None, int | None, bool]:
     """(dead?, the verb of its clause, dead by its noun alone) for the people a toll's word names.
 
@@ -176,9 +190,7 @@ def fate(ctx: ArticleContext, word: Token, tail: int | None = None) -> tuple[boo
                 if dead_noun:
                     return True, t.i, True
                 # "parmi les morts figurent 12 soldats", not "12 soldats ont été faits prisonniers"
-                said = lex.set("dead_nouns") | lex.set("toll_summary_nouns")
-                path = subtree_ids(came)
-                return any(set(ctx.keys(x)) & said for x in t.subtree if x.i not in path), t.i, False
+                return _names_the_dead(ctx, t, came), t.i, False
         elif t.pos_ in ("NOUN", "PROPN") and came.dep_ != "conj":  # "320.000 morts et 2 millions de déplacés"
             up = set(ctx.keys(t))
             if up & lex.set("dead_nouns"):
@@ -486,10 +498,22 @@ def _owner(ctx: ArticleContext, fs: list[_Found], triggers: list[Trigger]) -> Tr
                     return hits[0]
     asserted = [tr for tr in triggers if not tr.irrealis]
     for f in fs:
-        holding = [tr for tr in asserted if f.word in subtree_ids(tr.head(ctx)) and tr.head_i != f.word]
+        holding = [tr for tr in asserted if f.word in subtree_ids(tr.head(ctx)) and tr.head_i != f.word
+                   and not _other_predicate_between(ctx, f.word, tr.head_i)]
         if holding:
             return min(holding, key=lambda tr: len(subtree_ids(tr.head(ctx))))
     return None
+
+
+def _other_predicate_between(ctx: ArticleContext, word: int, head: int) -> bool:
+    """A coordinated verb stands between the toll and the cue: "ont enlevé 30 villageois et tué deux
+    autres" — the killing is not the abduction."""
+    t = ctx.doc[word]
+    while t.i != head and t.head.i != t.i:
+        if t.pos_ in ("VERB", "AUX") and t.dep_ == "conj":
+            return True
+        t = t.head
+    return False
 
 
 def _is_cause(ctx: ArticleContext, c: Token) -> bool:
