@@ -600,15 +600,16 @@ def find_tolls(ctx: ArticleContext, si: int, triggers: list[Trigger], zone: froz
     summary = any(ctx.lemma(t) in summary_words for s in (si - 1, si) if s >= 0 for t in ctx.sents[s])
     in_sentence = [m for m in ctx.sentence_places(si) if not ctx.token_ids(m) & zone]
     groups = _group(ctx, found, sent)
-    countrywide = [_nationwide(ctx, ids) or _about_the_conflict(ctx, ids) for _, ids in groups]
+    countrywide = [_nationwide(ctx, ids) or (_about_the_conflict(ctx, ids) and _for_a_period(ctx, ids, fs))
+                   for fs, ids in groups]
     out = []
     for n, (fs, ids) in enumerate(groups):
         clause = _clause(ctx, fs, ids)
         places = tuple(m for m in in_sentence if ctx.token_ids(m) & clause)
         around = tuple(m for m in in_sentence if ctx.token_ids(m) & ids and m not in places)
         only_country = bool(places) and all(p.cls == "Country" for p in places)
-        country = only_country or countrywide[n] or (any(countrywide) and not places)
         period = _for_a_period(ctx, ids, fs)
+        country = only_country or (not places and (countrywide[n] or any(countrywide)))
         owner = _owner(ctx, fs, cues)
         report = owner is None and (period or country)
         killing = None
