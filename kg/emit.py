@@ -155,8 +155,6 @@ class _Emitter:
 
         forms: dict[str, set[str]] = {}
         for m in ex.mentions:
-            if m.cls == "Civilians":
-                continue  # civilians are a casualty group (ckg:Civilians), not a node of their own
             eid = res.entity_of(art.id, m)
             node = self.ent(eid)
             self.used.add(eid)

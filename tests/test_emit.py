@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, SKOS, XSD
 
@@ -83,6 +83,27 @@ def test_emit_is_deterministic():
     a = union_graph(emit(small_resolution()[0])).serialize(format="turtle")
     b = union_graph(emit(small_resolution()[0])).serialize(format="turtle")
     assert a == b
+
+
+def test_emit_civilians_named_are_an_actor_and_a_target():
+    text = "Des miliciens ont massacré des habitants à Houla."
+    art = article_from_text("x2", text)
+    b = text.index("habitants")
+    civ = Mention(b, b + len("habitants"), "habitants", "actor", "Civilians", "civilians")
+    b = text.index("Houla")
+    houla = Mention(b, b + 5, "Houla", "place", "City", "")
+    b = text.index("massacré")
+    ev = EventRecord("AttackOnCivilians", ((b, b + 8),), houla, targets=(civ,), tolls=(Toll(3, "Exactly", None, True),),
+                     confidence=0.7, evidence=(text,))
+    g = union_graph(emit(resolve([Extraction(art, (civ, houla), (ev,))])))
+    node = entity_iri("actor", "civilians")
+    assert (node, RDF.type, CKG.Civilians) in g and (node, RDF.type, CKG.Actor) in g
+    assert (node, CKG.mentionedIn, URIRef("https://w3id.org/conflict-kg/id/article/x2")) in g
+    attack = next(g.subjects(RDF.type, CKG.AttackOnCivilians))
+    assert g.value(attack, CKG.target) == node
+    assert g.value(g.value(attack, CKG.fatalities), CKG.casualtyGroup) == CKG.Civilians  # the group stays the class
+    conforms, report = validate(g)
+    assert conforms, report
 
 
 @pytest.mark.parametrize(("value", "dtype"), [(TimeValue(2024), XSD.gYear), (TimeValue(2024, 11), XSD.gYearMonth),

@@ -118,6 +118,12 @@ QUANTITY_CASES: list[tuple[str, list[tuple[str, int, str, bool]]]] = [
     ("La guerre a fait 2000 morts.", [("2000", 2000, "Exactly", False)]),
     ("quelque 2000 personnes", [("quelque 2000", 2000, "Approximately", False)]),
     ("un bilan de 1950 morts", [("1950", 1950, "Exactly", False)]),
+    # a partitive makes "un" a count (#12); the article alone is not one
+    ("l'un d'entre eux a été tué", [("un", 1, "Exactly", False)]),
+    ("une d'elles a péri", [("une", 1, "Exactly", False)]),
+    ("un de leurs gardes a péri", [("un", 1, "Exactly", False)]),
+    ("un parmi eux", [("un", 1, "Exactly", False)]),
+    ("un garde a péri", []),
 ]
 # fmt: on
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.affiliations import affiliations, published_by
+from kg.extract.civilians import population_figure
 from kg.extract.context import ArticleContext, View
 from kg.extract.episodes import dated_and_merged
 from kg.extract.events import collect, merge_events, read_events
@@ -45,7 +46,7 @@ def extract(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> E
     view = View(ctx, st)
     return Extraction(
         article,
-        view.mentions,
+        tuple(m for m in view.mentions if not population_figure(ctx, m)),  # "une ville de 30 000 habitants"
         tuple(dated_and_merged(ctx, st.events, merge_events)),
         tuple(affiliations(view)),
         tuple(published_by(view)),

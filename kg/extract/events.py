@@ -17,14 +17,15 @@ from functools import lru_cache
 
 from kg.extract.affiliations import with_affiliations
 from kg.extract.agents import agents, agents_by_context, civilian_subject
+from kg.extract.casualties import toll_step
 from kg.extract.clauses import Trigger, denied_candidates, sentence_triggers
 from kg.extract.context import ArticleContext, Discourse, View
-from kg.extract.dates import dates, finer, report_dates
-from kg.extract.places import context_places, most_specific, per_place, places_for
+from kg.extract.dates import dates, finer
+from kg.extract.places import context_places, per_place, places_for
 from kg.extract.references import BACKGROUND, DEMONSTRATIVE, antecedent, denier, dispute, reference_kind
 from kg.extract.sources import Frame
 from kg.extract.targets import aimed_at_civilians, targets
-from kg.extract.tolls import TollFinding, attachment, find_tolls, toll_causes
+from kg.extract.tolls import TollFinding, attachment, figure_cues, find_tolls, toll_causes
 from kg.extract.types import CASUALTY_REPORT, type_rules
 from kg.lang.fr import Lexicon
 from kg.schema.records import EventRecord, Mention
@@ -53,11 +54,10 @@ def collect(ctx: ArticleContext, frames: tuple[Frame, ...]) -> list[Item]:
         triggers = sentence_triggers(ctx, si, zone)
         denial = tuple(denier(ctx, si) or ())
         found = triggers + (denied_candidates(ctx, si, zone, triggers) if denial else [])
-        tolls = find_tolls(ctx, si, triggers)
-        causes = toll_causes(ctx, tolls, found)
+        findings = find_tolls(ctx, si, triggers, zone)
+        causes = set().union(*(toll_causes(ctx, f, found) for f in findings)) | figure_cues(ctx, found)
         items += [Item(si, tr, denial) for tr in found if not tr.irrealis and tr.head_i not in causes]
-        if tolls is not None:
-            items.append(Item(si, tolls=tolls, attach=attachment(ctx, tolls, triggers)))
+        items += [Item(si, tolls=f, attach=attachment(ctx, f, triggers)) for f in findings]
         if denial and not found:
             items.append(Item(si, denial=denial))  # "a démenti toute implication"
     return items
@@ -78,25 +78,7 @@ def read_events(ctx: ArticleContext, frames: tuple[Frame, ...], items: list[Item
 
 # -- tolls -----------------------------------------------------------------------------------
 def _toll_step(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, item: Item) -> Discourse:
-    finding = item.tolls
-    if item.attach is not None:
-        events = tuple(
-            replace(e, tolls=e.tolls + finding.tolls) if e.sentence == item.si and e.triggers[0][0] == item.attach else e
-            for e in st.events
-        )
-        return replace(st, events=events)
-    view = View(ctx, st)
-    frame = frames[item.si]
-    places = [m for m in frame.places if not ctx.token_ids(m) & frame.zone]
-    places = most_specific(ctx, places) if places else context_places(view, item.si, frames)
-    date, start, _ = report_dates(ctx, item.si)
-    sent = ctx.sents[item.si]
-    rec = EventRecord(
-        CASUALTY_REPORT, ((finding.tolls[0].start, finding.tolls[0].end),), None,
-        sources=with_affiliations(view, frame.sources), date=date, start_date=start, tolls=finding.tolls,
-        confidence=0.8 if frame.sources else 0.65, evidence=(sent.text.strip(),), sentence=item.si,
-    )
-    return replace(st, events=st.events + tuple(per_place(rec, places)))
+    return toll_step(View(ctx, st), frames, item.tolls, item.attach)
 
 
 # -- cues --------------------------------------------------------------------------------------
@@ -201,6 +183,8 @@ def _record(view: View, frames, item: Item, places: list[Mention], from_scope: b
 
 # -- merging -----------------------------------------------------------------------------------
 def _compatible(a: EventRecord, b: EventRecord) -> bool:
+    if a.type == CASUALTY_REPORT and (a.start_date is None) != (b.start_date is None):
+        return False  # a toll since a date ("13.000 morts depuis mars 2011") is not the day's toll
     for x, y in ((a.date, b.date), (a.start_date, b.start_date)):
         if x is not None and y is not None and not x.overlaps(y):
             return False

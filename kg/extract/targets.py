@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from kg.extract.civilians import civilian_victims
 from kg.extract.clauses import Trigger
 from kg.extract.context import View, roles_config
 from kg.extract.types import type_rules
 from kg.schema.records import Mention
+from kg.schema.taxonomy import FAMILY
 from kg.schema.text import key
 
 __all__ = ["targets", "aimed_at_civilians"]
+
+_ON_CIVILIANS = "ViolenceAgainstCivilians"  # the event family whose targets are civilians by default
 
 
 def targets(view: View, tr: Trigger, agents: list[Mention]) -> list[Mention]:
@@ -42,6 +46,8 @@ def targets(view: View, tr: Trigger, agents: list[Mention]) -> list[Mention]:
                 if side and side not in agent_side:
                     out.append(m)
                     break
+    if not out and (FAMILY[tr.type] == _ON_CIVILIANS or (rules.on_civilians and aimed_at_civilians(view, tr))):
+        out.extend(civilian_victims(view, tr))  # a massacre, an abduction, fire on a crowd: the civilians
     return list(dict.fromkeys(out))
 
 

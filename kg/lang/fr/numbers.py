@@ -229,6 +229,11 @@ _END_OF_CLAUSE_RE = re.compile(r"\s*(?:$|[.,;:!?)\]»\"])")
 _NEGATIVE_BEFORE_RE = re.compile(rf"(?:(?<!\w)moins\s+{_DE}|jusqu'a\s+|(?<!\w)pas\s+plus\s+{_DE})$")
 _NOT_BEFORE_RE = re.compile(r"(?<!\w)(?:pas|ne|n')\s*$")
 _POUR_RE = re.compile(r"(?<!\w)pour\s+$")
+# "un d'entre eux", "l'une d'elles", "un de leurs camarades", "un parmi eux": a partitive, so a count of one
+_PARTITIVE_AFTER_RE = re.compile(
+    r"\s+(?:d(?:e\s+|')(?:entre\s+)?(?:eux|elles|nous|vous)\b|de\s+(?:leurs?|ses|nos|vos|mes|ces)\s"
+    r"|parmi\s+(?:eux|elles|les|lesquel)\b)"
+)
 
 
 def _is_year(folded: str, start: int, end: int) -> bool:
@@ -277,8 +282,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue
         else:
             words = m.group("words")
-            if words in ("un", "une") and qual is None:
-                continue  # the article, not a count
+            if words in ("un", "une") and qual is None and not _PARTITIVE_AFTER_RE.match(folded, n_end):
+                continue  # the article, not a count ("l'un d'entre eux", "un de leurs gardes" are one)
             if words == "cent" and _POUR_RE.search(before):
                 continue  # "40 pour cent"
             value, default = _words_value(words), "Exactly"
