@@ -55,7 +55,10 @@ def _anchor(ctx: ArticleContext, e: EventRecord) -> Token | None:
 
 def _cue(ctx: ArticleContext, e: EventRecord) -> Token | None:
     span = ctx.doc.char_span(e.triggers[0][0], e.triggers[0][1], alignment_mode="expand") if e.triggers else None
-    return span[0] if span is not None and len(span) else None
+    cue = span[0] if span is not None and len(span) else None
+    while cue is not None and cue.dep_ in ("nummod", "det", "advmod", "fixed") and cue.head.i != cue.i:
+        cue = cue.head  # a toll's number stands for its noun ("35 personnes ont péri": the dead's clause)
+    return cue
 
 
 def _since_then(ctx: ArticleContext, anchor: Token | None) -> bool:
@@ -104,7 +107,8 @@ def clause_dates(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> tuple[
             b = anchors[j]
             if j == i or not _dated(o) or o.sentence != e.sentence or b is None:
                 continue
-            if b.i != a.i and not b.is_ancestor(a) and a.is_ancestor(b) and not _coarse_landmark(ctx, o, b):
+            landmark = o.date is not None and _coarse_landmark(ctx, o, b)  # "depuis 2011" is a span, no landmark
+            if b.i != a.i and not b.is_ancestor(a) and a.is_ancestor(b) and not landmark:
                 continue  # o is told inside e's clause: a landmark, not e's time
             governs = b.i == a.i or b.is_ancestor(a)
             k = (not governs, abs(o.triggers[0][0] - e.triggers[0][0]) if o.triggers else 0)
