@@ -170,8 +170,8 @@ class KgEntities:
         agentive = case & (self.lex.set("agent_preposition") | self.lex.set("source_prepositions"))
         want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or agentive or acted_on else "place"
         capital = any(self.gaz[x].kind == "place" and self.gaz[x].cls == "City" for x in ids)
-        if capital and want == "place" and not case:
-            want = "actor"  # "Ankara, qui s'inquiète …", "accusé Moscou": a bare capital is its government
+        if capital and want == "place" and not case & self.lex.set("locative_prepositions"):
+            want = "actor"  # "Ankara, qui s'inquiète …", "un accord avec Moscou": a capital not as a place is its government
         preferred = [x for x in ids if self.gaz[x].kind == want]
         return sorted(preferred or ids)[0]
 
