@@ -84,16 +84,40 @@ def _descriptive(view: View, m: Mention, tr: Trigger) -> bool:
         return False
     stops = {tr.head_i, tr.anchor}
     located = ctx.lex.set("location_verbs")
+    own = {t.i for t in toks}
     t = toks[0]
     for _ in range(12):
         if t.i in stops or t.head.i == t.i:
             return False
+        came_by = t.dep_
         t = t.head
         if t.i in stops:
             return False
+        if came_by == "conj":  # "Alep et Hama": a coordinated place is a sibling, not a container
+            own |= {x.i for x in view.tokens_of(m2)} if (m2 := view.mention_of(t)) is not None else {t.i}
+            continue
+        if came_by in ("nmod", "appos", "flat:name") and view.mention_of(t) is None and noun_classes(ctx, t) is not None:
+            own.add(t.i)  # "le quartier de Salaheddine": the noun the name belongs to
+            continue
         if t.dep_ == "acl:relcl" or ctx.lemma(t) in located:
             return True
+        if t.i not in own and _names_a_place(view, t, own):
+            return True  # "Saraqeb, sur l'autoroute M5": the road says where the town is
     return False
+
+
+def _names_a_place(view: View, t: Token, own: set[int]) -> bool:
+    """The token is (part of) another town-sized or smaller place, or a place noun heading one ("la ville de
+    Saraqeb"): what hangs on it says where that place is. Under a region or a country ("dans la Ghouta,
+    notamment Zamalka") a place is a part, not a description."""
+    town = PLACE_RANK["City"]
+    m = view.mention_of(t)
+    if m is not None:
+        return m.kind == "place" and PLACE_RANK.get(m.cls, 0) >= town
+    if noun_classes(view.ctx, t) is None:
+        return False
+    return any(c.dep_ in ("nmod", "appos", "flat:name") and c.i not in own and (mc := view.mention_of(c)) is not None
+               and mc.kind == "place" and PLACE_RANK.get(mc.cls, 0) >= town for c in t.children)
 
 
 def _qualified_place(view: View, tr: Trigger) -> Mention | None:
