@@ -95,21 +95,33 @@ def _between(view: View, c: Token, classes) -> list[Mention]:
 
 
 def _topic_before(view: View, tok: Token, classes) -> list[Mention]:
-    """What a possessive or "le groupe" points back to: the armed subject of the previous
-    sentences' main verb (the text's topic), else the armed actor named last."""
+    """What a possessive or "le groupe" points back to: an armed subject before it in its sentence,
+    else the topic of the sentence before (the armed subject of its main verb, of another verb, or
+    the first armed actor it names), else the armed actor named last."""
     ctx = view.ctx
     si = ctx.sent_of[tok.i]
     before = [m for t in ctx.sents[si] if t.i < tok.i and t.dep_ in ("nsubj", "nsubj:pass")
               for m in members(view, t, classes)]
     if before:
         return before[-1:]  # "l'EI a annoncé que ses combattants …"
-    for sj in range(si - 1, max(-1, si - 3), -1):
-        root = ctx.sents[sj].root
-        for c in root.children:
-            if c.dep_ in ("nsubj", "nsubj:pass"):
-                ms = members(view, c, classes)
-                if ms:
-                    return ms[:1]
+    if si > 0:
+        sent = ctx.sents[si - 1]
+        root = sent.root
+
+        def named(t: Token) -> Mention | None:
+            m = view.mention_of(t)
+            return m if m is not None and m.kind == "actor" and m.cls in classes else None
+
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        # the name just before the main verb ("…, Jaych al-Islam accepte …") even when the parser missed it
+        subjects += [t for t in ctx.doc[max(sent.start, root.i - 3) : root.i] if named(t) is not None][-1:]
+        subjects += [t for t in sent if t.dep_ in ("nsubj", "nsubj:pass") and t not in subjects]
+        for c in subjects:
+            if (m := named(c)) is not None:
+                return [m]
+        first = [m for m in view.mentions_in(range(sent.start, sent.end), "actor") if m.cls in classes]
+        if first:
+            return first[:1]
     m = view.last_mention_before(tok.i, classes, window_sents=2)
     return [m] if m is not None else []
 

@@ -163,14 +163,23 @@ def _confidence(from_scope: bool, agents_: list, sources: tuple, conditional: bo
     return round(min(conf, 0.95), 2)
 
 
+def _cue_lemmas(ctx: ArticleContext, e: EventRecord) -> set[str]:
+    return {ctx.lemma(t) for b, c in e.triggers for t in (ctx.doc.char_span(b, c, alignment_mode="expand") or ())}
+
+
 def _claim(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, item: Item) -> Discourse | None:
     """ "L'attentat a été revendiqué par X", "X impute l'attaque à Y": the agents of the event told
     just before (within three sentences) when it had none (None: not a claim about such an event)."""
     view, tr, si = View(ctx, st), item.trigger, item.si
     if not is_claim(view, tr):
         return None
-    k = antecedent(view, st.events, tr)
-    if k is None or si - st.events[k].sentence > 3 or st.events[k].agents:
+    lemma = ctx.lemma(tr.head(ctx))
+    said = (j for j in range(len(st.events) - 1, -1, -1) if lemma in _cue_lemmas(ctx, st.events[j]))
+    k = next(said, None)  # "l'attaque" repeats the noun of "l'attaque chimique de …"
+    if k is None:
+        k = antecedent(view, st.events, tr)
+        k = k if k is not None and si - st.events[k].sentence <= 3 else None
+    if k is None or st.events[k].agents:
         return None
     found, _ = agents(view, tr, frames[si].zone, frames[si].sources)
     if not found:
