@@ -211,6 +211,19 @@ def _takes_agent(view: View, t: Token) -> bool:
     return t.dep_ in ("acl", "amod") and "Part" in t.morph.get("VerbForm")
 
 
+def _other_participle(view: View, t: Token, c: Token) -> bool:
+    """ "l'attaque, démentie par le gouvernement": a "par X" the parser hung on a noun belongs to the
+    participle just before it, when that participle does not conduct the action."""
+    if t.pos_ not in ("NOUN", "PROPN") or c.i < t.i:
+        return False
+    lex = view.ctx.lex
+    doers = lex.set("conduct_verbs") | lex.set("claim_verbs") | lex.set("support_verbs")
+    for p in reversed(t.doc[t.i + 1 : c.i]):
+        if "Part" in p.morph.get("VerbForm") or p.pos_ == "VERB":
+            return view.ctx.lemma(p) not in doers
+    return False
+
+
 def is_loss(view: View, t: Token) -> bool:
     """ "perdre", "la perte de": the subject (or "par X") lost the place; it did not take it."""
     lex = view.ctx.lex
@@ -269,7 +282,8 @@ def _complement_agents(view: View, tr: Trigger, t: Token, zone: frozenset[int], 
         if c.i in zone:
             continue
         cases = _cases(c)
-        if c.dep_ == "obl:agent" or (by and c.dep_ in _OBLIQUE and cases & lex.set("agent_prepositions")):
+        if (c.dep_ == "obl:agent" or (by and c.dep_ in _OBLIQUE and cases & lex.set("agent_prepositions"))) \
+                and not _other_participle(view, t, c):
             out.extend(members(view, c, classes))
         elif c.dep_ in _OBLIQUE and cases & lex.set("party_prepositions"):
             out.extend(_between(view, c, classes))  # "des combats entre l'armée et les rebelles"

@@ -184,8 +184,12 @@ def _claim(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, item: 
     found, _ = agents(view, tr, frames[si].zone, frames[si].sources)
     if not found:
         return None
-    told = st.events[k].triggers
-    return replace(st, events=tuple(replace(e, agents=tuple(found)) if e.triggers == told else e for e in st.events))
+    told, etype = st.events[k].triggers, st.events[k].type
+
+    def same(e: EventRecord) -> bool:  # the records of that event, and those the same noun named ("l'attaque chimique")
+        return e.triggers == told or (e.type == etype and not e.agents and lemma in _cue_lemmas(ctx, e))
+
+    return replace(st, events=tuple(replace(e, agents=tuple(found)) if same(e) else e for e in st.events))
 
 
 def _cue_step(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, item: Item) -> Discourse:

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from spacy.tokens import Token
 
+from kg.extract.affiliations import affiliation_of
 from kg.extract.agents import is_loss, members, passive_voice
 from kg.extract.camps import adversary_order, camp, principals
 from kg.extract.clauses import Trigger, sentence_triggers
@@ -86,6 +87,18 @@ def _phrase(t: Token) -> Iterable[Token]:
             yield from _phrase(c)
 
 
+def _group_of(view: View, t: Token) -> list[Mention]:
+    """ "X est tué dans un raid": the armed group of the person hit, named in the article."""
+    m = view.mention_of(t)
+    if m is None or m.cls != "Person":
+        return []
+    group = affiliation_of(view, m)
+    if group is None and m.gaz_id in view.ctx.gaz:
+        gid = view.ctx.gaz[m.gaz_id].affiliated_with
+        group = next((x for x in view.mentions if gid and x.gaz_id == gid), None)
+    return [group] if group is not None and group.cls in _armed() else []
+
+
 # -- 1. stated in the clause -------------------------------------------------------------------
 def _stated(view: View, tr: Trigger) -> tuple[list[Mention], list[int]]:
     ctx, lex = view.ctx, view.ctx.lex
@@ -93,6 +106,7 @@ def _stated(view: View, tr: Trigger) -> tuple[list[Mention], list[int]]:
     victims = _victims()
     preps = lex.set("target_prepositions") | lex.set("among_prepositions")
     patient = tr.type in roles_config()["patient_target_types"]
+    onto = lex.set("civilian_object_prepositions")  # "des frappes sur les positions rebelles"
     out: list[Mention] = []
     adopted: list[int] = []
 
@@ -105,12 +119,12 @@ def _stated(view: View, tr: Trigger) -> tuple[list[Mention], list[int]]:
         passive = passive_voice(view, t)
         for c in t.children:
             case = _cases(c)
-            if case & preps or (c.dep_ == "obj" and rules.object_is_target):
+            if case & preps or (c.dep_ == "obj" and rules.object_is_target) or (patient and case & onto):
                 add(_named(view, c, victims))
             elif patient and c.dep_ == "obj" and (m := view.mention_of(c)) is not None and m.kind == "actor":
                 add((members(view, c, victims), []))  # "chasser l'EI de Jarablus", "enlever des civils"
             elif patient and passive and c.dep_ in ("nsubj:pass", "nsubj") and t.dep_ != "acl":
-                add((members(view, c, victims), []))  # "des civils ont été enlevés"
+                add((members(view, c, victims) or _group_of(view, c), []))  # "des civils ont été enlevés"
             elif c.dep_ == "nsubj" and is_loss(view, t):
                 add((members(view, c, _armed()), []))  # "les rebelles ont perdu X"
             elif c.dep_ in _OBLIQUE and is_loss(view, t) and case & lex.set("agent_prepositions"):
@@ -236,9 +250,13 @@ def holders(view: View, places: Sequence[Mention], tr: Trigger) -> tuple[list[Me
 
 # -- 3., 4. the episode and the adversary ------------------------------------------------------
 def _sentence_targets(view: View, tr: Trigger, si: int, zone: frozenset[int]) -> tuple[list[Mention], list[int]]:
-    """What another cue of the sentence states as its target (nearest first)."""
+    """What another cue of the sentence states as its target (nearest first), or the armed target
+    an event of the sentence already got."""
     others = [o for o in sentence_triggers(view.ctx, si, zone) if o.head_i != tr.head_i and not o.irrealis]
     armed = _armed()
+    told = [m for e in view.st.events if e.sentence == si for m in e.targets if m.cls in armed]
+    if told:
+        return told[:1], []
     for o in sorted(others, key=lambda o: abs(o.head_i - tr.head_i)):
         found, adopted = _stated(view, o)
         found = [m for m in found if m.cls in armed]  # civilians are the victims of one action
@@ -311,6 +329,13 @@ def _targets(view: View, tr: Trigger, agents: Sequence[Mention], places: Sequenc
     found, adopted = _stated(view, tr)
     if other(found):
         return other(found), adopted
+    if tr.type in cfg["civilian_target_types"]:
+        s = view.ctx.sents[si]
+        civ = [m for m in view.mentions_in(range(s.start, s.end), "actor") if m.cls == _CIVILIANS]
+        if civ:
+            return civ[:1], []
+    if tr.type not in cfg["patient_target_types"]:
+        return [], []
     held = tr.type in cfg["holder_target_types"]
     if held and places:
         found, adopted = holders(view, places, tr)
@@ -323,11 +348,6 @@ def _targets(view: View, tr: Trigger, agents: Sequence[Mention], places: Sequenc
         found = _adversary(view, tr, agents, si, anywhere=held, places=places)
         if found:
             return found, []
-    if tr.type in cfg["civilian_target_types"]:
-        s = view.ctx.sents[si]
-        civ = [m for m in view.mentions_in(range(s.start, s.end), "actor") if m.cls == _CIVILIANS]
-        if civ:
-            return civ[:1], []
     return [], []
 
 
