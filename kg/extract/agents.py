@@ -200,7 +200,7 @@ def _is_gerund(view: View, t: Token) -> bool:
 def passive_voice(view: View, t: Token) -> bool:
     """A passive verb ("a été prise par"); not a verb conjugated with "être" ("sont entrés")."""
     marked = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in t.children) or "Pass" in t.morph.get("Voice")
-    return marked and view.ctx.lemma(t) not in view.ctx.lex.set("etre_verbs")
+    return marked and not {view.ctx.lemma(t), key(t.lemma_)} & view.ctx.lex.set("etre_verbs")
 
 
 def _takes_agent(view: View, t: Token) -> bool:
@@ -326,6 +326,8 @@ def _modifier_agents(view: View, t: Token, zone: frozenset[int], speakers: Seque
     ctx, lex = view.ctx, view.ctx.lex
     classes = _classes("agent_classes")
     doers = lex.set("conduct_verbs") | lex.set("claim_verbs") | lex.set("support_verbs")
+    others = (lex.set("report_verbs") | lex.set("commentary_verbs") | lex.set("denial_verbs")
+              | lex.set("irrealis_verbs") | lex.set("loss_verbs"))
     for v in _modifiers(t):
         if v.i in zone:
             continue
@@ -334,7 +336,7 @@ def _modifier_agents(view: View, t: Token, zone: frozenset[int], speakers: Seque
             out = _opposed(view, v, zone)
         elif lemma in lex.set("attribution_verbs"):
             out = _attributed_to(view, v, zone)
-        elif lemma in doers:
+        elif lemma in doers or (any(c.dep_ == "obl:agent" for c in v.children) and lemma not in others):
             out = []
             for c in v.children:
                 if c.i in zone:
@@ -421,6 +423,9 @@ def _clause_agents(view: View, tr: Trigger, zone: frozenset[int], speakers: Sequ
     for t in cands:
         gerund = _is_gerund(view, t)
         out = _complement_agents(view, tr, t, zone, gerund, speakers)
+        if out and t.i != head.i and head.dep_ in ("obl", "obl:mod", "nmod"):
+            # "les rebelles ont pris X après des raids aériens": the verb's subject may not have done it
+            out = plausible(tr.type, out)
         if out:
             return out
         if is_loss(view, t):
