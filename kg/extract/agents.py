@@ -173,7 +173,7 @@ def subject_actor(view: View, subj: Token, classes, speakers: Sequence[Mention] 
                 first = first.head  # "l'armée et le Hezbollah …. Ils ont pris": both
             return members(view, first, classes) or [m]
         return [m]
-    return view.actor_in_subtree(subj, classes)
+    return members(view, subj, classes)  # not the clauses on it ("l'attaque, démentie par X, …")
 
 
 def _hands_of(view: View, tr: Trigger) -> list[Mention]:
@@ -539,7 +539,7 @@ def agents_by_context(view: View, tr: Trigger, zone: frozenset[int]) -> list[Men
             continue
         for c in t.children:
             if c.dep_ == "nsubj" and c.i not in zone and not is_pronoun(c, ctx.lex) and ctx.lemma(t) not in death:
-                ms = view.actor_in_subtree(c, _classes("agent_classes"))
+                ms = members(view, c, _classes("agent_classes"))  # not the clauses on it ("…, démentie par X,")
                 if ms:
                     return plausible(tr.type, ms)
     return []
