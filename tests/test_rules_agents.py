@@ -366,6 +366,24 @@ def test_par_after_an_active_verb_is_not_an_agent(vocab):
     assert "islamic-state" not in agents
 
 
+def test_coordinated_nationality_adjectives_are_all_agents(vocab):
+    # Des raids russes et syriens ont frappé Idleb.
+    doc = parsed(vocab, [
+        "Des un DET det 1 Number=Plur|PronType=Art",
+        "raids raid NOUN nsubj 6 Number=Plur",
+        "russes russe ADJ amod 1 Number=Plur",
+        "et et CCONJ cc 4",
+        "syriens syrien ADJ conj 2 Number=Plur",
+        "ont avoir AUX aux:tense 6 VerbForm=Fin",
+        "frappé frapper VERB ROOT 6 Tense=Past|VerbForm=Part",
+        "Idleb Idleb PROPN obj 6",
+        ". . PUNCT punct 6",
+    ], [(7, 8, "City", "idlib")])
+    ex = run(doc)
+    assert one(ex, "Airstrike")[0] == {"russia-state", "syrian-army"}
+    assert {m.text for m in ex.mentions if m.kind == "actor"} == {"russes", "syriens"}
+
+
 def test_agreement_parties_are_the_agents_of_a_truce(vocab):
     # Une trêve négociée entre la Russie et la Turquie est entrée en vigueur à Idleb.
     doc = parsed(vocab, [

@@ -454,22 +454,28 @@ def _supporters(view: View, agents: list[Mention]) -> list[Mention]:
     return out
 
 
-def _nationality(view: View, tr: Trigger) -> tuple[list[Mention], int | None]:
-    """ "des frappes russes", "l'artillerie turque": the state whose forces act, and the adjective's
-    token index when it becomes a mention now."""
+def _nationality(view: View, tr: Trigger) -> tuple[list[Mention], tuple[int, ...]]:
+    """ "des frappes russes", "l'artillerie turque", "des raids russes et syriens": the states whose
+    forces act, and the indices of the adjectives that become mentions now."""
     ctx = view.ctx
     forces = ctx.lex.set("force_nouns")
     toks = tr.tokens(ctx)
     toks += [c for t in toks for c in t.children if c.dep_ == "nmod" and ctx.lemma(c) in forces]
     for tok in toks:
-        for c in tok.children:
-            if c.i not in ctx.state_adjectives:
-                continue
+        adjectives = [c for c in tok.children if c.i in ctx.state_adjectives]
+        adjectives += [x for a in adjectives for x in a.children if x.dep_ == "conj" and x.i in ctx.state_adjectives]
+        out: list[Mention] = []
+        adopted: list[int] = []
+        for c in adjectives:
             m = view.mention_of(c)
-            if m is not None:
-                return [m], None
-            return [ctx.nationality[c.i]], c.i
-    return [], None
+            if m is None:
+                m = ctx.nationality[c.i]
+                adopted.append(c.i)
+            if m not in out:
+                out.append(m)
+        if out:
+            return out, tuple(adopted)
+    return [], ()
 
 
 def _under_opposition(view: View, m: Mention) -> bool:
@@ -488,15 +494,15 @@ def _under_opposition(view: View, m: Mention) -> bool:
     return False
 
 
-def agents(view: View, tr: Trigger, zone: frozenset[int], speakers: Sequence[Mention] = ()) -> tuple[list[Mention], int | None]:
-    """(agents of a cue, token index of a nationality adjective that became a mention, or None).
+def agents(view: View, tr: Trigger, zone: frozenset[int], speakers: Sequence[Mention] = ()) -> tuple[list[Mention], tuple[int, ...]]:
+    """(agents of a cue, token indices of nationality adjectives that became mentions).
 
     ``speakers`` are the sources of the sentence: a quoted "nous" is their side."""
     out = _hands_of(view, tr)
     if out:
         return out, None
     out = _clause_agents(view, tr, zone, speakers) or agreement_parties(view, tr, zone, speakers)
-    adopted = None
+    adopted: tuple[int, ...] = ()
     if out:
         out = _supporters(view, out)
     else:
@@ -571,25 +577,27 @@ def _belligerents(view: View, si: int, zone: frozenset[int]) -> list[Mention]:
     return ms if len({camp(view, m) for m in ms} - {None}) >= 2 else []
 
 
-def sentence_agents(view: View, tr: Trigger, si: int, zone: frozenset[int], speakers: Sequence[Mention] = ()) -> list[Mention]:
+def sentence_agents(view: View, tr: Trigger, si: int, zone: frozenset[int],
+                    speakers: Sequence[Mention] = ()) -> tuple[list[Mention], tuple[int, ...]]:
     """What the rest of the sentence says acted, one sentence telling one episode: for a clash, the
     armed actors of two camps it names; else the agents another cue states ("l'entrée de l'armée
     dans X, au terme de trois jours de bombardements") or a killing verb ("32 civils ont été tués
     par les insurgés"), the nearest first. Only cues of the types that act on the other side give
-    theirs (``roles.json`` ``episode_agent_types``: not a withdrawal, whose side is the one attacked)."""
+    theirs (``roles.json`` ``episode_agent_types``: not a withdrawal, whose side is the one attacked).
+    Also the indices of nationality adjectives that become mentions with them."""
     ctx = view.ctx
     if tr.type in roles_config()["two_sided_types"]:
         found = _belligerents(view, si, zone)
         if found:
-            return found
+            return found, ()
     kinds = set(roles_config()["episode_agent_types"])
     classes = _classes("agent_classes")
-    cands: list[tuple[int, list[Mention]]] = []
+    cands: list[tuple[int, list[Mention], tuple[int, ...]]] = []
     for o in sentence_triggers(ctx, si, zone):
         if o.head_i != tr.head_i and o.anchor != tr.anchor and not o.irrealis and o.type in kinds:
-            found, _ = agents(view, o, zone, speakers)
+            found, adopted = agents(view, o, zone, speakers)
             if found:
-                cands.append((abs(o.head_i - tr.head_i), found))
+                cands.append((abs(o.head_i - tr.head_i), found, adopted))
     s = ctx.sents[si]
     for t in s:
         if t.i in zone or ctx.lemma(t) not in ctx.lex.set("killing_lemmas") or not _takes_agent(view, t):
@@ -598,8 +606,11 @@ def sentence_agents(view: View, tr: Trigger, si: int, zone: frozenset[int], spea
             if c.i not in zone and (c.dep_ == "obl:agent" or _cases(c) & ctx.lex.set("agent_prepositions")):
                 found = members(view, c, classes)
                 if found:
-                    cands.append((abs(t.i - tr.head_i), found))
-    return min(cands, key=lambda c: c[0])[1] if cands else []
+                    cands.append((abs(t.i - tr.head_i), found, ()))
+    if not cands:
+        return [], ()
+    best = min(cands, key=lambda c: c[0])
+    return best[1], best[2]
 
 
 def agreement_parties(view: View, tr: Trigger, zone: frozenset[int], speakers: Sequence[Mention] = ()) -> list[Mention]:

@@ -173,7 +173,8 @@ def _nationality_mentions(doc: Doc, gaz: Gazetteer, sent_of: list[int], mention_
     out, every = {}, set()
     for tok in doc:
         gid = table.get(key(tok.text))
-        if tok.dep_ == "amod" and gid and gid in gaz:
+        qualifies = tok.dep_ == "amod" or (tok.dep_ == "conj" and tok.head.dep_ == "amod")  # "raids russes et syriens"
+        if qualifies and gid and gid in gaz:
             every.add(tok.i)
             if tok.i not in mention_at:
                 e = gaz[gid]

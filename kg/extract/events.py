@@ -145,7 +145,10 @@ def _inherited_agents(view: View, tr: Trigger, si: int, found: list[Mention], fr
         kept = tuple(x for x in st.last_agents if x[0] != fam)
         st = replace(st, last_agents=kept + ((fam, si, tuple(found)),))
     elif not type_rules()[tr.type].unclaimed:
-        found = plausible(tr.type, sentence_agents(view, tr, si, frame.zone, frame.sources))
+        found, adopted = sentence_agents(view, tr, si, frame.zone, frame.sources)
+        found = plausible(tr.type, found)
+        if found and adopted:
+            st = replace(st, adopted=st.adopted + tuple(i for i in adopted if i not in st.adopted))
         last = st.agents_of_family(fam)
         if not found and not shift and last and si - last[0] <= 2 and last[1]:
             found = plausible(tr.type, last[1])
@@ -181,9 +184,10 @@ def _claim(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, item: 
         k = k if k is not None and si - st.events[k].sentence <= 3 else None
     if k is None or st.events[k].agents:
         return None
-    found, _ = agents(view, tr, frames[si].zone, frames[si].sources)
+    found, adopted = agents(view, tr, frames[si].zone, frames[si].sources)
     if not found:
         return None
+    st = replace(st, adopted=st.adopted + adopted)
     told, etype = st.events[k].triggers, st.events[k].type
 
     def same(e: EventRecord) -> bool:  # the records of that event, and those the same noun named ("l'attaque chimique")
@@ -202,8 +206,8 @@ def _cue_step(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, ite
     view = View(ctx, st)
     places, from_scope = (context_places(view, si, frames), False) if ref == BACKGROUND else places_for(view, tr, si, frames)
     found, adopted = agents(view, tr, frames[si].zone, frames[si].sources)
-    if adopted is not None:
-        st = replace(st, adopted=st.adopted + (adopted,))
+    if adopted:
+        st = replace(st, adopted=st.adopted + adopted)
         view = View(ctx, st)
     if not found:
         found = agents_by_context(view, tr, frames[si].zone)
