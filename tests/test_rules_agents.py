@@ -287,6 +287,47 @@ def test_verb_with_etre_has_an_agent_not_a_target(vocab):
     assert one(run(doc), "TerritoryCapture") == ({"syrian-army"}, set())
 
 
+def test_reflexive_verb_is_active_and_a_withdrawal_takes_no_attackers(vocab):
+    # Les jihadistes se sont retirés de Palmyre après une offensive de l'armée.
+    doc = parsed(vocab, [
+        "Les le DET det 1 Number=Plur|PronType=Art",
+        "jihadistes jihadiste NOUN nsubj:pass 4 Number=Plur",
+        "se se PRON expl:comp 4 Person=3|Reflex=Yes",
+        "sont être AUX aux:tense 4 VerbForm=Fin",
+        "retirés retirer VERB ROOT 4 Tense=Past|VerbForm=Part|Voice=Pass",
+        "de de ADP case 6",
+        "Palmyre Palmyre PROPN obl:mod 4",
+        "après après ADP case 9",
+        "une un DET det 9 PronType=Art",
+        "offensive offensive NOUN obl:mod 4 Number=Sing",
+        "de de ADP case 12",
+        "l' le DET det 12 PronType=Art",
+        "armée armée NOUN nmod 9 Number=Sing",
+        ". . PUNCT punct 4",
+    ], [(1, 2, "JihadistGroup", "islamic-state"), (6, 7, "City", "palmyra"), (12, 13, "StateForce", "syrian-army")])
+    ex = run(doc)
+    assert one(ex, "Withdrawal")[0] == {"islamic-state"}
+    assert one(ex, "Offensive")[0] == {"syrian-army"}
+
+
+def test_the_claimer_acted_even_as_the_subject_of_a_reporting_verb(vocab):
+    # L'EI a revendiqué l'attentat qui a frappé Jableh.
+    doc = parsed(vocab, [
+        "L' le DET det 1 PronType=Art",
+        "EI EI PROPN nsubj 3",
+        "a avoir AUX aux:tense 3 VerbForm=Fin",
+        "revendiqué revendiquer VERB ROOT 3 Tense=Past|VerbForm=Part",
+        "l' le DET det 5 PronType=Art",
+        "attentat attentat NOUN obj 3 Number=Sing",
+        "qui qui PRON nsubj 8 PronType=Rel",
+        "a avoir AUX aux:tense 8 VerbForm=Fin",
+        "frappé frapper VERB acl:relcl 5 Tense=Past|VerbForm=Part",
+        "Jableh Jableh PROPN obj 8",
+        ". . PUNCT punct 3",
+    ], [(1, 2, "JihadistGroup", "islamic-state"), (9, 10, "City", "jableh")])
+    assert one(run(doc), "Bombing")[0] == {"islamic-state"}
+
+
 def test_cues_of_one_sentence_share_their_agents(vocab):
     # L'armée est entrée dans Daraya après des bombardements.
     doc = parsed(vocab, [

@@ -200,7 +200,8 @@ def _is_gerund(view: View, t: Token) -> bool:
 def passive_voice(view: View, t: Token) -> bool:
     """A passive verb ("a été prise par"); not a verb conjugated with "être" ("sont entrés")."""
     marked = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in t.children) or "Pass" in t.morph.get("Voice")
-    return marked and not {view.ctx.lemma(t), key(t.lemma_)} & view.ctx.lex.set("etre_verbs")
+    reflexive = any("Yes" in c.morph.get("Reflex") for c in t.children)  # "se sont retirés": active
+    return marked and not reflexive and not {view.ctx.lemma(t), key(t.lemma_)} & view.ctx.lex.set("etre_verbs")
 
 
 def _takes_agent(view: View, t: Token) -> bool:
@@ -329,18 +330,16 @@ def _modifier_agents(view: View, t: Token, zone: frozenset[int], speakers: Seque
     others = (lex.set("report_verbs") | lex.set("commentary_verbs") | lex.set("denial_verbs")
               | lex.set("irrealis_verbs") | lex.set("loss_verbs"))
     for v in _modifiers(t):
-        if v.i in zone:
-            continue
+        # a clause on the noun is not the sentence's attribution, even with a verb that may report
+        # ("la trêve conclue entre X et Y", "l'attentat revendiqué par X")
         lemma = ctx.lemma(v)
         if lemma in lex.set("opposing_verbs"):
-            out = _opposed(view, v, zone)
+            out = _opposed(view, v, frozenset())
         elif lemma in lex.set("attribution_verbs"):
-            out = _attributed_to(view, v, zone)
+            out = _attributed_to(view, v, frozenset())
         elif lemma in doers or (any(c.dep_ == "obl:agent" for c in v.children) and lemma not in others):
             out = []
             for c in v.children:
-                if c.i in zone:
-                    continue
                 cases = _cases(c)
                 if cases & lex.set("party_prepositions"):
                     out.extend(_between(view, c, classes))  # "un accord conclu entre X et Y"
@@ -369,9 +368,7 @@ def _governor_agents(view: View, t: Token, zone: frozenset[int], speakers: Seque
     lemma = ctx.lemma(h)
     out: list[Mention] = []
     if lemma in lex.set("claim_verbs"):
-        for c in h.children:
-            if c.i in zone:
-                continue
+        for c in h.children:  # the claimer acted: not a source, even in the attribution zone
             if t.dep_ == "nsubj:pass" and (c.dep_ == "obl:agent" or _cases(c) & lex.set("agent_prepositions")):
                 out.extend(members(view, c, classes))
             elif t.dep_ == "obj" and c.dep_ == "nsubj":
@@ -591,6 +588,8 @@ def sentence_agents(view: View, tr: Trigger, si: int, zone: frozenset[int],
         if found:
             return found, ()
     kinds = set(roles_config()["episode_agent_types"])
+    if tr.type not in kinds:
+        return [], ()  # "les jihadistes se sont retirés après une offensive de l'armée": not the attackers
     classes = _classes("agent_classes")
     cands: list[tuple[int, list[Mention], tuple[int, ...]]] = []
     for o in sentence_triggers(ctx, si, zone):
