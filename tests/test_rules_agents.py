@@ -470,6 +470,27 @@ def test_target_is_who_held_the_place(vocab):
     assert one(run(doc), "TerritoryCapture") == ({"syrian-army"}, {"rebels"})
 
 
+def test_target_is_the_side_whose_stronghold_was_hit(vocab):
+    # Les forces gouvernementales ont bombardé Douma, bastion rebelle de la Ghouta.  (the parser hangs
+    # "bastion" on the verb: the apposition is found by position)
+    doc = parsed(vocab, [
+        "Les le DET det 1 Number=Plur|PronType=Art",
+        "forces force NOUN nsubj 4 Number=Plur",
+        "gouvernementales gouvernemental ADJ amod 1 Number=Plur",
+        "ont avoir AUX aux:tense 4 VerbForm=Fin",
+        "bombardé bombarder VERB ROOT 4 Tense=Past|VerbForm=Part",
+        "Douma Douma PROPN obj 4",
+        ", , PUNCT punct 7",
+        "bastion bastion NOUN conj 4 Number=Sing",
+        "rebelle rebelle ADJ amod 7 Number=Sing",
+        "de de ADP case 11",
+        "la le DET det 11 PronType=Art",
+        "Ghouta Ghouta PROPN nmod 7",
+        ". . PUNCT punct 4",
+    ], [(1, 3, "StateForce", "syrian-army"), (5, 6, "City", "douma"), (11, 12, "Region", "ghouta-orientale")])
+    assert one(run(doc), "Shelling") == ({"syrian-army"}, {"rebels"})
+
+
 def test_target_is_the_loser_of_perdre(vocab):
     # Les rebelles ont perdu Morek samedi. Les jihadistes ont pris Morek dimanche.
     doc = parsed(vocab, [

@@ -149,7 +149,16 @@ def _place_nouns(view: View, p: Token) -> list[Token]:
     out += [c for c in p.children if c.dep_ == "appos"]
     if p.dep_ in ("appos", "nmod") and p.head.i != p.i and p.head.pos_ in ("NOUN", "PROPN"):
         out.append(p.head)
-    return out
+    # "Douma, bastion rebelle de …": an apposition the parser hung elsewhere
+    doc, end = p.doc, max(t.i for t in p.subtree if t.i - p.i < 6 and t.pos_ == "PROPN" or t.i == p.i)
+    if end + 2 < len(doc) and doc[end + 1].text == ",":
+        for t in doc[end + 2 : end + 5]:
+            if t.pos_ == "NOUN":
+                out.append(t)
+                break
+            if t.pos_ not in ("DET", "ADJ"):
+                break
+    return list(dict.fromkeys(out))
 
 
 def _possessor(view: View, t: Token) -> list[Mention]:
