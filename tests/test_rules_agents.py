@@ -55,6 +55,25 @@ def roles(ex: Extraction, etype: str) -> list[tuple[set[str], set[str]]]:
             for e in ex.events if e.type == etype]
 
 
+def stated_agents(doc: Doc, etype: str, word: str | None = None) -> set[str]:
+    """The agents the clause rules give the cue of a type (its word if given), without the episode
+    or discourse fallbacks."""
+    from kg.extract.agents import agents
+    from kg.extract.clauses import sentence_triggers
+    from kg.extract.sources import read_sentences
+    from kg.nlp.pipeline import ensure_rule_annotations
+
+    ensure_rule_annotations(doc)
+    ctx = ArticleContext.build(doc, article_from_text("t", doc.text), load_gazetteer())
+    frames = read_sentences(ctx)
+    view = View(ctx, Discourse())
+    cues = [(tr, si) for si in range(len(ctx.sents)) for tr in sentence_triggers(ctx, si, frames[si].zone)
+            if tr.type == etype and (word is None or doc[tr.start].text == word)]
+    assert len(cues) == 1, cues
+    tr, si = cues[0]
+    return {m.gaz_id for m in agents(view, tr, frames[si].zone, frames[si].sources)[0]}
+
+
 def one(ex: Extraction, etype: str) -> tuple[set[str], set[str]]:
     found = roles(ex, etype)
     assert len(found) == 1, f"{etype}: {found} in {[(e.type, e.place) for e in ex.events]}"
@@ -78,8 +97,8 @@ def test_opposer_x_a_y_gives_both_sides(vocab):
         "Deraa Deraa PROPN obl:mod 2",
         ". . PUNCT punct 2",
     ], [(5, 6, "RebelGroup", "rebels"), (8, 9, "StateForce", "syrian-army"), (10, 11, "City", "daraa")])
-    agents, _ = one(run(doc), "ArmedClash")
-    assert agents == {"rebels", "syrian-army"}
+    assert stated_agents(doc, "ArmedClash") == {"rebels", "syrian-army"}
+    assert one(run(doc), "ArmedClash")[0] == {"rebels", "syrian-army"}
 
 
 def test_entre_x_et_y_gives_both_parties(vocab):
@@ -100,8 +119,7 @@ def test_entre_x_et_y_gives_both_parties(vocab):
         "Palmyre Palmyre PROPN obl:mod 9",
         ". . PUNCT punct 9",
     ], [(4, 5, "StateForce", "syrian-army"), (7, 8, "JihadistGroup", "islamic-state"), (12, 13, "City", "palmyra")])
-    agents, _ = one(run(doc), "ArmedClash")
-    assert agents == {"syrian-army", "islamic-state"}
+    assert stated_agents(doc, "ArmedClash") == {"syrian-army", "islamic-state"}
 
 
 def test_relative_clause_of_a_noun_cue_gives_its_subject(vocab):
@@ -229,8 +247,7 @@ def test_relative_pronoun_is_its_coordinated_antecedent(vocab):
         "progressent progresser VERB ROOT 14 VerbForm=Fin",
         ". . PUNCT punct 14",
     ], [(1, 2, "StateForce", "syrian-army"), (4, 5, "Militia", "hezbollah"), (12, 13, "City", "zabadani")])
-    agents = {a for found, _ in roles(run(doc), "Offensive") for a in found}
-    assert agents == {"syrian-army", "hezbollah"}
+    assert stated_agents(doc, "Offensive", "offensive") == {"syrian-army", "hezbollah"}
 
 
 def test_quoted_nous_is_the_speakers_side(vocab):
@@ -451,6 +468,33 @@ def test_agreement_parties_are_the_agents_of_a_truce(vocab):
 
 # -- targets ---------------------------------------------------------------------------------
 def test_target_is_who_held_the_place(vocab):
+    # L'armée a repris Maaloula. Les rebelles tiennent Yabroud. Maaloula était tenue par l'EI.
+    # (said after the capture; without it the army's likeliest adversary named would be the rebels)
+    doc = parsed(vocab, [
+        "L' le DET det 1 PronType=Art",
+        "armée armée NOUN nsubj 3 Number=Sing",
+        "a avoir AUX aux:tense 3 VerbForm=Fin",
+        "repris reprendre VERB ROOT 3 Tense=Past|VerbForm=Part",
+        "Maaloula Maaloula PROPN obj 3",
+        ". . PUNCT punct 3",
+        "Les le DET det 7 Number=Plur|PronType=Art",
+        "rebelles rebelle NOUN nsubj 8 Number=Plur",
+        "tiennent tenir VERB ROOT 8 VerbForm=Fin",
+        "Yabroud Yabroud PROPN obj 8",
+        ". . PUNCT punct 8",
+        "Maaloula Maaloula PROPN nsubj:pass 13",
+        "était être AUX aux:pass 13 VerbForm=Fin",
+        "tenue tenir VERB ROOT 13 Tense=Past|VerbForm=Part|Voice=Pass",
+        "par par ADP case 16",
+        "l' le DET det 16 PronType=Art",
+        "EI EI PROPN obl:agent 13",
+        ". . PUNCT punct 13",
+    ], [(1, 2, "StateForce", "syrian-army"), (4, 5, "City", "maaloula"), (7, 8, "RebelGroup", "rebels"),
+        (9, 10, "City", "yabroud"), (11, 12, "City", "maaloula"), (16, 17, "JihadistGroup", "islamic-state")])
+    assert one(run(doc), "TerritoryCapture") == ({"syrian-army"}, {"islamic-state"})
+
+
+def test_target_is_who_holds_the_place_in_an_apposition(vocab):
     # L'armée a repris Maaloula, une localité tenue par les rebelles.
     doc = parsed(vocab, [
         "L' le DET det 1 PronType=Art",
@@ -468,6 +512,10 @@ def test_target_is_who_held_the_place(vocab):
         ". . PUNCT punct 3",
     ], [(1, 2, "StateForce", "syrian-army"), (4, 5, "City", "maaloula"), (11, 12, "RebelGroup", "rebels")])
     assert one(run(doc), "TerritoryCapture") == ({"syrian-army"}, {"rebels"})
+    from kg.extract.targets import _holder_statements
+
+    ctx = ArticleContext.build(doc, article_from_text("t", doc.text), load_gazetteer())
+    assert [(k, [m.gaz_id for m in ms]) for k, _, ms, _ in _holder_statements(ctx)] == [("maaloula", ["rebels"])]
 
 
 def test_target_is_the_side_whose_stronghold_was_hit(vocab):
@@ -492,25 +540,47 @@ def test_target_is_the_side_whose_stronghold_was_hit(vocab):
 
 
 def test_target_is_the_loser_of_perdre(vocab):
-    # Les rebelles ont perdu Morek samedi. Les jihadistes ont pris Morek dimanche.
+    # L'armée tient Hama. Les rebelles ont perdu Morek. Les jihadistes ont pris Morek.
+    # (without the loss, the jihadists' likeliest adversary named nearby would be the army)
+    doc = parsed(vocab, [
+        "L' le DET det 1 PronType=Art",
+        "armée armée NOUN nsubj 2 Number=Sing",
+        "tient tenir VERB ROOT 2 VerbForm=Fin",
+        "Hama Hama PROPN obj 2",
+        ". . PUNCT punct 2",
+        "Les le DET det 6 Number=Plur|PronType=Art",
+        "rebelles rebelle NOUN nsubj 8 Number=Plur",
+        "ont avoir AUX aux:tense 8 VerbForm=Fin",
+        "perdu perdre VERB ROOT 8 Tense=Past|VerbForm=Part",
+        "Morek Morek PROPN obj 8",
+        ". . PUNCT punct 8",
+        "Les le DET det 12 Number=Plur|PronType=Art",
+        "jihadistes jihadiste NOUN nsubj 14 Number=Plur",
+        "ont avoir AUX aux:tense 14 VerbForm=Fin",
+        "pris prendre VERB ROOT 14 Tense=Past|VerbForm=Part",
+        "Morek Morek PROPN obj 14",
+        ". . PUNCT punct 14",
+    ], [(1, 2, "StateForce", "syrian-army"), (3, 4, "City", "hama"), (6, 7, "RebelGroup", "rebels"),
+        (9, 10, "City", "morek"), (12, 13, "JihadistGroup", "islamic-state"), (15, 16, "City", "morek")])
+    assert one(run(doc), "TerritoryCapture") == ({"islamic-state"}, {"rebels"})
+
+
+def test_a_loss_verb_cue_has_the_loser_as_target_not_as_agent(vocab):
+    # Les rebelles ont perdu Morek.   (a capture told by its loser: the cue is given by hand, as a
+    # pattern for "perdre" would find it)
+    from kg.nlp.triggers import CANDIDATES, TRIGGERS
+
     doc = parsed(vocab, [
         "Les le DET det 1 Number=Plur|PronType=Art",
         "rebelles rebelle NOUN nsubj 3 Number=Plur",
         "ont avoir AUX aux:tense 3 VerbForm=Fin",
         "perdu perdre VERB ROOT 3 Tense=Past|VerbForm=Part",
         "Morek Morek PROPN obj 3",
-        "samedi samedi NOUN obl:mod 3",
         ". . PUNCT punct 3",
-        "Les le DET det 8 Number=Plur|PronType=Art",
-        "jihadistes jihadiste NOUN nsubj 10 Number=Plur",
-        "ont avoir AUX aux:tense 10 VerbForm=Fin",
-        "pris prendre VERB ROOT 10 Tense=Past|VerbForm=Part",
-        "Morek Morek PROPN obj 10",
-        "dimanche dimanche NOUN obl:mod 10",
-        ". . PUNCT punct 10",
-    ], [(1, 2, "RebelGroup", "rebels"), (4, 5, "City", "morek"), (8, 9, "JihadistGroup", "islamic-state"),
-        (11, 12, "City", "morek")])
-    assert one(run(doc), "TerritoryCapture") == ({"islamic-state"}, {"rebels"})
+    ], [(1, 2, "RebelGroup", "rebels"), (4, 5, "City", "morek")])
+    doc.spans[TRIGGERS] = [Span(doc, 3, 4, label="TerritoryCapture", span_id="TerritoryCapture/perdre")]
+    doc.spans[CANDIDATES] = []
+    assert one(run(doc), "TerritoryCapture") == (set(), {"rebels"})
 
 
 def test_side_adjective_names_the_target(vocab):
