@@ -143,7 +143,10 @@ def subject_actor(view: View, subj: Token, classes, speakers: Sequence[Mention] 
     ("…, qui ont pris") is its antecedent; a quoted "nous" is the speaker's side."""
     ctx = view.ctx
     if _is_relative(subj) and subj.head.dep_ == "acl:relcl" and subj.head.head.i != subj.head.i:
-        return members(view, subj.head.head, classes)
+        antecedent = subj.head.head
+        while antecedent.dep_ == "conj" and antecedent.head.i != antecedent.i:
+            antecedent = antecedent.head  # "l'armée et le Hezbollah, qui …": the clause may hang on the last
+        return members(view, antecedent, classes)
     if speakers and _first_person(view, subj):
         return _speaker_side(view, speakers, classes)
     lex = ctx.lex
