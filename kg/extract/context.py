@@ -57,7 +57,7 @@ class ArticleContext:
     times: tuple[TimeMention, ...]
     quantities: tuple[Quantity, ...]
     nationality: MappingProxyType  # token index -> the state an adjective names ("frappes russes"), as a new mention
-    state_adjectives: frozenset[int]  # every adjective naming a state actor, inside a mention or not
+    state_adjectives: frozenset[int]  # every adjective naming a state or side acting, inside a mention or not
     containment: tuple[tuple[Mention, Mention], ...] = field(default=())
 
     @classmethod
@@ -193,13 +193,15 @@ def _containment_pattern(lex: Lexicon) -> re.Pattern[str]:
 
 
 def _nationality_mentions(doc: Doc, gaz: Gazetteer, sent_of: list[int], mention_at: dict):
-    """Adjectives that name a state acting ("l'artillerie turque"): those outside a mention as the
-    mentions they would be, and the indices of all of them."""
+    """Adjectives that name a state or a side acting ("l'artillerie turque", "l'offensive rebelle"):
+    those outside a mention as the mentions they would be, and the indices of all of them."""
     table = {key(k): v for k, v in entity_rules().get("nationality_actors", {}).items()}
+    table |= lexicon().map("side_adjectives")
     out, every = {}, set()
     for tok in doc:
         gid = table.get(key(tok.text))
-        if tok.dep_ == "amod" and gid and gid in gaz:
+        qualifies = tok.dep_ == "amod" or (tok.dep_ == "conj" and tok.head.dep_ == "amod")  # "raids russes et syriens"
+        if qualifies and gid and gid in gaz:
             every.add(tok.i)
             if tok.i not in mention_at:
                 e = gaz[gid]

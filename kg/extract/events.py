@@ -16,7 +16,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kg.extract.affiliations import with_affiliations
-from kg.extract.agents import agents, agents_by_context, civilian_subject
+from kg.extract.agents import (
+    agents,
+    agents_by_context,
+    civilian_subject,
+    is_claim,
+    plausible,
+    sentence_agents,
+    type_agents,
+)
 from kg.extract.casualties import toll_step
 from kg.extract.clauses import Trigger, denied_candidates, sentence_triggers
 from kg.extract.context import ArticleContext, Discourse, View
@@ -105,18 +113,29 @@ def _topic_shift(lex: Lexicon) -> re.Pattern[str]:
     return re.compile(r"\W*(" + "|".join(re.escape(p) for p in lex.phrases("topic_shift_openers")) + ")")
 
 
-def _inherited_agents(view: View, tr: Trigger, si: int, found: list[Mention]) -> tuple[list[Mention], Discourse]:
-    """With no agent of its own, a cue takes the agents of the latest events of its family (within two
-    sentences), unless the text turns to something else ("Par ailleurs, …") or the type is unclaimed."""
+def _inherited_agents(view: View, tr: Trigger, si: int, found: list[Mention], frame: Frame) -> tuple[list[Mention], Discourse]:
+    """With no agent of its own, a cue takes those another cue of its sentence states (one episode:
+    "l'entrée de l'armée …, au terme de trois jours de bombardements"), else the agents of the
+    latest events of its family (within two sentences), else those every earlier event of its
+    type had (one campaign told in several places) — unless the text turns to something else
+    ("Par ailleurs, …") or the type is unclaimed. Agents from elsewhere must fit the action
+    (:func:`~kg.extract.agents.plausible`)."""
     ctx, st = view.ctx, view.st
     fam = FAMILY[tr.type]
     shift = _topic_shift(ctx.lex).match(key(ctx.sents[si].text))
-    last = st.agents_of_family(fam)
-    if not found and not shift and not type_rules()[tr.type].unclaimed and last and si - last[0] <= 2 and last[1]:
-        found = list(last[1])
-    elif found:
+    if found:
         kept = tuple(x for x in st.last_agents if x[0] != fam)
         st = replace(st, last_agents=kept + ((fam, si, tuple(found)),))
+    elif not type_rules()[tr.type].unclaimed:
+        found, adopted = sentence_agents(view, tr, si, frame.zone, frame.sources)
+        found = plausible(tr.type, found)
+        if found and adopted:
+            st = replace(st, adopted=st.adopted + tuple(i for i in adopted if i not in st.adopted))
+        last = st.agents_of_family(fam)
+        if not found and not shift and last and si - last[0] <= 2 and last[1]:
+            found = plausible(tr.type, last[1])
+        if not found and not shift:
+            found = plausible(tr.type, type_agents(st.events, tr.type))
     if found:
         st = replace(st, recent_agents=(si, tuple(found)))
     return found, st
@@ -129,22 +148,54 @@ def _confidence(from_scope: bool, agents_: list, sources: tuple, conditional: bo
     return round(min(conf, 0.95), 2)
 
 
+def _cue_lemmas(ctx: ArticleContext, e: EventRecord) -> set[str]:
+    return {ctx.lemma(t) for b, c in e.triggers for t in (ctx.doc.char_span(b, c, alignment_mode="expand") or ())}
+
+
+def _claim(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, item: Item) -> Discourse | None:
+    """ "L'attentat a été revendiqué par X", "X impute l'attaque à Y": the agents of the event told
+    just before (within three sentences) when it had none (None: not a claim about such an event)."""
+    view, tr, si = View(ctx, st), item.trigger, item.si
+    if not is_claim(view, tr):
+        return None
+    lemma = ctx.lemma(tr.head(ctx))
+    said = (j for j in range(len(st.events) - 1, -1, -1) if lemma in _cue_lemmas(ctx, st.events[j]))
+    k = next(said, None)  # "l'attaque" repeats the noun of "l'attaque chimique de …"
+    if k is None:
+        k = antecedent(view, st.events, tr)
+        k = k if k is not None and si - st.events[k].sentence <= 3 else None
+    if k is None or st.events[k].agents:
+        return None
+    found, adopted = agents(view, tr, frames[si].zone, frames[si].sources)
+    if not found:
+        return None
+    st = replace(st, adopted=st.adopted + adopted)
+    told, etype = st.events[k].triggers, st.events[k].type
+
+    def same(e: EventRecord) -> bool:  # the records of that event, and those the same noun named ("l'attaque chimique")
+        return e.triggers == told or (e.type == etype and not e.agents and lemma in _cue_lemmas(ctx, e))
+
+    return replace(st, events=tuple(replace(e, agents=tuple(found)) if same(e) else e for e in st.events))
+
+
 def _cue_step(ctx: ArticleContext, frames: tuple[Frame, ...], st: Discourse, item: Item) -> Discourse:
     tr, si = item.trigger, item.si
+    if (claimed := _claim(ctx, frames, st, item)) is not None:
+        return claimed
     ref = reference_kind(View(ctx, st), tr)
     if ref and (updated := _refer(ctx, frames, st, item, ref)) is not None:
         return updated
     view = View(ctx, st)
     places, from_scope = (context_places(view, si, frames), False) if ref == BACKGROUND else places_for(view, tr, si, frames)
-    found, adopted = agents(view, tr, frames[si].zone)
-    if adopted is not None:
-        st = replace(st, adopted=st.adopted + (adopted,))
+    found, adopted = agents(view, tr, frames[si].zone, frames[si].sources)
+    if adopted:
+        st = replace(st, adopted=st.adopted + adopted)
         view = View(ctx, st)
     if not found:
         found = agents_by_context(view, tr, frames[si].zone)
     if type_rules()[tr.type].not_by_civilians and civilian_subject(view, tr):
         return st  # "des milliers de civils ont fui": displacement, not a withdrawal of forces
-    found, st = _inherited_agents(view, tr, si, found)
+    found, st = _inherited_agents(view, tr, si, found, frames[si])
     view = View(ctx, st)
     return _record(view, frames, item, places, from_scope, found)
 
@@ -153,7 +204,10 @@ def _record(view: View, frames, item: Item, places: list[Mention], from_scope: b
     """Make the cue's records (one per place), or add a denial to the event denied."""
     ctx, st, tr, si = view.ctx, view.st, item.trigger, item.si
     sent = ctx.sents[si]
-    tgts = [m for m in targets(view, tr, found) if m not in found]
+    tgts, adopted = targets(view, tr, found, places, si, frames[si].zone)
+    if adopted:
+        st = replace(st, adopted=st.adopted + tuple(adopted))  # "les positions rebelles": the side named
+        view = View(ctx, st)
     date, start, end = dates(ctx, tr, si)
     sources = with_affiliations(view, frames[si].sources)
     denial = item.denial

@@ -76,6 +76,9 @@ class KgEntities:
         self.locative_preps = {token_key(w) for w in self.rules["locative_prepositions"]}
         self.foreign_adjectives = {token_key(w) for w in self.rules["foreign_adjectives"]}
         self.actor_object_verbs = {token_key(w) for w in self.rules["actor_object_verbs"]}
+        self.adjective_homographs = {token_key(w) for w in self.rules.get("adjective_homographs", [])}
+        self.party_preps = {token_key(w) for w in self.rules.get("party_prepositions", [])}
+        self.party_heads = {token_key(w) for w in self.rules.get("party_heads", [])}
 
     @staticmethod
     def _case_mode(form: str) -> str:
@@ -126,6 +129,8 @@ class KgEntities:
                     break
             if found and self._foreign_generic(doc, i, found[0], self.gaz[found[1]]):
                 found = None  # "la présidence turque", "l'armée russe": not the Syrian body of that name
+            if found and self._adjective_homograph(doc, i, found[0]):
+                found = None  # "la branche armée du PYD": "armed", not the army
             if found and self._cue_conflict(doc, i, self.gaz[found[1]]):
                 found = None  # "le village de Khalidiya": the text says it is not the district of that name
             if found:
@@ -136,6 +141,14 @@ class KgEntities:
             else:
                 i += 1
         return out
+
+    def _adjective_homograph(self, doc: Doc, i: int, length: int) -> bool:
+        """A one-word name that is also an adjective ("armée": army / armed) used as one: tagged an
+        adjective, or right after a noun ("une branche armée", "des groupes armés")."""
+        if length != 1 or token_key(doc[i].text) not in self.adjective_homographs:
+            return False
+        prev = doc[i - 1] if i > 0 else None
+        return doc[i].pos_ == "ADJ" or (prev is not None and prev.pos_ == "NOUN" and prev.text.islower())
 
     def _foreign_generic(self, doc: Doc, i: int, length: int, entry) -> bool:
         span = doc[i:i + length]
@@ -168,7 +181,11 @@ class KgEntities:
         case = {token_key(c.text) for c in tok.children if c.dep_ == "case"}
         acted_on = tok.dep_ == "obj" and token_key(tok.head.lemma_) in self.actor_object_verbs
         agentive = case & (self.lex.set("agent_preposition") | self.lex.set("source_prepositions"))
-        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or agentive or acted_on else "place"
+        party = bool(case & self.party_preps) and (
+            tok.head.pos_ in ("VERB", "AUX") or token_key(tok.head.lemma_) in self.party_heads
+            or token_key(tok.head.text) in self.party_heads)  # "une trêve négociée entre la Russie et la Turquie"
+        subject = tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent")
+        want = "actor" if subject or agentive or acted_on or party else "place"
         capital = any(self.gaz[x].kind == "place" and self.gaz[x].cls == "City" for x in ids)
         if capital and want == "place" and not case & self.lex.set("locative_prepositions"):
             want = "actor"  # "Ankara, qui s'inquiète …", "un accord avec Moscou": a capital not as a place is its government
