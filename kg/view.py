@@ -288,9 +288,19 @@ def filter_network(
 # ---------------------------------------------------------------------- node display
 
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: object) -> str:
+    """``text`` with bidirectional overrides (U+202A-U+202E, U+2066-U+2069), which would show the
+    text in another order, written as visible ``\\u202e`` escapes."""
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", str(text))
+
+
 def _escape(text: object) -> str:
-    """HTML-escape ``text``; also hides ``href`` from pyvis's link-popup detection."""
-    return html.escape(str(text), quote=True).replace("href", "hr&#101;f")
+    """HTML-escape ``text`` (bidi overrides made visible); also hides ``href`` from pyvis's
+    link-popup detection."""
+    return html.escape(_visible(text), quote=True).replace("href", "hr&#101;f")
 
 
 def _colour(data: dict) -> str:
@@ -516,7 +526,7 @@ def _network(net: nx.MultiDiGraph) -> Network:
         where = {"x": positions[node][0], "y": positions[node][1], "physics": False} if static else {}
         page.add_node(
             node,
-            label=data["label"],
+            label=_visible(data["label"]),
             shape=_shape(data),
             color=_colour(data),
             size=_size(net.degree(node)),
