@@ -180,6 +180,24 @@ def test_reliability_2_forced_and_repeated_builds_delete_nothing_kg_did_not_make
     assert json.loads((out / STATE).read_text(encoding="utf-8"))["pending"] == []
 
 
+@pytest.mark.model
+def test_reliability_2_an_earlier_kg_s_build_folder_is_adopted(tmp_path):
+    """A folder built before the marker existed (complete exports, report.json hashes, a store
+    link to a hidden home): kg recognises it, marks it, and replaces its store as its own."""
+    out = tmp_path / "o"
+    _build([ONE], out)
+    for name in (MARKER, STATE, ".kg-lock", ".kg-articles.jsonl"):
+        (out / name).unlink()
+    old_home = os.readlink(out / "store")
+    _build(SEED_FILES[:1], out)
+    assert json.loads((out / MARKER).read_text(encoding="utf-8"))["format"] == "kg-output"
+    assert not (out / old_home).exists() and os.readlink(out / "store") != old_home
+    (out / "report.json").write_text("{}", encoding="utf-8")  # no longer a complete build, and no marker
+    (out / MARKER).unlink()
+    result = runner.invoke(app, ["build", str(ONE), "-o", str(out)])
+    assert result.exit_code == 2 and "not a kg output folder" in result.output
+
+
 # ============================================================== 3. two builds into one folder
 @pytest.mark.model
 @pytest.mark.slow

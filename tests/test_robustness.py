@@ -374,8 +374,11 @@ def test_build_killed_keeps_previous_exports(tmp_path):
 @pytest.mark.model
 @pytest.mark.slow
 def test_build_sigint_exit_130_keeps_previous_exports(tmp_path):
+    from kg.outdir import OutputFolder
+
     out = tmp_path / "exports"
-    out.mkdir()
+    with OutputFolder(out):  # a kg folder (a user's folder holding a graph.ttl would be refused)
+        pass
     (out / "graph.ttl").write_text("# previous\n", encoding="utf-8")
     # enough articles that the build is still parsing when the signal comes, even on a loaded machine
     big = _larger_corpus(tmp_path, 4 * _COPIES)
@@ -391,7 +394,7 @@ def test_build_sigint_exit_130_keeps_previous_exports(tmp_path):
     assert proc.returncode == 130, (seen + err).decode()
     assert b"interrupted; previous exports kept" in err
     assert b"Traceback" not in seen + err
-    assert [p.name for p in out.iterdir()] == ["graph.ttl"]
+    assert [p.name for p in out.iterdir() if p.name not in KG_FILES] == ["graph.ttl"]
     assert (out / "graph.ttl").read_text(encoding="utf-8") == "# previous\n"
 
 
@@ -422,7 +425,7 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
         pipeline.build(seeds, out, validate=False, progress=None)
     monkeypatch.undo()
     mid = _snapshot(out)
-    assert _listing(out) == sorted(EXPORTS)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(EXPORTS)
     assert mid["report.json"] == old["report.json"]  # renamed last: still describes the old set
     assert store_mismatch(out / STORE_DIR_NAME) is not None
     _assert_exports_parse(out)
@@ -432,6 +435,7 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
         assert data in (old[name], new[name]), name
     assert {n for n in mid if mid[n] == new[n]} == set(calls[:2])
     assert store_mismatch(out / STORE_DIR_NAME) is None
+    assert _listing(out) == sorted(EXPORTS)  # the store the stopped build replaced is gone too
 
 
 @pytest.mark.model
