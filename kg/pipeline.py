@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.emit import ENTITIES_GRAPH, emit_graphs, event_terms, triples_graph
-from kg.errors import BuildError, CacheError, printable
+from kg.errors import BuildError, CacheError, UsageError, printable
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
 from kg.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest, write_manifest
@@ -234,8 +234,6 @@ def _check_store_target(folder: OutputFolder) -> None:
         return  # the store folder of an earlier kg (before the link): moved aside and deleted
     else:
         what = "not a store written by kg"
-    from kg.errors import UsageError
-
     raise UsageError(f"{link}: {what}; kg would replace it. Move it away, or build with --no-store")
 
 
@@ -308,7 +306,12 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
     if check_output_folder(out) == "new":
         raise BuildError(f"{out}: no kg build here to remove articles from; run 'kg build -o {out}' first")
     load_overrides(overrides)
-    with OutputFolder(out, on_wait=on_wait) as folder:
+
+    def precheck(folder: OutputFolder) -> None:
+        if store:
+            _check_store_target(folder)
+
+    with OutputFolder(out, on_wait=on_wait).open(precheck) as folder:
         articles = _current_articles(out)
         gone = set(ids)
         known = {a.id for a in articles} | {alias for a in articles for alias in a.also_as}
@@ -326,8 +329,10 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
         report = BuildReport(str(out))
         extractions = extract_articles(keep, progress=progress, cache=xcache)
         report.warnings = [w for a in keep for w in a.warnings] + (xcache.problems if xcache else [])
-        if store is None:
-            store = folder.store_home is not None or os.path.lexists(out / STORE_DIR_NAME)
+        if store is None:  # as the build kept it: a store of kg's is there
+            link = out / STORE_DIR_NAME
+            store = folder.store_home is not None or (link.is_dir() and not link.is_symlink()
+                                                      and (link / STORE_MARKER).is_file())
         _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store)
         if xcache is not None:
             xcache.prune(keep)
