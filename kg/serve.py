@@ -540,7 +540,9 @@ def serve(store_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, read
         raise ServeError(f"query timeout {query_timeout}: expected a number of seconds > 0")
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # a file, not a pipe: it never fills
     bare = host.strip("[]")
-    names = set() if is_loopback(bare) else {bare.lower()}
+    # Host names a request may use besides localhost and IP addresses: on another interface, the
+    # --host name and this machine's own names (a rebinding page needs a name its attacker controls)
+    names = set() if is_loopback(bare) else {bare.lower(), socket.gethostname().lower(), socket.getfqdn().lower()}
     try:  # the public side first: a port in use is said plainly, before anything starts
         up_host, up_port = _private_address()
         proxy = _Proxy((bare, port), (up_host, up_port), names, query_timeout, log)
