@@ -170,11 +170,9 @@ class OutputFolder:
         return self
 
     def _lock(self) -> None:
-        import fcntl
-
         assert self._fd is not None
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _try_lock(self._fd)
         except BlockingIOError:
             try:
                 holder = os.pread(self._fd, 64, 0).decode("ascii", "replace").strip() or "?"
@@ -183,7 +181,7 @@ class OutputFolder:
             if self.on_wait is not None:
                 self.on_wait(f"{self.path}: another kg build (process {holder}) is writing here; waiting for it "
                              "to finish (Ctrl-C to stop)")
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            _wait_lock(self._fd)
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, f"{os.getpid()}\n".encode("ascii"), 0)
 
@@ -291,6 +289,37 @@ class OutputFolder:
             if _own_name(target) and target.startswith(".store-") and home.is_dir() and not home.is_symlink() \
                     and (home / ".kg-store").is_file():
                 self.state["store"] = target
+
+
+def _try_lock(fd: int) -> None:
+    """Take the exclusive lock of ``fd`` or raise ``BlockingIOError``."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows (untested): a byte-range lock
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise BlockingIOError from None
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _wait_lock(fd: int) -> None:
+    """Wait for the exclusive lock of ``fd``."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows (untested)
+        import time
+
+        while True:
+            try:
+                _try_lock(fd)
+                return
+            except BlockingIOError:
+                time.sleep(0.5)
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _own_name(name: str) -> bool:
