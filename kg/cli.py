@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError, printable
 
 app = typer.Typer(
     name="kg",
@@ -34,8 +34,21 @@ class OutputFormat(StrEnum):
 
 
 def _fail(exc: Exception | str, code: int = 1) -> None:
-    typer.echo(f"kg: error: {exc}", err=True)
+    typer.echo(f"kg: error: {printable(str(exc))}", err=True)
     raise typer.Exit(code)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"kg: warning: {printable(message)}", err=True)
+
+
+def _progress(quiet: bool):
+    """The build's progress line on stderr, or nothing with -q."""
+    if quiet:
+        return None
+    from kg.pipeline import _stderr_progress
+
+    return _stderr_progress
 
 
 @app.command()
@@ -55,12 +68,15 @@ def build(
                                help="Keep the Oxigraph store OUT/store (kg query uses it; --no-store: files only)."),
     dask: str = typer.Option(None, "--dask", metavar="SCHEDULER",
                              help="Run the extraction on a Dask cluster (tcp://HOST:8786)."),
+    force: bool = typer.Option(False, "--force",
+                               help="Write into OUT even if it is not empty and not a kg output folder."),
 ) -> None:
     """Build the graph of articles into OUT: graph.ttl, graph.trig, events.csv, graph.html, report.json.
 
     Bad inputs (empty, binary, HTML, too large...) are listed and skipped; report.json lists
     them with a reason code. Exit codes: 0 all inputs built, 3 some inputs rejected (the rest
-    built), 2 usage error, 130 interrupted (previous exports kept), 1 other error.
+    built), 2 usage error (also: OUT is not empty and not kg's, unless --force), 130 interrupted
+    (previous exports kept), 1 other error. A second build into the same OUT waits for the first.
 
     --jobs N runs the extraction in N processes, --dask on a Dask cluster (same graph either way);
     --incremental re-parses only new or changed articles (same graph as a full build).
@@ -77,20 +93,21 @@ def build(
     try:
         report = run_build(inputs, out, html=html, validate=validate,
                            overrides=str(overrides) if overrides else None, max_bytes=max_bytes,
-                           jobs=jobs, cache=True if incremental else None, store=store, dask=dask)
+                           jobs=jobs, cache=True if incremental else None, store=store, dask=dask,
+                           force=force, progress=_progress(quiet), on_wait=None if quiet else _warn)
     except KeyboardInterrupt:
         typer.echo("kg: interrupted; previous exports kept", err=True)
         raise typer.Exit(130) from None
-    except NoInputError as exc:
+    except (NoInputError, UsageError) as exc:
         _fail(exc, 2)
         return
     except KgError as exc:
         _fail(exc, 1)
         return
     for r in report.rejected:
-        typer.echo(f"kg: rejected: {r.message}", err=True)
+        typer.echo(f"kg: rejected: {printable(r.message)}", err=True)
     for w in report.warnings:
-        typer.echo(f"kg: warning: {w}", err=True)
+        _warn(w)
     if not quiet or not report.files:
         typer.echo(report.summary(), err=not report.files)
     raise typer.Exit(report.exit_code)
@@ -104,7 +121,8 @@ def remove(
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Check the graph against the SHACL shapes."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
 ) -> None:
-    """Remove articles from an incremental build (kg build --incremental) without parsing anything again.
+    """Remove articles from the build in OUT (any build of this kg; nothing parsed again that the
+    --incremental cache holds).
 
     Entities and events are resolved again over the remaining articles, so the exports equal a
     build without them. Delete or move the input files too, or the next build brings them back.
@@ -114,13 +132,19 @@ def remove(
     from kg.pipeline import remove as run_remove
 
     try:
-        report = run_remove(ids, out, html=html, validate=validate)
+        report = run_remove(ids, out, html=html, validate=validate, progress=_progress(quiet),
+                            on_wait=None if quiet else _warn)
     except KeyboardInterrupt:
         typer.echo("kg: interrupted; previous exports kept", err=True)
         raise typer.Exit(130) from None
+    except UsageError as exc:
+        _fail(exc, 2)
+        return
     except KgError as exc:
         _fail(exc, 1)
         return
+    for w in report.warnings:
+        _warn(w)
     if not quiet:
         typer.echo(report.summary())
 
@@ -161,10 +185,13 @@ def query(
     param: list[str] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
                                     help="Bind ?NAME to VALUE (an IRI, a CURIE, a label, a date); repeatable."),
     list_: bool = typer.Option(False, "--list", "-l", help="List the named queries and their parameters."),
+    allow_service: bool = typer.Option(False, "--allow-service",
+                                       help="Run SERVICE clauses (federated queries send requests to other servers)."),
 ) -> None:
     """Run a SPARQL query over a built graph and print the result.
 
     -p values are bound as RDF terms, never pasted into the query text: a label (Homs) becomes the entity it names, a CURIE (ckgr:place/homs) or IRI a resource, 2024-11 a date.
+    The build's store is used when it agrees with its report.json (else the graph file, with a warning).
 
     Example:  kg query territory-captures -p place=Homs -f csv
     """
@@ -189,16 +216,15 @@ def query(
     try:
         text = load_query(query_text)
         values = parse_param_args(param)
-        folder = find_store(graph) if graph.exists() or graph.parent.is_dir() else None
-        warn = lambda m: typer.echo(f"kg: warning: {m}", err=True)  # noqa: E731
+        folder = find_store(graph, _warn) if graph.exists() or graph.parent.is_dir() else None
         if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
             ox = open_store(folder)
             labels = store_label_graph(ox)
-            result = query_store(ox, text, bind_params(values, labels, warn=warn))
+            result = query_store(ox, text, bind_params(values, labels, warn=_warn), allow_service=allow_service)
             typer.echo(format_result(result, fmt.value, labels))
         else:
             g = load_graph(graph)
-            result = run_query(g, text, bind_params(values, g, warn=warn))
+            result = run_query(g, text, bind_params(values, g, warn=_warn), allow_service=allow_service)
             typer.echo(format_result(result, fmt.value, g))
     except KgError as exc:
         _fail(exc, 1)
@@ -214,9 +240,14 @@ def serve(
     writable: bool = typer.Option(False, "--writable", help="Accept SPARQL UPDATE (default: read-only)."),
     store: Path = typer.Option(None, "--store",
                                help="Oxigraph store folder to (re)load the graph into (default: a temporary one)."),
+    timeout: float = typer.Option(30, "--timeout", min=1, help="Seconds a query may run before it is cancelled."),
 ) -> None:
     """Serve a built graph until Ctrl-C: the SPARQL 1.1 endpoint (Oxigraph), a query page with the
     named queries, and the explorer (graph.html); prints every address.
+
+    Read-only and on 127.0.0.1 by default. Federated queries (SERVICE) are refused, a query is
+    cancelled after --timeout seconds, and requests whose Host header names another site are
+    refused (DNS rebinding).
 
     Example:  kg serve --graph exports/graph.trig --port 7878
     """
@@ -240,13 +271,13 @@ def serve(
     try:
         folder = prepare_store(graph, store if store is not None else tmp / "store")
         server = start_front(folder, graph=graph, host=host or "127.0.0.1", port=port, read_only=not writable,
-                             allow_remote=host is not None)
+                             allow_remote=host is not None, query_timeout=timeout)
         for what, url in server.addresses():
             typer.echo(f"{what + ':':<15} {url}")
         typer.echo("Press Ctrl-C to stop.")
         while server.running:
             time.sleep(0.5)
-        _fail(f"the server stopped (exit {server.backend.process.returncode}): {server.backend.log().strip()[-500:]}")
+        _fail(f"the server stopped (exit {server.process.returncode}): {server.log().strip()[-500:]}")
     except KeyboardInterrupt:
         typer.echo("stopped")
     except KgError as exc:
@@ -302,7 +333,7 @@ def view(
 
     try:
         net = filter_network(
-            view_network(load_view_graph(graph)),
+            view_network(load_view_graph(graph, _warn)),
             since=since, until=until, types=types or (), actor=actor, place=place,
             ego=ego, depth=depth, top=top,
         )
@@ -350,7 +381,7 @@ def network(
     if what not in (None, "stats"):
         _fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
     try:
-        g = load_graph(graph) if write_back else load_network_graph(graph)
+        g = load_graph(graph) if write_back else load_network_graph(graph, _warn)
         net = analyse.projection(g, proj.value)
 
         def label(u: str) -> str:

@@ -6,7 +6,10 @@ The CLI turns them into one-line messages and exit codes at the edge.
 
 from __future__ import annotations
 
-__all__ = ["KgError", "InputError", "OntologyError", "QueryError", "BuildError"]
+import re
+
+__all__ = ["KgError", "InputError", "OntologyError", "QueryError", "BuildError", "UsageError", "CacheError",
+           "printable"]
 
 
 class KgError(Exception):
@@ -32,3 +35,29 @@ class QueryError(KgError):
 
 class BuildError(KgError):
     """A build cannot go on (no input, unwritable output folder)."""
+
+
+class UsageError(BuildError):
+    """A bad option value or a target kg must not write into (the CLI exits with 2)."""
+
+
+class CacheError(KgError):
+    """A cache or build-manifest file is not one kg wrote (bad format, version or checksum)."""
+
+
+# C0/C1 controls (a line break in a file name) and the bidirectional overrides that reorder what
+# a terminal shows (U+202A-U+202E, U+2066-U+2069)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to print on one terminal line: control and bidi characters escaped.
+
+    >>> printable("a\nb.txt: empty"), printable("x\u202etxt.exe")
+    ('a\\nb.txt: empty', 'x\\u202etxt.exe')
+    """
+    def esc(m: re.Match) -> str:
+        c = m.group(0)
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or f"\\u{ord(c):04x}"
+
+    return _UNPRINTABLE.sub(esc, text)

@@ -1,60 +1,80 @@
-"""Incremental builds: a per-article cache of extractions, keyed by content and code version.
+"""Incremental builds: a per-article cache of extractions, keyed by content and code version;
+and the article manifest every build leaves beside its exports (for ``kg remove``).
 
 Extraction (NLP + rules) is the slow stage; resolution and emission are fast and always run
 over every article, so an incremental build gives the same graph as a full rebuild.
 
-A cache folder (``OUT/.kg-cache/`` by default) holds:
+A cache folder (``OUT/.kg-cache/`` by default) holds ``<version>/<k[:2]>/<k>.json``: the
+:class:`~kg.extract.Extraction` of one article, where ``k`` is :func:`article_key` (SHA-256 of
+what extraction reads: the text, the body start and the publication date) and ``version`` is
+:func:`version_key` (SHA-256 of the files :data:`EXTRACTION_SOURCES` lists, and of the spaCy and
+model versions). Changing any of them starts a new, empty version folder; old ones are pruned.
 
-- ``<version>/<k[:2]>/<k>.pkl``: the pickled :class:`~kg.extract.Extraction` of one article,
-  where ``k`` is :func:`article_key` (SHA-256 of what extraction reads: the text, the body start
-  and the publication date) and ``version`` is :func:`version_key` (SHA-256 of the code and
-  data files that influence extraction, and of the spaCy and model versions). Changing any
-  of them starts a new, empty version folder; old ones are pruned.
-- ``manifest.pkl``: the articles of the last build into that output folder, so that
-  ``kg remove ID`` can rebuild without them and without the input files.
+Every file is data, never code: a header line ``{"format": ..., "version": ..., "sha256": ...}``
+and JSON lines whose SHA-256 the header gives. Values are plain JSON plus tagged tuples and the
+few frozen dataclasses of an extraction (:data:`_CLASSES`), rebuilt through their constructors;
+anything else — a pickle, a truncated or edited file, another format version — is refused with
+:class:`~kg.errors.CacheError` naming the file (a cache entry is then parsed again).
 
 >>> from kg.ingest import article_from_text
 >>> a = article_from_text("a", " date 2024-11 Les rebelles ont pris Alep.")
 >>> b = article_from_text("b", " date 2024-11 Les rebelles ont pris Alep.")
 >>> article_key(a) == article_key(b), len(article_key(a))
 (True, 64)
+>>> decode(encode(a)) == a
+True
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract import Extraction
-from kg.ingest import Article
+from kg.errors import CacheError
+from kg.extract import Affiliation, EventRecord, Extraction, Mention, Toll
+from kg.ingest import Article, Notice, _notice
+from kg.schema.time import TimeValue
 
-__all__ = ["CACHE_DIR_NAME", "ExtractionCache", "article_key", "version_key", "VERSION_SOURCES"]
+__all__ = ["CACHE_DIR_NAME", "ExtractionCache", "article_key", "version_key", "EXTRACTION_SOURCES",
+           "MANIFEST_NAME", "write_manifest", "read_manifest", "encode", "decode", "FORMAT_VERSION"]
 
 CACHE_DIR_NAME = ".kg-cache"
+#: the article manifest of a build, beside its exports (what ``kg remove`` rebuilds from)
+MANIFEST_NAME = ".kg-articles.jsonl"
+#: version of the cache entry and manifest formats
+FORMAT_VERSION = 1
 _PKG = Path(__file__).resolve().parent
-#: the modules whose code decides what :func:`kg.extract.extract` returns for a text
-VERSION_SOURCES = ("ingest.py", "nlp.py", "extract.py", "timex.py", "numbers.py", "gazetteer.py", "geo.py",
-                   "pipeline.py", "incremental.py")
-_MANIFEST = "manifest.pkl"
-_PROTOCOL = 5
+
+#: What decides the extraction of a text: globs relative to the ``kg`` package. A change to any
+#: matching file starts a new cache version (every article is parsed again); nothing else does (a
+#: change to the view or the exports keeps the cache). A test checks that every kg module extraction
+#: imports is matched.
+EXTRACTION_SOURCES = (
+    "schema/**/*.py", "lang/**/*.py", "lang/**/*.json", "lang/**/*.jsonl", "nlp/**/*.py", "extract/**/*.py",
+    "extract/**/*.json", "gazetteer.py", "geo.py", "ingest.py", "segment.py", "errors.py", "data/*.json",
+    "data/*.jsonl",
+)
+
+
+def _source_files() -> list[Path]:
+    files = {p for pattern in EXTRACTION_SOURCES for p in _PKG.glob(pattern) if p.is_file()}
+    return sorted(files, key=lambda p: p.relative_to(_PKG).as_posix())
 
 
 @lru_cache(maxsize=1)
 def version_key() -> str:
-    """SHA-256 (16 hex) of the extraction code, ``kg/data/*``, and the spaCy and model versions."""
+    """SHA-256 (16 hex) of the :data:`EXTRACTION_SOURCES` files and the spaCy and model versions."""
     h = hashlib.sha256()
-    files = [_PKG / name for name in VERSION_SOURCES]
-    files += sorted(p for p in (_PKG / "data").iterdir() if p.is_file())
-    for p in files:
-        h.update(p.name.encode() + b"\0")
-        h.update(p.read_bytes() if p.exists() else b"-")
+    for p in _source_files():
+        h.update(p.relative_to(_PKG).as_posix().encode() + b"\0")
+        h.update(p.read_bytes())
     try:
         from importlib.metadata import version
 
@@ -75,20 +95,119 @@ def article_key(article: Article) -> str:
     return h.hexdigest()
 
 
-def _atomic_pickle(obj, path: Path) -> None:
+# ------------------------------------------------------------------ data, not code: the codec
+#: the only classes a cache or manifest file may hold (rebuilt through their constructors)
+_CLASSES: dict[str, type] = {c.__name__: c for c in (Article, TimeValue, Mention, Toll, EventRecord,
+                                                     Affiliation, Extraction)}
+
+
+def encode(obj: object) -> object:
+    """A JSON value for an article, an extraction or any part of one (tuples and dataclasses tagged)."""
+    if obj is None or isinstance(obj, (bool, int, float)) or type(obj) is str:
+        return obj
+    if isinstance(obj, Notice):
+        return {"~n": [obj.path, obj.code, str(obj)]}
+    if isinstance(obj, tuple):
+        return {"~t": [encode(x) for x in obj]}
+    if isinstance(obj, list):
+        return [encode(x) for x in obj]
+    cls = _CLASSES.get(type(obj).__name__)
+    if cls is type(obj):
+        return {"~c": cls.__name__, "f": {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
+    raise TypeError(f"cannot encode {type(obj).__name__}")
+
+
+def decode(value: object) -> object:
+    """The inverse of :func:`encode`; raises ``ValueError`` on anything :func:`encode` does not make."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [decode(x) for x in value]
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("~t"), list):
+        return tuple(decode(x) for x in value["~t"])
+    if isinstance(value, dict) and len(value) == 1 and "~n" in value:
+        parts = value["~n"]
+        if isinstance(parts, list) and len(parts) == 3 and all(isinstance(p, str) for p in parts):
+            return _notice(*parts)
+    if isinstance(value, dict) and set(value) == {"~c", "f"} and isinstance(value["f"], dict):
+        cls = _CLASSES.get(value["~c"]) if isinstance(value["~c"], str) else None
+        if cls is not None and set(value["f"]) <= {f.name for f in dataclasses.fields(cls)}:
+            try:
+                return cls(**{k: decode(v) for k, v in value["f"].items()})
+            except TypeError as exc:
+                raise ValueError(f"bad {cls.__name__} record ({exc})") from None
+    raise ValueError(f"unexpected value {str(value)[:60]!r}")
+
+
+def _dump_lines(kind: str, values: Iterable[object], **header) -> bytes:
+    body = b"".join(json.dumps(encode(v), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+                    + b"\n" for v in values)
+    head = {"format": kind, "version": FORMAT_VERSION, **header, "sha256": hashlib.sha256(body).hexdigest()}
+    return json.dumps(head, sort_keys=True).encode("ascii") + b"\n" + body
+
+
+def _load_lines(path: Path, kind: str, what: str) -> tuple[dict, list[object]]:
+    """The header and the decoded values of a file :func:`_dump_lines` wrote; :class:`CacheError` else."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CacheError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    first, _, body = raw.partition(b"\n")
+
+    def bad(why: str) -> CacheError:
+        return CacheError(f"{path}: not a {what} written by this kg ({why}); it was not used — delete it "
+                          "or build again")
+
+    try:
+        head = json.loads(first.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        raise bad("no kg header line") from None
+    if not isinstance(head, dict) or head.get("format") != kind:
+        raise bad(f"format {head.get('format') if isinstance(head, dict) else None!r}, expected {kind!r}")
+    if head.get("version") != FORMAT_VERSION:
+        raise bad(f"format version {head.get('version')!r}, expected {FORMAT_VERSION}")
+    if head.get("sha256") != hashlib.sha256(body).hexdigest():
+        raise bad("checksum mismatch: truncated or edited")
+    try:
+        values = [decode(json.loads(line.decode("utf-8", "surrogatepass"))) for line in body.splitlines()]
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise bad(str(exc)) from None
+    return head, values
+
+
+def _atomic_bytes(data: bytes, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=_PROTOCOL)
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+# ------------------------------------------------------------------ the build's article manifest
+def write_manifest(path: str | Path, articles: Iterable[Article]) -> None:
+    """Write the articles of a build (what ``kg remove`` rebuilds from) to ``path``."""
+    arts = list(articles)
+    _atomic_bytes(_dump_lines("kg-articles", arts, count=len(arts)), Path(path))
+
+
+def read_manifest(path: str | Path) -> list[Article]:
+    """The articles :func:`write_manifest` wrote; :class:`CacheError` for any other file."""
+    head, values = _load_lines(Path(path), "kg-articles", "kg article manifest")
+    if head.get("count") != len(values) or not all(isinstance(a, Article) for a in values):
+        raise CacheError(f"{path}: not a kg article manifest (unexpected records); build again")
+    return values  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------ the extraction cache
 class ExtractionCache:
-    """Extractions on disk, one pickle per article content (see the module docstring)."""
+    """Extractions on disk, one JSON file per article content (see the module docstring).
+
+    ``problems`` collects a one-line message per entry that was refused (and parsed again).
+    """
 
     def __init__(self, folder: str | Path, version: str | None = None):
         self.root = Path(folder)
@@ -96,50 +215,54 @@ class ExtractionCache:
         self.dir = self.root / self.version
         self.hits = 0
         self.misses = 0
+        self.problems: list[str] = []
 
     def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / f"{key}.pkl"
+        return self.dir / key[:2] / f"{key}.json"
 
     def get(self, article: Article) -> Extraction | None:
         """The cached extraction of ``article`` (with this ``Article`` record), or None."""
         p = self._path(article_key(article))
-        try:
-            with open(p, "rb") as fh:
-                ex = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        if not p.is_file():
             self.misses += 1
             return None
+        try:
+            head, values = _load_lines(p, "kg-extraction", "kg cache entry")
+            if head.get("kg") != self.version or len(values) != 1 or not isinstance(values[0], Extraction):
+                raise CacheError(f"{p}: not a kg cache entry of this code version; it was not used")
+        except CacheError as exc:
+            self.problems.append(f"{exc} (article {article.id} parsed again)")
+            self.misses += 1
+            return None
+        ex: Extraction = values[0]  # type: ignore[assignment]
         self.hits += 1
         return ex if ex.article == article else dataclasses.replace(ex, article=article)
 
     def put(self, ex: Extraction) -> None:
-        _atomic_pickle(ex, self._path(article_key(ex.article)))
-
-    def save_manifest(self, articles: Iterable[Article]) -> None:
-        """Remember the articles of the last build (for ``kg remove``)."""
-        _atomic_pickle({"version": self.version, "articles": list(articles)}, self.root / _MANIFEST)
-
-    def load_manifest(self) -> list[Article]:
-        try:
-            with open(self.root / _MANIFEST, "rb") as fh:
-                return list(pickle.load(fh)["articles"])
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, AttributeError, ImportError, TypeError):
-            return []
+        _atomic_bytes(_dump_lines("kg-extraction", [ex], kg=self.version), self._path(article_key(ex.article)))
 
     def prune(self, keep: Iterable[Article]) -> int:
-        """Delete other versions and the entries of articles not in ``keep``; return how many files went."""
-        wanted = {f"{article_key(a)}.pkl" for a in keep}
+        """Delete other versions and the entries of articles not in ``keep``; return how many went.
+
+        Only what kg names in a cache is deleted: version folders (16 hex digits), entry files
+        (``<64 hex>.json``) and their temporary files.
+        """
+        wanted = {f"{article_key(a)}.json" for a in keep}
         removed = 0
         if self.root.is_dir():
             for child in self.root.iterdir():
-                if child.is_dir() and child.name != self.version:
+                if child.is_dir() and not child.is_symlink() and child.name != self.version and _is_hex(child.name, 16):
                     shutil.rmtree(child, ignore_errors=True)
                     removed += 1
         if self.dir.is_dir():
-            for p in self.dir.glob("*/*.pkl"):
-                if p.name not in wanted:
+            for p in self.dir.glob("*/*.json"):
+                if p.name not in wanted and _is_hex(p.stem, 64):
                     p.unlink(missing_ok=True)
                     removed += 1
-            for p in self.dir.glob("*/.*.tmp"):
+            for p in self.dir.glob("*/.*.json.*.tmp"):
                 p.unlink(missing_ok=True)
         return removed
+
+
+def _is_hex(text: str, n: int) -> bool:
+    return len(text) == n and all(c in "0123456789abcdef" for c in text)

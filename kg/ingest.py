@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import datetime
 import hashlib
 import os
 import re
@@ -146,6 +147,29 @@ def _language_notice(name: str, body: str) -> Notice | None:
                                       f"{len(words)} words{guess}); built anyway, expect few results")
 
 
+# the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069)
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _future_notice(name: str, published: TimeValue | None, today: datetime.date | None = None) -> Notice | None:
+    """A warning when the publication date begins after tomorrow (UTC): a typo, usually, and every
+    relative date of the text ("samedi", "la semaine dernière") is resolved against it.
+
+    >>> _future_notice("a.txt", TimeValue(2031, 5), datetime.date(2026, 12, 1)).code
+    'future_date'
+    >>> _future_notice("a.txt", TimeValue(2026, 12), datetime.date(2026, 12, 1)) is None
+    True
+    """
+    if published is None:
+        return None
+    today = today or datetime.datetime.now(datetime.UTC).date()
+    first = datetime.date(published.year, published.month or 1, published.day or 1)
+    if first <= today + datetime.timedelta(days=1):
+        return None
+    return Notice(name, "future_date", f"publication date {published.iso()} is in the future (today is "
+                                       f"{today.isoformat()}); relative dates in the text are resolved against it")
+
+
 def article_from_text(article_id: str, text: str, *, path: str = "", published: TimeValue | None = None,
                       warnings: Iterable[str] = ()) -> Article:
     """Make an :class:`Article` from decoded text, parsing the optional date header.
@@ -182,6 +206,14 @@ def article_from_text(article_id: str, text: str, *, path: str = "", published: 
         if published is None and d.group("date"):
             times = [t for t in find_times(d.group("date"), None) if t.value is not None and t.kind == "point"]
             published = times[0].value if times else None
+    future = _future_notice(name, published)
+    if future is not None:
+        warns.append(future)
+    bidi = _BIDI.search(text)
+    if bidi is not None:
+        warns.append(Notice(name, "bidi", f"bidirectional control character U+{ord(bidi.group(0)):04X} at offset "
+                                          f"{bidi.start()} (it makes text display in another order); kept in the "
+                                          "graph, escaped in the CSV files"))
     digest = hashlib.sha256(text[body_start:].strip().encode("utf-8")).hexdigest()
     lang = _language_notice(name, text[body_start:])
     if lang is not None:

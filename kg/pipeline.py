@@ -12,32 +12,36 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.emit import ENTITIES_GRAPH, article_iri, emit_graphs, entity_iri, event_terms, triples_graph
-from kg.errors import BuildError
+from kg.errors import BuildError, CacheError, UsageError, printable
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
-from kg.incremental import CACHE_DIR_NAME, ExtractionCache
+from kg.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest, write_manifest
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
 from kg.nlp import load_nlp
-from kg.resolve import Resolution, resolve
+from kg.outdir import OutputFolder, check_output_folder
+from kg.resolve import Resolution, load_overrides, resolve
+from kg.segment import join_extractions, nlp_text, offset_extraction, pieces
 from kg.store import (
     EXPORTERS,
     STORE_DIR_NAME,
+    STORE_MARKER,
+    STORE_PREFIX,
     GraphWriter,
     atomic_write,
     load_store,
     save_digests,
+    store_digest,
     store_digests,
     update_store,
 )
 
-__all__ = ["BuildReport", "build", "remove", "extract_articles", "nlp_text"]
+__all__ = ["BuildReport", "build", "remove", "extract_articles", "nlp_text", "PUBLICATION_STEPS"]
 
 
 @dataclass
@@ -62,11 +66,12 @@ class BuildReport:
         return 3 if self.rejected else 0
 
     def summary(self) -> str:
+        out = printable(self.out_dir)
         if not self.files:
             return (f"nothing built: all {len(self.rejected)} input(s) rejected; "
-                    f"previous exports in {self.out_dir}/ kept")
+                    f"previous exports in {out}/ kept")
         lines = [
-            f"built {self.articles} article(s) into {self.out_dir}/ in {self.seconds:.1f} s",
+            f"built {self.articles} article(s) into {out}/ in {self.seconds:.1f} s",
             f"  triples {self.triples} · actors {self.actors} · places {self.places} · events {self.events}",
             f"  files: {', '.join(Path(f).name for f in self.files)}",
         ]
@@ -79,34 +84,30 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def nlp_text(article: Article) -> str:
-    """The text given to spaCy: the article text with the date header blanked (same offsets).
-
-    The blank ends with a line break so that the body's first word starts a sentence.
-    """
-    text = article.text
-    if article.body_start:
-        text = " " * (article.body_start - 1) + "\n" + text[article.body_start:]
-    if article.dateline:
-        # the dateline ("BEYROUTH, 5 juin 2013 (AFP) -") is its own sentence: a line break replaces its dash
-        end = article.dateline[1]
-        dash = max(text.rfind(d, article.dateline[0], end) for d in "-–—")
-        if dash >= 0:
-            text = text[:dash] + "\n" + text[dash + 1:]
-    return text
-
-
 def _chunks(items: Sequence, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield list(items[i:i + size])
 
 
 def _extract_chunk(articles: list[Article]) -> list[Extraction]:
-    """Parse and extract a batch of articles in this process (the model is loaded once per process)."""
+    """Parse and extract a batch of articles in this process (the model is loaded once per process).
+
+    A long article is parsed in pieces (:func:`kg.segment.pieces`), each piece's extraction moved
+    back into the article's offsets; an ordinary one is parsed whole, as it always was.
+    """
     nlp = load_nlp()
     gaz = load_gazetteer()
-    docs = nlp.pipe((nlp_text(a) for a in articles), batch_size=max(1, len(articles)))
-    return [extract(doc, art, gaz) for art, doc in zip(articles, docs, strict=True)]
+    jobs = [(k, offset, sub) + (text,) for k, art in enumerate(articles) for offset, sub, text in pieces(art)]
+    docs = nlp.pipe((text for *_rest, text in jobs), batch_size=max(1, len(articles)))
+    parts: list[list[Extraction]] = [[] for _ in articles]
+    sentences = [0] * len(articles)
+    for (k, offset, sub, _text), doc in zip(jobs, docs, strict=True):
+        ex = extract(doc, sub, gaz)
+        if sub is not articles[k]:  # a piece: its offsets and sentence numbers into the whole text's
+            ex = offset_extraction(ex, offset, sentences[k])
+            sentences[k] += sum(1 for _ in doc.sents)
+        parts[k].append(ex)
+    return [join_extractions(art, p) for art, p in zip(articles, parts, strict=True)]
 
 
 def _worker_init() -> None:
@@ -190,37 +191,6 @@ _STAGE_PREFIX = ".build-"
 _REPORT_NAME = "report.json"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def _clean_stale(out: Path, names: Iterable[str]) -> None:
-    """Remove what a killed build left in ``out``: its staging folders and temporary files."""
-    for child in out.glob(_STAGE_PREFIX + "*"):
-        pid = child.name[len(_STAGE_PREFIX):].split("-", 1)[0]
-        if child.is_dir() and not (pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid))):
-            shutil.rmtree(child, ignore_errors=True)
-    for name in names:  # left by atomic_write / view's writer when a process died before its rename
-        for tmp in out.glob(f".{name}.*.tmp"):
-            tmp.unlink(missing_ok=True)
-    from kg.store import STORE_PREFIX, stale_stores
-
-    for old in stale_stores(out):  # stores a killed build moved beside the live one
-        pid = old.name[len(STORE_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
-            continue
-        if old.is_symlink() or old.is_file():
-            old.unlink(missing_ok=True)
-        else:
-            shutil.rmtree(old, ignore_errors=True)
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -229,26 +199,7 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _publish(stage: Path, out: Path, names: list[str]) -> None:
-    """Move the staged exports into ``out``, ``report.json`` last, then sync the folder."""
-    umask = os.umask(0)
-    os.umask(umask)
-    for name in names:
-        os.chmod(stage / name, 0o666 & ~umask)
-        os.replace(stage / name, out / name)
-    try:
-        fd = os.open(out, os.O_RDONLY)
-    except OSError:  # pragma: no cover - e.g. Windows
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _report_json(report: BuildReport, digests: dict[str, str]) -> dict:
+def _report_json(report: BuildReport, digests: dict[str, str], store: str | None, manifest: str) -> dict:
     return {
         "articles": report.articles, "triples": report.triples, "actors": report.actors,
         "places": report.places, "events": report.events,
@@ -258,6 +209,8 @@ def _report_json(report: BuildReport, digests: dict[str, str]) -> dict:
         "ignored": report.ignored,
         "conforms": report.conforms, "shacl_checked_articles": report.validated_articles,
         "files": digests,
+        "store": store,
+        "manifest": manifest,
     }
 
 
@@ -267,27 +220,49 @@ def _open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache |
     return ExtractionCache(out / CACHE_DIR_NAME if cache is True else Path(cache))
 
 
+def _check_store_target(folder: OutputFolder) -> None:
+    """Refuse, before anything is parsed, an ``OUT/store`` that kg did not make: a build replaces
+    ``OUT/store`` and deletes the store it pointed to, so it must be kg's (see :mod:`kg.outdir`)."""
+    link = folder.path / STORE_DIR_NAME
+    if not os.path.lexists(link):
+        return
+    if link.is_symlink():
+        if folder.store_home is not None and os.readlink(link) == folder.store_home.name:
+            return
+        what = f"a link to {os.readlink(link)}, not to a store this kg made in {folder.path}"
+    elif link.is_dir() and (link / STORE_MARKER).is_file():
+        return  # the store folder of an earlier kg (before the link): moved aside and deleted
+    else:
+        what = "not a store written by kg"
+    raise UsageError(f"{link}: {what}; kg would replace it. Move it away, or build with --no-store")
+
+
 def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html: bool = True,
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
           progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int = 1,
           cache: bool | str | Path | None = None, store: bool = True,
-          dask: str | object | None = None) -> BuildReport:
+          dask: str | object | None = None, force: bool = False,
+          on_wait: Callable[[str], None] | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
 
-    All exports are written into a staging folder ``out_dir/.build-PID-XXXX`` and moved into
-    ``out_dir`` at the end (``report.json`` last, with the SHA-256 of every other export), so a
-    build stopped at any moment leaves the previous exports whole. When every input is rejected
-    nothing is written and the report has ``files == []``.
+    Before anything is parsed, the output folder is checked and locked (:class:`kg.outdir.OutputFolder`:
+    a folder that is neither new, empty nor kg's is refused unless ``force``; a second build into it
+    waits, ``on_wait`` is told), and so are ``overrides`` and ``OUT/store``. All exports are written
+    into a staging folder ``out_dir/.build-PID-XXXX`` and published in the order of
+    :data:`PUBLICATION_STEPS` (``report.json`` last, naming the SHA-256 of every export and of the
+    store), so a build stopped at any moment leaves the previous exports whole and readers can tell
+    when the store and the files disagree. When every input is rejected nothing is written and the
+    report has ``files == []``.
 
     ``jobs`` worker processes (or the Dask cluster ``dask``) run the extraction. ``cache``
     (``True`` for ``out_dir/.kg-cache``, or a folder) makes the build incremental: only new or
     changed articles are parsed; resolution and emission always run over all articles, so the
-    exports equal a full build's. The graph is built in an Oxigraph store and every RDF export
-    streams from it; ``store`` (the default) keeps it as ``out_dir/store``, where ``kg query``
-    finds it.
+    exports equal a full build's. ``store`` (the default) keeps the Oxigraph store as
+    ``out_dir/store``, where ``kg query`` finds it.
 
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is
-    found, :class:`BuildError` when ``out_dir`` cannot be created.
+    found, :class:`~kg.errors.UsageError` for a folder or option kg must refuse, :class:`BuildError`
+    when ``out_dir`` cannot be written.
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -301,69 +276,87 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
             report.seconds = time.perf_counter() - t0
             return report
         raise NoInputError("no .txt article file found in " + ", ".join(str(p) for p in paths))
-    _make_out(out)
-    names = _export_names(html)
-    _clean_stale(out, names + [_REPORT_NAME])
-    xcache = _open_cache(cache, out)
-    extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask)
-    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
-    if xcache is not None:
-        xcache.save_manifest(ing.articles)
-        xcache.prune(ing.articles)
+    load_overrides(overrides)  # a bad file is reported now, not after the extraction
+    with OutputFolder(out, force=force, on_wait=on_wait).open(_check_store_target if store else None) as folder:
+        xcache = _open_cache(cache, out)
+        extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask)
+        if xcache is not None:
+            report.warnings.extend(xcache.problems)
+        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store)
+        if xcache is not None:
+            xcache.prune(ing.articles)
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | Path | None = None,
            html: bool = True, validate: bool = True, overrides: str | None = None,
-           store: bool | None = None) -> BuildReport:
-    """Rebuild ``out_dir`` without the articles ``ids``, from the cache of its last incremental build.
+           store: bool | None = None, progress: Callable[[int, int, str], None] | None = None,
+           on_wait: Callable[[str], None] | None = None) -> BuildReport:
+    """Rebuild ``out_dir`` without the articles ``ids``, from the articles of its current build.
 
-    No article is parsed again. Raises :class:`BuildError` when ``out_dir`` has no cache
-    (build it with ``cache=True`` / ``kg build --incremental`` first) or an id is not in it.
-    ``store`` defaults to whether ``out_dir/store`` exists.
+    Every build leaves its articles beside its exports (``.kg-articles.jsonl``, whose digest
+    ``report.json`` names), so this works after any build, incremental or not. Articles whose
+    extraction is in the cache (``out_dir/.kg-cache``, or ``cache``) are not parsed again; the
+    others are. Raises :class:`BuildError` when ``out_dir`` holds no build of this kg, or an id is
+    not in it. ``store`` defaults to whether the build kept a store.
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
-    xcache = ExtractionCache(Path(cache) if cache else out / CACHE_DIR_NAME)
-    articles = xcache.load_manifest()
-    if not articles:
-        raise BuildError(f"{out}: no incremental build found ({xcache.root} is missing or empty); "
-                         "run 'kg build --incremental -o DIR' first")
-    gone = set(ids)
-    known = {a.id for a in articles} | {alias for a in articles for alias in a.also_as}
-    unknown = sorted(gone - known)
-    if unknown:
-        raise BuildError(f"{out}: no article {', '.join(map(repr, unknown))} in the last build "
-                         f"({len(articles)} article(s); see report.json)")
-    keep = [a for a in articles if a.id not in gone]
-    keep = [dataclasses.replace(a, also_as=tuple(x for x in a.also_as if x not in gone)) for a in keep]
-    report = BuildReport(str(out))
-    if not keep:
-        raise BuildError(f"{out}: removing {', '.join(sorted(gone))} would leave no article; "
-                         "delete the folder instead")
-    extractions = [xcache.get(a) for a in keep]
-    missing = [a.id for a, ex in zip(keep, extractions, strict=True) if ex is None]
-    if missing:
-        raise BuildError(f"{out}: the cache lacks {len(missing)} article(s) (e.g. {missing[0]!r}), or the "
-                         "code changed since the last build; rebuild with 'kg build --incremental'")
-    report.warnings = [w for a in keep for w in a.warnings]
-    names = _export_names(html)
-    _clean_stale(out, names + [_REPORT_NAME])
-    if store is None:
-        store = (out / STORE_DIR_NAME).is_dir()
-    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
-    xcache.save_manifest(keep)
-    xcache.prune(keep)
+    if check_output_folder(out) == "new":
+        raise BuildError(f"{out}: no kg build here to remove articles from; run 'kg build -o {out}' first")
+    load_overrides(overrides)
+
+    def precheck(folder: OutputFolder) -> None:
+        if store:
+            _check_store_target(folder)
+
+    with OutputFolder(out, on_wait=on_wait).open(precheck) as folder:
+        articles = _current_articles(out)
+        gone = set(ids)
+        known = {a.id for a in articles} | {alias for a in articles for alias in a.also_as}
+        unknown = sorted(gone - known)
+        if unknown:
+            raise BuildError(f"{out}: no article {', '.join(map(repr, unknown))} in the last build "
+                             f"({len(articles)} article(s); see report.json)")
+        keep = [a for a in articles if a.id not in gone]
+        keep = [dataclasses.replace(a, also_as=tuple(x for x in a.also_as if x not in gone)) for a in keep]
+        if not keep:
+            raise BuildError(f"{out}: removing {', '.join(sorted(gone))} would leave no article; "
+                             "delete the folder instead")
+        cache_dir = Path(cache) if cache else out / CACHE_DIR_NAME
+        xcache = ExtractionCache(cache_dir) if cache_dir.is_dir() else None
+        report = BuildReport(str(out))
+        extractions = extract_articles(keep, progress=progress, cache=xcache)
+        report.warnings = [w for a in keep for w in a.warnings] + (xcache.problems if xcache else [])
+        if store is None:  # as the build kept it: a store of kg's is there
+            link = out / STORE_DIR_NAME
+            store = folder.store_home is not None or (link.is_dir() and not link.is_symlink()
+                                                      and (link / STORE_MARKER).is_file())
+        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store)
+        if xcache is not None:
+            xcache.prune(keep)
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _make_out(out: Path) -> None:
+def _current_articles(out: Path) -> list[Article]:
+    """The articles of the build ``out/report.json`` describes (its manifest, checked against it)."""
+    path = out / MANIFEST_NAME
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BuildError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+        report = json.loads((out / _REPORT_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        report = None
+    if not isinstance(report, dict) or not path.is_file():
+        raise BuildError(f"{out}: no article list of the last build ({MANIFEST_NAME} or report.json is missing: "
+                         f"built by an older kg, or not built); run 'kg build -o {out}' again first")
+    if report.get("manifest") != _sha256(path):
+        raise BuildError(f"{out}: {MANIFEST_NAME} does not belong to the build report.json describes (a build "
+                         f"was stopped while it published); run 'kg build -o {out}' again first")
+    try:
+        return read_manifest(path)
+    except CacheError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def _export_names(html: bool) -> list[str]:
@@ -470,93 +463,204 @@ def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path
     write_html(view_network(graph), path, title="kg — conflict graph", note=note)
 
 
-def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
-            validate: bool, overrides: str | None, store: bool) -> None:
-    """Resolve; stream the emitted graph into graph.ttl and graph.trig in a staging folder, one
-    article at a time; bulk-load them into the Oxigraph store; write the tables; validate (SHACL)
-    and draw the view from parts of the graph; publish."""
+@dataclass
+class _Staged:
+    """What emitting the graph into the staging folder leaves for the later steps."""
+
+    digests: dict[str, str] = field(default_factory=dict)  # named graph -> digest of its TriG block
+    changed: dict[str, list] | None = None  # graphs that differ from the previous store's (None: load all)
+    previous: dict[str, str] = field(default_factory=dict)
+    shacl_part: list = field(default_factory=list)
+    view_part: list = field(default_factory=list)
+    view_aliases: set = field(default_factory=set)  # when the view holds a part: the aliases of its entities
+    entity_triples: list = field(default_factory=list)
+
+
+def _resolve(report: BuildReport, extractions: list[Extraction], overrides: str | None) -> Resolution:
+    """Step 1: one node per real thing (:func:`kg.resolve.resolve`); the report's counts."""
     res: Resolution = resolve(extractions, overrides=overrides)
     report.articles = len(extractions)
     used = set(res.mention_entity.values())
     report.actors = sum(1 for e in used if res.entities[e].kind == "actor")
     report.places = sum(1 for e in used if res.entities[e].kind == "place")
     report.events = len(res.events)
+    return res
+
+
+def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *, store: bool,
+                 checked: set[int], view_subjects: set[str] | None, html: bool) -> _Staged:
+    """Step 2: stream the emitted graph into graph.ttl and graph.trig, one article at a time,
+    keeping the parts SHACL and the view need and, when a previous store is there, the graphs
+    that changed since (it is then updated graph by graph instead of loaded again)."""
+    st = _Staged(previous=store_digests(out / STORE_DIR_NAME) if store else {})
+    st.changed = {} if st.previous else None
+    view_entities = _view_entities(res, view_subjects) if view_subjects is not None else set()
+    most = max(50, len(res.extractions) // 4)
+    with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
+        writer = GraphWriter(ttl, trig, shared=_shared_subjects(res))
+        for i, (giri, triples) in enumerate(emit_graphs(res)):
+            st.digests[giri] = writer.write(giri, triples)
+            if store and st.changed is not None and st.previous.get(giri) != st.digests[giri]:
+                st.changed[giri] = triples
+                if len(st.changed) > most:
+                    st.changed = None  # as good as a new graph: bulk-load it
+            if giri == str(ENTITIES_GRAPH):
+                st.entity_triples = triples
+                continue
+            if i in checked:
+                st.shacl_part.extend(triples)
+            if html:
+                if view_subjects is None:
+                    st.view_part.extend(triples)
+                else:
+                    st.view_part.extend(t for t in triples if t[0] in view_subjects and _for_view(t))
+                    st.view_aliases.update(t for t in triples if t[1] == _ALT_LABEL and t[0] in view_entities)
+    report.triples = writer.triples
+    return st
+
+
+def _stage_tables(res: Resolution, stage: Path) -> None:
+    """Step 3: events.csv and entities.csv."""
+    for _name, (filename, table_writer) in EXPORTERS.items():
+        if table_writer is not None:
+            table_writer(None, res, stage / filename)
+
+
+def _stage_store(st: _Staged, stage: Path, out: Path) -> None:
+    """Step 4: the Oxigraph store in ``stage/store``: bulk-loaded from the exports, or a checkpoint
+    of the previous store with the changed graphs replaced; with its graph digests."""
+    removed = sorted(set(st.previous) - set(st.digests))
+    if st.changed is None:
+        load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
+    else:
+        update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, st.changed, removed)
+    save_digests(stage / STORE_DIR_NAME, st.digests)
+    st.changed = None
+
+
+def _validate(report: BuildReport, st: _Staged, checked: set[int]) -> None:
+    """Step 5: SHACL over the checked articles' graphs and the entities they reach."""
+    from kg.ontology import validate as shacl_validate
+
+    report.conforms, report.validation = shacl_validate(_closure_graph(st.shacl_part, st.entity_triples))
+    report.validated_articles = len(checked)
+    if not report.conforms:
+        report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
+
+
+def _stage_report(report: BuildReport, stage: Path, names: list[str], articles: list[Article],
+                  store: bool) -> None:
+    """Step 7: the article manifest (for ``kg remove``) and report.json, which names the SHA-256
+    of every export, of the manifest and of the store (its graph digests)."""
+    write_manifest(stage / MANIFEST_NAME, articles)
+    hashes = {name: _sha256(stage / name) for name in names}
+    with atomic_write(stage / _REPORT_NAME) as fh:
+        json.dump(_report_json(report, hashes, store_digest(stage / STORE_DIR_NAME) if store else None,
+                               _sha256(stage / MANIFEST_NAME)), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+#: The order in which a build makes its staged result current (:func:`_publish`). Between two
+#: steps the folder holds whole files only; until "report" the store differs from what
+#: report.json names, which readers check (kg.store.graph_source); "tidy" deletes what the
+#: build replaced. tests/test_reliability.py kills a build after each file operation of these.
+PUBLICATION_STEPS = ("store", "exports", "report", "tidy")
+
+
+def _publish(folder: OutputFolder, stage: Path, names: list[str], store: bool) -> None:
+    """Make the staged build current in the order of :data:`PUBLICATION_STEPS`."""
+    out = folder.path
+    umask = os.umask(0)
+    os.umask(umask)
+    # 1. store: the new one moved beside the link, then the link swapped to it (or an old one unlinked)
+    if store:
+        _publish_store(folder, stage)
+    else:
+        _unlink_store(folder)
+    # 2. exports: each data file, then the article manifest, replaced in one os.replace
+    for name in names + [MANIFEST_NAME]:
+        os.chmod(stage / name, 0o666 & ~umask)
+        os.replace(stage / name, out / name)
+    # 3. report: report.json, which names them all
+    os.chmod(stage / _REPORT_NAME, 0o666 & ~umask)
+    os.replace(stage / _REPORT_NAME, out / _REPORT_NAME)
+    _sync_folder(out)
+    # 4. tidy: the store this build replaced, and the staging folder (in the caller)
+    folder.tidy()
+
+
+def _publish_store(folder: OutputFolder, stage: Path) -> None:
+    out = folder.path
+    link = out / STORE_DIR_NAME
+    if link.is_dir() and not link.is_symlink():  # an earlier kg's store folder (checked: it has the marker)
+        aside = folder.reserve(STORE_PREFIX)
+        os.replace(link, aside)
+    home = folder.reserve(STORE_PREFIX)
+    os.replace(stage / STORE_DIR_NAME, home)
+    os.symlink(home.name, stage / "store.link")
+    os.replace(stage / "store.link", link)
+    folder.set_store_home(home)
+
+
+def _unlink_store(folder: OutputFolder) -> None:
+    """--no-store: a store this kg made would no longer match the exports; unlink it (its home is
+    deleted when the build tidies). A store that is not kg's is left alone."""
+    link = folder.path / STORE_DIR_NAME
+    if link.is_symlink() and folder.store_home is not None and os.readlink(link) == folder.store_home.name:
+        link.unlink()
+        folder.set_store_home(None)
+    elif link.is_dir() and not link.is_symlink() and (link / STORE_MARKER).is_file():
+        os.replace(link, folder.reserve(STORE_PREFIX))
+
+
+def _sync_folder(out: Path) -> None:
     try:
-        stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{os.getpid()}-", dir=out))
+        fd = os.open(out, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _finish(report: BuildReport, extractions: list[Extraction], folder: OutputFolder, *, html: bool,
+            validate: bool, overrides: str | None, store: bool) -> None:
+    """Resolve; stage the exports (graph, tables, store, SHACL, view, report) in a fresh staging
+    folder; publish them (:func:`_publish`)."""
+    out = folder.path
+    res = _resolve(report, extractions, overrides)
+    names = _export_names(html)
+    try:
+        stage = folder.reserve(_STAGE_PREFIX)
+        stage.mkdir()
     except OSError as exc:
         raise BuildError(f"{out}: cannot write in the output folder ({exc.strerror})") from None
     try:
         checked = set(_spread(len(res.extractions), VALIDATE_ARTICLES)) if validate else set()
         view_subjects = _view_subjects(res, VIEW_EVENTS) if html else None
-        view_entities = _view_entities(res, view_subjects) if view_subjects is not None else set()
-        shacl_part: list = []
-        view_part: list = []
-        view_aliases: set = set()  # when the view holds a part: the aliases of the entities it names
-        entity_triples: list = []
-        # a store from the previous build is updated graph by graph when few graphs changed
-        previous = store_digests(out / STORE_DIR_NAME) if store else {}
-        digests: dict[str, str] = {}
-        changed: dict[str, list] | None = {} if previous else None
-        most = max(50, len(res.extractions) // 4)
-        with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
-            writer = GraphWriter(ttl, trig, shared=_shared_subjects(res))
-            for i, (giri, triples) in enumerate(emit_graphs(res)):
-                digests[giri] = writer.write(giri, triples)
-                if store:
-                    if changed is not None and previous.get(giri) != digests[giri]:
-                        changed[giri] = triples
-                        if len(changed) > most:
-                            changed = None  # as good as a new graph: bulk-load it
-                if giri == str(ENTITIES_GRAPH):
-                    entity_triples = triples
-                    continue
-                if i in checked:
-                    shacl_part.extend(triples)
-                if html:
-                    if view_subjects is None:
-                        view_part.extend(triples)
-                    else:
-                        view_part.extend(t for t in triples if t[0] in view_subjects and _for_view(t))
-                        view_aliases.update(t for t in triples if t[1] == _ALT_LABEL and t[0] in view_entities)
-        report.triples = writer.triples
-        for _name, (filename, table_writer) in EXPORTERS.items():
-            if table_writer is not None:
-                table_writer(None, res, stage / filename)
+        st = _stage_graph(report, res, stage, out, store=store, checked=checked, view_subjects=view_subjects,
+                          html=html)
+        _stage_tables(res, stage)
         if store:
-            removed = sorted(set(previous) - set(digests))
-            if changed is None:
-                load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
-            else:
-                update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, changed, removed)
-            save_digests(stage / STORE_DIR_NAME, digests)
-            del changed
+            _stage_store(st, stage, out)
         if validate:
-            from kg.ontology import validate as shacl_validate
-
-            report.conforms, report.validation = shacl_validate(_closure_graph(shacl_part, entity_triples))
-            report.validated_articles = len(checked)
-            if not report.conforms:
-                report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
-        del shacl_part
-        if html:
-            view_part.extend(sorted(view_aliases))
-            _write_view(report, res, _closure_graph(view_part, entity_triples), view_subjects is not None,
+            _validate(report, st, checked)
+        st.shacl_part = []
+        if html:  # step 6: the view
+            st.view_part.extend(sorted(st.view_aliases))
+            _write_view(report, res, _closure_graph(st.view_part, st.entity_triples), view_subjects is not None,
                         stage / "graph.html")
-        del view_part, view_aliases
-        hashes = {name: _sha256(stage / name) for name in names}
-        with atomic_write(stage / _REPORT_NAME) as fh:
-            json.dump(_report_json(report, hashes), fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        _publish(stage, out, names + [_REPORT_NAME])
-        from kg.store import discard_store, swap_store
-
-        if store:
-            swap_store(stage / STORE_DIR_NAME, out / STORE_DIR_NAME)
-        else:  # a store left by an earlier build would no longer match the exports
-            discard_store(out / STORE_DIR_NAME)
+        st.view_part, st.view_aliases = [], set()
+        _stage_report(report, stage, names, [ex.article for ex in extractions], store)
+        _publish(folder, stage, names, store)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write the exports ({exc.strerror or exc}); "
                          "previous exports kept") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        if not os.path.lexists(stage):
+            folder.forget([stage.name])
     report.files = [str(out / name) for name in names + [_REPORT_NAME]]

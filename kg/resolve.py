@@ -28,7 +28,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from kg.errors import KgError
+from kg.errors import UsageError
 from kg.extract import EventRecord, Extraction, Mention
 from kg.gazetteer import Gazetteer, load_gazetteer, norm
 from kg.geo import container_for, find_place
@@ -36,7 +36,7 @@ from kg.schema.time import TimeValue
 
 __all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug", "corefer_events",
            "entity_rows", "ENTITY_COLUMNS", "located_chain",
-           "FUZZY_THRESHOLD", "CIVILIANS"]
+           "FUZZY_THRESHOLD", "CIVILIANS", "load_overrides"]
 
 FUZZY_THRESHOLD = 90
 CIVILIANS = "__civilians__"
@@ -120,16 +120,35 @@ class Resolution:
         return self.mention_entity[(article, m)]
 
 
-def _load_overrides(path: str | Path | None) -> dict:
+def load_overrides(path: str | Path | None) -> dict:
+    """The user's overrides file (``--overrides``), checked: ``{"merge": {form: entity id}, "split": [form]}``.
+
+    Raises :class:`~kg.errors.UsageError` naming the file and the first problem (what ``kg build``
+    checks before it parses anything).
+    """
     if not path:
         return {"merge": {}, "split": []}
     p = Path(path)
+    shape = 'expected JSON {"merge": {"surface form": "entity-id"}, "split": ["surface form"]}'
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise KgError(f"{p}: cannot read overrides ({exc}); expected JSON {{\"merge\": {{...}}, \"split\": [...]}}") from None
-    return {"merge": {norm(k): v for k, v in data.get("merge", {}).items()},
-            "split": [norm(s) for s in data.get("split", [])]}
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"{p}: cannot read overrides ({exc}); {shape}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{p}: overrides must be a JSON object, not {type(data).__name__}; {shape}")
+    unknown = sorted(set(data) - {"merge", "split"})
+    merge, split = data.get("merge", {}), data.get("split", [])
+    if unknown:
+        raise UsageError(f"{p}: unknown overrides key {unknown[0]!r}; {shape}")
+    if not isinstance(merge, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in merge.items()):
+        raise UsageError(f"{p}: \"merge\" must map surface forms to entity ids (strings); {shape}")
+    if not isinstance(split, list) or not all(isinstance(s, str) for s in split):
+        raise UsageError(f"{p}: \"split\" must be a list of surface forms (strings); {shape}")
+    return {"merge": {norm(k): v for k, v in merge.items()}, "split": [norm(s) for s in split]}
+
+
+_load_overrides = load_overrides
 
 
 class _Resolver:

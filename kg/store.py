@@ -13,6 +13,7 @@ leaves the previous exports whole.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -30,13 +31,15 @@ from kg.emit import bind_prefixes
 from kg.errors import QueryError
 from kg.extract import FAMILY
 from kg.resolve import CIVILIANS, Resolution, located_chain
+from kg.sparql import check_federation, with_values
 
 __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "EXPORTERS", "load_graph",
            "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
-           "STORE_DIR_NAME", "load_store", "swap_store", "open_store", "query_store", "dump_store",
-           "store_label_graph", "find_store", "count_triples", "write_entities_csv", "discard_store",
-           "stale_stores", "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS",
-           "store_digests", "save_digests", "update_store"]
+           "STORE_DIR_NAME", "load_store", "open_store", "query_store", "dump_store",
+           "store_label_graph", "find_store", "count_triples", "write_entities_csv",
+           "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS", "STORE_MARKER",
+           "store_digests", "save_digests", "update_store", "store_digest", "store_mismatch", "csv_cell",
+           "graph_source"]
 
 _ACLED = {
     "Offensive": ("Battles", "Armed clash"), "ArmedClash": ("Battles", "Armed clash"),
@@ -222,6 +225,30 @@ def event_rows(res: Resolution) -> list[dict]:
     return rows
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def csv_cell(value):
+    r"""A table cell made safe to open in a spreadsheet (OWASP, CSV injection): a text starting
+    with ``= + - @``, a tab or a carriage return gets a leading ``'`` so that it stays text and is
+    never run as a formula; bidirectional overrides (U+202A-U+202E, U+2066-U+2069), which make a
+    cell show other text than it holds, are written as visible ``\u202e`` escapes. Numbers stay.
+
+    >>> csv_cell('=HYPERLINK("http://x")'), csv_cell("-12 morts"), csv_cell(-12), csv_cell("a\u202eb")
+    ('\'=HYPERLINK("http://x")', "'-12 morts", -12, 'a\\u202eb')
+    """
+    if not isinstance(value, str):
+        return value
+    if _BIDI.search(value):
+        value = _BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _safe_row(row: dict) -> dict:
+    return {k: csv_cell(v) for k, v in row.items()}
+
+
 def write_events_csv(store, res: Resolution, path: str | Path) -> None:
     with atomic_write(path) as fh:
         w = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS, lineterminator="\n")
@@ -234,7 +261,7 @@ def write_events_csv(store, res: Resolution, path: str | Path) -> None:
                     parts = [p for p in (first[col] + "; " + row[col]).split("; ") if p]
                     first[col] = "; ".join(dict.fromkeys(parts))
         for row in merged.values():
-            w.writerow(row)
+            w.writerow(_safe_row(row))
 
 
 def write_entities_csv(store, res: Resolution, path: str | Path) -> None:
@@ -244,7 +271,7 @@ def write_entities_csv(store, res: Resolution, path: str | Path) -> None:
     with atomic_write(path) as fh:
         w = csv.DictWriter(fh, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
         w.writeheader()
-        w.writerows(entity_rows(res))
+        w.writerows(_safe_row(r) for r in entity_rows(res))
 
 
 #: every export of a build, by name: its file and, for the tables, the writer ``(store, resolution, path)``
@@ -279,10 +306,18 @@ def load_graph(path: str | Path) -> Graph:
     return g
 
 
-def run_query(g: Graph, query: str, bindings: dict | None = None) -> Result:
-    """Run SPARQL with values bound safely (``initBindings``), never formatted into the text."""
+def run_query(g: Graph, query: str, bindings: dict | None = None, *, allow_service: bool = False) -> Result:
+    """Run SPARQL with values bound safely (``initBindings``), never formatted into the text.
+
+    A query with ``SERVICE`` is refused unless ``allow_service`` (rdflib would fetch the URL). The
+    answer is computed here, so an error while evaluating it is a :class:`QueryError` too.
+    """
+    check_federation(query, allow=allow_service)
     try:
-        return g.query(query, initBindings=bindings or {})
+        result = g.query(query, initBindings=bindings or {})
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018 - evaluates the solutions now, inside this try
+        return result
     except Exception as exc:  # noqa: BLE001
         raise QueryError(f"SPARQL error: {exc}") from None
 
@@ -460,70 +495,90 @@ def count_triples(store) -> int:
     return int(row["n"].value)
 
 
-#: where the stores live: ``OUT/store`` is a symbolic link to ``OUT/.store-<pid>-<n>``
+#: where the stores live: ``OUT/store`` is a symbolic link to ``OUT/.store-<pid>-<n>`` (see kg.outdir)
 STORE_PREFIX = ".store-"
+#: the file that marks a folder as a store kg wrote
+STORE_MARKER = _STORE_MARKER
 
 
-def swap_store(new: str | Path, dest: str | Path) -> None:
-    """Put the store folder ``new`` in place of ``dest`` in one atomic step.
-
-    ``dest`` becomes (or stays) a relative symbolic link to a hidden folder beside it
-    (``.store-<pid>-<n>``); the link is replaced with ``os.replace``, so a reader or a killed
-    build always sees a whole store, old or new. The previous store is then deleted. ``dest``
-    is replaced only when it is absent or a store kg wrote.
-    """
-    import shutil
-
-    new, dest = Path(new), Path(dest)
-    old: Path | None = None
-    if dest.is_symlink():
-        old = dest.parent / os.readlink(dest)
-    elif dest.exists():
-        if not (dest / _STORE_MARKER).is_file():
-            raise QueryError(f"{dest}: exists and is not a store written by kg; move it away")
-        old = dest.with_name(f"{STORE_PREFIX}{os.getpid()}-old")  # a store of an earlier kg: a real folder
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(dest, old)
-    home = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-", dir=dest.parent))
-    os.rmdir(home)
-    os.replace(new, home)
-    link = dest.with_name(f"{STORE_PREFIX}{os.getpid()}-link")
-    link.unlink(missing_ok=True)
-    os.symlink(home.name, link)
-    os.replace(link, dest)
-    if old is not None and old.resolve() != home.resolve():
-        shutil.rmtree(old, ignore_errors=True)
+def store_digest(store_dir: str | Path) -> str | None:
+    """SHA-256 of a store's graph digests (:data:`GRAPH_DIGESTS`): what ``report.json`` names as
+    ``"store"``. None when the folder is not a store kg wrote."""
+    folder = Path(store_dir)
+    try:
+        if not (folder / _STORE_MARKER).is_file():
+            return None
+        return hashlib.sha256((folder / GRAPH_DIGESTS).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
-def stale_stores(folder: str | Path) -> list[Path]:
-    """The hidden store folders and links in ``folder`` that ``folder/store`` does not point to."""
-    folder = Path(folder)
-    link = folder / STORE_DIR_NAME
-    live = os.readlink(link) if link.is_symlink() else None
-    return [p for p in folder.glob(STORE_PREFIX + "*") if p.name != live]
+def _report_beside(store_dir: Path) -> dict | None:
+    report = store_dir.parent / "report.json"
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
-def discard_store(folder: str | Path) -> None:
-    """Delete the store ``folder`` (a link and what it points to) if kg wrote it; leave anything else."""
-    import shutil
+def store_mismatch(store_dir: str | Path) -> str | None:
+    """Why the store ``DIR/store`` does not belong to the build ``DIR/report.json`` describes
+    (a build stopped while it published), or None when they agree or there is nothing to compare
+    (no report.json, or one written before reports named their store)."""
+    folder = Path(store_dir)
+    report = _report_beside(folder)
+    if report is None or "store" not in report:
+        return None
+    want, have = report["store"], store_digest(folder)
+    if want == have:
+        return None
+    where = folder.parent / "report.json"
+    if want is None:
+        return f"{folder}: {where} says its build kept no store; this one is left from another build"
+    return (f"{folder} does not match {where} (the store is from another build: a build was stopped while it "
+            "published its files)")
 
-    folder = Path(folder)
-    if not (folder / _STORE_MARKER).is_file():
-        return
-    if folder.is_symlink():
-        target = folder.parent / os.readlink(folder)
-        folder.unlink()
-        shutil.rmtree(target, ignore_errors=True)
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
+
+def _file_mismatch(path: Path) -> str | None:
+    report = _report_beside(path)  # report.json beside the file
+    files = report.get("files") if report else None
+    if not isinstance(files, dict) or path.name not in files:
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return None if h.hexdigest() == files[path.name] else f"{path} does not match {path.parent / 'report.json'}"
 
 
-def find_store(graph: str | Path) -> Path | None:
-    """The store beside a built graph (``exports/graph.ttl`` → ``exports/store``), if there is one."""
+def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -> tuple[str, Path]:
+    """Where a reader (``kg query``, ``kg view``, ``kg network``) should read a built graph:
+    ``("store", DIR/store)`` when the build's store is there and agrees with ``report.json``, else
+    ``("file", graph)``. When the store disagrees, ``warn`` is told and the graph file is used if it
+    agrees with ``report.json``; if neither does, :class:`QueryError` says to build again."""
     p = Path(graph)
     folder = p if p.is_dir() else p.parent
     cand = folder / STORE_DIR_NAME if (folder / STORE_DIR_NAME / _STORE_MARKER).is_file() else folder
-    return cand if (cand / _STORE_MARKER).is_file() else None
+    if not (cand / _STORE_MARKER).is_file():
+        return "file", p
+    problem = store_mismatch(cand)
+    if problem is None:
+        return "store", cand
+    if p.is_dir() or not p.is_file():
+        raise QueryError(f"{problem}; and there is no graph file {p} to read instead. Run 'kg build' again")
+    if _file_mismatch(p) is not None:
+        raise QueryError(f"{problem}; {p} does not match it either. Run 'kg build' again into {folder}")
+    if warn is not None:
+        warn(f"{problem}; answering from {p} instead (slower). Run 'kg build' again to repair the store")
+    return "file", p
+
+
+def find_store(graph: str | Path, warn: Callable[[str], None] | None = None) -> Path | None:
+    """The store beside a built graph (``exports/graph.ttl`` → ``exports/store``), if there is one
+    that agrees with the build's ``report.json`` (see :func:`graph_source`)."""
+    kind, path = graph_source(graph, warn)
+    return path if kind == "store" else None
 
 
 def open_store(store_dir: str | Path):
@@ -576,50 +631,37 @@ def _to_rdflib(term):
     return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
 
 
-_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def _with_values(sparql: str, subs: dict) -> str | None:
-    """``sparql`` with ``VALUES (?a ?b) { (t1 t2) }`` first in its outer ``WHERE`` group: the
-    bindings join the pattern from the start, as rdflib's ``initBindings`` do. Each term is
-    written by Oxigraph's N-Triples serializer (escaped), so a value cannot change the query."""
-    lines = sparql.split("\n")
-    offset = 0
-    for line in lines:
-        if not line.lstrip().startswith("#"):
-            m = _OUTER_WHERE.search(line)
-            if m:
-                at = offset + m.end()
-                names = " ".join(f"?{k}" for k in subs)
-                terms = " ".join(str(v) for v in subs.values())
-                return f"{sparql[:at]} VALUES ({names}) {{ ({terms}) }} {sparql[at:]}"
-        offset += len(line) + 1
-    return None
-
-
-def query_store(store, sparql: str, bindings: dict | None = None) -> Result:
+def query_store(store, sparql: str, bindings: dict | None = None, *, allow_service: bool = False) -> Result:
     """Run SPARQL on an Oxigraph store (a folder written by kg, or an open ``pyoxigraph.Store``).
 
     ``bindings`` maps variable names (``"place"`` or ``Variable("place")``) to rdflib terms, as
-    :func:`kg.queries.bind_params` makes them; they are substituted as RDF terms, never pasted
-    into the text. The answer is an rdflib :class:`~rdflib.query.Result`, so
-    :func:`format_result` prints it as it prints rdflib's.
+    :func:`kg.queries.bind_params` makes them. They join the query first, as rdflib's
+    ``initBindings`` do: :func:`kg.sparql.with_values` puts a ``VALUES`` block of them at the start
+    of the outer group it finds with a SPARQL lexer, each term written by Oxigraph's serializer —
+    no value can change what the query does. A query with ``SERVICE`` is refused unless
+    ``allow_service``. The answer is an rdflib :class:`~rdflib.query.Result`, so
+    :func:`format_result` prints it as it prints rdflib's; it is read here, so an error while
+    evaluating it is a :class:`QueryError` too.
     """
-    from pyoxigraph import QueryBoolean, QuerySolutions, Store
-    from pyoxigraph import Variable as OxVariable
+    from pyoxigraph import Store
+
+    check_federation(sparql, allow=allow_service)
+    st = store if isinstance(store, Store) else open_store(store)
+    subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
+    text = with_values(sparql, list(subs), [str(v) for v in subs.values()]) if subs else sparql
+    try:
+        answer = st.query(text)
+        return _ox_result(answer)
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"SPARQL error: {exc}") from None
+
+
+def _ox_result(answer) -> Result:
+    """An Oxigraph answer read into an rdflib :class:`~rdflib.query.Result`."""
+    from pyoxigraph import QueryBoolean, QuerySolutions
     from rdflib import Graph as RGraph
     from rdflib import Variable
 
-    st = store if isinstance(store, Store) else open_store(store)
-    subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
-    text = _with_values(sparql, subs) if subs else sparql
-    try:
-        if text is None:  # no outer WHERE found: Oxigraph's substitutions (projected variables only)
-            answer = st.query(sparql, substitutions={OxVariable(k): v for k, v in subs.items()})
-        else:
-            answer = st.query(text)
-    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
-        raise QueryError(f"SPARQL error: {exc}") from None
     if isinstance(answer, QueryBoolean):
         res = Result("ASK")
         res.askAnswer = bool(answer)
@@ -660,11 +702,12 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 }"""
 
 
-def load_network_graph(graph: str | Path) -> Graph:
+def load_network_graph(graph: str | Path, warn: Callable[[str], None] | None = None) -> Graph:
     """What the networks and the view read of a built graph: everything but the mentions (NIF
     phrases and the ``ckg:denotedBy`` links to them; ``ckg:mentionedIn`` stays) — taken from the Oxigraph store beside
-    ``graph`` when there is one (no parsing of the whole graph), else parsed from ``graph``."""
-    folder = find_store(graph)
+    ``graph`` when there is one that agrees with ``report.json`` (no parsing of the whole graph), else
+    parsed from ``graph`` (``warn`` is told why; see :func:`graph_source`)."""
+    folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
     return query_store(folder, _NETWORK_PART).graph

@@ -302,6 +302,21 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: object) -> str:
+    """``text`` with bidirectional overrides (U+202A-U+202E, U+2066-U+2069), which would show the
+    text in another order, written as visible ``\\u202e`` escapes."""
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", str(text))
+
+
+def _escape(text: object) -> str:
+    """HTML-escape ``text`` (bidi overrides made visible); also hides ``href`` from pyvis's
+    link-popup detection."""
+    return html.escape(_visible(text), quote=True).replace("href", "hr&#101;f")
+
+
 def _first_number(g: Graph, node: URIRef, prop: URIRef) -> float | None:
     for value in sorted(g.objects(node, prop), key=str):
         try:
@@ -380,7 +395,7 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 }"""
 
 
-def load_view_graph(graph: str | os.PathLike[str]) -> Graph:
+def load_view_graph(graph: str | os.PathLike[str], warn=None) -> Graph:
     """What the explorer reads of a built graph: everything but the entities' mentions.
 
     Parameters
@@ -389,6 +404,8 @@ def load_view_graph(graph: str | os.PathLike[str]) -> Graph:
         ``graph.ttl`` or ``graph.trig`` of a build. When the build's Oxigraph store
         is beside it, the part is queried from the store (no parsing); else the file
         is parsed whole.
+    warn : callable, optional
+        Told why the store is not used when it disagrees with ``report.json``.
 
     Returns
     -------
@@ -396,7 +413,7 @@ def load_view_graph(graph: str | os.PathLike[str]) -> Graph:
     """
     from kg.store import find_store, load_graph, query_store
 
-    folder = find_store(graph)
+    folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
     return query_store(folder, _VIEW_PART).graph
@@ -671,6 +688,8 @@ def _options() -> dict:
 def _json_for_script(data: object) -> str:
     """JSON safe inside a ``<script>`` element: ``<``, ``>``, ``&`` escaped."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # bidirectional overrides would show a label in another order: the page shows them as "\u202e"
+    text = _BIDI.sub(lambda m: f"\\\\u{ord(m.group(0)):04x}", text)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -173,3 +173,19 @@ def test_lang_data_no_french_word_literal_outside_the_language_folder():
 def test_lang_data_the_literal_check_catches_a_french_word(tmp_path):
     src = 'WORDS = ("selon", "x")\n'
     assert any(key(v) in _french_words() for _, v in _string_literals(src))
+
+
+def test_lang_data_the_extraction_cache_key_covers_every_module_extraction_imports():
+    """A change to any module extraction runs must start a new cache version (kg.incremental)."""
+    import subprocess
+    import sys
+
+    from kg.incremental import _source_files
+
+    code = ("import sys, kg.extract, kg.nlp, kg.segment, kg.ingest; "
+            "print('\\n'.join(sorted(m.__file__ for n, m in sys.modules.items() "
+            "if n.startswith('kg.') and getattr(m, '__file__', None))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    covered = {str(p) for p in _source_files()}
+    missing = [m for m in loaded if m not in covered]
+    assert not missing, f"extraction imports modules the cache key ignores: {missing}"

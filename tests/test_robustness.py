@@ -279,15 +279,20 @@ def test_corpus_good_articles_graph_equals_good_only_build(corpus_build, tmp_pat
     assert not list(mixed.triples((CKGR["article/dup_b"], None, None)))
 
 
+#: kg's own bookkeeping in an output folder (the marker, the lock, the journal, the article manifest)
+KG_FILES = {".kg-output", ".kg-lock", ".kg-state.json", ".kg-articles.jsonl"}
+
+
 def _listing(folder: Path) -> list[str]:
-    """The names in ``folder``, less the hidden home of its live store (``store`` links to it)."""
+    """The names in ``folder``, less kg's bookkeeping files and the hidden home of its live store
+    (``store`` links to it)."""
     link = folder / STORE_DIR_NAME
     live = os.readlink(link) if link.is_symlink() else None
-    return sorted(p.name for p in folder.iterdir() if p.name != live)
+    return sorted(p.name for p in folder.iterdir() if p.name != live and p.name not in KG_FILES)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name not in KG_FILES}
 
 
 def _assert_exports_parse(folder: Path) -> None:
@@ -369,8 +374,11 @@ def test_build_killed_keeps_previous_exports(tmp_path):
 @pytest.mark.model
 @pytest.mark.slow
 def test_build_sigint_exit_130_keeps_previous_exports(tmp_path):
+    from kg.outdir import OutputFolder
+
     out = tmp_path / "exports"
-    out.mkdir()
+    with OutputFolder(out):  # a kg folder (a user's folder holding a graph.ttl would be refused)
+        pass
     (out / "graph.ttl").write_text("# previous\n", encoding="utf-8")
     # enough articles that the build is still parsing when the signal comes, even on a loaded machine
     big = _larger_corpus(tmp_path, 4 * _COPIES)
@@ -386,14 +394,17 @@ def test_build_sigint_exit_130_keeps_previous_exports(tmp_path):
     assert proc.returncode == 130, (seen + err).decode()
     assert b"interrupted; previous exports kept" in err
     assert b"Traceback" not in seen + err
-    assert [p.name for p in out.iterdir()] == ["graph.ttl"]
+    assert [p.name for p in out.iterdir() if p.name not in KG_FILES] == ["graph.ttl"]
     assert (out / "graph.ttl").read_text(encoding="utf-8") == "# previous\n"
 
 
 @pytest.mark.model
 def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
-    """A build stopped between two renames leaves each export whole (old or new), no temp files."""
+    """A build stopped between two renames leaves each export whole (old or new), no temp files;
+    report.json, replaced last, still describes the old set (and so readers see that the store,
+    replaced first, is not the one it names)."""
     import kg.pipeline as pipeline
+    from kg.store import store_mismatch
 
     out = tmp_path / "out"
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -403,7 +414,7 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
     real_replace = os.replace
 
     def replace(src, dst):
-        if Path(dst).parent == out:
+        if Path(dst).parent == out and Path(dst).name in EXPORT_FILES:
             calls.append(Path(dst).name)
             if len(calls) == 3:
                 raise KeyboardInterrupt
@@ -414,28 +425,37 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
         pipeline.build(seeds, out, validate=False, progress=None)
     monkeypatch.undo()
     mid = _snapshot(out)
-    assert _listing(out) == sorted(EXPORTS)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(EXPORTS)
     assert mid["report.json"] == old["report.json"]  # renamed last: still describes the old set
+    assert store_mismatch(out / STORE_DIR_NAME) is not None
     _assert_exports_parse(out)
     pipeline.build(seeds, out, validate=False, progress=None)
     new = _snapshot(out)
     for name, data in mid.items():
         assert data in (old[name], new[name]), name
     assert {n for n in mid if mid[n] == new[n]} == set(calls[:2])
+    assert store_mismatch(out / STORE_DIR_NAME) is None
+    assert _listing(out) == sorted(EXPORTS)  # the store the stopped build replaced is gone too
 
 
 @pytest.mark.model
 def test_stale_staging_and_tmp_files_are_removed(tmp_path):
+    """What a killed build left, as its journal records it, goes; look-alikes of the user's stay."""
+    from kg.outdir import OutputFolder
     from kg.pipeline import build
 
     out = tmp_path / "out"
-    out.mkdir()
-    (out / ".build-999999999-abcd").mkdir()  # a dead process's staging folder
-    (out / ".build-999999999-abcd" / "graph.ttl").write_text("@prefix broken", encoding="utf-8")
-    (out / ".graph.ttl.x1y2.tmp").write_text("half", encoding="utf-8")
-    (out / "notes.txt").write_text("mine", encoding="utf-8")  # users' files are left alone
     build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, html=False, validate=False, progress=None)
-    assert _listing(out) == sorted(DATA_EXPORTS | {"notes.txt", "report.json", STORE_DIR_NAME})
+    with OutputFolder(out) as folder:  # a build killed while it staged its exports
+        stage = folder.reserve(".build-")
+        stage.mkdir()
+        (stage / "graph.ttl").write_text("@prefix broken", encoding="utf-8")
+    (out / ".build-999999999-abcd").mkdir()  # the user's, though named like a staging folder
+    (out / ".graph.ttl.x1y2.tmp").write_text("half", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, html=False, validate=False, progress=None)
+    assert _listing(out) == sorted(DATA_EXPORTS | {"notes.txt", "report.json", STORE_DIR_NAME,
+                                                   ".build-999999999-abcd", ".graph.ttl.x1y2.tmp"})
 
 
 _pipeline_settings = settings(max_examples=20, deadline=None,

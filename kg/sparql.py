@@ -1,0 +1,155 @@
+"""A SPARQL 1.1 lexer, and what kg needs to know of a query before it runs it.
+
+:func:`tokens` cuts a query into the terminals of the SPARQL 1.1 grammar (IRIs, the four kinds of
+string literal, comments, variables, prefixed names, keywords, punctuation), so that a word inside
+a comment, a string or an IRI is never taken for a keyword.
+
+- :func:`federated` says whether a query or update would reach out to other servers (``SERVICE``;
+  and ``LOAD`` in an update). ``kg query`` and ``kg serve`` refuse such requests unless asked
+  (:func:`check_federation`). SPARQL lets ``\\uXXXX`` escapes stand for any character *before*
+  parsing (some engines, rdflib among them, apply them), so both the text and its unescaped form
+  are checked.
+- :func:`with_values` binds parameters on the Oxigraph store: a ``VALUES`` block placed first in
+  the query's outer group (the token after which it goes is found by the lexer, never by a text
+  search), its terms written by Oxigraph's own term serializer. Oxigraph's ``substitutions=`` would
+  not do: it accepts only projected variables and binds them *after* the ``WHERE`` clause, so
+  ``FILTER (!BOUND(?place) || …)`` — how the named queries make a parameter optional — would not see
+  the value (rdflib's ``initBindings``, the other path, binds before).
+
+>>> [t.kind for t in tokens('SELECT ?s # SERVICE\\nWHERE { ?s <p> "SERVICE" }')]
+['word', 'var', 'comment', 'word', 'punct', 'var', 'iri', 'string', 'punct']
+>>> federated('SELECT * { SERVICE <http://x/> { ?s ?p ?o } }'), federated('SELECT ("SERVICE" AS ?x) {}')
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.errors import QueryError
+
+__all__ = ["Token", "tokens", "federated", "check_federation", "outer_group_end", "with_values"]
+
+_TOKEN = re.compile(r"""
+  (?P<space>\s+)
+| (?P<comment>\#[^\n\r]*)
+| (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+| (?P<string>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+            |'(?:[^'\\\n\r]|\\.)*(?:'|$)|"(?:[^"\\\n\r]|\\.)*(?:"|$))
+| (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)
+| (?P<bnode>_:[\w.\-\u00b7\u0300-\u036f\u203f\u2040]+)
+| (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%]|\\[_~.\-!$&'()*+,;=/?\#@%]|\.(?=[\w\-:%]))*)
+| (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+| (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
+| (?P<word>[^\W\d][\w]*)
+| (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\];,.*/+\-=<>!|^])
+| (?P<other>.)
+""", re.VERBOSE | re.DOTALL | re.MULTILINE)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One terminal of a query: its kind, its text and where it is (``start``, ``end``)."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of ``text`` (white space left out, comments kept as ``comment`` tokens)."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind != "space":
+            out.append(Token(kind, m.group(0), m.start(), m.end()))
+    return out
+
+
+def _unescape(text: str) -> str:
+    def char(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+
+    return _ESCAPE.sub(char, text)
+
+
+def _keywords(text: str) -> set[str]:
+    return {t.text.upper() for t in tokens(text) if t.kind == "word"}
+
+
+def federated(text: str, *, update: bool = False) -> bool:
+    """Whether a query (or, with ``update``, an update) would call other servers: ``SERVICE``,
+    and ``LOAD`` in an update — in the text or in its ``\\u``-unescaped form."""
+    words = {"SERVICE", "LOAD"} if update else {"SERVICE"}
+    forms = {text, _unescape(text)}
+    return any(_keywords(f) & words for f in forms)
+
+
+def check_federation(text: str, *, allow: bool = False, update: bool = False) -> None:
+    """Raise :class:`QueryError` when ``text`` would reach out to other servers and ``allow`` is false."""
+    if not allow and federated(text, update=update):
+        what = "SERVICE or LOAD" if update else "SERVICE"
+        raise QueryError(f"the query uses {what}, which would send requests to other servers; kg refuses "
+                         "federated queries unless asked (kg query --allow-service)")
+
+
+def _significant(text: str) -> list[Token]:
+    return [t for t in tokens(text) if t.kind != "comment"]
+
+
+def outer_group_end(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's outer ``WHERE`` group."""
+    toks = _significant(text)
+    form = next((i for i, t in enumerate(toks) if t.kind == "word"
+                 and t.text.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), None)
+    if form is None:
+        raise QueryError("not a SPARQL query (no SELECT, CONSTRUCT, ASK or DESCRIBE); parameters need one")
+    i = form + 1
+    if toks[form].text.upper() == "CONSTRUCT":
+        if i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() == "WHERE":
+            raise QueryError("parameters cannot be bound in the short form CONSTRUCT WHERE { … }; "
+                             "write CONSTRUCT { … } WHERE { … }")
+        if i < len(toks) and toks[i].text == "{":  # skip the template
+            depth = 0
+            while i < len(toks):
+                depth += {"{": 1, "}": -1}.get(toks[i].text, 0) if toks[i].kind == "punct" else 0
+                i += 1
+                if depth == 0:
+                    break
+    parens = 0
+    for t in toks[i:]:
+        if t.kind != "punct":
+            continue
+        if t.text in "([":
+            parens += 1
+        elif t.text in ")]":
+            parens -= 1
+        elif t.text == "{" and parens == 0:
+            return t.end
+    raise QueryError("the query has no WHERE { … } group to bind parameters in")
+
+
+def with_values(text: str, names: Sequence[str], terms: Sequence[str]) -> str:
+    """``text`` with ``VALUES (?n1 ?n2) { (t1 t2) }`` first in its outer group.
+
+    ``names`` must be SPARQL variable names and ``terms`` terms in N-Triples syntax as a store's
+    serializer writes them (``<iri>``, ``"literal"^^<type>``, ``"x"@fr``); each is checked to be one
+    token of that kind, so no value can add anything else to the query.
+    """
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"parameter {name!r}: not a SPARQL variable name")
+    for term in terms:
+        toks = tokens(term)
+        kinds = [t.kind for t in toks]
+        if not (kinds == ["iri"] or kinds == ["string"] or kinds == ["string", "langtag"]
+                or kinds == ["string", "punct", "iri"] and toks[1].text == "^^"):
+            raise QueryError(f"cannot bind {term!r}: not one RDF term")
+    at = outer_group_end(text)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
+    return text[:at] + block + text[at:]

