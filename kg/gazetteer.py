@@ -61,6 +61,7 @@ class Entry:
     long: float | None = None
     wikidata: str | None = None
     source: str = ""
+    label_en: str | None = None
 
 
 class Gazetteer:
@@ -111,7 +112,7 @@ def _read_jsonl(path: Path, kind: str) -> list[Entry]:
                 aliases=tuple(rec.get("aliases", [])), located_in=rec.get("in"),
                 affiliated_with=rec.get("affiliatedWith"), geonames=rec.get("geonames"),
                 lat=rec.get("lat"), long=rec.get("long"), wikidata=rec.get("wikidata"),
-                source=rec.get("source", "")))
+                source=rec.get("source", ""), label_en=rec.get("label_en")))
         except (ValueError, KeyError) as exc:
             raise KgError(f"{path}: line {n}: bad gazetteer record ({exc}); fix the JSON line") from None
     return out
