@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.counts import NodeCounter
 from kg.emit import ENTITIES_GRAPH, emit_graphs, event_terms, triples_graph
 from kg.errors import BuildError
 from kg.extract import Extraction, extract
@@ -25,6 +26,7 @@ from kg.gazetteer import load_gazetteer
 from kg.incremental import CACHE_DIR_NAME, ExtractionCache
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
 from kg.nlp import load_nlp
+from kg.progress import Progress, as_progress
 from kg.resolve import Resolution, resolve
 from kg.store import (
     EXPORTERS,
@@ -145,7 +147,8 @@ def _run_local(articles: Sequence[Article], batch_size: int, jobs: int) -> Itera
         pool.join()
 
 
-def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, int, str], None] | None = None,
+def extract_articles(articles: Sequence[Article], *,
+                     progress: Progress | Callable[[int, int, str], None] | None = None,
                      batch_size: int = 8, jobs: int = 1, cache: ExtractionCache | None = None,
                      dask: str | object | None = None) -> list[Extraction]:
     """Run the NLP pipeline and the extractor over articles; return the extractions in input order.
@@ -153,8 +156,11 @@ def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, in
     ``jobs`` > 1 runs extraction in that many worker processes; ``dask`` (a scheduler address
     or a ``distributed.Client``) runs it on a Dask cluster; the results are the same either way.
     With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles whose extraction is
-    cached are not parsed again, and new extractions are added to it.
+    cached are not parsed again, and new extractions are added to it. ``progress`` (a
+    :class:`kg.progress.Progress`, or a callable ``(done, total, article id)``) is told of the
+    ``model load`` (in this process) and ``parse`` stages.
     """
+    rep = as_progress(progress)
     out: list[Extraction | None] = [None] * len(articles)
     todo: list[int] = []
     for i, art in enumerate(articles):
@@ -164,26 +170,22 @@ def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, in
         else:
             out[i] = hit
     pending = [articles[i] for i in todo]
+    if pending and dask is None and (jobs <= 1 or len(pending) <= batch_size):
+        with rep.stage("model load"):  # in this process (workers load their own)
+            load_nlp()
     if dask is not None:
         from kg.distributed import extract_on_dask
 
         stream: Iterable[Extraction] = extract_on_dask(pending, dask, batch_size=batch_size)
     else:
         stream = _run_local(pending, batch_size, jobs)
-    done = len(articles) - len(todo)
-    for i, ex in zip(todo, stream, strict=True):
-        out[i] = ex
-        if cache is not None:
-            cache.put(ex)
-        done += 1
-        if progress:
-            progress(done, len(articles), ex.article.id)
+    with rep.stage("parse", total=len(articles), unit="article", done=len(articles) - len(todo)) as st:
+        for i, ex in zip(todo, stream, strict=True):
+            out[i] = ex
+            if cache is not None:
+                cache.put(ex)
+            st.advance(1, ex.article.id)
     return out  # type: ignore[return-value]
-
-
-def _stderr_progress(i: int, n: int, name: str) -> None:
-    if sys.stderr.isatty() or n >= 20:
-        print(f"\r  [{i}/{n}] {name[:50]:<50}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
 
 _STAGE_PREFIX = ".build-"
@@ -269,7 +271,7 @@ def _open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache |
 
 def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html: bool = True,
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int = 1,
+          progress: Progress | Callable[[int, int, str], None] | str | None = "auto", jobs: int = 1,
           cache: bool | str | Path | None = None, store: bool = True,
           dask: str | object | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
@@ -286,13 +288,31 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     streams from it; ``store`` (the default) keeps it as ``out_dir/store``, where ``kg query``
     finds it.
 
+    ``progress`` reports each stage (read, model load, parse, resolve, write, store, SHACL,
+    view): ``"auto"`` (the default) draws bars on a terminal and writes plain lines elsewhere
+    (:func:`kg.progress.auto_progress`); None is silent; a :class:`kg.progress.Progress` or a
+    callable ``(done, total, article id)`` (told of each article parsed) may be given.
+
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is
     found, :class:`BuildError` when ``out_dir`` cannot be created.
     """
+    rep = as_progress(progress)
+    try:
+        return _build(paths, out_dir, rep, html=html, validate=validate, overrides=overrides,
+                      max_bytes=max_bytes, jobs=jobs, cache=cache, store=store, dask=dask)
+    finally:
+        rep.close()
+
+
+def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, html: bool, validate: bool,
+           overrides: str | None, max_bytes: int, jobs: int, cache: bool | str | Path | None, store: bool,
+           dask: str | object | None) -> BuildReport:
     t0 = time.perf_counter()
     out = Path(out_dir)
     report = BuildReport(str(out))
-    ing = ingest(paths, max_bytes=max_bytes)
+    paths = list(paths)
+    with rep.stage("read"):
+        ing = ingest(paths, max_bytes=max_bytes)
     report.rejected = ing.rejected
     report.warnings = list(ing.warnings)
     report.ignored = list(ing.ignored)
@@ -305,8 +325,9 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     names = _export_names(html)
     _clean_stale(out, names + [_REPORT_NAME])
     xcache = _open_cache(cache, out)
-    extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask)
-    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
+    extractions = extract_articles(ing.articles, progress=rep, jobs=jobs, cache=xcache, dask=dask)
+    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store,
+            progress=rep)
     if xcache is not None:
         xcache.save_manifest(ing.articles)
         xcache.prune(ing.articles)
@@ -316,7 +337,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
 
 def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | Path | None = None,
            html: bool = True, validate: bool = True, overrides: str | None = None,
-           store: bool | None = None) -> BuildReport:
+           store: bool | None = None, progress: Progress | str | None = None) -> BuildReport:
     """Rebuild ``out_dir`` without the articles ``ids``, from the cache of its last incremental build.
 
     No article is parsed again. Raises :class:`BuildError` when ``out_dir`` has no cache
@@ -352,7 +373,12 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
     _clean_stale(out, names + [_REPORT_NAME])
     if store is None:
         store = (out / STORE_DIR_NAME).is_dir()
-    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
+    rep = as_progress(progress)
+    try:
+        _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store,
+                progress=rep)
+    finally:
+        rep.close()
     xcache.save_manifest(keep)
     xcache.prune(keep)
     report.seconds = time.perf_counter() - t0
@@ -441,22 +467,21 @@ def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path
         net = filter_network(net, top=VIEW_NODES)
     if sampled or capped:
         shown = f"the {len(net)} best-connected node(s)" if capped else f"{len(net)} node(s)"
-        report.warnings.append(f"graph.html shows {shown} of the {min(len(res.events), VIEW_EVENTS)} "
-                               f"best-attested event(s) of {len(res.events)}; 'kg view' with filters shows any part")
+        report.warnings.append(f"graph.html shows {shown} of the {min(report.events, VIEW_EVENTS)} "
+                               f"best-attested event(s) of {report.events}; 'kg view' with filters shows any part")
     write_html(net, path, title="kg — conflict graph")
 
 
 def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
-            validate: bool, overrides: str | None, store: bool) -> None:
+            validate: bool, overrides: str | None, store: bool, progress: Progress | None = None) -> None:
     """Resolve; stream the emitted graph into graph.ttl and graph.trig in a staging folder, one
     article at a time; bulk-load them into the Oxigraph store; write the tables; validate (SHACL)
-    and draw the view from parts of the graph; publish."""
-    res: Resolution = resolve(extractions, overrides=overrides)
+    and draw the view from parts of the graph; publish. Each step is a stage of ``progress``."""
+    rep = progress or Progress()
+    with rep.stage("resolve"):
+        res: Resolution = resolve(extractions, overrides=overrides)
     report.articles = len(extractions)
-    used = set(res.mention_entity.values())
-    report.actors = sum(1 for e in used if res.entities[e].kind == "actor")
-    report.places = sum(1 for e in used if res.entities[e].kind == "place")
-    report.events = len(res.events)
+    nodes = NodeCounter()  # the counts of the graph written, as kg network and kg.open count them (#13)
     try:
         stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{os.getpid()}-", dir=out))
     except OSError as exc:
@@ -472,46 +497,54 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
         digests: dict[str, str] = {}
         changed: dict[str, list] | None = {} if previous else None
         most = max(50, len(res.extractions) // 4)
-        with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
-            writer = GraphWriter(ttl, trig, shared=_shared_subjects(res))
-            for i, (giri, triples) in enumerate(emit_graphs(res)):
-                digests[giri] = writer.write(giri, triples)
-                if store:
-                    if changed is not None and previous.get(giri) != digests[giri]:
-                        changed[giri] = triples
-                        if len(changed) > most:
-                            changed = None  # as good as a new graph: bulk-load it
-                if giri == str(ENTITIES_GRAPH):
-                    entity_triples = triples
-                    continue
-                if i in checked:
-                    shacl_part.extend(triples)
-                if html:
-                    view_part.extend(triples if view_subjects is None else
-                                     (t for t in triples if t[0] in view_subjects))
-        report.triples = writer.triples
-        for _name, (filename, table_writer) in EXPORTERS.items():
-            if table_writer is not None:
-                table_writer(None, res, stage / filename)
+        with rep.stage("write", total=len(res.extractions) + 1, unit="graph") as writing:
+            with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
+                writer = GraphWriter(ttl, trig, shared=_shared_subjects(res))
+                for i, (giri, triples) in enumerate(emit_graphs(res)):
+                    digests[giri] = writer.write(giri, triples)
+                    nodes.feed(triples)
+                    writing.advance(1, giri.rsplit("/", 1)[-1])
+                    if store:
+                        if changed is not None and previous.get(giri) != digests[giri]:
+                            changed[giri] = triples
+                            if len(changed) > most:
+                                changed = None  # as good as a new graph: bulk-load it
+                    if giri == str(ENTITIES_GRAPH):
+                        entity_triples = triples
+                        continue
+                    if i in checked:
+                        shacl_part.extend(triples)
+                    if html:
+                        view_part.extend(triples if view_subjects is None else
+                                         (t for t in triples if t[0] in view_subjects))
+            counted = nodes.counts(writer.triples)
+            report.triples, report.actors, report.places, report.events = (
+                counted.triples, counted.actors, counted.places, counted.events)
+            for _name, (filename, table_writer) in EXPORTERS.items():
+                if table_writer is not None:
+                    table_writer(None, res, stage / filename)
         if store:
             removed = sorted(set(previous) - set(digests))
-            if changed is None:
-                load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
-            else:
-                update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, changed, removed)
-            save_digests(stage / STORE_DIR_NAME, digests)
+            with rep.stage("store"):
+                if changed is None:
+                    load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
+                else:
+                    update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, changed, removed)
+                save_digests(stage / STORE_DIR_NAME, digests)
             del changed
         if validate:
             from kg.ontology import validate as shacl_validate
 
-            report.conforms, report.validation = shacl_validate(_closure_graph(shacl_part, entity_triples))
+            with rep.stage("SHACL"):
+                report.conforms, report.validation = shacl_validate(_closure_graph(shacl_part, entity_triples))
             report.validated_articles = len(checked)
             if not report.conforms:
                 report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
         del shacl_part
         if html:
-            _write_view(report, res, _closure_graph(view_part, entity_triples), view_subjects is not None,
-                        stage / "graph.html")
+            with rep.stage("view"):
+                _write_view(report, res, _closure_graph(view_part, entity_triples), view_subjects is not None,
+                            stage / "graph.html")
         del view_part
         hashes = {name: _sha256(stage / name) for name in names}
         with atomic_write(stage / _REPORT_NAME) as fh:
