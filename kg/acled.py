@@ -47,7 +47,7 @@ from kg.gazetteer import DATA_DIR, load_gazetteer
 from kg.tables import BuildTables, EntityInfo, EventInfo
 
 __all__ = ["ACLED_COLUMNS", "UNDATED", "AcledExport", "acled_rows", "write_acled", "english_label",
-           "acled_conventions"]
+           "acled_conventions", "place_point"]
 
 #: ACLED's columns, in ACLED's order
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -185,8 +185,11 @@ def _actor_name(iri: str, tables: BuildTables) -> str:
     return english_label(ent) if ent is not None else tables.label(iri)
 
 
-def _point(chain: list[EntityInfo]) -> tuple[float | str, float | str, int | str, str]:
-    """(latitude, longitude, geo_precision, where the point comes from) for a place chain."""
+def place_point(chain: list[EntityInfo]) -> tuple[float | str, float | str, int | str, str]:
+    """(latitude, longitude, geo_precision, where the point comes from) of the first place of a
+    ``locatedIn`` chain (:meth:`kg.tables.BuildTables.chain`): its own coordinates (precision 1
+    for a town, district or site, 3 for a region or country), else those of the nearest place
+    containing it (2 from a town, 3 from a region or country); empty strings when none is known."""
     if not chain:
         return "", "", "", ""
     place = chain[0]
@@ -304,7 +307,7 @@ def acled_rows(tables: BuildTables, *, undated: str = "drop", timestamp: int = 0
             location = english_label(place)
             if place.cls in ("Neighbourhood", "Site") and town is not None:
                 location = f"{english_label(town)} - {location}"
-        lat, long, geo_precision, origin = _point(chain)
+        lat, long, geo_precision, origin = place_point(chain)
         if origin:
             tags.append(f"coordinates=of {origin}")
         if ev.type == "TerritoryCapture" and ev.agents and tables.entities.get(ev.agents[0]) is not None \
