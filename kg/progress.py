@@ -160,7 +160,7 @@ class RichProgress(Progress):
     """A live ``rich`` display on a terminal: one line per stage, with a bar, ``done/total``, the
     rate and the time left when the stage counts items, a spinner and the elapsed time otherwise."""
 
-    def __init__(self, stream: IO[str] | None = None):
+    def __init__(self, stream: IO[str] | None = None, console=None):
         from rich.console import Console
         from rich.progress import BarColumn, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
         from rich.progress import Progress as Bars
@@ -177,7 +177,7 @@ class RichProgress(Progress):
                 rate = task.fields.get("rate") or ""
                 return Text(f"{int(task.completed)}/{int(task.total)} {pct:3.0f} %  {rate}{left}")
 
-        console = Console(file=stream if stream is not None else sys.stderr)
+        console = console or Console(file=stream if stream is not None else sys.stderr)
         self.bars = Bars(SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description:<10}"),
                          BarColumn(bar_width=20), Counted(table_column=Column(no_wrap=True)), TimeElapsedColumn(),
                          TextColumn("[dim]{task.fields[detail]}", table_column=Column(no_wrap=True, overflow="ellipsis")),
