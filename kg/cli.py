@@ -604,7 +604,9 @@ def evaluate(
 @app.command()
 def entities(
     out: Path = typer.Option(Path("exports"), "-o", "--out", help="Build folder holding entities.csv."),
-    search: str = typer.Option(None, "--search", "-s", help="Only entities whose id, label or forms contain this."),
+    search: str = typer.Option(None, "--search", "-s",
+                               help="Only entities whose id, label or forms contain this, or that it names in the "
+                                    "gazetteer (Daech, EI)."),
     rule: str = typer.Option(None, "--rule", "-r",
                              help="Only entities merged by this rule: override, gazetteer, alias, normalised, "
                                   "person-part, fuzzy, new (another name is a usage error)."),
@@ -635,8 +637,12 @@ def entities(
         return
     rows = list(_csv.DictReader(path.open(encoding="utf-8")))
     if search:
+        from kg.gazetteer import load_gazetteer
+
         key = norm(search)
-        rows = [r for r in rows if key in norm(" ".join((r["entity"], r["label"], r["surface_forms"])))]
+        named = {e.id for e in load_gazetteer().lookup(search)}  # a gazetteer name: Daech, EI, ISIS
+        rows = [r for r in rows
+                if key in norm(" ".join((r["entity"], r["label"], r["surface_forms"]))) or r["entity"] in named]
     if rule:
         rows = [r for r in rows if rule in r["rules"].split()]
     if fmt == OutputFormat.json:
