@@ -18,7 +18,8 @@ dicts otherwise. The stages themselves are modules (``kg.ingest`` … ``kg.view`
 
 from __future__ import annotations
 
-__all__ = ["open", "build", "KnowledgeGraph"]
+# ``open`` is left out of __all__ so that ``from kg import *`` cannot hide the builtin ``open``
+__all__ = ["build", "KnowledgeGraph"]
 
 
 def open(path="exports"):  # noqa: A001 - kg.open reads like the builtin it mirrors

@@ -213,7 +213,11 @@ def query(
     if not query_text:
         _fail("missing QUERY: pass SPARQL text, a .rq file or a query name (kg query --list)", 2)
     try:
-        text = load_query(query_text)
+        try:
+            text = load_query(query_text)
+        except KgError as exc:  # no such query name or .rq file: a usage error
+            _fail(exc, 2)
+            return
         info = query_info_for(query_text) or info_of_text(text)
         try:
             values = parse_param_args(param)

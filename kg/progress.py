@@ -179,8 +179,10 @@ class RichProgress(Progress):
 
         console = console or Console(file=stream if stream is not None else sys.stderr)
         self.bars = Bars(SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description:<10}"),
-                         BarColumn(bar_width=20), Counted(table_column=Column(no_wrap=True)), TimeElapsedColumn(),
-                         TextColumn("[dim]{task.fields[detail]}", table_column=Column(no_wrap=True, overflow="ellipsis")),
+                         BarColumn(bar_width=20), Counted(table_column=Column(no_wrap=True)),
+                         TimeElapsedColumn(table_column=Column(no_wrap=True, min_width=7)),
+                         TextColumn("[dim]{task.fields[detail]}",
+                                    table_column=Column(no_wrap=True, overflow="ellipsis", max_width=24)),
                          console=console, transient=False, refresh_per_second=8)
         self.started = False
 
