@@ -50,12 +50,11 @@ __all__ = ["ACLED_COLUMNS", "UNDATED", "AcledExport", "acled_rows", "write_acled
            "acled_conventions", "place_point"]
 
 #: ACLED's columns, in ACLED's order
-ACLED_COLUMNS: tuple[str, ...] = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
-)
+ACLED_COLUMNS: tuple[str, ...] = tuple("""
+    event_id_cnty event_date year time_precision disorder_type event_type sub_event_type
+    actor1 assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction civilian_targeting
+    iso region country admin1 admin2 admin3 location latitude longitude geo_precision
+    source source_scale notes fatalities tags timestamp""".split())
 #: what to do with events that have no date at month precision (or no place):
 #: ``drop`` them (ACLED needs both), date them by the ``publication`` of the article that tells
 #: them (time_precision 3, tagged), or ``keep`` them with an empty date
@@ -337,23 +336,22 @@ def acled_rows(tables: BuildTables, *, undated: str = "drop", timestamp: int = 0
         if publishers:
             kinds.add(scales["publisher"])
         scale = "-".join(k for k in scales["order"] if k in kinds)
-        out.rows.append({
-            "event_id_cnty": _event_id(ev, iso3, used), "event_date": event_date, "year": year,
-            "time_precision": precision, "disorder_type": disorder, "event_type": event_type,
-            "sub_event_type": sub, "actor1": actor1,
-            "assoc_actor_1": "; ".join(_actor_name(a, tables) for a in agents[1:]), "inter1": inter1,
-            "actor2": actor2, "assoc_actor_2": "; ".join(_actor_name(t, tables) for t in targets[1:]),
-            "inter2": inter2, "interaction": interaction,
-            "civilian_targeting": "Civilian targeting" if event_type == "Violence against civilians" or inter2 == 7
+        out.rows.append(dict(
+            event_id_cnty=_event_id(ev, iso3, used), event_date=event_date, year=year, time_precision=precision,
+            disorder_type=disorder, event_type=event_type, sub_event_type=sub, actor1=actor1,
+            assoc_actor_1="; ".join(_actor_name(a, tables) for a in agents[1:]), inter1=inter1,
+            actor2=actor2, assoc_actor_2="; ".join(_actor_name(t, tables) for t in targets[1:]),
+            inter2=inter2, interaction=interaction,
+            civilian_targeting="Civilian targeting" if event_type == "Violence against civilians" or inter2 == 7
             else "",
-            "iso": record["isonumeric"] if record else "", "region": conv["regions"].get(iso3, ""),
-            "country": country_name, "admin1": admins[0] if admins else "",
-            "admin2": admins[1] if len(admins) > 1 else "", "admin3": admins[2] if len(admins) > 2 else "",
-            "location": location, "latitude": lat, "longitude": long, "geo_precision": geo_precision,
-            "source": "; ".join(dict.fromkeys(sources + [_actor_name(p, tables) for p in publishers])),
-            "source_scale": scale, "notes": " | ".join(ev.evidence), "fatalities": fatalities,
-            "tags": "; ".join([f"kg type={ev.type}"] + toll_tags + tags), "timestamp": timestamp,
-        })
+            iso=record["isonumeric"] if record else "", region=conv["regions"].get(iso3, ""),
+            country=country_name, admin1=admins[0] if admins else "",
+            admin2=admins[1] if len(admins) > 1 else "", admin3=admins[2] if len(admins) > 2 else "",
+            location=location, latitude=lat, longitude=long, geo_precision=geo_precision,
+            source="; ".join(dict.fromkeys(sources + [_actor_name(p, tables) for p in publishers])),
+            source_scale=scale, notes=" | ".join(ev.evidence), fatalities=fatalities,
+            tags="; ".join([f"kg type={ev.type}"] + toll_tags + tags), timestamp=timestamp,
+        ))
     out.rows.sort(key=lambda r: (r["event_date"] or "9999", r["event_id_cnty"]))
     return out
 

@@ -339,7 +339,7 @@ def view(
     until: str = typer.Option(None, "--until", help="Keep events dated on or before YYYY[-MM[-DD]]."),
     types: list[str] = typer.Option(None, "--type", help="Event type or family (repeatable), e.g. Airstrike, Battle."),
     actor: str = typer.Option(None, "--actor", help="Keep events involving this actor (a name as you type it: "
-                                                    "Daech, EI, armée syrienne; or an IRI)."),
+                                                    "Daech, EI, OSDH; or an IRI)."),
     place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it (Homs)."),
     ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (a name or an IRI)."),
     depth: int = typer.Option(2, "--depth", help="Radius of --ego in hops (actor -> event -> actor is 2)."),
@@ -401,7 +401,7 @@ def network(
     communities: bool = typer.Option(False, "--communities", help="Louvain communities (seeded)."),
     path: tuple[str, str] | None = typer.Option(None, "--path", metavar="A B",
                                                 help="Shortest interaction path between two actors (names as you "
-                                                     "type them: \"armée syrienne\" Daech)."),
+                                                     "type them: Rebelles Daech)."),
     ego: str = typer.Option(None, "--ego", help="Print the neighbourhood of this node (a name: Daech, Homs; or an IRI)."),
     depth: int = typer.Option(1, "--depth", help="Radius of --ego in hops."),
     export: Path = typer.Option(None, "--export",

@@ -29,7 +29,7 @@ True
 >>> resolve_name("Daach", index, kind="actor")
 Traceback (most recent call last):
 ...
-kg.names.UnknownName: no actor named 'Daach'; did you mean: Daech (État islamique)?
+kg.names.UnknownName: no such actor: 'Daach'; did you mean: Daech (État islamique)?
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def resolve_name(name: str, index: NameIndex, kind: str | None = None) -> str:
     ------
     UnknownName
         When no node of ``kind`` has this name; the message gives the closest names, and says
-        when the name belongs to a node of another kind ("Homs is a place, not an actor").
+        when the name belongs to a node of another kind ("no such actor: 'Homs' ('Homs' is a place)").
     AmbiguousName
         When several nodes have it at the same rank (pass the IRI instead).
     """
@@ -239,7 +239,7 @@ def resolve_name(name: str, index: NameIndex, kind: str | None = None) -> str:
             return iri
         if iri not in index.nodes and kind in (None, "event") and iri.startswith(INSTANCES + "event/"):
             return iri  # events have no names, only IRIs: the caller checks that the event is there
-        raise UnknownName(f"no {what} <{iri}> in the graph", name)
+        raise UnknownName(f"no such {what} in the graph: <{iri}>", name)
     key = norm(text)
     ranks = (("label", index.pref.get(key, ())), ("alias", index.alt.get(key, ())),
              ("id", index.local.get(text, ())), ("gazetteer name", _gazetteer_hits(text, index)))
@@ -253,7 +253,7 @@ def resolve_name(name: str, index: NameIndex, kind: str | None = None) -> str:
                                 tuple(found))
     others = sorted({index.nodes[i].kind or "node" for _r, iris in ranks for i in iris} - {kind})
     hints = suggest(text, index, kind)
-    message = f"no {what} named {name!r}"
+    message = f"no such {what}: {name!r}"
     if kind is not None and others:
         message += f" ({name!r} is {' and '.join('an ' + o if o[0] in 'aeiou' else 'a ' + o for o in others)})"
     if hints:

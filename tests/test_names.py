@@ -66,7 +66,7 @@ def test_names_unknown_name_suggests_the_closest(index):
 
 
 def test_names_a_name_of_another_kind_says_so(index):
-    with pytest.raises(UnknownName, match=r"no actor named 'Alep' \('Alep' is a place\)"):
+    with pytest.raises(UnknownName, match=r"no such actor: 'Alep' \('Alep' is a place\)"):
         resolve_name("Alep", index, "actor")
 
 
@@ -116,7 +116,7 @@ def test_names_params_resolve_names_and_reject_unknown_variables(index):
     assert values == {"place": f"<{ALEPPO}>", "since": "2016"} and not strings
     with pytest.raises(UnknownParameter, match=r"no variable \?placee .*did you mean \?place\?"):
         resolve_params(text, {"placee": "Homs"}, index, info.params)
-    with pytest.raises(UnknownName, match="no place named 'Atlantide'"):
+    with pytest.raises(UnknownName, match="no such place: 'Atlantide'"):
         resolve_params(text, {"place": "Atlantide"}, index, info.params)
     # CURIEs and IRIs go through as they are
     values, _ = resolve_params(text, {"place": "ckgr:place/aleppo"}, index, info.params)
@@ -154,7 +154,7 @@ def test_names_cli_options_take_aliases(graph_file, args):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["network", "--ego", "Daach"], "did you mean: Daech"),
-    (["network", "--path", "OSDH", "Atlantide"], "no actor named 'Atlantide'"),
+    (["network", "--path", "OSDH", "Atlantide"], "no such actor: 'Atlantide'"),
     (["network", "--ego", "Alep"], "'Alep' is a place"),
     (["view", "--actor", "Daach", "-o", "{tmp}/v.html"], "did you mean: Daech"),
     (["view", "--place", "Alepp", "-o", "{tmp}/v.html"], "did you mean: Alep"),

@@ -377,5 +377,5 @@ def test_queries_cli_malicious_param_returns_no_rows(seeds_dir):
                                       "-g", str(graph)])
     # a place name that designates nothing is a usage error (#13): no query runs, nothing changes
     assert result.exit_code == 2, result.output
-    assert result.stdout.strip() == "" and "no place named" in result.output
+    assert result.stdout.strip() == "" and "no such place" in result.output
     assert graph.read_bytes() == before
