@@ -30,7 +30,7 @@ from kg.extract import FAMILY, Extraction
 from kg.gazetteer import load_gazetteer
 from kg.namespace import CKG, CKGR, GEO, GEONAMES, NIF, PROV
 from kg.resolve import CIVILIANS, Resolution, ResolvedEvent
-from kg.timex import TimeValue
+from kg.schema.time import TimeValue
 
 __all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "triples_graph", "union_graph", "article_iri", "entity_iri", "event_iri",
            "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple", "gazetteer_aliases"]

@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from kg.gazetteer import DATA_DIR, Gazetteer, norm
+from kg.lang.fr import lexicon
 
 __all__ = ["GeoPlace", "find_place", "translit_key", "container_for", "FUZZY_GEO_THRESHOLD"]
 
@@ -43,11 +44,24 @@ def translit_key(name: str) -> str:
     True
     """
     s = norm(name)
-    s = re.sub(r"^(al|el|ad|ar|as|ash|az|an|at|ech|ez) ", "", s)
-    s = s.replace("ou", "u").replace("ch", "sh").replace("kh", "h").replace("dj", "j").replace("gh", "g")
+    s = _article_prefix().sub("", s)
+    for french, english in _transliteration_pairs():
+        s = s.replace(french, english)
     s = re.sub(r"[aeiouy]+", "", s)  # consonant skeleton: vowels vary most between transliterations
     s = re.sub(r"(.)\1+", r"\1", s)
     return s.replace(" ", "")
+
+
+@lru_cache(maxsize=1)
+def _article_prefix() -> re.Pattern[str]:
+    """The Arabic article at the start of a name ("al-", "ech-", "as-"…), as the lexicon lists it."""
+    return re.compile(r"^(" + "|".join(re.escape(w) for w in lexicon().phrases("arabic_articles")) + ") ")
+
+
+@lru_cache(maxsize=1)
+def _transliteration_pairs() -> tuple[tuple[str, str], ...]:
+    """French spellings of Arabic sounds and their English ones ("ou" -> "u", "ch" -> "sh"), in order."""
+    return tuple(lexicon().map("transliteration").items())
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import BuildError, InputError
-from kg.timex import TimeValue, find_times, parse_header_date
+from kg.lang.fr import dateline_pattern, lexicon
+from kg.lang.fr.timex import find_times, parse_header_date
+from kg.schema.records import Article
+from kg.schema.text import key
+from kg.schema.time import TimeValue
 
 __all__ = [
     "Article",
@@ -54,16 +58,7 @@ _HTML_TAG = re.compile(r"</(?:p|div|span|a|li|td|tr|table|script|style|h[1-6]|bo
 # characters that cannot appear in an IRI path segment (RFC 3987) or would change its meaning
 _BAD_ID_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`#%?/]")
 _WORD = re.compile(r"[^\W\d_]+")
-# French function words: frequent in any French prose, rare in other languages
-_FRENCH_WORDS = frozenset(
-    "le la les l de des du d un une et à au aux en dans par pour sur avec sans sous est sont ont été "
-    "a il ils elle elles qui que qu ne pas se sa son ses leur leurs ce cette ces selon plus lors entre "
-    "après depuis contre vers mais ou où été était y".split()
-)
-_ENGLISH_WORDS = frozenset(
-    "the of and to in is are was were that for on with by from at as it its this have has been "
-    "which who they their said after against".split()
-)
+_DATELINE_WITHIN = 1000  # characters from the start of the body where a dateline may stand
 _MIN_WORDS_FOR_LANGUAGE = 25
 _MIN_FRENCH_RATIO = 0.12
 
@@ -109,25 +104,6 @@ def _notice(path: str, code: str, text: str) -> Notice:
     return obj
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One input article, as read."""
-
-    id: str
-    text: str
-    body_start: int = 0
-    published: TimeValue | None = None
-    path: str = ""
-    sha256: str = ""
-    warnings: tuple[str, ...] = ()
-    also_as: tuple[str, ...] = ()  # other file names with the same content
-    dateline: tuple[int, int] | None = None  # "BEYROUTH, 5 juin 2013 (AFP) -": place and date of filing, not of events
-
-    @property
-    def body(self) -> str:
-        return self.text[self.body_start :]
-
-
 @dataclass(frozen=True)
 class Rejected:
     """An input that was not built, and why (``code`` is a stable reason code)."""
@@ -161,20 +137,13 @@ def _language_notice(name: str, body: str) -> Notice | None:
     words = _WORD.findall(body[:20_000].lower())
     if len(words) < _MIN_WORDS_FOR_LANGUAGE:
         return None
-    fr = sum(w in _FRENCH_WORDS for w in words) / len(words)
+    fr = sum(key(w) in lexicon().set("function_words") for w in words) / len(words)
     if fr >= _MIN_FRENCH_RATIO:
         return None
-    en = sum(w in _ENGLISH_WORDS for w in words) / len(words)
+    en = sum(key(w) in lexicon().set("english_function_words") for w in words) / len(words)
     guess = "; looks English" if en > fr else ""
     return Notice(name, "not_french", f"does not look like French ({fr:.0%} French function words in "
                                       f"{len(words)} words{guess}); built anyway, expect few results")
-
-
-# "BEYROUTH, 5 juin 2013 (AFP) - ", "DAMAS (AFP) - ", "Alep, Syrie, 12 mars (ATS) –"
-_DATELINE = re.compile(
-    r"\s*(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý' .-]{2,40}?(?:,\s*[A-ZÀ-Ý][a-zà-ÿ' -]{2,30})?)"
-    r"(?:,\s*(?P<date>(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+(?:\s+\d{4})?))?"
-    r"\s*\((?P<agency>AFP|ATS|Reuters|AP|DPA|Belga|Anadolu)\)\s*[-–—]\s*")
 
 
 def article_from_text(article_id: str, text: str, *, path: str = "", published: TimeValue | None = None,
@@ -206,7 +175,8 @@ def article_from_text(article_id: str, text: str, *, path: str = "", published: 
                                                   "publication date treated as unknown"))
             body_start = m.end()
     dateline = None
-    d = _DATELINE.match(text, body_start)
+    # the dateline opens the dispatch, possibly after a title and photo captions
+    d = dateline_pattern().search(text, body_start, body_start + _DATELINE_WITHIN)
     if d:
         dateline = (d.start(), d.end())
         if published is None and d.group("date"):

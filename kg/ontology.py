@@ -4,10 +4,14 @@
 must contain, and ``kg/namespace/_CKG.py`` is generated from the ontology so that code
 names terms as ``CKG.Airstrike`` (a misspelt term fails at import time).
 
-Regenerate the namespace class after editing the ontology::
+``kg/schema/_taxonomy.py`` is generated from it too: the event types, their families and
+ACLED/PLOVER alignments, and the actor and place classes, as plain Python data that the
+extraction, resolution and export code reads (none of which imports rdflib).
 
-    python -m kg.ontology          # rewrite kg/namespace/_CKG.py
-    python -m kg.ontology --check  # exit 1 if it is out of date
+Regenerate both after editing the ontology::
+
+    python -m kg.ontology          # rewrite kg/namespace/_CKG.py and kg/schema/_taxonomy.py
+    python -m kg.ontology --check  # exit 1 if either is out of date
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 
 import pyshacl
 from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 __all__ = [
@@ -31,6 +36,8 @@ __all__ = [
     "load_ontology",
     "load_shapes",
     "render_namespace",
+    "render_taxonomy",
+    "TAXONOMY_PATH",
     "validate",
 ]
 
@@ -39,6 +46,7 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "ckg.ttl"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 NAMESPACE_PATH = Path(__file__).resolve().parent / "namespace" / "_CKG.py"
+TAXONOMY_PATH = Path(__file__).resolve().parent / "schema" / "_taxonomy.py"
 
 # Sections of the generated class, in order: the first matching rdf:type wins.
 _SECTIONS: tuple[tuple[URIRef, str], ...] = (
@@ -185,6 +193,97 @@ def render_namespace(ontology: Graph) -> str:
     return "\n".join(lines)
 
 
+def _disjoint_lists(ontology: Graph) -> list[list[str]]:
+    """The ``owl:AllDisjointClasses`` member lists of the ontology, as local names in order."""
+    out = []
+    for node in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        head = ontology.value(node, OWL.members)
+        if head is not None:
+            out.append([str(t)[len(CKG_NS) :] for t in Collection(ontology, head)])
+    return sorted(out)
+
+
+def _ckg(name: str) -> URIRef:
+    return URIRef(CKG_NS + name)
+
+
+def _subclasses(ontology: Graph, parent: str) -> set[str]:
+    return {str(s)[len(CKG_NS) :] for s in ontology.subjects(RDFS.subClassOf, _ckg(parent))}
+
+
+def _ordered_list(lists: list[list[str]], members: set[str], what: str) -> list[str]:
+    """The disjointness list that holds exactly ``members`` (its order is the taxonomy's order)."""
+    for names in lists:
+        if set(names) == members:
+            return names
+    raise ValueError(f"{ONTOLOGY_PATH}: no owl:AllDisjointClasses lists exactly the {what} {sorted(members)}")
+
+
+def _literal(ontology: Graph, name: str, prop: str) -> str | None:
+    value = ontology.value(_ckg(name), _ckg(prop))
+    return str(value) if value is not None else None
+
+
+def render_taxonomy(ontology: Graph) -> str:
+    """Render the Python source of ``kg/schema/_taxonomy.py`` for an ontology.
+
+    The order of every tuple is the order of the ontology's ``owl:AllDisjointClasses``
+    lists (actor classes, place classes from the largest to the smallest, families, and the
+    types of each family), so the same ontology always gives the same text.
+
+    Raises
+    ------
+    ValueError
+        If a group of classes has no disjointness list giving its order.
+    """
+    lists = _disjoint_lists(ontology)
+    actors = _ordered_list(lists, _subclasses(ontology, "Actor"), "actor classes")
+    places = _ordered_list(lists, _subclasses(ontology, "Place"), "place classes")
+    families = _ordered_list(lists, _subclasses(ontology, "Event"), "event families")
+    family_of: dict[str, str] = {}
+    for family in families:
+        members = _subclasses(ontology, family)
+        for t in _ordered_list(lists, members, f"types of {family}") if members else [family]:
+            family_of[t] = family
+    acled_type = {f: _literal(ontology, f, "acledEventType") for f in families}
+    rows = [
+        '"""The event taxonomy and entity classes of the conflict ontology, as plain data.',
+        "",
+        "Generated from ontology/ckg.ttl by kg.ontology: do not edit by hand.",
+        "Regenerate with `python -m kg.ontology` after changing the ontology.",
+        '"""',
+        "",
+        "# fmt: off",
+        "#: Actor classes (subclasses of ckg:Actor).",
+        f"ACTOR_CLASSES: tuple[str, ...] = {tuple(actors)!r}",
+        "#: Place classes (subclasses of ckg:Place), from the largest to the smallest.",
+        f"PLACE_CLASSES: tuple[str, ...] = {tuple(places)!r}",
+        "#: Event families (subclasses of ckg:Event); a family without subclasses is also a type.",
+        f"EVENT_FAMILIES: tuple[str, ...] = {tuple(families)!r}",
+        "#: Concrete event types, family by family.",
+        f"EVENT_TYPES: tuple[str, ...] = {tuple(family_of)!r}",
+        "#: Event type -> its family.",
+        "FAMILY: dict[str, str] = {",
+        *[f"    {t!r}: {f!r}," for t, f in family_of.items()],
+        "}",
+        "#: Event type -> ACLED event type (ckg:acledEventType of its family; '' if none).",
+        "ACLED_EVENT_TYPE: dict[str, str] = {",
+        *[f"    {t!r}: {acled_type[f] or ''!r}," for t, f in family_of.items()],
+        "}",
+        "#: Event type -> closest ACLED sub-event type (ckg:acledSubEventType; '' if none).",
+        "ACLED_SUB_EVENT_TYPE: dict[str, str] = {",
+        *[f"    {t!r}: {_literal(ontology, t, 'acledSubEventType') or ''!r}," for t in family_of],
+        "}",
+        "#: Event type -> closest PLOVER 'CATEGORY: mode' (ckg:ploverCode; '' if none).",
+        "PLOVER_CODE: dict[str, str] = {",
+        *[f"    {t!r}: {_literal(ontology, t, 'ploverCode') or ''!r}," for t in family_of],
+        "}",
+        "# fmt: on",
+        "",
+    ]
+    return "\n".join(rows)
+
+
 def generate_namespace(ttl_path: Path | str = ONTOLOGY_PATH, out_path: Path | str = NAMESPACE_PATH) -> str:
     """Write the ``CKG`` namespace module generated from an ontology file.
 
@@ -205,25 +304,31 @@ def generate_namespace(ttl_path: Path | str = ONTOLOGY_PATH, out_path: Path | st
     return source
 
 
+_GENERATED = ((NAMESPACE_PATH, render_namespace), (TAXONOMY_PATH, render_taxonomy))
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Regenerate ``kg/namespace/_CKG.py``, or only check it with ``--check``."""
+    """Regenerate ``kg/namespace/_CKG.py`` and ``kg/schema/_taxonomy.py``, or only check them."""
     parser = argparse.ArgumentParser(
         prog="python -m kg.ontology",
-        description="Regenerate kg/namespace/_CKG.py from ontology/ckg.ttl.",
+        description="Regenerate kg/namespace/_CKG.py and kg/schema/_taxonomy.py from ontology/ckg.ttl.",
         epilog="Example: python -m kg.ontology --check",
     )
-    parser.add_argument("--check", action="store_true", help="exit 1 if _CKG.py is out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a generated module is out of date")
     args = parser.parse_args(argv)
-    if args.check:
-        expected = render_namespace(load_ontology())
-        current = NAMESPACE_PATH.read_text(encoding="utf-8") if NAMESPACE_PATH.exists() else ""
-        if current != expected:
-            print(f"{NAMESPACE_PATH} is out of date: run python -m kg.ontology", file=sys.stderr)
-            return 1
-        return 0
-    generate_namespace(ONTOLOGY_PATH, NAMESPACE_PATH)
-    print(f"wrote {NAMESPACE_PATH}")
-    return 0
+    ontology = load_ontology()
+    stale = 0
+    for path, render in _GENERATED:
+        expected = render(ontology)
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if args.check:
+            if current != expected:
+                print(f"{path} is out of date: run python -m kg.ontology", file=sys.stderr)
+                stale = 1
+        elif current != expected:
+            path.write_text(expected, encoding="utf-8", newline="\n")
+            print(f"wrote {path}")
+    return stale
 
 
 if __name__ == "__main__":

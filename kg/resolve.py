@@ -32,7 +32,7 @@ from kg.errors import KgError
 from kg.extract import EventRecord, Extraction, Mention
 from kg.gazetteer import Gazetteer, load_gazetteer, norm
 from kg.geo import container_for, find_place
-from kg.timex import TimeValue
+from kg.schema.time import TimeValue
 
 __all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug", "corefer_events",
            "entity_rows", "ENTITY_COLUMNS", "located_chain",

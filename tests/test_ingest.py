@@ -22,7 +22,8 @@ from kg.ingest import (
     ingest,
     read_article,
 )
-from kg.timex import TimeValue, parse_header_date
+from kg.lang.fr.timex import parse_header_date
+from kg.schema.time import TimeValue
 
 FR = ("Les forces du régime ont repris samedi le contrôle de la ville de Palmyre, dans le centre de la "
       "Syrie, après des combats contre les jihadistes de l'Etat islamique, selon l'OSDH.\n")

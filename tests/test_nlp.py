@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.nlp import KgEntities, sentence_boundaries, token_key  # noqa: F401 - registers the components
+from kg.nlp import KgEntities, sentence_boundaries  # noqa: F401 - registers the components
+from kg.schema.text import key as token_key
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,7 @@ def test_nlp_unknown_places_are_found_by_their_cue_noun(blank, text, surface, la
 def test_nlp_token_key_ignores_case_accents_and_apostrophes():
     assert token_key("État") == token_key("etat") == "etat"
     assert token_key("l’") == "l'"
+    assert token_key("Cœur") == "coeur"  # ligatures spelt out: "au cœur de" matches its lexicon entry
 
 
 @pytest.mark.parametrize(

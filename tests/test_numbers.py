@@ -1,4 +1,4 @@
-"""Tests for kg.numbers: French numerals, vague amounts and qualified quantities."""
+"""Tests for kg.lang.fr.numbers: French numerals, vague amounts and qualified quantities."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.numbers import Quantity, find_quantities, fold, parse_number
+from kg.lang.fr.numbers import Quantity, find_quantities, parse_number
+from kg.schema.text import fold
 
 
 @pytest.mark.parametrize(

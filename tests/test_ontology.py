@@ -272,6 +272,42 @@ def test_ontology_generated_namespace_is_up_to_date(tmp_path: Path) -> None:
     )
 
 
+def test_ontology_generated_taxonomy_is_up_to_date(onto: Graph) -> None:
+    assert ontology.TAXONOMY_PATH.read_text(encoding="utf-8") == ontology.render_taxonomy(onto), (
+        "kg/schema/_taxonomy.py is stale: run `python -m kg.ontology`"
+    )
+
+
+def test_ontology_taxonomy_follows_the_ontology(onto: Graph) -> None:
+    from kg.schema import taxonomy
+
+    for t, family in taxonomy.FAMILY.items():
+        assert (CKG[t], RDFS.subClassOf, CKG[family]) in onto or t == family
+        assert taxonomy.ACLED_SUB_EVENT_TYPE[t] == str(onto.value(CKG[t], CKG.acledSubEventType) or "")
+    assert taxonomy.FAMILY["CasualtyReport"] == "CasualtyReport"
+    assert taxonomy.PLACE_RANK["Country"] < taxonomy.PLACE_RANK["City"] < taxonomy.PLACE_RANK["Site"]
+
+
+def test_ontology_taxonomy_without_an_order_is_refused(onto: Graph) -> None:
+    from rdflib.namespace import OWL
+
+    broken = Graph()
+    for triple in onto:
+        if triple[1] != OWL.members:
+            broken.add(triple)
+    with pytest.raises(ValueError, match="AllDisjointClasses"):
+        ontology.render_taxonomy(broken)
+
+
+def test_ontology_check_mode_reports_a_stale_module(tmp_path: Path, monkeypatch, capsys) -> None:
+    stale = tmp_path / "_taxonomy.py"
+    stale.write_text("# old\n", encoding="utf-8")
+    monkeypatch.setattr(ontology, "_GENERATED", ((stale, ontology.render_taxonomy),))
+    assert ontology.main(["--check"]) == 1
+    assert "out of date" in capsys.readouterr().err
+    assert ontology.main([]) == 0 and ontology.main(["--check"]) == 0
+
+
 def test_ontology_generated_namespace_is_deterministic(onto: Graph) -> None:
     shuffled = Graph()
     for triple in sorted(onto, reverse=True):

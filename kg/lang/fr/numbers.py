@@ -6,10 +6,8 @@ qualifier (``Exactly``, ``AtLeast``, ``MoreThan``, ``Approximately``).  Dates ("
 "le 14 avril 2018", "14/04/2018"), clock times ("6 heures", "13h30"), ordinals ("1er",
 "4e") and numbers inside identifiers ("T-72", "A320") are not quantities.
 
-``fold`` is the length-preserving normalisation shared with :mod:`kg.timex`: lower case,
-French accents removed, curly apostrophes and non-breaking spaces made plain, one
-character in for one character out, so offsets found in the folded text are offsets in
-the original.
+The grammar runs on :func:`kg.schema.text.fold`-ed text (one character in for one character
+out), so offsets found in the folded text are offsets in the original.
 """
 
 from __future__ import annotations
@@ -18,56 +16,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from kg.schema.text import fold
+
 __all__ = [
     "Quantity",
     "QUALIFIERS",
     "WORD_NUMBER_PATTERN",
     "find_quantities",
-    "fold",
     "parse_number",
 ]
 
 QUALIFIERS = ("Exactly", "AtLeast", "MoreThan", "Approximately")
-
-# ---------------------------------------------------------------------------- folding
-
-_FOLD_TABLE = str.maketrans(
-    {
-        **dict.fromkeys("àáâãäå", "a"),
-        "ç": "c",
-        **dict.fromkeys("èéêë", "e"),
-        **dict.fromkeys("ìíîï", "i"),
-        "ñ": "n",
-        **dict.fromkeys("òóôõö", "o"),
-        **dict.fromkeys("ùúûü", "u"),
-        **dict.fromkeys("ýÿ", "y"),
-        **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032`", "'"),
-        **dict.fromkeys("\u00a0\u202f\u2009\u2007\u200a", " "),
-        **dict.fromkeys("\u2010\u2011", "-"),
-    }
-)
-
-
-def _lower_same_length(text: str) -> str:
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    # A few characters (e.g. "İ") lower-case to two code points; keep those as they are.
-    return "".join(c2 if len(c2 := c.lower()) == 1 else c for c in text)
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text``, drop French accents and normalise apostrophes and spaces.
-
-    The result has exactly the length of ``text``, so match offsets carry over.
-
-    >>> fold("Début Août, l’armée")
-    "debut aout, l'armee"
-    >>> len(fold("İstanbul")) == len("İstanbul")
-    True
-    """
-    return _lower_same_length(text).translate(_FOLD_TABLE)
-
 
 # ------------------------------------------------------------------- number grammar
 

@@ -1,0 +1,85 @@
+"""Token attributes the rule components match on: ``token._.kg_lemma``, ``kg_word``, ``kg_forms``.
+
+- ``kg_word`` is the token's key (:func:`kg.schema.text.key`: no case, no accents);
+- ``kg_lemma`` is the key of its lemma, with the model's known lemma mistakes corrected
+  (the lexicon's ``lemma_fixes``, keyed by word: "tentent" -> "tenter");
+- ``kg_forms`` lists both, plus the infinitive of a gerund the tagger missed ("en
+  bombardant" -> "bombarder", by the lexicon's ``gerund_to_infinitive`` suffixes): a pattern
+  ``{"_": {"kg_forms": {"INTERSECTS": ["bombarder"]}}}`` matches any of them.
+
+The extensions are registered once, at import, behind ``has_extension`` guards.
+
+>>> import spacy
+>>> doc = spacy.blank("fr")("Épauler")
+>>> doc[0]._.kg_word
+'epauler'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Token
+
+from kg.lang.fr import lexicon
+from kg.schema.text import key
+
+__all__ = ["keys_of", "lemma_key", "register_extensions", "GERUND_POS"]
+
+#: Parts of speech a gerund may be tagged with when the lemmatizer missed it.
+GERUND_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
+
+
+@lru_cache(maxsize=131072)
+def keys_of(text: str, lemma: str) -> tuple[str, str]:
+    """(lemma key, word key) of a token's text and model lemma, lemma mistakes corrected."""
+    word = key(text)
+    return _lemma_fixes().get(word, key(lemma or text)), word
+
+
+@lru_cache(maxsize=1)
+def _lemma_fixes() -> dict[str, str]:
+    return lexicon().map("lemma_fixes")
+
+
+@lru_cache(maxsize=1)
+def _gerund_suffixes() -> tuple[tuple[str, str], ...]:
+    return tuple(lexicon().map("gerund_to_infinitive").items())
+
+
+def lemma_key(tok: Token) -> str:
+    """The corrected lemma key of a token (``token._.kg_lemma``)."""
+    return keys_of(tok.text, tok.lemma_)[0]
+
+
+def gerund_key(tok: Token) -> str | None:
+    """The infinitive key of a token that looks like a gerund, else None."""
+    if tok.pos_ not in GERUND_POS:
+        return None
+    word = key(tok.text)
+    for suffix, infinitive in _gerund_suffixes():
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + infinitive
+    return None
+
+
+def _forms(tok: Token) -> list[str]:
+    lemma, word = keys_of(tok.text, tok.lemma_)
+    forms = [lemma] if lemma == word else [lemma, word]
+    gerund = gerund_key(tok)
+    if gerund is not None and gerund not in forms:
+        forms.append(gerund)
+    return forms
+
+
+def register_extensions() -> None:
+    """Register ``kg_lemma``, ``kg_word`` and ``kg_forms`` on ``Token`` (idempotent)."""
+    if not Token.has_extension("kg_lemma"):
+        Token.set_extension("kg_lemma", getter=lemma_key)
+    if not Token.has_extension("kg_word"):
+        Token.set_extension("kg_word", getter=lambda t: key(t.text))
+    if not Token.has_extension("kg_forms"):
+        Token.set_extension("kg_forms", getter=_forms)
+
+
+register_extensions()

@@ -1,0 +1,209 @@
+"""The ``kg_triggers`` component: event cues found by spaCy's ``Matcher`` from data patterns.
+
+Each record of ``kg/lang/fr/patterns/events.jsonl`` is a ``Matcher`` pattern labelled with an
+ontology event type, optionally with a condition (``"needs"``, a function of
+:mod:`kg.nlp.conditions`). Words in patterns are written as French is written and compared by
+their key (the one compile step: ``kg_forms`` values go through :func:`kg.schema.text.key`).
+
+Per sentence, ``match`` finds the cues and ``set_annotations`` writes them:
+
+- ``doc.spans["kg_triggers"]`` — the cues whose condition holds, each a span labelled with its
+  event type, ``span.id_`` = the pattern's id;
+- ``doc.spans["kg_trigger_candidates"]`` — the same search with every condition ignored (what a
+  denial may deny: "a démenti l'entrée des rebelles").
+
+How cues are chosen in a sentence: multi-word patterns first (the longest at each position,
+then file order); then each content word not yet used takes the first one-word pattern (in file
+order) matched by its lemma, else by its own form, else by its gerund's infinitive, whose
+condition holds. A later noun of a type already found, under a definite or demonstrative
+determiner, names the same event and is dropped ("lors de l'avancée"); bombardments in a
+sentence about aircraft are airstrikes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, SpanGroup
+
+from kg.lang.fr import PATTERNS_DIR, LanguageDataError, Lexicon, event_patterns, lexicon
+from kg.lang.patterns import check_event_records, needs_of
+from kg.nlp.conditions import CONDITION_PREFIX, CueContext, condition
+from kg.nlp.lookup import sentences
+from kg.nlp.tokens import gerund_key, keys_of, register_extensions
+from kg.schema.taxonomy import EVENT_TYPES
+from kg.schema.text import key
+
+__all__ = ["KgTriggers", "TRIGGERS", "CANDIDATES", "compile_pattern", "CLOSED_POS", "registered_conditions"]
+
+TRIGGERS = "kg_triggers"
+CANDIDATES = "kg_trigger_candidates"
+#: Universal POS tags that are never a one-word cue.
+CLOSED_POS = ("DET", "ADP", "PRON", "PUNCT", "CCONJ", "SCONJ")
+
+
+def compile_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A data pattern as the ``Matcher`` takes it: ``kg_forms`` words keyed; one-word cues content words.
+
+    >>> compile_pattern([{"_": {"kg_forms": {"INTERSECTS": ["Trêve"]}}}])
+    [{'_': {'kg_forms': {'INTERSECTS': ['treve']}}, 'POS': {'NOT_IN': ['DET', 'ADP', 'PRON', 'PUNCT', 'CCONJ', 'SCONJ']}}]
+    """
+    out = []
+    for spec in pattern:
+        spec = dict(spec)
+        ext = spec.get("_")
+        if ext and "kg_forms" in ext:
+            forms = ext["kg_forms"]
+            spec["_"] = {**ext, "kg_forms": {op: [key(w) for w in words] for op, words in forms.items()}}
+        out.append(spec)
+    if len(out) == 1 and "POS" not in out[0]:
+        out[0]["POS"] = {"NOT_IN": list(CLOSED_POS)}
+    return out
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    index: int
+    id: str
+    label: str
+    length: int
+    words: frozenset[str]  # the keyed words of a one-word pattern
+    needs: tuple[str, ...]  # condition names, all of which must hold
+
+
+class KgTriggers:
+    """Find event cues with a ``Matcher`` over the data patterns; write them to ``doc.spans``."""
+
+    def __init__(self, nlp: Language, name: str = "kg_triggers"):
+        register_extensions()
+        self.name = name
+        self.lex: Lexicon = lexicon()
+        self.matcher = Matcher(nlp.vocab)
+        self.patterns: list[_Pattern] = []
+        problems = check_event_records(event_patterns(), event_types=EVENT_TYPES, conditions=registered_conditions())
+        if problems:
+            raise LanguageDataError(f"{PATTERNS_DIR / 'events.jsonl'}: " + "; ".join(problems[:5]))
+        for rec in event_patterns():
+            if "pattern" not in rec:
+                continue  # type records (kg.extract.types) share the file
+            compiled = compile_pattern(rec["pattern"])
+            words = frozenset(compiled[0]["_"]["kg_forms"]["INTERSECTS"]) if len(compiled) == 1 else frozenset()
+            p = _Pattern(len(self.patterns), rec["id"], rec["label"], len(compiled), words, needs_of(rec))
+            self.patterns.append(p)
+            self.matcher.add(str(p.index), [compiled])
+        one_word = frozenset(w for p in self.patterns if p.length == 1 for w in p.words)
+        self.context = CueContext(self.lex, one_word)
+        self.conditions = {name: condition(name) for p in self.patterns for name in p.needs}
+        # "aerial_type" of the type records: cues that become another type in a sentence about aircraft
+        self.aerial = {
+            rec["type"]: (rec["aerial_type"], frozenset(key(w) for w in rec.get("aerial_lemmas", ())))
+            for rec in event_patterns()
+            if "type" in rec and rec.get("aerial_type")
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        found, candidates = self.match(doc)
+        self.set_annotations(doc, found, candidates)
+        return doc
+
+    # -- finding -------------------------------------------------------------------------
+    def match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
+        """(cues whose condition holds, cues with conditions ignored), sentence by sentence."""
+        by_start: dict[int, list[_Pattern]] = {}
+        singles: dict[int, list[_Pattern]] = {}
+        sent_of = _sentence_starts(doc)
+        for match_id, start, end in self.matcher(doc):
+            p = self.patterns[int(doc.vocab.strings[match_id])]
+            if sent_of[start] != sent_of[end - 1]:
+                continue
+            (singles if p.length == 1 else by_start).setdefault(start, []).append(p)
+        found: list[Span] = []
+        candidates: list[Span] = []
+        for sent in sentences(doc):
+            found += self._sentence(doc, sent, by_start, singles, ignore_needs=False)
+            candidates += self._sentence(doc, sent, by_start, singles, ignore_needs=True)
+        return found, candidates
+
+    def _sentence(self, doc, sent, by_start, singles, *, ignore_needs: bool) -> list[Span]:
+        out: list[Span] = []
+        used: set[int] = set()
+        for i in range(sent.start, sent.end):
+            if i in used or i not in by_start:
+                continue
+            p = min(by_start[i], key=lambda p: (-p.length, p.index))
+            out.append(Span(doc, i, i + p.length, label=p.label, span_id=p.id))
+            used.update(range(i, i + p.length))
+        for i in range(sent.start, sent.end):
+            if i in used or i not in singles:
+                continue
+            for p in self._by_precedence(doc[i], singles[i]):
+                if ignore_needs or all(self.conditions[n](doc[i], self.context) for n in p.needs):
+                    out.append(Span(doc, i, i + 1, label=p.label, span_id=p.id))
+                    used.add(i)
+                    break
+        return self._aerial(self._same_event_nouns(sorted(out, key=lambda s: s.start)), sent)
+
+    @staticmethod
+    def _by_precedence(tok, patterns: list[_Pattern]) -> list[_Pattern]:
+        """The one-word patterns matched by the token's lemma, else by its form, else by its gerund."""
+        lemma, word = keys_of(tok.text, tok.lemma_)
+        for form in (lemma, word, gerund_key(tok)):
+            chosen = [p for p in patterns if form in p.words]
+            if chosen:
+                return sorted(chosen, key=lambda p: p.index)
+        return []
+
+    def _same_event_nouns(self, spans: list[Span]) -> list[Span]:
+        """Drop a later noun of a type already found under a definite determiner ("lors de l'avancée")."""
+        definite = self.lex.set("definite_determiners")
+        kept: list[Span] = []
+        for s in spans:
+            head = s[0]
+            if any(k.label_ == s.label_ for k in kept) and head.pos_ != "VERB" and any(
+                key(c.text) in definite for c in head.children
+            ):
+                continue
+            kept.append(s)
+        return kept
+
+    def _aerial(self, spans: list[Span], sent: Span) -> list[Span]:
+        """Bombardments in a sentence about aircraft are airstrikes."""
+        aerial = self.lex.set("aerial_words")
+        if not self.aerial or not any(k in aerial for t in sent for k in keys_of(t.text, t.lemma_)):
+            return spans
+        out = []
+        for s in spans:
+            to, lemmas = self.aerial.get(s.label_, (None, frozenset()))
+            if to is not None and keys_of(s[0].text, s[0].lemma_)[0] in lemmas:
+                s = Span(s.doc, s.start, s.end, label=to, span_id=s.id_)
+            out.append(s)
+        return out
+
+    # -- writing -------------------------------------------------------------------------
+    def set_annotations(self, doc: Doc, found: list[Span], candidates: list[Span]) -> None:
+        doc.spans[TRIGGERS] = SpanGroup(doc, name=TRIGGERS, spans=found)
+        doc.spans[CANDIDATES] = SpanGroup(doc, name=CANDIDATES, spans=candidates)
+
+
+def registered_conditions() -> set[str]:
+    """Names of the conditions registered in spaCy's ``registry.misc`` (``kg.needs.*``)."""
+    from spacy.util import registry
+
+    return {name for name in registry.misc.get_all() if name.startswith(CONDITION_PREFIX)}
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Token index -> index of its sentence."""
+    out = [0] * len(doc)
+    for si, sent in enumerate(sentences(doc)):
+        for i in range(sent.start, sent.end):
+            out[i] = si
+    return out
+
+
+@Language.factory("kg_triggers")
+def make_kg_triggers(nlp: Language, name: str) -> KgTriggers:
+    return KgTriggers(nlp, name)
