@@ -232,21 +232,22 @@ class _Emitter:
 
 
 def gazetteer_aliases(e) -> list[str]:
-    """The gazetteer's other names of a gazetteer entity (sorted, without its label and repeats
-    out): emitted as ``skos:altLabel`` so that names resolve as users type them ("Daech", "EI")
-    even when no article used that form (#13)."""
+    """The gazetteer's other *names* of a gazetteer entity, sorted: emitted as ``skos:altLabel`` so
+    that names resolve as users type them ("Daech", "EI", "ISIS") even when no article used that
+    form (#13).
+
+    Only name-like aliases are emitted — those that begin with a capital letter or a digit. Group
+    nouns and descriptions ("armée", "soldats", "jihadistes", "souks d'Alep") stay in the gazetteer:
+    as labels of a node they would also name other things (the dev2 gold reads "souks d'Alep" as
+    the souk, the gazetteer as the old city), and the name resolver finds them there anyway
+    (:mod:`kg.names`).
+    """
     if not e.gazetteer:
         return []
     gaz = load_gazetteer()
     if e.id not in gaz:
         return []
-    seen = {e.label}
-    out = []
-    for alias in gaz[e.id].aliases:
-        if alias not in seen:
-            seen.add(alias)
-            out.append(alias)
-    return sorted(out)
+    return sorted({a for a in gaz[e.id].aliases if a != e.label and (a[:1].isupper() or a[:1].isdigit())})
 
 
 def emit_graphs(res: Resolution) -> Iterator[tuple[str, list[Triple]]]:
