@@ -21,7 +21,7 @@ ACLED (Armed Conflict Location & Event Data) publishes one row per event with fi
   against civilians always has "Civilians (Country)" as actor 2, and ``civilian_targeting`` says
   "Civilian targeting";
 - ``iso`` (ISO 3166 numeric: 760 for Syria), ``region`` ("Middle East"), ``country``, ``admin1``
-  (the governorate), ``admin2``, ``admin3``, ``location`` ("Homs - Khaldiyé" for a district);
+  (the governorate, "Homs"), ``admin2``, ``admin3``, ``location`` ("Homs - Khaldiyeh" for a district);
 - ``latitude`` / ``longitude`` of the place, else of the nearest containing place that has them,
   with ``geo_precision`` 1 (the town, district or site itself), 2 (a district or site placed at
   its town) or 3 (a region or a country: its main town, the centroid of its towns, or the capital);
@@ -298,7 +298,8 @@ def acled_rows(tables: BuildTables, *, undated: str = "drop", timestamp: int = 0
         country_name = english_label(country) if country is not None else ""
         iso3 = record["iso3"] if record else ""
         regions = [e for e in chain if e.cls == "Region"]
-        admins = [english_label(e) for e in reversed(regions)][:3]  # outermost region first
+        # outermost region first, named as ACLED names them: "Homs", not "Homs Governorate"
+        admins = [english_label(e).removesuffix(" Governorate") for e in reversed(regions)][:3]
         place = chain[0] if chain else None
         town = next((e for e in chain if e.cls == "City"), None)
         location = ""
