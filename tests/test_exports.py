@@ -98,7 +98,7 @@ def test_exports_acled_violence_against_civilians_targets_civilians():
     g.add((ev, CKG.place, CKGR["place/aleppo"]))
     g.add((ev, CKG.date, Literal("2016-05-01", datatype=XSD.date)))
     (row,) = [r for r in acled_rows(read_tables(g)).rows if r["event_type"] == "Violence against civilians"]
-    assert row["actor2"] == "Civilians (Syrie)"  # the country's name (French: this graph has no GeoNames id)
+    assert row["actor2"] == "Civilians (Syria)"  # the country's English name (the gazetteer's label_en)
     assert (row["inter2"], row["interaction"], row["civilian_targeting"]) == (7, 27, "Civilian targeting")
     assert row["event_id_cnty"].endswith(str(int("00000000000000aa"[:12], 16)))
 
