@@ -237,11 +237,10 @@ class KnowledgeGraph:
     def view(self, path: str | Path = "view.html", *, since: str | None = None, until: str | None = None,
              types: Iterable[str] = (), actor: str | None = None, place: str | None = None,
              ego: str | None = None, depth: int = 2, top: int | None = None, title: str = "kg") -> Path:
-        """Write the offline HTML page of the graph (``kg view``), filtered; names as users type them."""
-        from kg.analyse import knowledge_network
-        from kg.view import filter_network, write_html
+        """Write the explorer page of the graph (``kg view``), filtered; names as users type them."""
+        from kg.view import filter_network, load_view_graph, view_network, write_html
 
-        net = filter_network(knowledge_network(self._network_graph), since=since, until=until, types=types,
+        net = filter_network(view_network(load_view_graph(self.graph_path)), since=since, until=until, types=types,
                              actor=self.resolve(actor, "actor") if actor else None,
                              place=self.resolve(place, "place") if place else None,
                              ego=self.resolve(ego) if ego else None, depth=depth, top=top)

@@ -260,7 +260,8 @@ def serve(
     store: Path = typer.Option(None, "--store",
                                help="Oxigraph store folder to (re)load the graph into (default: a temporary one)."),
 ) -> None:
-    """Serve a built graph over the SPARQL 1.1 Protocol (Oxigraph) until Ctrl-C.
+    """Serve a built graph until Ctrl-C: the SPARQL 1.1 endpoint (Oxigraph), a query page with the
+    named queries, and the explorer (graph.html); prints every address.
 
     Example:  kg serve --graph exports/graph.trig --port 7878
     """
@@ -270,7 +271,7 @@ def serve(
     import time
 
     from kg.serve import is_loopback, prepare_store
-    from kg.serve import serve as start_server
+    from kg.serve_pages import start_front
 
     if host is not None and not is_loopback(host):
         typer.echo(f"kg: warning: serving on {host}: the graph is reachable from other machines", err=True)
@@ -283,16 +284,14 @@ def serve(
     server = None
     try:
         folder = prepare_store(graph, store if store is not None else tmp / "store")
-        server = start_server(folder, host=host or "127.0.0.1", port=port, read_only=not writable,
-                              allow_remote=host is not None)
-        typer.echo(f"SPARQL endpoint: {server.url}" + ("" if writable else " (read-only)"))
-        if writable:
-            typer.echo(f"SPARQL update:   {server.update_url}")
-        typer.echo(f"web UI:          {server.base_url}")
+        server = start_front(folder, graph=graph, host=host or "127.0.0.1", port=port, read_only=not writable,
+                             allow_remote=host is not None)
+        for what, url in server.addresses():
+            typer.echo(f"{what + ':':<15} {url}")
         typer.echo("Press Ctrl-C to stop.")
         while server.running:
             time.sleep(0.5)
-        _fail(f"the server stopped (exit {server.process.returncode}): {server.log().strip()[-500:]}")
+        _fail(f"the server stopped (exit {server.backend.process.returncode}): {server.backend.log().strip()[-500:]}")
     except KeyboardInterrupt:
         typer.echo("stopped")
     except KgError as exc:
@@ -343,26 +342,25 @@ def view(
     place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it (Homs)."),
     ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (a name or an IRI)."),
     depth: int = typer.Option(2, "--depth", help="Radius of --ego in hops (actor -> event -> actor is 2)."),
-    top: int = typer.Option(None, "--top", help="Keep the N best-connected nodes."),
+    top: int = typer.Option(None, "--top", help="Keep the N best-connected events, their actors and places."),
     title: str = typer.Option("kg", "--title", help="Page title."),
 ) -> None:
-    """Write the interactive, offline pyvis view of a graph, optionally filtered.
+    """Write the explorer (one offline page: search, filters, timeline, map, evidence) of a graph,
+    optionally cut to a part of it; the page itself filters further.
 
     Names (--actor, --place, --ego) are resolved as everywhere in kg: labels, aliases (Daech, EI),
     ids or IRIs; an unknown name is a usage error (exit 2) with suggestions.
 
     Example:  kg view -o daech.html --actor Daech --since 2014 --type Battle
     """
-    from kg.analyse import knowledge_network
     from kg.names import resolve_name
-    from kg.store import load_network_graph
-    from kg.view import filter_network, write_html
+    from kg.view import filter_network, load_view_graph, view_network, write_html
 
     try:
-        g = load_network_graph(graph)
+        g = load_view_graph(graph)
         names = _names_of(g) if actor or place or ego else None
         net = filter_network(
-            knowledge_network(g),
+            view_network(g),
             since=since, until=until, types=types or (),
             actor=resolve_name(actor, names, "actor") if actor else None,
             place=resolve_name(place, names, "place") if place else None,

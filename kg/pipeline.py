@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.counts import NodeCounter
-from kg.emit import ENTITIES_GRAPH, emit_graphs, event_terms, triples_graph
+from kg.emit import ENTITIES_GRAPH, article_iri, emit_graphs, entity_iri, event_terms, triples_graph
 from kg.errors import BuildError
 from kg.extract import Extraction, extract
 from kg.gazetteer import load_gazetteer
@@ -398,9 +398,8 @@ def _export_names(html: bool) -> list[str]:
 
 #: SHACL checks every article graph up to this many articles, an even sample of this many beyond
 VALIDATE_ARTICLES = 200
-#: graph.html shows at most this many events (the best attested) and this many nodes (the best connected)
-VIEW_EVENTS = 1500
-VIEW_NODES = 3000
+#: graph.html holds at most this many events, the best attested (the page draws a summary of them)
+VIEW_EVENTS = 5000
 
 
 def _spread(n: int, k: int) -> list[int]:
@@ -420,16 +419,43 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
     Beyond ``limit`` events, the view keeps the best attested: most sources, participants,
     a place and tolls first, ties by id (``kg view`` filters show any other part).
     """
-    if len(res.events) <= limit:
+    if len({ev.id for ev in res.events}) <= limit:
         return None
 
     def weight(ev):
         return (-(len(ev.sources) + len(ev.agents) + len(ev.targets) + len(ev.tolls) + bool(ev.place)), ev.id)
 
     keep: set[str] = set()
-    for ev in sorted(res.events, key=weight)[:limit]:
-        keep.update(event_terms(ev))
+    ranked = sorted(res.events, key=weight)
+    chosen: set[str] = set()
+    for ev in ranked:  # the best-attested events (an event told by several articles has one record each)
+        if len(chosen) == limit:
+            break
+        chosen.add(ev.id)
+    for ev in ranked:
+        if ev.id in chosen:
+            keep.update(event_terms(ev))
+            keep.update(f"<{article_iri(ev.article)}#char={b},{e}>" for b, e in ev.triggers)  # evidence offsets
     return keep
+
+
+def _view_entities(res: Resolution, subjects: set[str]) -> set[str]:
+    """N-Triples terms of the entities the events kept for the view name (their aliases are kept too)."""
+    named = set()
+    for ev in res.events:
+        if event_terms(ev)[0] in subjects:
+            named.update(e for e in (ev.place, *ev.agents, *ev.targets, *ev.sources, *ev.disputed_by) if e)
+    return {f"<{entity_iri(res.entities[e].kind, e)}>" for e in named if e in res.entities}
+
+
+_ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+_ANCHOR = "<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf>"
+
+
+def _for_view(triple) -> bool:
+    """Whether the page needs this triple of a kept subject: all of an event's, only the words of
+    a mention (its article and offsets are in its IRI)."""
+    return "#char=" not in triple[0] or triple[1] == _ANCHOR
 
 
 def _closure_graph(article_triples: list, entity_triples: list):
@@ -457,19 +483,17 @@ def _shared_subjects(res: Resolution) -> set[str]:
 
 
 def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path: Path) -> None:
-    """graph.html of ``graph`` (the view's part of the build), cut to :data:`VIEW_NODES` nodes."""
-    from kg.analyse import knowledge_network
-    from kg.view import filter_network, write_html
+    """graph.html, the explorer, of ``graph`` (the view's part of the build)."""
+    from kg.view import view_network, write_html
 
-    net = knowledge_network(graph)
-    capped = len(net) > VIEW_NODES
-    if capped:
-        net = filter_network(net, top=VIEW_NODES)
-    if sampled or capped:
-        shown = f"the {len(net)} best-connected node(s)" if capped else f"{len(net)} node(s)"
-        report.warnings.append(f"graph.html shows {shown} of the {min(report.events, VIEW_EVENTS)} "
-                               f"best-attested event(s) of {report.events}; 'kg view' with filters shows any part")
-    write_html(net, path, title="kg — conflict graph")
+    note = None
+    if sampled:
+        total = report.events  # the build's count (kg.counts), as report.json says
+        note = (f"This page holds the {VIEW_EVENTS:,} best-attested events of {total:,}; "
+                "'kg view' with filters writes a page of any part.")
+        report.warnings.append(f"graph.html holds the {VIEW_EVENTS} best-attested event(s) of {total}; "
+                               "'kg view' with filters shows any part")
+    write_html(view_network(graph), path, title="kg — conflict graph", note=note)
 
 
 def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
@@ -489,8 +513,10 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
     try:
         checked = set(_spread(len(res.extractions), VALIDATE_ARTICLES)) if validate else set()
         view_subjects = _view_subjects(res, VIEW_EVENTS) if html else None
+        view_entities = _view_entities(res, view_subjects) if view_subjects is not None else set()
         shacl_part: list = []
         view_part: list = []
+        view_aliases: set = set()  # when the view holds a part: the aliases of the entities it names
         entity_triples: list = []
         # a store from the previous build is updated graph by graph when few graphs changed
         previous = store_digests(out / STORE_DIR_NAME) if store else {}
@@ -515,8 +541,11 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                     if i in checked:
                         shacl_part.extend(triples)
                     if html:
-                        view_part.extend(triples if view_subjects is None else
-                                         (t for t in triples if t[0] in view_subjects))
+                        if view_subjects is None:
+                            view_part.extend(triples)
+                        else:
+                            view_part.extend(t for t in triples if t[0] in view_subjects and _for_view(t))
+                            view_aliases.update(t for t in triples if t[1] == _ALT_LABEL and t[0] in view_entities)
             counted = nodes.counts(writer.triples)
             report.triples, report.actors, report.places, report.events = (
                 counted.triples, counted.actors, counted.places, counted.events)
@@ -542,10 +571,11 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
                 report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
         del shacl_part
         if html:
+            view_part.extend(sorted(view_aliases))
             with rep.stage("view"):
                 _write_view(report, res, _closure_graph(view_part, entity_triples), view_subjects is not None,
                             stage / "graph.html")
-        del view_part
+        del view_part, view_aliases
         hashes = {name: _sha256(stage / name) for name in names}
         with atomic_write(stage / _REPORT_NAME) as fh:
             json.dump(_report_json(report, hashes), fh, ensure_ascii=False, indent=1)

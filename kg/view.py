@@ -1,34 +1,57 @@
-"""A self-contained pyvis page of the knowledge network.
+"""The explorer: ``graph.html``, one offline page to search, filter and read the graph.
 
-The page works offline: vis-network's JavaScript and CSS, shipped inside the pyvis
-package, are inlined (``cdn_resources="in_line"``) and the Bootstrap CDN links of
-pyvis's template are removed. Every piece of text that reaches HTML (tooltips,
-title, legend) goes through :func:`html.escape`; node and edge data are embedded as
-JSON by Jinja's ``tojson``, which also escapes ``<``, ``>``, ``&`` and ``'``.
+The page is rendered by pyvis (its ``Network`` object carries the vis-network options and
+its Jinja environment inlines the vis-network library shipped inside the pyvis package)
+from the template ``kg/assets/explorer.html``; the explorer's own script and style
+(``kg/assets/explorer.js``, ``explorer.css``) and the data are inlined too, so the file
+makes no request anywhere. The data is the knowledge network of :func:`view_network`
+(actors, places, events with their evidence and mentions) as plain JSON, embedded in a
+``<script type="application/json">`` element with ``<``, ``>`` and ``&`` escaped; the
+script writes every piece of text into the page with ``textContent``, never as HTML.
+
+In the page: a search box over labels and aliases (``skos:prefLabel``, ``skos:altLabel``),
+facets (event type and family, actor, place with every place located in it, dates), a
+timeline to brush, a map of the places with coordinates over country outlines
+(``kg/data/levant_outline.json``, Natural Earth), an evidence panel (the sentence with the
+mention highlighted, the article id, the character offsets, the sources) and the network.
+Up to :data:`DETAIL_EVENTS` selected events the network shows every event; beyond, a
+summary (the most active actors, events grouped by place and month) that expands on demand.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 import os
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
-from pyvis.network import Network
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from kg.analyse import find_node, knowledge_network
 from kg.errors import KgError
+from kg.namespace import CKG, DCTERMS, GEO, NIF, SKOS
 
 __all__ = [
+    "STYLES",
     "PALETTE",
     "SHAPES",
+    "GROUP_SHAPE",
+    "DETAIL_EVENTS",
+    "SUMMARY_ACTORS",
+    "SUMMARY_GROUPS",
+    "Style",
     "FilterError",
     "filter_network",
+    "view_network",
+    "load_view_graph",
+    "explorer_data",
     "spring_positions",
     "STATIC_LAYOUT_NODES",
     "write_html",
@@ -36,102 +59,75 @@ __all__ = [
     "external_references",
 ]
 
-#: Node colour by class local name (actors, places) or event family.
-PALETTE: dict[str, str] = {
+ASSETS = Path(__file__).resolve().parent / "assets"
+OUTLINE = Path(__file__).resolve().parent / "data" / "levant_outline.json"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the page draws one class: its kind, fill colour and vis-network shape."""
+
+    kind: str
+    colour: str
+    shape: str
+
+
+#: Colour and shape of every class (actors and places by most specific class, events by
+#: family). Colours come from Kelly's colours of maximum contrast, places in blues; any two
+#: of one kind are at least 20 apart in CIELAB (ΔE*76), any two at least 14 (tests check).
+#: Shapes: actors are dots, events diamonds; places show their extent.
+STYLES: dict[str, Style] = {
     # actors
-    "StateForce": "#d62728",
-    "ForeignState": "#8c564b",
-    "RebelGroup": "#2ca02c",
-    "JihadistGroup": "#393b79",
-    "Militia": "#bcbd22",
-    "Civilians": "#17becf",
-    "GovernmentBody": "#e377c2",
-    "Organization": "#9467bd",
-    "MediaOutlet": "#7f7f7f",
-    "Person": "#ff9896",
-    "Actor": "#c7c7c7",
+    "StateForce": Style("actor", "#be0032", "dot"),
+    "ForeignState": Style("actor", "#8a5a2b", "dot"),
+    "RebelGroup": Style("actor", "#008856", "dot"),
+    "JihadistGroup": Style("actor", "#222222", "dot"),
+    "Militia": Style("actor", "#8db600", "dot"),
+    "Civilians": Style("actor", "#f99379", "dot"),
+    "GovernmentBody": Style("actor", "#e68fac", "dot"),
+    "Organization": Style("actor", "#875692", "dot"),
+    "MediaOutlet": Style("actor", "#c2b280", "dot"),
+    "Person": Style("actor", "#f3c300", "dot"),
+    "Actor": Style("actor", "#848482", "dot"),
     # places
-    "Country": "#08519c",
-    "Region": "#3182bd",
-    "City": "#6baed6",
-    "Neighbourhood": "#9ecae1",
-    "Site": "#c6dbef",
-    "Place": "#deebf7",
+    "Country": Style("place", "#0067a5", "square"),
+    "Region": Style("place", "#4fa3d9", "square"),
+    "City": Style("place", "#1d3f8f", "triangle"),
+    "Neighbourhood": Style("place", "#9fd3f5", "triangleDown"),
+    "Site": Style("place", "#00a3a3", "star"),
+    "Place": Style("place", "#7d8fa3", "triangle"),
     # event families
-    "Battle": "#e6550d",
-    "RemoteViolence": "#fd8d3c",
-    "ViolenceAgainstCivilians": "#a50f15",
-    "StrategicDevelopment": "#31a354",
-    "CasualtyReport": "#636363",
-    "Event": "#bdbdbd",
+    "Battle": Style("event", "#e25822", "diamond"),
+    "RemoteViolence": Style("event", "#f6a600", "diamond"),
+    "ViolenceAgainstCivilians": Style("event", "#7a1020", "diamond"),
+    "StrategicDevelopment": Style("event", "#4c7a34", "diamond"),
+    "CasualtyReport": Style("event", "#5b5b5b", "diamond"),
+    "Event": Style("event", "#c8c8c8", "diamond"),
 }
+#: Fill colour by class (events: by family), for the page and the plots.
+PALETTE: dict[str, str] = {name: style.colour for name, style in STYLES.items()}
+#: vis-network shape by class.
+SHAPES: dict[str, str] = {name: style.shape for name, style in STYLES.items()}
+#: Shape of a summary node that stands for the events of one place in one month.
+GROUP_SHAPE = "hexagon"
+_FALLBACK = {"actor": "Actor", "place": "Place", "event": "Event"}
 
-#: Node shape by kind; places of large extent (country, region) are squares.
-SHAPES: dict[str, str] = {
-    "actor": "dot",
-    "place": "triangle",
-    "place:large": "square",
-    "event": "diamond",
-}
+#: The page draws every selected event up to this many; beyond, the summary.
+DETAIL_EVENTS = 150
+#: The "détail" view mode draws every selected event up to this many (never a hairball of thousands).
+DETAIL_MAX_EVENTS = 1000
+#: The summary's sizes: most active actors, largest place-month groups, groups labelled.
+SUMMARY_ACTORS, SUMMARY_GROUPS, SUMMARY_LABELS = 15, 30, 12
+#: Above this many drawn nodes the page uses the positions computed here and no physics.
+STATIC_LAYOUT_NODES = 350
 
-_LARGE_PLACES = frozenset({"Country", "Region"})
-_KIND_TITLES = (("actor", "Acteurs"), ("place", "Lieux"), ("event", "Événements"))
-_FALLBACK_COLOUR = "#bdbdbd"
 _RANDOM_SEED = 42
-_STABILIZATION_ITERATIONS = 300
-#: Above this many nodes the page gets positions computed here and no physics.
-STATIC_LAYOUT_NODES = 1500
 _SKELETON_MAX = 2000  # dense Fruchterman-Reingold above this would be too slow
+_VIS = "lib/vis-9.1.2"
 
-_EXTERNAL = re.compile(
-    r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
-    re.IGNORECASE,
-)
-_EXTERNAL_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//[^>]*>""", re.IGNORECASE)
-_EXTERNAL_SCRIPT = re.compile(
-    r"""<script\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//[^>]*>\s*</script\s*>""",
-    re.IGNORECASE,
-)
-_COMMENTED_LINKS = re.compile(r"<!--\s*<link.*?-->", re.DOTALL)
-_EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
+_EXTERNAL = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 _SOURCE_MAP = re.compile(r"//# sourceMappingURL=[^\s<]*")
-_NETWORK_NEW = "network = new vis.Network(container, data, options);"
-
-# Turns the escaped-HTML tooltips into elements (vis-network shows string titles as
-# plain text), then freezes the layout once stabilised so large graphs stay usable.
-_BEFORE_NETWORK = """var kgTips = [];
-                  nodes.forEach(function (n) {
-                    if (typeof n.title === "string") {
-                      var tip = document.createElement("div");
-                      tip.className = "kg-tip";
-                      tip.innerHTML = n.title;
-                      kgTips.push({id: n.id, title: tip});
-                    }
-                  });
-                  nodes.update(kgTips);
-                  """
-_AFTER_NETWORK = (
-    "\n                  "
-    'network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));'
-    "\n                  "
-    "if (network.physics.options.enabled) {"
-    ' network.once("stabilizationIterationsDone", () => { window.kgReady = true; });'
-    ' } else { network.once("afterDrawing", () => { window.kgReady = true; }); }'
-)
-
-_CSS = """<style>
-  body { margin: 0; font-family: system-ui, sans-serif; }
-  .kg-header { padding: 6px 12px; border-bottom: 1px solid #ddd; }
-  .kg-header h1 { font-size: 1.2em; margin: 0 0 4px 0; }
-  .kg-header p { margin: 0 0 4px 0; color: #555; font-size: 0.9em; }
-  .kg-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.85em; }
-  .kg-legend b { margin-right: 4px; }
-  .kg-legend span { display: inline-flex; align-items: center; gap: 4px; }
-  .kg-swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #888; }
-  .kg-tip { max-width: 420px; white-space: normal; font-size: 12px; }
-  .vis-tooltip { white-space: normal !important; }
-</style>
-"""
+_MENTION = re.compile(r"/article/([^/#]+)#char=(\d+),(\d+)$")
 
 
 # --------------------------------------------------------------------------- filters
@@ -195,6 +191,13 @@ def _ancestors(net: nx.MultiDiGraph, places: set[str]) -> set[str]:
     return found
 
 
+def _keep_events(net: nx.MultiDiGraph, selected: set[str]) -> set[str]:
+    """``selected`` events, the actors and places they link to, and the places those lie in."""
+    linked = {v for e in selected for v in net.successors(e)}
+    places = {u for u in linked if net.nodes[u]["kind"] == "place"}
+    return selected | linked | _ancestors(net, places)
+
+
 def filter_network(
     net: nx.MultiDiGraph,
     *,
@@ -212,7 +215,7 @@ def filter_network(
     Event filters (``since``, ``until``, ``types``, ``actor``, ``place``) combine with
     AND; when one is given, the result keeps the events that pass, the actors and
     places they link to, and the places those are located in. Then ``ego`` keeps
-    the neighbourhood of one node, then ``top`` the best-connected nodes.
+    the neighbourhood of one node, then ``top`` the best-connected events.
 
     Parameters
     ----------
@@ -227,18 +230,19 @@ def filter_network(
         Event type or family local names (``Airstrike``, ``Battle``), compared
         without regard to case; an event passes when it matches any.
     actor : str, optional
-        Label, local name or IRI of an actor; events where it has any role pass.
+        Label, alias, local name or IRI of an actor; events where it has any role pass.
     place : str, optional
-        Label, local name or IRI of a place; events in it or in a place located in
-        it (``locatedIn``, transitively) pass.
+        Label, alias, local name or IRI of a place; events in it or in a place located
+        in it (``locatedIn``, transitively) pass.
     ego : str, optional
         Label, local name or IRI of any node: keep the nodes within ``depth`` hops
         of it, edges taken either way (actor → event → actor is 2 hops).
     depth : int
         Radius for ``ego``.
     top : int, optional
-        Keep the ``top`` nodes of highest degree (ties by label, then IRI) and the
-        edges among them.
+        Keep the ``top`` events with the most links (sources, participants, place;
+        ties by date, latest first, then IRI), the actors and places they link to and
+        the places those lie in. Without events, the ``top`` nodes of highest degree.
 
     Returns
     -------
@@ -269,9 +273,7 @@ def filter_network(
         if place:
             where = _within(net, _find(net, place, "place"))
             selected &= {e for w in where for e, _, k in net.in_edges(w, keys=True) if k == "place"}
-        linked = {v for e in selected for v in net.successors(e)}
-        places = {u for u in linked if net.nodes[u]["kind"] == "place"}
-        kept = selected | linked | _ancestors(net, places)
+        kept = _keep_events(net, selected)
     current = net.subgraph(kept)
     if ego:
         try:
@@ -280,86 +282,252 @@ def filter_network(
             raise FilterError(f"ego: {exc}") from None
         current = current.subgraph(nx.ego_graph(current, center, radius=depth, undirected=True))
     if top is not None:
-        ranked = sorted(current, key=lambda u: (-current.degree(u), current.nodes[u]["label"], u))
-        current = current.subgraph(ranked[: max(top, 0)])
+        events = [u for u, d in current.nodes(data=True) if d["kind"] == "event"]
+        if events:
+            ranked = sorted(events)
+            ranked.sort(key=lambda u: current.nodes[u].get("date") or "", reverse=True)  # stable: latest first
+            ranked.sort(key=lambda u: -current.out_degree(u))
+            current = current.subgraph(_keep_events(current, set(ranked[: max(top, 0)])))
+        else:
+            ranked = sorted(current, key=lambda u: (-current.degree(u), current.nodes[u]["label"], u))
+            current = current.subgraph(ranked[: max(top, 0)])
     return current.copy()
 
 
-# ---------------------------------------------------------------------- node display
+
+# -------------------------------------------------------------------- the view's data
 
 
-def _escape(text: object) -> str:
-    """HTML-escape ``text``; also hides ``href`` from pyvis's link-popup detection."""
-    return html.escape(str(text), quote=True).replace("href", "hr&#101;f")
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _colour(data: dict) -> str:
+def _first_number(g: Graph, node: URIRef, prop: URIRef) -> float | None:
+    for value in sorted(g.objects(node, prop), key=str):
+        try:
+            return float(value.toPython()) if isinstance(value, Literal) else None
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _article_id(g: Graph, article: URIRef) -> str:
+    ident = min((str(v) for v in g.objects(article, DCTERMS.identifier)), default=None)
+    return ident if ident is not None else _local(str(article))
+
+
+def view_network(g: Graph) -> nx.MultiDiGraph:
+    """:func:`kg.analyse.knowledge_network` with what the explorer shows besides.
+
+    Parameters
+    ----------
+    g : rdflib.Graph
+        A graph following the contract; read with :func:`load_view_graph` it holds
+        the events' mentions but not the entities'.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The knowledge network; actors and places also carry ``aliases`` (their
+        ``skos:altLabel`` values other than the label, sorted), places ``lat`` and
+        ``long`` (``geo:lat``/``geo:long``, or None), events ``sentences`` (every
+        ``ckg:evidence``, sorted), ``mentions`` (one ``(article id, begin, end,
+        anchor)`` per ``ckg:denotedBy`` mention, anchor None when the graph lacks
+        ``nif:anchorOf``), ``articles`` (ids of the ``ckg:mentionedIn`` articles) and
+        ``disputed`` (labels of ``ckg:disputedBy``).
+    """
+    net = knowledge_network(g)
+    for node, data in net.nodes(data=True):
+        iri = URIRef(node)
+        if data["kind"] != "event":
+            label = data["label"]
+            data["aliases"] = sorted({str(a) for a in g.objects(iri, SKOS.altLabel)} - {label})
+            if data["kind"] == "place":
+                data["lat"] = _first_number(g, iri, GEO.lat)
+                data["long"] = _first_number(g, iri, GEO.long)
+            continue
+        data["sentences"] = sorted({str(s) for s in g.objects(iri, CKG.evidence)})
+        mentions = []
+        for m in g.objects(iri, CKG.denotedBy):
+            found = _MENTION.search(str(m))
+            if found is None:
+                continue
+            begin = _first_number(g, m, NIF.beginIndex)
+            end = _first_number(g, m, NIF.endIndex)
+            anchor = min((str(a) for a in g.objects(m, NIF.anchorOf)), default=None)
+            article = min((_article_id(g, a) for a in g.objects(m, NIF.referenceContext)), default=found.group(1))
+            mentions.append(
+                (
+                    article,
+                    int(begin) if begin is not None else int(found.group(2)),
+                    int(end) if end is not None else int(found.group(3)),
+                    anchor,
+                )
+            )
+        data["mentions"] = sorted(mentions, key=lambda m: (m[0], m[1], m[2]))
+        data["articles"] = sorted({_article_id(g, a) for a in g.objects(iri, CKG.mentionedIn)})
+        data["disputed"] = sorted(net.nodes[v]["label"] for _, v, k in net.out_edges(node, keys=True) if k == "disputedBy")
+    return net
+
+
+_VIEW_PART = """
+PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?s ?p ?o FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char=")) }
+  UNION { ?s a ckg:Event ; ckg:denotedBy ?o . BIND (ckg:denotedBy AS ?p) }
+  UNION { ?e a ckg:Event ; ckg:denotedBy ?s . ?s nif:anchorOf ?o . BIND (nif:anchorOf AS ?p) }
+}"""
+
+
+def load_view_graph(graph: str | os.PathLike[str]) -> Graph:
+    """What the explorer reads of a built graph: everything but the entities' mentions.
+
+    Parameters
+    ----------
+    graph : str or os.PathLike
+        ``graph.ttl`` or ``graph.trig`` of a build. When the build's Oxigraph store
+        is beside it, the part is queried from the store (no parsing); else the file
+        is parsed whole.
+
+    Returns
+    -------
+    rdflib.Graph
+    """
+    from kg.store import find_store, load_graph, query_store
+
+    folder = find_store(graph)
+    if folder is None:
+        return load_graph(graph)
+    return query_store(folder, _VIEW_PART).graph
+
+
+def _style_of(data: dict) -> str:
+    """The key of :data:`STYLES` a node is drawn with."""
     key = data.get("family") if data["kind"] == "event" else data["cls"]
-    return PALETTE.get(key, _FALLBACK_COLOUR)
+    style = STYLES.get(key)
+    return key if style is not None and style.kind == data["kind"] else _FALLBACK[data["kind"]]
 
 
-def _shape(data: dict) -> str:
-    if data["kind"] == "place" and data["cls"] in _LARGE_PLACES:
-        return SHAPES["place:large"]
-    return SHAPES.get(data["kind"], "dot")
+def _compact(record: dict) -> dict:
+    """``record`` without None, empty lists and empty strings (a smaller page)."""
+    return {k: v for k, v in record.items() if v is not None and v != [] and v != ""}
 
 
-def _size(degree: int) -> float:
-    return round(min(48.0, 8.0 + 4.0 * math.sqrt(degree)), 2)
+def explorer_data(net: nx.MultiDiGraph, *, title: str = "kg", note: str | None = None) -> dict:
+    """The explorer's data: plain JSON-ready lists, deterministic.
+
+    Parameters
+    ----------
+    net : networkx.MultiDiGraph
+        A network from :func:`view_network` (attributes it lacks, such as those of
+        a bare :func:`kg.analyse.knowledge_network`, are left out).
+    title : str
+        Page title.
+    note : str, optional
+        A line the page shows under the title (what the page leaves out).
+
+    Returns
+    -------
+    dict
+        ``title``, ``note``; ``entities`` (actors then places, sorted by IRI: ``id``,
+        ``label``, ``kind``, ``cls``, ``style``, ``aliases``, ``in`` and ``aff``
+        — indices of the places it lies in and the groups it belongs to —, ``lat``,
+        ``long``, ``x``, ``y``); ``events`` (sorted by IRI: ``id``, ``label``,
+        ``cls``, ``fam``, ``date``, ``start``, ``end``, ``place``, ``agents``,
+        ``targets``, ``sources``, ``disputed`` — entity indices —, ``tolls``,
+        ``conf``, ``sentences``, ``mentions``, ``articles``, ``x``, ``y``);
+        ``styles`` (:data:`STYLES`); ``limits`` (the page's thresholds); ``outline``
+        (the map's country outlines).
+    """
+    nodes = sorted(net)
+    entities = [u for u in nodes if net.nodes[u]["kind"] != "event"]
+    entities.sort(key=lambda u: (net.nodes[u]["kind"] != "actor", u))
+    index = {u: i for i, u in enumerate(entities)}
+    positions = _static_positions(net) if len(net) else {}
+
+    def targets_of(node: str, *roles: str) -> list[int]:
+        return sorted(index[v] for _, v, k in net.out_edges(node, keys=True) if k in roles and v in index)
+
+    out_entities = []
+    for u in entities:
+        d = net.nodes[u]
+        x, y = positions.get(u, (0.0, 0.0))
+        out_entities.append(
+            _compact(
+                {
+                    "id": u,
+                    "label": d["label"],
+                    "kind": d["kind"],
+                    "cls": d["cls"],
+                    "style": _style_of(d),
+                    "aliases": d.get("aliases", []),
+                    "in": targets_of(u, "locatedIn"),
+                    "aff": targets_of(u, "affiliatedWith"),
+                    "lat": d.get("lat"),
+                    "long": d.get("long"),
+                    "x": x,
+                    "y": y,
+                }
+            )
+        )
+    out_events = []
+    for u in nodes:
+        d = net.nodes[u]
+        if d["kind"] != "event":
+            continue
+        places = targets_of(u, "place")
+        x, y = positions.get(u, (0.0, 0.0))
+        out_events.append(
+            _compact(
+                {
+                    "id": u,
+                    "label": d["label"],
+                    "cls": d["cls"],
+                    "fam": _style_of(d),
+                    "date": d.get("date"),
+                    "start": d.get("start"),
+                    "end": d.get("end"),
+                    "place": places[0] if places else None,
+                    "agents": targets_of(u, "agent"),
+                    "targets": targets_of(u, "target"),
+                    "sources": targets_of(u, "reportedBy"),
+                    "disputed": targets_of(u, "disputedBy"),
+                    "tolls": d.get("fatalities"),
+                    "conf": d.get("confidence"),
+                    "sentences": d.get("sentences") or ([d["evidence"]] if d.get("evidence") else []),
+                    "mentions": [list(m) for m in d.get("mentions", [])],
+                    "articles": d.get("articles", []),
+                    "x": x,
+                    "y": y,
+                }
+            )
+        )
+    return {
+        "title": title,
+        "note": note,
+        "entities": out_entities,
+        "events": out_events,
+        "styles": {k: {"kind": s.kind, "colour": s.colour, "shape": s.shape} for k, s in STYLES.items()},
+        "group": {"shape": GROUP_SHAPE},
+        "limits": {
+            "detail": DETAIL_EVENTS,
+            "detailMax": DETAIL_MAX_EVENTS,
+            "actors": SUMMARY_ACTORS,
+            "groups": SUMMARY_GROUPS,
+            "labels": SUMMARY_LABELS,
+            "static": STATIC_LAYOUT_NODES,
+        },
+        "outline": _outline(),
+    }
 
 
-def _line(name: str, value: object) -> str:
-    if value is None or value == [] or value == "":
-        return ""
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    return f"<br><b>{_escape(name)} :</b> {_escape(value)}"
+@lru_cache(maxsize=1)
+def _outline() -> dict:
+    return json.loads(OUTLINE.read_text(encoding="utf-8"))
 
 
-def _span(start: str | None, end: str | None) -> str | None:
-    if not start and not end:
-        return None
-    return f"{start or '?'} – {end or '?'}"
-
-
-def _event_dates(net: nx.MultiDiGraph, node: str) -> str | None:
-    """Number of events around an actor or place and their date range."""
-    linked = {u for u, _ in net.in_edges(node) if net.nodes[u]["kind"] == "event"}
-    if not linked:
-        return None
-    dates = sorted(d for u in linked if (d := net.nodes[u].get("date")))
-    text = f"{len(linked)}"
-    if dates:
-        text += f" ({dates[0]} – {dates[-1]})" if dates[0] != dates[-1] else f" ({dates[0]})"
-    return text
-
-
-def _tooltip(net: nx.MultiDiGraph, node: str) -> str:
-    """Tooltip HTML for a node; every value is escaped."""
-    data = net.nodes[node]
-    head = f"<b>{_escape(data['label'])}</b><br><i>{_escape(data['cls'])}</i>"
-    if data["kind"] != "event":
-        parents = sorted(net.nodes[v]["label"] for _, v, k in net.out_edges(node, keys=True) if k != "place")
-        role = "Dans" if data["kind"] == "place" else "Affiliation"
-        return head + _line(role, parents) + _line("Événements", _event_dates(net, node))
-    confidence = data.get("confidence")
-    evidence = data.get("evidence")
-    return (
-        head
-        + _line("Famille", data.get("family"))
-        + _line("Date", data.get("date"))
-        + _line("Période", _span(data.get("start"), data.get("end")))
-        + _line("Lieu", data.get("place"))
-        + _line("Agents", data.get("agents"))
-        + _line("Cibles", data.get("targets"))
-        + _line("Sources", data.get("sources"))
-        + _line("Bilan", data.get("fatalities"))
-        + _line("Confiance", None if confidence is None else f"{confidence:.2f}")
-        + ("" if not evidence else f"<br><i>« {_escape(evidence)} »</i>")
-    )
-
-
-# -------------------------------------------------------------------------- the page
+# ---------------------------------------------------------------------------- layout
 
 
 def spring_positions(
@@ -397,10 +565,12 @@ def _dense_spring(net: nx.Graph, *, seed: int, iterations: int, scale: float) ->
     t = 0.1
     dt = t / (iterations + 1)
     for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        distance = np.maximum(np.sqrt((delta**2).sum(axis=-1)), 0.01)
-        force = k * k / distance**2 - adjacency * distance / k
-        move = (delta * force[:, :, None]).sum(axis=1)
+        # move_i = sum_j (p_i - p_j) f_ij = p_i * sum_j f_ij - (F @ p)_i, without n x n x 2 temporaries
+        dx = pos[:, 0, None] - pos[None, :, 0]
+        dy = pos[:, 1, None] - pos[None, :, 1]
+        distance = np.maximum(np.sqrt(dx * dx + dy * dy), 0.01)
+        force = k * k / (distance * distance) - adjacency * distance / k
+        move = pos * force.sum(axis=1)[:, None] - force @ pos
         length = np.maximum(np.sqrt((move**2).sum(axis=1)), 0.01)
         pos += move * (t / length)[:, None]
         t -= dt
@@ -411,7 +581,7 @@ def _dense_spring(net: nx.Graph, *, seed: int, iterations: int, scale: float) ->
 
 
 def _static_positions(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Deterministic positions (pixels) for a large network, computed without physics.
+    """Deterministic positions (pixels) for every node, computed without physics.
 
     Actors and places (the skeleton, a few hundred nodes in practice) get a seeded
     Fruchterman-Reingold layout of the graph that links them through shared events,
@@ -454,119 +624,70 @@ def _static_positions(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return {u: (round(x, 1), round(y, 1)) for u, (x, y) in pos.items()}
 
 
-def _options(n_nodes: int) -> dict:
-    if n_nodes > STATIC_LAYOUT_NODES:
-        return {
-            "layout": {"randomSeed": _RANDOM_SEED, "improvedLayout": False},
-            "physics": {"enabled": False},
-            "interaction": {
-                "hover": True,
-                "tooltipDelay": 150,
-                "hideEdgesOnDrag": True,
-                "hideEdgesOnZoom": True,
-            },
-            "nodes": {"font": {"size": 12}, "borderWidth": 1},
-            "edges": {
-                "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
-                "color": {"color": "#c8c8c8", "highlight": "#444444", "inherit": False},
-                "font": {"size": 8, "align": "middle", "color": "#666666"},
-                "smooth": False,
-                "width": 0.5,
-            },
-        }
+def _options() -> dict:
+    """vis-network options; the explorer script turns physics on for small drawings only."""
     return {
-        "layout": {"randomSeed": _RANDOM_SEED, "improvedLayout": n_nodes <= 150},
+        "autoResize": True,
+        "layout": {"randomSeed": _RANDOM_SEED, "improvedLayout": False},
         "physics": {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {
-                "gravitationalConstant": -6000,
-                "centralGravity": 0.3,
-                "springLength": 110,
-                "springConstant": 0.04,
-                "damping": 0.12,
-                "avoidOverlap": 0.1,
+            "enabled": False,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -140,
+                "centralGravity": 0.05,
+                "springLength": 90,
+                "springConstant": 0.06,
+                "damping": 0.5,
+                "avoidOverlap": 1.0,
             },
-            "stabilization": {
-                "enabled": True,
-                "iterations": _STABILIZATION_ITERATIONS,
-                "updateInterval": 25,
-                "fit": True,
-            },
+            "stabilization": {"enabled": False},
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
-        "nodes": {"font": {"size": 12}, "borderWidth": 1},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": True,
+            "multiselect": False,
+            "keyboard": False,
+        },
+        "nodes": {
+            "borderWidth": 1,
+            "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"label": {"enabled": False}},
+            "widthConstraint": {"maximum": 170},  # long names wrap instead of running over their neighbours
+        },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
-            "color": {"color": "#b0b0b0", "highlight": "#444444", "inherit": False},
-            "font": {"size": 8, "align": "middle", "color": "#666666"},
+            "color": {"color": "#b8b8b8", "highlight": "#333333", "hover": "#555555", "inherit": False},
+            "font": {"size": 9, "align": "middle", "color": "#666666", "strokeWidth": 2},
             "smooth": False,
             "width": 1,
         },
     }
 
 
-def _network(net: nx.MultiDiGraph) -> Network:
-    """A pyvis network of ``net`` with sorted nodes and edges."""
-    page = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line")
-    static = net.number_of_nodes() > STATIC_LAYOUT_NODES
-    positions = _static_positions(net) if static else {}
-    for node in sorted(net):
-        data = net.nodes[node]
-        where = {"x": positions[node][0], "y": positions[node][1], "physics": False} if static else {}
-        page.add_node(
-            node,
-            label=data["label"],
-            shape=_shape(data),
-            color=_colour(data),
-            size=_size(net.degree(node)),
-            title=_tooltip(net, node),
-            kind=data["kind"],
-            cls=data["cls"],
-            **where,
-        )
-    for index, (u, v, key) in enumerate(sorted(net.edges(keys=True))):
-        page.add_edge(u, v, id=f"e{index}", label=key, title=key)
-    page.options = _options(net.number_of_nodes())
-    return page
+# -------------------------------------------------------------------------- the page
 
 
-def _legend(net: nx.MultiDiGraph) -> str:
-    """Legend HTML: one swatch per class (event family) present, grouped by kind."""
-    groups = []
-    for kind, title in _KIND_TITLES:
-        keys = sorted(
-            {
-                (d.get("family") if kind == "event" else d["cls"]) or d["cls"]
-                for _, d in net.nodes(data=True)
-                if d["kind"] == kind
-            }
-        )
-        if not keys:
-            continue
-        items = "".join(
-            f'<span><i class="kg-swatch" style="background:{PALETTE.get(k, _FALLBACK_COLOUR)}">'
-            f"</i>{_escape(k)}</span>"
-            for k in keys
-        )
-        groups.append(f"<span><b>{_escape(title)} ({_escape(SHAPES[kind])})</b></span>{items}")
-    return "".join(groups) or "<span>(graphe vide)</span>"
+def _json_for_script(data: object) -> str:
+    """JSON safe inside a ``<script>`` element: ``<``, ``>``, ``&`` escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _header(net: nx.MultiDiGraph, title: str) -> str:
-    counts = f"{net.number_of_nodes()} nœuds · {net.number_of_edges()} liens"
-    return (
-        f'<header class="kg-header"><h1>{_escape(title)}</h1><p>{_escape(counts)}</p>'
-        f'<div class="kg-legend">{_legend(net)}</div></header>\n'
-    )
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def _make_offline(page: str) -> str:
-    """Drop every external script/stylesheet reference left by pyvis's template."""
-    page = _EXTERNAL_SCRIPT.sub("", page)
-    page = _EXTERNAL_LINK.sub("", page)
-    page = _COMMENTED_LINKS.sub("", page)
-    page = _SOURCE_MAP.sub("", page)
+def _network():
+    """The pyvis network: its options and its Jinja environment (our template first, then
+    pyvis's own templates, where the vis-network library lives)."""
+    from jinja2 import Environment, FileSystemLoader
+    from pyvis.network import Network
+
+    page = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    page.options = _options()
+    page.templateEnv = Environment(loader=FileSystemLoader([str(ASSETS), page.template_dir]), autoescape=False)
+    page.path = "explorer.html"
     return page
 
 
@@ -593,49 +714,44 @@ def external_references(page: str) -> list[str]:
     return [m.group(0) for m in _EXTERNAL.finditer(page)]
 
 
-def render_html(g: Graph | nx.MultiDiGraph, *, title: str = "kg") -> str:
-    """The offline HTML page of ``knowledge_network(g)``.
+def render_html(g: Graph | nx.MultiDiGraph, *, title: str = "kg", note: str | None = None) -> str:
+    """The explorer page of ``g``.
 
     Parameters
     ----------
     g : rdflib.Graph or networkx.MultiDiGraph
-        A graph following the contract (may be empty), or a knowledge network
-        already built (and perhaps cut by :func:`filter_network`).
+        A graph following the contract (may be empty), or a network from
+        :func:`view_network` (perhaps cut by :func:`filter_network`).
     title : str
-        Page title and heading (escaped).
+        Page title and heading.
+    note : str, optional
+        A line under the title, e.g. what a build left out of the page.
 
     Returns
     -------
     str
-        A self-contained page: nodes coloured by class (events by family), shaped
-        by kind, sized by degree; edges labelled by role; tooltips with label,
-        class, dates, sources, toll and evidence; a legend. Physics (barnesHut)
-        stops after at most 300 stabilisation iterations.
+        One self-contained HTML page (see the module's docstring).
 
     Raises
     ------
     RuntimeError
-        If an external reference survives (a pyvis template this module does not
-        know).
+        If an external reference slipped into the page.
     """
-    net = g if isinstance(g, nx.MultiDiGraph) else knowledge_network(g)
-    page = _network(net).generate_html(name="kg.html")
-    page = _make_offline(page)
-    page = _EMPTY_HEADING.sub("", page)
-    page = page.replace(_NETWORK_NEW, _BEFORE_NETWORK + _NETWORK_NEW + _AFTER_NETWORK, 1)
-    page = page.replace("<html>", '<!DOCTYPE html>\n<html lang="fr">', 1)
-    page = page.replace(
-        '<meta charset="utf-8">',
-        f'<meta charset="utf-8">\n        <title>{_escape(title)}</title>\n{_CSS}',
-        1,
+    net = g if isinstance(g, nx.MultiDiGraph) else view_network(g)
+    page = _network()
+    page.templateEnv.globals.update(
+        kg_title=html.escape(title, quote=True),
+        kg_note=html.escape(note or "", quote=True),
+        kg_data=_json_for_script(explorer_data(net, title=title, note=note)),
+        kg_css=_asset("explorer.css"),
+        kg_js=_asset("explorer.js"),
+        kg_vis=_VIS,
     )
-    page = page.replace("<body>", "<body>\n" + _header(net, title), 1)
-    leftovers = external_references(page)
+    text = _SOURCE_MAP.sub("", page.generate_html(name="graph.html"))
+    leftovers = external_references(text)
     if leftovers:
-        raise RuntimeError(f"view: external references left in the page: {leftovers[:3]}")
-    if _NETWORK_NEW not in page:
-        raise RuntimeError("view: pyvis template changed; cannot find the network creation")
-    return page
+        raise RuntimeError(f"view: external references in the page: {leftovers[:3]}")
+    return text
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -652,19 +768,23 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_html(g: Graph | nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kg") -> Path:
-    """Write the offline HTML view of ``g`` to ``path`` atomically.
+def write_html(
+    g: Graph | nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kg", note: str | None = None
+) -> Path:
+    """Write the explorer page of ``g`` to ``path`` atomically.
 
     Parameters
     ----------
     g : rdflib.Graph or networkx.MultiDiGraph
-        A graph following the contract (may be empty), or a knowledge network
-        (see :func:`filter_network`).
+        A graph following the contract (may be empty), or a network from
+        :func:`view_network` (see :func:`filter_network`).
     path : str or os.PathLike
         Output file; its folder is created if needed. Nothing else is written
         next to it.
     title : str
         Page title and heading.
+    note : str, optional
+        A line under the title.
 
     Returns
     -------
@@ -672,5 +792,5 @@ def write_html(g: Graph | nx.MultiDiGraph, path: str | os.PathLike[str], *, titl
         ``path``.
     """
     path = Path(path)
-    _write_atomic(path, render_html(g, title=title))
+    _write_atomic(path, render_html(g, title=title, note=note))
     return path

@@ -142,7 +142,26 @@ def test_exports_acled_every_row_with_a_place_has_coordinates(seeds, tmp_path):
     pub = pd.read_csv(tmp_path / "pub.csv", keep_default_na=False)
     check_acled_frame(pub)
     tagged = pub[pub["tags"].str.contains("date=publication")]
-    assert len(tagged) and (tagged["time_precision"] == 3).all()
+    assert (tagged["time_precision"] == 3).all()
+    export("acled", seeds / "graph.ttl", tmp_path / "drop.csv")
+    assert len(pub) == len(pd.read_csv(tmp_path / "drop.csv", keep_default_na=False)) + len(tagged)
+
+
+def test_exports_acled_undated_events_dated_by_their_article():
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from kg.namespace import CKGR, DCTERMS
+
+    g = make_graph()
+    g.add((CKGR["article/a1"], DCTERMS.date, Literal("2016-06-12", datatype=XSD.date)))
+    g.add((CKGR["article/a2"], DCTERMS.date, Literal("2016-04", datatype=XSD.gYearMonth)))
+    rows = acled_rows(read_tables(g), undated="publication").rows
+    # the shelling dated 2016 only, told by a1 (published 2016-06-12): dated by the dispatch, precision 3
+    (shelling,) = [r for r in rows if r["sub_event_type"] == "Shelling/artillery/missile attack"]
+    assert (shelling["event_date"], shelling["time_precision"]) == ("2016-06-12", 3)
+    assert "date=publication of the report" in shelling["tags"]
+    assert all("date=publication" not in r["tags"] for r in rows if r is not shelling)  # dated events keep theirs
 
 
 @pytest.mark.model

@@ -503,3 +503,93 @@ Harira Harira PROPN 6 flat:name
 )
 def test_rules_entity_capital_metonymy(table, label):
     assert ("Ankara", label) in _entities(table)
+
+
+# ---------------------------------------------------------------------------------------------- movements
+
+def _moved(verb: str, lemma: str) -> str:
+    """ "Les rebelles <verb> vers les villages voisins de Tadmora." """
+    return f"""
+Les le DET 2 det
+rebelles rebelle NOUN 3 nsubj RebelGroup:rebels
+{verb} {lemma} VERB 0 ROOT - VerbForm=Fin|Tense=Pres
+vers vers ADP 6 case
+les le DET 6 det
+villages village NOUN 3 obl:mod
+voisins voisin ADJ 6 amod
+de de ADP 9 case
+Tadmora Tadmora PROPN 6 nmod City:*
+. . PUNCT 3 punct
+"""
+
+
+def test_rules_destination_is_the_place_of_an_advance():
+    assert _events(extract_doc(parse(_moved("avancent", "avancer")))) == [("Offensive", "Tadmora")]
+
+
+def test_rules_destination_is_not_the_place_of_a_withdrawal():
+    assert ("Withdrawal", "Tadmora") not in _events(extract_doc(parse(_moved("replient", "replier"))))
+
+
+def test_rules_origin_is_not_the_place_of_an_advance():
+    # "Les rebelles avancent depuis Tadmora."
+    doc = parse("""
+Les le DET 2 det
+rebelles rebelle NOUN 3 nsubj RebelGroup:rebels
+avancent avancer VERB 0 ROOT - VerbForm=Fin|Tense=Pres
+depuis depuis ADP 5 case
+Tadmora Tadmora PROPN 3 obl City:*
+. . PUNCT 3 punct
+""")
+    assert ("Offensive", "Tadmora") not in _events(extract_doc(doc))
+
+
+def test_rules_cue_projectiles_carrying_a_chemical_are_a_chemical_attack():
+    # "Des roquettes chargées de chlore sont tombées sur Tadmora."
+    doc = parse("""
+Des un DET 2 det
+roquettes roquette NOUN 7 nsubj
+chargées charger VERB 2 acl - VerbForm=Part
+de de ADP 5 case
+chlore chlore NOUN 3 obl:arg
+sont être AUX 7 aux
+tombées tomber VERB 0 ROOT - VerbForm=Part
+sur sur ADP 9 case
+Tadmora Tadmora PROPN 7 obl City:*
+. . PUNCT 7 punct
+""")
+    assert ("roquettes", "ChemicalAttack") in cues(doc)
+
+
+def test_rules_condition_intransitive_movement():
+    # "Le rapport avance un chiffre": not an advance
+    doc = parse("Le le DET 2 det\nrapport rapport NOUN 3 nsubj\navance avancer VERB 0 ROOT\nun un DET 5 det\nchiffre chiffre NOUN 3 obj")
+    assert condition("kg.needs.intransitive.v1")(doc[2], _ctx()) is False
+    doc = parse("Les le DET 2 det\ntroupes troupe NOUN 3 nsubj\navancent avancer VERB 0 ROOT")
+    assert condition("kg.needs.intransitive.v1")(doc[2], _ctx()) is True
+
+
+def test_rules_fronted_participle_with_a_bad_lemma_cues_a_capture():
+    # "Conquise par les rebelles, la ville de Tadmora passe …" (the lemmatizer left "Conquise" as it is)
+    doc = parse("""
+Conquise Conquise X 10 advcl
+par par ADP 4 case
+les le DET 4 det
+rebelles rebelle NOUN 1 obl:agent RebelGroup:rebels
+, , PUNCT 10 punct
+la le DET 7 det
+ville ville NOUN 10 nsubj
+de de ADP 9 case
+Tadmora Tadmora PROPN 7 nmod City:*
+passe passer VERB 0 ROOT - VerbForm=Fin
+. . PUNCT 10 punct
+""")
+    assert ("Conquise", "TerritoryCapture") in cues(doc)
+
+
+def test_rules_condition_place_subject():
+    # "La base est tombée": a place falls; "Le régime est tombé" is not a capture
+    doc = parse("La le DET 2 det\nbase base NOUN 4 nsubj\nest être AUX 4 aux\ntombée tomber VERB 0 ROOT")
+    assert condition("kg.needs.place_subject.v1")(doc[3], _ctx()) is True
+    doc = parse("Le le DET 2 det\nrégime régime NOUN 4 nsubj\nest être AUX 4 aux\ntombé tomber VERB 0 ROOT")
+    assert condition("kg.needs.place_subject.v1")(doc[3], _ctx()) is False

@@ -325,12 +325,18 @@ def test_scale_shacl_checks_a_spread_sample_and_the_view_is_capped(tmp_path, mon
     assert report.conforms is True and report.validated_articles == 2 and report.articles == 5
     assert "2 of 5 article graphs checked" in report.summary()
     assert json.loads((tmp_path / "out" / "report.json").read_text())["shacl_checked_articles"] == 2
-    assert any("graph.html shows" in str(w) and "of 54" in str(w) for w in report.warnings), report.warnings
+    assert report.events > 5
+    assert any("graph.html holds the 5 best-attested event(s) of " + str(report.events) in str(w) for w in report.warnings), (
+        report.warnings
+    )
     import re
 
     page = (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
-    shown = set(re.findall(r'"id": "https://w3id.org/conflict-kg/id/event/[0-9a-f]+"', page))
-    assert len(shown) == 5
+    data = json.loads(re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert len(data["events"]) == 5 and "5 best-attested events of 54" in data["note"]
+    # the part kept for the page has the events' evidence: trigger offsets with their words, and aliases
+    assert all(e["mentions"] and all(m[3] for m in e["mentions"]) for e in data["events"])
+    assert any(e.get("aliases") for e in data["entities"])
     # a sample finds a violation in an article it checks
     from kg.ontology import validate
 

@@ -371,3 +371,105 @@ def test_timex_find_times_sound_on_date_like_text(text: str, published: TimeValu
 def test_timex_calendar_edges_give_none_not_errors(text: str, published: TimeValue) -> None:
     for t in find_times(text, published):
         assert t.value is None or 1 <= t.value.year <= 9999
+
+
+# ------------------------------------------------ expressions counted from the text's own days (#12)
+
+TUE = TimeValue(2019, 3, 12)  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "mention", "iso"),
+    [
+        # the day before / after the latest day the text names, not the publication
+        ("Les insurgés ont pris lundi la colline, attaquée la veille par l'aviation.", TUE, "la veille", "2019-03-10"),
+        ("Le 2 mars, l'armée est entrée à Saraqeb ; le lendemain, elle a pris l'hôpital.", TUE, "le lendemain",
+         "2019-03-03"),
+        ("L'offensive a débuté le 4 février. Trois jours plus tard, les rebelles ont reculé.", TUE,
+         "Trois jours plus tard", "2019-02-07"),
+        ("Le 4 février, un raid a visé Ariha. Deux semaines plus tôt, la ville avait été bombardée.", TUE,
+         "Deux semaines plus tôt", "2019-01-21"),
+        ("Le 4 février, un raid a visé Ariha ; quelques heures plus tard, un second.", TUE,
+         "quelques heures plus tard", "2019-02-04"),
+        ("Le 4 février, un convoi est parti ; le même jour, une bombe a explosé.", TUE, "le même jour", "2019-02-04"),
+        ("Le 4 février, les rebelles ont lancé leur assaut. Dès le premier jour, ils ont pris un village.", TUE,
+         "le premier jour", "2019-02-04"),
+        # no day named before: the publication's
+        ("La veille, un raid avait visé Ariha.", TUE, "La veille", "2019-03-11"),
+        ("La veille, un raid avait visé Ariha.", None, "La veille", None),
+    ],
+)
+def test_timex_relative_days_count_from_the_texts_day(text, published, mention, iso) -> None:
+    found = {t.text: t for t in find_times(text, published)}
+    assert mention in found, list(found)
+    assert _iso(found[mention].value) == iso
+
+
+def test_timex_on_the_eve_of_is_not_the_day_before() -> None:
+    texts = [t.text for t in find_times("Le 4 février, à la veille des pourparlers, Ariha a été bombardée.", TUE)]
+    assert texts == ["Le 4 février"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "start", "end"),
+    [
+        ("L'assaut est lancé le 3 mai. Pendant six jours, l'aviation pilonne la ville.", "Pendant six jours",
+         "2018-05-03", "2018-05-09"),
+        ("Le 3 mai, au terme de quatre jours de combats, la ville est tombée.", "au terme de quatre jours",
+         "2018-04-29", "2018-05-03"),
+    ],
+)
+def test_timex_durations_are_spans_from_the_texts_day(text, mention, start, end) -> None:
+    found = {t.text: t for t in find_times(text, TimeValue(2018, 5, 20))}
+    assert (found[mention].kind, _iso(found[mention].value), _iso(found[mention].end_value)) == ("span", start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "iso"),
+    [
+        # an encyclopaedic page: a date without a year takes the year the story is in
+        ("La bataille commence en avril 2017. Le 3 juin, la ville tombe.", "Le 3 juin", "2017-06-03"),
+        ("Conquise en mars 2013, la ville est reprise le 12 octobre.", "le 12 octobre", "2013-10-12"),
+        # a bare year looking back does not move the story ("depuis ... en 1982")
+        ("Le massacre du 5 mai 2016 est le pire depuis celui de Hama en 1982. Le 9 mai, l'ONU a réagi.", "Le 9 mai",
+         "2016-05-09"),
+        ("Les combats durent de janvier 2014 à mars 2014. En 2015, la ville est reprise le 4 juin.", "le 4 juin",
+         "2015-06-04"),
+        # two months sharing a year
+        ("Une offensive menée en avril et mai 2016 contre la ville.", "en avril et mai 2016", "2016-04"),
+    ],
+)
+def test_timex_year_from_the_story_without_a_publication_date(text, mention, iso) -> None:
+    found = {t.text: t for t in find_times(text, None)}
+    assert mention in found, list(found)
+    assert _iso(found[mention].value) == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "mention", "kind", "iso"),
+    [
+        ("La ville est encerclée depuis le printemps.", TimeValue(2016, 8, 2), "depuis le printemps", "since", "2016"),
+        ("La ville est encerclée depuis le printemps.", TimeValue(2016, 2, 2), "depuis le printemps", "since", "2015"),
+        ("Les rebelles ont perdu la colline l'été dernier.", TimeValue(2016, 8, 2), "l'été dernier", "point", "2015"),
+        ("Les rebelles ont perdu la colline l'été dernier.", TimeValue(2016, 11, 2), "l'été dernier", "point",
+         "2016"),
+        ("Ces derniers jours, des obus sont tombés sur Kilis.", TimeValue(2016, 4, 20), "Ces derniers jours",
+         "point", "2016-04"),
+        ("Ces dernières semaines, des obus sont tombés sur Kilis.", TimeValue(2016, 4, 2), "Ces dernières semaines",
+         "point", "2016"),
+        ("Les rebelles tiennent le village dès la mi-juin.", TimeValue(2016, 8, 2), "dès la mi-juin", "since",
+         "2016-06"),
+    ],
+)
+def test_timex_seasons_recent_stretches_and_des(text, published, mention, kind, iso) -> None:
+    found = _only(text, published)
+    assert (found.text, found.kind, _iso(found.value)) == (mention, kind, iso)
+
+
+def test_timex_the_arab_spring_is_no_date() -> None:
+    assert find_times("Le printemps arabe a gagné la Syrie.", TimeValue(2012, 5, 1)) == []
+
+
+@pytest.mark.parametrize(("text", "days"), [("hier", -1), ("aujourd'hui", 0), ("ce matin", 0), ("avant-hier", -2)])
+def test_timex_deictic_days_keep_their_distance_from_speech(text, days) -> None:
+    assert _only(f"« Nous avons repris la ville {text} », a dit le chef.", SAT).speech_days == days

@@ -1,6 +1,10 @@
-"""Tests of kg.view: an offline, escaped, deterministic pyvis page."""
+"""Tests of kg.view: the explorer page is offline, escaped, deterministic and carries the data
+its panels need; the filters of ``kg view``. The page's behaviour in a browser is tested in
+tests/test_browser.py."""
 
+import itertools
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -23,33 +27,28 @@ from conftest import (
     make_big_graph,
     make_graph,
 )
-from rdflib import Graph
+from explorer_graphs import make_graph_with_mentions
+from rdflib import Graph, Literal
 
 from kg import plot, view
 from kg.analyse import knowledge_network
+from kg.namespace import CKG, SKOS
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
-def _dataset(page: str, name: str) -> list[dict]:
-    """The JSON array given to ``<name> = new vis.DataSet(...)`` in the page."""
-    match = re.search(rf"{name} = new vis\.DataSet\((\[.*?\])\);\n", page)
-    assert match, f"no {name} DataSet in the page"
-    return json.loads(match.group(1))
-
-
 class _Scripts(HTMLParser):
-    """Collects the text of every ``<script>`` element, as a browser splits them."""
+    """Collects every ``<script>`` element (attributes and text), as a browser splits them."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.scripts: list[str] = []
+        self.scripts: list[tuple[dict, str]] = []
         self._inside = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "script":
             self._inside = True
-            self.scripts.append("")
+            self.scripts.append((dict(attrs), ""))
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -57,19 +56,38 @@ class _Scripts(HTMLParser):
 
     def handle_data(self, data):
         if self._inside:
-            self.scripts[-1] += data
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
 
 
-def _scripts(page: str) -> list[str]:
+def _scripts(page: str) -> list[tuple[dict, str]]:
     parser = _Scripts()
     parser.feed(page)
     parser.close()
     return parser.scripts
 
 
+def page_data(page: str) -> dict:
+    """The explorer's data, as the page's script reads it (JSON.parse of #kg-data)."""
+    found = [text for attrs, text in _scripts(page) if attrs.get("id") == "kg-data"]
+    assert len(found) == 1, "one #kg-data script"
+    return json.loads(found[0])
+
+
+def _event(data: dict, iri) -> dict:
+    return next(e for e in data["events"] if e["id"] == str(iri))
+
+
+def _entity(data: dict, iri) -> dict:
+    return next(e for e in data["entities"] if e["id"] == str(iri))
+
+
 @pytest.fixture
 def page_path(tmp_path: Path) -> Path:
-    return view.write_html(make_graph(), tmp_path / "out" / "graph.html", title="Syrie <test>")
+    return view.write_html(make_graph_with_mentions(), tmp_path / "out" / "graph.html", title="Syrie <test>")
+
+
+# ---------------------------------------------------------------------------- the page
 
 
 def test_view_writes_file(page_path):
@@ -84,24 +102,29 @@ def test_view_has_no_external_references(page_path):
     assert "bootstrap" not in page and "cdnjs" not in page and "jsdelivr" not in page
 
 
-def test_view_inlines_vis_network(page_path):
+def test_view_inlines_vis_network_and_the_assets(page_path):
     page = page_path.read_text(encoding="utf-8")
-    assert "vis-network" in page and "vis.Network" in page
     assert "<script src=" not in page and "<link" not in page
+    scripts = [text for attrs, text in _scripts(page)]
+    assert sum("@version 9.1.2" in js for js in scripts) == 1  # vis-network, from the pyvis package
+    main = [js for js in scripts if "new vis.Network(container, data, options)" in js]
+    assert len(main) == 1
+    assert sum((view.ASSETS / "explorer.js").read_text(encoding="utf-8") in js for js in scripts) == 1
+    assert (view.ASSETS / "explorer.css").read_text(encoding="utf-8") in page
+    assert "sourceMappingURL" not in page
 
 
-def test_view_script_elements_are_well_formed(page_path):
-    scripts = _scripts(page_path.read_text(encoding="utf-8"))
-    library = [js for js in scripts if "@version 9.1.2" in js]
-    main = [js for js in scripts if "new vis.Network(" in js]
-    assert len(library) == 1 and len(main) == 1
-    assert "drawGraph" not in library[0]
-    assert "sourceMappingURL" not in "".join(scripts)
+@pytest.mark.parametrize("name", ["explorer.js", "explorer.css"])
+def test_view_assets_cannot_close_their_element(name):
+    text = (view.ASSETS / name).read_text(encoding="utf-8").lower()
+    assert "</script" not in text and "</style" not in text and "<!--" not in text
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
 def test_view_scripts_parse_as_javascript(page_path, tmp_path):
-    for index, js in enumerate(_scripts(page_path.read_text(encoding="utf-8"))):
+    for index, (attrs, js) in enumerate(_scripts(page_path.read_text(encoding="utf-8"))):
+        if attrs.get("type") == "application/json":
+            continue
         source = tmp_path / f"script{index}.js"
         source.write_text(js, encoding="utf-8")
         done = subprocess.run(["node", "--check", str(source)], capture_output=True, text=True)
@@ -115,59 +138,120 @@ def test_view_writes_nothing_else(page_path, tmp_path, monkeypatch):
     assert not (tmp_path / "lib").exists()
 
 
-def test_view_node_and_edge_data(page_path):
-    page = page_path.read_text(encoding="utf-8")
-    nodes = _dataset(page, "nodes")
-    edges = _dataset(page, "edges")
-    assert len(nodes) == 10
-    assert len(edges) == 17
-    assert [n["id"] for n in nodes] == sorted(n["id"] for n in nodes)
-    shapes = {n["kind"]: n["shape"] for n in nodes if n["cls"] != "Country"}
-    assert shapes == {"actor": "dot", "place": "triangle", "event": "diamond"}
-    by_label = {n["label"]: n for n in nodes}
-    assert by_label["Syrie"]["shape"] == "square"
-    assert by_label["Armée syrienne"]["color"] == view.PALETTE["StateForce"]
-    assert {e["label"] for e in edges} == {"agent", "target", "reportedBy", "place", "locatedIn"}
+def test_view_data_entities_and_events(page_path):
+    data = page_data(page_path.read_text(encoding="utf-8"))
+    assert data["title"] == "Syrie <test>"
+    assert [e["kind"] for e in data["entities"]] == ["actor"] * 3 + ["place"] * 3  # actors first
+    assert [e["id"] for e in data["events"]] == sorted(map(str, (E1, E2, E3, E4)))
+    entities = data["entities"]
+    e1 = _event(data, E1)
+    assert e1["cls"] == "Airstrike" and e1["fam"] == "RemoteViolence" and e1["date"] == "2016-02-03"
+    assert entities[e1["place"]]["label"] == "Alep"
+    assert [entities[i]["label"] for i in e1["agents"]] == ["Armée syrienne"]
+    assert [entities[i]["label"] for i in e1["targets"]] == ["État islamique"]
+    assert [entities[i]["label"] for i in e1["sources"]] == ["OSDH"]
+    assert e1["tolls"] == "au moins 12 civils" and e1["conf"] == 0.8
+    aleppo = _entity(data, ALEPPO)
+    assert [entities[i]["id"] for i in aleppo["in"]] == [str(SYRIA)]
+    assert _entity(data, ISIS)["aliases"] == ["Daech"]
+    assert "x" in aleppo and "y" in e1  # a precomputed layout for every node
 
 
-def test_view_escapes_text(page_path):
-    page = page_path.read_text(encoding="utf-8")
-    assert "<script>alert(1)</script>" not in page
+def test_view_data_evidence_mentions_and_articles(page_path):
+    data = page_data(page_path.read_text(encoding="utf-8"))
+    e1, e2, e3 = (_event(data, e) for e in (E1, E2, E3))
+    assert e1["sentences"] == [EVIL]
+    assert e1["mentions"] == [["a1", 120, 124, "Raid"]]
+    assert e1["articles"] == ["a1"]
+    assert e3["mentions"] == [["a2", 37, 41, "pris"]] and e3["sentences"] == ["L'EI a pris Palmyre dimanche."]
+    assert e2["articles"] == ["a1", "a2"] and "mentions" not in e2  # empty lists are left out
+
+
+def test_view_network_reads_aliases_coordinates_and_denials():
+    from decimal import Decimal
+
+    from rdflib.namespace import XSD
+
+    from kg.namespace import GEO
+
+    g = make_graph()
+    g.add((ALEPPO, GEO.lat, Literal(Decimal("36.20124"), datatype=XSD.decimal)))
+    g.add((ALEPPO, GEO.long, Literal(Decimal("37.16117"), datatype=XSD.decimal)))
+    g.add((ISIS, SKOS.altLabel, Literal("État islamique", lang="fr")))  # the label itself is no alias
+    g.add((E2, CKG.disputedBy, ARMY))
+    net = view.view_network(g)
+    assert (net.nodes[str(ALEPPO)]["lat"], net.nodes[str(ALEPPO)]["long"]) == (36.20124, 37.16117)
+    assert net.nodes[str(PALMYRA)]["lat"] is None
+    assert net.nodes[str(ISIS)]["aliases"] == ["Daech"]
+    assert net.nodes[str(E2)]["disputed"] == ["Armée syrienne"]
+    assert net.nodes[str(E1)]["mentions"] == [] and net.nodes[str(E1)]["articles"] == ["a1"]
+
+
+def test_view_escapes_text(tmp_path):
+    g = make_graph_with_mentions()
+    g.add((ISIS, SKOS.altLabel, Literal("</script><script>alert(2)</script>", lang="fr")))
+    page = view.write_html(g, tmp_path / "x.html", title="Syrie <test> </script>").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "<script>alert(2)" not in page
+    assert len(_scripts(page)) == 4  # vis-network, data, network, explorer: none closed early
     assert "<test>" not in page and "Syrie &lt;test&gt;" in page
-    tips = [n["title"] for n in _dataset(page, "nodes") if EVIL.split()[0] in n["title"]]
-    assert len(tips) == 1
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tips[0]
-    assert "&quot;quotes&quot;" in tips[0]
-    assert "<script" not in tips[0]
+    data = page_data(page)
+    assert _event(data, E1)["sentences"] == [EVIL]  # intact once parsed
+    assert "</script><script>alert(2)</script>" in _entity(data, ISIS)["aliases"]
+    assert data["title"] == "Syrie <test> </script>"
 
 
-def test_view_tooltip_content(page_path):
-    nodes = _dataset(page_path.read_text(encoding="utf-8"), "nodes")
-    tip = next(n["title"] for n in nodes if n["cls"] == "Airstrike")
-    for text in ("Airstrike", "2016-02-03", "Alep", "OSDH", "au moins 12 civils", "0.80"):
-        assert text in tip
+def test_view_script_writes_text_not_html():
+    js = (view.ASSETS / "explorer.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
 
 
-def test_view_legend_lists_classes(page_path):
-    page = page_path.read_text(encoding="utf-8")
-    legend = page[page.index('class="kg-legend"') :]
-    legend = legend[: legend.index("</header>")]
-    for key in ("StateForce", "JihadistGroup", "Organization", "City", "Country", "Battle"):
-        assert key in legend
-        assert view.PALETTE[key] in legend
+def test_view_styles_are_one_table(page_path):
+    data = page_data(page_path.read_text(encoding="utf-8"))
+    assert data["styles"] == {k: {"kind": s.kind, "colour": s.colour, "shape": s.shape} for k, s in view.STYLES.items()}
+    assert view.PALETTE == {k: s.colour for k, s in view.STYLES.items()}
+    for e in data["entities"]:
+        assert view.STYLES[e["style"]].kind == e["kind"]
+    assert {e["style"] for e in data["entities"]} == {"StateForce", "JihadistGroup", "Organization", "City", "Country"}
+    assert {e["fam"] for e in data["events"]} == {"RemoteViolence", "Battle"}
 
 
-def test_view_physics_stops_after_stabilization(page_path):
-    page = page_path.read_text(encoding="utf-8")
-    assert 'network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}))' in page
-    assert "window.kgReady = true" in page
-    assert '"solver": "barnesHut"' in page
-    assert '"randomSeed": 42' in page
+def test_view_shapes_tell_kinds_and_extent():
+    by_kind = {kind: {s.shape for s in view.STYLES.values() if s.kind == kind} for kind in ("actor", "place", "event")}
+    assert by_kind["actor"] == {"dot"} and by_kind["event"] == {"diamond"}
+    assert by_kind["place"].isdisjoint(by_kind["actor"] | by_kind["event"])
+    assert view.SHAPES["Country"] == view.SHAPES["Region"] == "square"
+    assert view.SHAPES["City"] == "triangle" and view.GROUP_SHAPE not in by_kind["actor"] | by_kind["event"]
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """sRGB hex → CIELAB (D65)."""
+
+    def linear(c: float) -> float:
+        return ((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_view_colours_are_distinct():
+    """Any two classes of one kind differ by ΔE*76 ≥ 20, any two at all by ≥ 14 (the old palette
+    had StrategicDevelopment/RebelGroup at ~3 and CasualtyReport/MediaOutlet at ~10)."""
+    styles = view.STYLES.items()
+    for (a, sa), (b, sb) in itertools.combinations(styles, 2):
+        distance = math.dist(_lab(sa.colour), _lab(sb.colour))
+        assert distance >= (20 if sa.kind == sb.kind else 14), (a, b, round(distance, 1))
 
 
 def test_view_is_byte_identical_when_written_twice(tmp_path):
-    first = view.write_html(make_graph(), tmp_path / "a.html").read_bytes()
-    second = view.write_html(make_graph(), tmp_path / "b.html").read_bytes()
+    first = view.write_html(make_graph_with_mentions(), tmp_path / "a.html").read_bytes()
+    second = view.write_html(make_graph_with_mentions(), tmp_path / "b.html").read_bytes()
     assert first == second
 
 
@@ -181,10 +265,31 @@ def test_view_overwrites_atomically(tmp_path):
 
 def test_view_empty_graph(tmp_path):
     page = view.write_html(Graph(), tmp_path / "empty.html").read_text(encoding="utf-8")
-    assert _dataset(page, "nodes") == []
-    assert _dataset(page, "edges") == []
-    assert "(graphe vide)" in page
+    data = page_data(page)
+    assert data["entities"] == [] and data["events"] == []
     assert not EXTERNAL.findall(page)
+
+
+def test_view_note_is_shown_escaped(tmp_path):
+    page = view.render_html(make_graph(), note="holds <5> of 9 events")
+    assert "holds &lt;5&gt; of 9 events" in page and page_data(page)["note"] == "holds <5> of 9 events"
+
+
+def test_view_outline_ships_syria_and_neighbours():
+    outline = view.explorer_data(knowledge_network(Graph()))["outline"]
+    west, south, east, north = outline["bbox"]
+    names = {c["name"] for c in outline["countries"]}
+    assert {"Syrie", "Turquie", "Irak", "Jordanie", "Liban", "Israël"} <= names
+    for country in outline["countries"]:
+        for ring in country["rings"]:
+            assert len(ring) >= 3
+            assert all(west <= lon <= east and south <= lat <= north for lon, lat in ring)
+    syria = next(c for c in outline["countries"] if c["iso"] == "760")
+    lons = [p[0] for r in syria["rings"] for p in r]
+    lats = [p[1] for r in syria["rings"] for p in r]
+    # Syria spans about 35.7-42.4 E, 32.3-37.3 N
+    assert 35.5 < min(lons) < 36.0 and 42.2 < max(lons) < 42.6 and 32.2 < min(lats) < 32.5 and 37.2 < max(lats) < 37.5
+    assert "Natural Earth" in outline["source"]
 
 
 # --------------------------------------------------------------------------- filters
@@ -274,15 +379,19 @@ def test_view_filter_ego(knet):
     assert _kept(view.filter_network(knet, ego=str(ARMY), depth=1)) == set(map(str, (ARMY, E1, E2, E3)))
 
 
-def test_view_filter_top(knet):
-    out = view.filter_network(knet, top=3)
-    # degree 4: E1, E2, E3, OSDH, État islamique; ties by label ("Airstrike…" < "ArmedClash…" < "OSDH")
-    assert _kept(out) == set(map(str, (E1, E2, OSDH)))
-    assert sorted(out.edges(keys=True)) == [
-        (str(E1), str(OSDH), "reportedBy"),
-        (str(E2), str(OSDH), "reportedBy"),
-    ]
+def test_view_filter_top_keeps_the_best_connected_events(knet):
+    out = view.filter_network(knet, top=2)
+    # 4 links each (agent, target, source, place): E1, E2, E3; ties by date, latest first (E3, then E2)
+    assert _events(out) == sorted(map(str, (E2, E3)))
+    assert _kept(out) == set(map(str, (E2, E3, ARMY, ISIS, OSDH, PALMYRA, SYRIA)))
+    assert out.has_edge(str(PALMYRA), str(SYRIA), key="locatedIn")
+    assert _events(view.filter_network(knet, top=60)) == sorted(map(str, (E1, E2, E3, E4)))
     assert view.filter_network(knet, top=0).number_of_nodes() == 0
+
+
+def test_view_filter_top_without_events_keeps_the_best_connected_nodes(knet):
+    places = knet.subgraph(u for u, d in knet.nodes(data=True) if d["kind"] == "place").copy()
+    assert _kept(view.filter_network(places, top=1)) == {str(SYRIA)}
 
 
 @pytest.mark.parametrize(
@@ -304,8 +413,10 @@ def test_view_write_html_of_filtered_network(knet, tmp_path):
     page = view.write_html(view.filter_network(knet, types=["Battle"]), tmp_path / "f.html").read_text(
         "utf-8"
     )
-    nodes = _dataset(page, "nodes")
-    assert sorted(n["id"] for n in nodes) == sorted(map(str, (E2, E3, ARMY, ISIS, OSDH, PALMYRA, SYRIA)))
+    data = page_data(page)
+    assert sorted(n["id"] for n in data["entities"] + data["events"]) == sorted(
+        map(str, (E2, E3, ARMY, ISIS, OSDH, PALMYRA, SYRIA))
+    )
 
 
 def test_view_cli_filters(tmp_path):
@@ -334,7 +445,8 @@ def test_view_cli_filters(tmp_path):
     )
     assert done.exit_code == 0, done.output
     assert "(7 nodes, " in done.output
-    assert len(_dataset(out.read_text("utf-8"), "nodes")) == 7
+    data = page_data(out.read_text("utf-8"))
+    assert len(data["entities"]) + len(data["events"]) == 7
     done = CliRunner().invoke(app, ["view", "-g", str(source), "-o", str(out), "--since", "03/2016"])
     assert done.exit_code == 2 and "YYYY" in done.output  # a bad option value is a usage error (#13)
 
@@ -342,20 +454,14 @@ def test_view_cli_filters(tmp_path):
 # ------------------------------------------------------------------- large graphs
 
 
-def test_view_large_network_gets_fixed_positions_without_physics():
-    net = knowledge_network(make_big_graph(view.STATIC_LAYOUT_NODES + 100))
-    assert net.number_of_nodes() == view.STATIC_LAYOUT_NODES + 100
-    page = view.render_html(net)
-    nodes = _dataset(page, "nodes")
+def test_view_large_network_gets_a_precomputed_layout():
+    net = knowledge_network(make_big_graph(3000))
+    data = view.explorer_data(net)
+    nodes = data["entities"] + data["events"]
+    assert len(nodes) == 3000
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
     assert len({(n["x"], n["y"]) for n in nodes}) > 0.95 * len(nodes)  # events do not pile up
-    assert '"physics": {"enabled": false}' in page
-    assert page == view.render_html(net)  # seeded: same bytes
-
-
-def test_view_small_network_keeps_physics(knet):
-    page = view.render_html(knet)
-    assert '"x":' not in page and '"enabled": true' in page
+    assert data == view.explorer_data(net)  # seeded: the same positions
 
 
 def test_view_spring_positions_dense_fallback():
@@ -368,6 +474,22 @@ def test_view_spring_positions_dense_fallback():
     # neighbours end closer than the two ends of the path
     dist = lambda a, b: ((pos[a][0] - pos[b][0]) ** 2 + (pos[a][1] - pos[b][1]) ** 2) ** 0.5  # noqa: E731
     assert dist(0, 1) < dist(0, 5)
+
+
+@pytest.mark.model
+def test_view_reads_the_store_with_event_mentions_only(tmp_path):
+    """kg view reads the store's part the page needs: event mentions (offsets, anchors), no entity mentions."""
+    from helpers import seed_build
+
+    from kg.store import load_graph
+
+    out = seed_build()
+    part, full = view.load_view_graph(out / "graph.ttl"), load_graph(out / "graph.ttl")
+    assert len(part) < len(full) / 2
+    a, b = view.view_network(part), view.view_network(full)
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    mentions = [m for _, d in a.nodes(data=True) if d["kind"] == "event" for m in d["mentions"]]
+    assert len(mentions) >= 54 and all(anchor for _, _, _, anchor in mentions)
 
 
 # --------------------------------------------------------------------------- plots

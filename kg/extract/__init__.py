@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from kg.extract.affiliations import affiliations, published_by
 from kg.extract.context import ArticleContext, View
+from kg.extract.episodes import dated_and_merged
 from kg.extract.events import collect, merge_events, read_events
 from kg.extract.sources import read_sentences
 from kg.gazetteer import Gazetteer, load_gazetteer
@@ -45,7 +46,7 @@ def extract(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> E
     return Extraction(
         article,
         view.mentions,
-        tuple(merge_events(st.events)),
+        tuple(dated_and_merged(ctx, st.events, merge_events)),
         tuple(affiliations(view)),
         tuple(published_by(view)),
         ctx.containment,

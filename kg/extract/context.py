@@ -123,12 +123,22 @@ class ArticleContext:
         return self.lex.phrases("destination_before")
 
     def is_destination(self, m: Mention) -> bool:
-        """The place is where a movement heads ("en direction de X", "vers X")."""
+        """The place is where a movement heads: "en direction de X", "vers X", "vers les localités voisines de X"
+        (the phrase before it, or a "vers" heading the noun phrase it belongs to)."""
         toks = self.tokens_of(m)
         if not toks:
             return False
         before = self.prev_text(toks[0].i, 4).replace("' ", "'")
-        return any(before.endswith(r) for r in self._destination_phrases)
+        if any(before.endswith(r) for r in self._destination_phrases):
+            return True
+        t, words = toks[0], set(self._destination_phrases)
+        for _ in range(4):  # up through the nouns of its phrase
+            if any(key(c.text) in words for c in t.children if c.dep_ in ("case", "fixed")):
+                return True
+            if t.head.i == t.i or t.head.pos_ not in ("NOUN", "PROPN"):
+                return False
+            t = t.head
+        return False
 
     def sentence_places(self, si: int) -> list[Mention]:
         """The places of a sentence that are not mere references and not in the dateline."""

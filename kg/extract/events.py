@@ -19,7 +19,7 @@ from kg.extract.affiliations import with_affiliations
 from kg.extract.agents import agents, agents_by_context, civilian_subject
 from kg.extract.clauses import Trigger, denied_candidates, sentence_triggers
 from kg.extract.context import ArticleContext, Discourse, View
-from kg.extract.dates import dates, report_dates
+from kg.extract.dates import dates, finer, report_dates
 from kg.extract.places import context_places, most_specific, per_place, places_for
 from kg.extract.references import BACKGROUND, DEMONSTRATIVE, antecedent, denier, dispute, reference_kind
 from kg.extract.sources import Frame
@@ -215,9 +215,9 @@ def _merged(o: EventRecord, e: EventRecord) -> EventRecord:
         targets=tuple(dict.fromkeys(o.targets + e.targets)),
         sources=tuple(dict.fromkeys(o.sources + e.sources)),
         disputed_by=tuple(dict.fromkeys(o.disputed_by + e.disputed_by)),
-        date=o.date or e.date,
-        start_date=o.start_date or e.start_date,
-        end_date=o.end_date or e.end_date,
+        date=finer(o.date, e.date),
+        start_date=finer(o.start_date, e.start_date),
+        end_date=finer(o.end_date, e.end_date),
         tolls=tuple(dict.fromkeys(o.tolls + e.tolls)),
         confidence=max(o.confidence, e.confidence),
         evidence=tuple(dict.fromkeys(o.evidence + e.evidence)),

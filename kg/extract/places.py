@@ -155,7 +155,8 @@ def places_for(view: View, tr: Trigger, si: int, frames: tuple[Frame, ...]) -> t
     if clitic is not None and (m := resolve(view, clitic)) is not None:
         return [m], True  # "y mènent une offensive", "en ont repris le contrôle"
     zone = frames[si].zone
-    sentence = [m for m in frames[si].places if not _descriptive(view, m, tr)]
+    sentence = [m for m in frames[si].places
+                if not _descriptive(view, m, tr) and (toward or not ctx.is_destination(m))]
     before = [m for m in sentence if not ctx.token_ids(m) & zone and (anaphor is None or m.start < head_idx)]
     if before:
         return most_specific(ctx, before), False

@@ -43,6 +43,8 @@ class TypeRules:
     aerial_lemmas: tuple[str, ...] = ()  # … when their lemma is one of these
     attempt_type: str | None = None  # what an attempt at it is ("tentent de prendre X": an Offensive)
     toward_place: bool = False  # its place is where it heads ("avancer vers X"); else a destination is not its place
+    chemical_type: str | None = None  # what the cue is when its phrase names a chemical ("roquettes au sarin")
+    punctual: bool = False  # happens at one time: "depuis …" in its clause dates a state after it, not it
 
 
 #: Fields a type record may hold, and their types.
@@ -59,11 +61,13 @@ TYPE_FIELDS: dict[str, tuple[type, ...]] = {
     "aerial_lemmas": (list,),
     "attempt_type": (str, type(None)),
     "toward_place": (bool,),
+    "chemical_type": (str, type(None)),
+    "punctual": (bool,),
 }
 assert set(TYPE_FIELDS) == {f.name for f in fields(TypeRules)}
 #: Fields a pattern record may hold (``needs`` is optional).
 PATTERN_FIELDS = ("id", "label", "pattern", "needs")
-_EVENT_TYPE_FIELDS = ("type", "on_civilians", "aerial_type", "attempt_type")
+_EVENT_TYPE_FIELDS = ("type", "on_civilians", "aerial_type", "attempt_type", "chemical_type")
 
 
 def needs_of(rec: dict[str, Any]) -> tuple[str, ...]:

@@ -60,6 +60,9 @@ def arg_tokens(tok: Token) -> list[Token]:
             args.extend(c.subtree)
     if tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
         args.append(tok.head)  # "prisonniers libérés"
+    if tok.dep_ == "advcl" and tok.i < tok.head.i:
+        # "Conquise en mars par les rebelles, la ville …": a fronted participle's subject is the clause's
+        args.extend(x for c in tok.head.children if c.dep_ in ("nsubj", "nsubj:pass") for x in c.subtree)
     return args
 
 
@@ -168,3 +171,15 @@ def not_demining(tok: Token, ctx: CueContext) -> bool:
 def place_object(tok: Token, ctx: CueContext) -> bool:
     """The direct object is a place or a place noun ("l'armée a évacué la base")."""
     return any(c.dep_ == "obj" and _place_like(c, ctx) for c in tok.children)
+
+
+@registry.misc("kg.needs.intransitive.v1")
+def intransitive(tok: Token, ctx: CueContext) -> bool:
+    """A movement with no object ("les troupes avancent"), not "avancer un chiffre"."""
+    return not any(c.dep_ == "obj" and not _place_like(c, ctx) for c in tok.children)
+
+
+@registry.misc("kg.needs.place_subject.v1")
+def place_subject(tok: Token, ctx: CueContext) -> bool:
+    """The subject is a place or a place noun ("la base … tombe le 25 juillet")."""
+    return any(c.dep_ in ("nsubj", "nsubj:pass") and _place_like(c, ctx) for c in tok.children)

@@ -93,15 +93,17 @@ class KgEntities:
     # -- finding -------------------------------------------------------------------------
     def match(self, doc: Doc) -> list[_Candidate]:
         model = self._model_entities(doc)
-        persons = [c for c in model if c.label == "Person"]
-        # a known place inside a longer personal name is part of the name ("Abu-Rami Al-Qosour")
+        patterns = self._pattern_places(doc)
+        # a known place inside a longer personal name is part of the name ("Abu-Rami Al-Qosour"), and one
+        # inside a named street or site is part of its name ("la rue de Damas")
+        wider = [c for c in model if c.label == "Person"] + [c for c in patterns if self._keeps_cue(doc[c.start])]
         cands = [c for c in self._gazetteer_matches(doc)
                  if not (self.gaz[c.kb_id].kind == "place" and any(
-                     p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start) for p in persons))]
+                     p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start) for p in wider))]
         taken = set()
         for c in cands:
             taken.update(range(c.start, c.end))
-        for c in self._pattern_places(doc) + model:
+        for c in patterns + model:
             if not taken.intersection(range(c.start, c.end)):
                 cands.append(c)
                 taken.update(range(c.start, c.end))
@@ -198,6 +200,11 @@ class KgEntities:
         while k > j and (token_key(doc[k - 1].text) in self.particles or doc[k - 1].text == "-"):
             k -= 1
         return k
+
+    def _keeps_cue(self, tok) -> bool:
+        """The token is a cue noun that is part of the place's name ("rue", "mosquée", "prison")."""
+        cue = self.cue_classes.get(token_key(tok.text))
+        return bool(cue and cue.get("keep_cue"))
 
     def _after_cue(self, doc: Doc, j: int) -> int:
         """Where the name starts after a cue noun: past adjectives ("prison centrale de"), one lower-case

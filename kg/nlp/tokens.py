@@ -32,9 +32,22 @@ GERUND_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
 
 @lru_cache(maxsize=131072)
 def keys_of(text: str, lemma: str) -> tuple[str, str]:
-    """(lemma key, word key) of a token's text and model lemma, lemma mistakes corrected."""
+    """(lemma key, word key) of a token's text and model lemma, lemma mistakes corrected: the lexicon's
+    ``lemma_fixes``, and the verb of a past participle the lemmatizer did not reduce (a capitalised
+    "Conquise" at the start of a sentence keeps its own form as lemma)."""
     word = key(text)
-    return _lemma_fixes().get(word, key(lemma or text)), word
+    fixed = _lemma_fixes().get(word)
+    if fixed is not None:
+        return fixed, word
+    lemma_key_ = key(lemma or text)
+    if lemma_key_ == word and word in _participles():
+        return _participles()[word], word
+    return lemma_key_, word
+
+
+@lru_cache(maxsize=1)
+def _participles() -> dict[str, str]:
+    return lexicon().map("participles")
 
 
 @lru_cache(maxsize=1)

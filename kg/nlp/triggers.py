@@ -103,6 +103,7 @@ class KgTriggers:
             for rec in event_patterns()
             if "type" in rec and rec.get("aerial_type")
         }
+        self.chemical = {rec["type"]: rec["chemical_type"] for rec in event_patterns() if rec.get("chemical_type")}
 
     def __call__(self, doc: Doc) -> Doc:
         found, candidates = self.match(doc)
@@ -144,7 +145,7 @@ class KgTriggers:
                     out.append(Span(doc, i, i + 1, label=p.label, span_id=p.id))
                     used.add(i)
                     break
-        return self._aerial(self._same_event_nouns(sorted(out, key=lambda s: s.start)), sent)
+        return self._chemical(self._aerial(self._same_event_nouns(sorted(out, key=lambda s: s.start)), sent))
 
     @staticmethod
     def _by_precedence(tok, patterns: list[_Pattern]) -> list[_Pattern]:
@@ -178,6 +179,20 @@ class KgTriggers:
         for s in spans:
             to, lemmas = self.aerial.get(s.label_, (None, frozenset()))
             if to is not None and keys_of(s[0].text, s[0].lemma_)[0] in lemmas:
+                s = Span(s.doc, s.start, s.end, label=to, span_id=s.id_)
+            out.append(s)
+        return out
+
+    def _chemical(self, spans: list[Span]) -> list[Span]:
+        """A projectile or bombing whose phrase names a chemical is a chemical attack ("des roquettes
+        chargées de sarin", "un bombardement au gaz")."""
+        if not self.chemical:
+            return spans
+        words = self.lex.set("chemical_words")
+        out = []
+        for s in spans:
+            to = self.chemical.get(s.label_)
+            if to is not None and any(k in words for t in s[0].subtree for k in keys_of(t.text, t.lemma_)):
                 s = Span(s.doc, s.start, s.end, label=to, span_id=s.id_)
             out.append(s)
         return out

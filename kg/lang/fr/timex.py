@@ -15,7 +15,12 @@ Conventions (AFP style):
   after publication; when publication has only a month, that month counts as not after;
   when it has only a year, that year is used;
 * with a publication date of month (or year) precision, expressions about the dispatch's
-  own days ("hier", "lundi", "cette semaine") resolve to that month (or year).
+  own days ("hier", "lundi", "cette semaine") resolve to that month (or year);
+* expressions counted from a day the text has just named ("la veille", "le lendemain",
+  "deux jours plus tard", "pendant cinq jours") take the latest day-precise date before them
+  (the narrative's reference day), else the publication date;
+* a text without a publication date (an encyclopaedic page) gives a calendar date without a
+  year ("le 23 juin") the year of the latest date before it ("en mai et juin 2015").
 
 Month names count as dates only next to a day number, a year or a preposition ("en",
 "début", "fin", "mi-", "depuis", "de", "au mois de"), so "Mars" the planet and "mai"
@@ -27,7 +32,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from kg.lang.fr.numbers import WORD_NUMBER_PATTERN, parse_number
@@ -59,6 +64,7 @@ class TimeMention:
     value: TimeValue | None
     end_value: TimeValue | None = None
     part_of_day: str | None = None
+    speech_days: int | None = None  # a deictic day ("hier" = -1): days from the moment of speaking
 
 
 # ------------------------------------------------------------------------ calendar help
@@ -254,7 +260,30 @@ def _date(day: str | None, month: str, year: str | None, pub: TimeValue | None) 
 
 
 def _h_day_month(m: re.Match[str], pub: TimeValue | None):
-    return "point", _date(m["d"], m["m"], m["y"], pub), None
+    value = _date(m["d"], m["m"], m["y"], pub)
+    if value is not None and not m["y"] and m["wd"] and (pub is None or pub.month is None) and value.day is not None:
+        value = _agreeing_year(value, _WEEKDAY_NUM[m["wd"]])  # a dispatch's own date is trusted over a slip
+    return "point", value, None
+
+
+def _agreeing_year(value: TimeValue, weekday: int) -> TimeValue:
+    """ "dimanche 28 juillet" without a year in a text without a publication date: the nearest year
+    to the story's in which that day is that weekday, when the story's year disagrees."""
+    assert value.month is not None and value.day is not None
+
+    def fits(y: int) -> bool:
+        try:
+            return date(y, value.month, value.day).weekday() == weekday
+        except ValueError:
+            return False
+
+    if fits(value.year):
+        return value
+    for delta in (1, -1, 2, -2, 3, -3):
+        y = value.year + delta
+        if 1 <= y <= 9999 and fits(y):
+            return TimeValue(y, value.month, value.day)
+    return value
 
 
 def _h_numeric(m: re.Match[str], pub: TimeValue | None):
@@ -289,6 +318,11 @@ def _h_night_days(m: re.Match[str], pub: TimeValue | None):
 
 
 _DEICTIC_DAYS = {"avant-hier": -2, "avant hier": -2, "hier": -1, "aujourd'hui": 0}
+#: Deictic days counted from the moment of speaking (re-anchored in a quotation by extraction).
+_DEICTIC_SPEECH = {
+    **_DEICTIC_DAYS, "la nuit derniere": -1, "ce matin": 0, "ce soir": 0, "cet apres-midi": 0,
+    "cet apres midi": 0, "cette matinee": 0, "cette soiree": 0,
+}  # fmt: skip
 
 
 def _h_deictic(m: re.Match[str], pub: TimeValue | None):
@@ -389,16 +423,49 @@ def _h_span_months(m: re.Match[str], pub: TimeValue | None):
     return "span", start, end
 
 
+def _h_span_months_shared(m: re.Match[str], pub: TimeValue | None):
+    start, end = _span_values(None, m["m1"], None, None, m["m2"], m["y2"], pub)
+    return "span", start, end
+
+
 def _h_span_years(m: re.Match[str], pub: TimeValue | None):
     if int(m["y1"]) > int(m["y2"]):
         return None  # "de 2013 à 2011" is no span
     return "span", _tv(int(m["y1"])), _tv(int(m["y2"]))
 
 
+_SEASON_START = {"printemps": (3, 20), "ete": (6, 21), "automne": (9, 22), "hiver": (12, 21)}
+_SEASON_END = {"printemps": (6, 20), "ete": (9, 21), "automne": (12, 20), "hiver": (3, 19)}
+
+
+def _h_season(m: re.Match[str], pub: TimeValue | None):
+    """A season without a year: the latest one begun (or, with "dernier", ended) by publication;
+    its year is that of its first day (winter runs into the next year)."""
+    if pub is None:
+        return "point", None, None
+    season = m["season"]
+    if pub.month is None:
+        return "point", _tv(pub.year - (1 if m["last"] else 0)), None
+    when = (pub.month, pub.day or 31)
+    if m["last"]:
+        end = _SEASON_END[season]
+        year = pub.year if end < when else pub.year - 1
+        return "point", _tv(year - 1 if season == "hiver" else year), None
+    return "point", _tv(pub.year if _SEASON_START[season] <= when else pub.year - 1), None
+
+
+_RECENT_DAYS = {"heures": 1, "jours": 7, "semaines": 28, "mois": 90}
+
+
+def _h_recent(m: re.Match[str], pub: TimeValue | None):
+    """ "ces derniers jours", "ces dernières semaines": the covering value of that stretch before publication."""
+    return "point", _around(pub, -_RECENT_DAYS[m["unit"]], 0), None
+
+
 _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (
         re.compile(
-            rf"{_L}(?:le\s+|ce\s+)?(?:(?:{_WD})\s+)?(?P<d>{_DAY})\s*(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?{_POD_TAIL}{_R}"
+            rf"{_L}(?:le\s+|ce\s+)?(?:(?P<wd>{_WD})\s+)?(?P<d>{_DAY})\s*(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?{_POD_TAIL}{_R}"
         ),
         _h_day_month,
     ),
@@ -477,18 +544,115 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         re.compile(rf"{_L}(?:de|entre)\s+(?P<y1>{_YEAR})\s+(?:a|au|et|jusqu'en)\s+(?P<y2>{_YEAR}){_R}"),
         _h_span_years,
     ),
+    (  # "en mai et juin 2015": two months sharing a year
+        re.compile(
+            rf"{_L}en\s+(?P<m1>{_MONTH})\s+(?:et|puis)\s+(?:en\s+)?(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR}))?{_R}"
+        ),
+        _h_span_months_shared,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?:depuis\s+|des\s+|au\s+|en\s+|a\s+l'|l'|le\s+|cet\s+|ce\s+|cette\s+)"
+            rf"(?P<season>printemps|ete|automne|hiver)(?:\s+(?P<last>dernier|passe))?{_R}(?!\s+(?:arabe|[0-9]))"
+        ),
+        _h_season,
+    ),
+    (re.compile(rf"{_L}(?:ces|au\s+cours\s+des)\s+(?:derniers|dernieres)\s+(?P<unit>heures|jours|semaines|mois){_R}"),
+     _h_recent),
 ]
 
 _SINCE_START_RE = re.compile(r"(?:depuis|a\s+partir|a\s+compter)\b")
 _SINCE_BEFORE_RE = re.compile(r"(?<![\w-])(?:depuis|a\s+partir\s+d(?:u|e|')|a\s+compter\s+d(?:u|e|'))\s*$")
+_DES = "dès"  # "dès la mi-juin": since (folded, it is the article "des")
 _POD_BEFORE_RE = re.compile(
     r"(?<![\w-])(?:(?:dans|pendant|durant)\s+)?la\s+(?P<pod>nuit|soiree|matinee|apres-midi|journee)\s+d(?:u|e|')\s*$"
 )
 _LOOKBACK = 40
 
+# -------------------------------------------------------- expressions counted from the text's day
 
-def _candidates(text: str, folded: str, published: TimeValue | None) -> list[TimeMention]:
-    found: list[TimeMention] = []
+_REL_NUM = rf"(?P<n>[0-9]{{1,3}}|{WORD_NUMBER_PATTERN}|quelques|plusieurs)"
+_REL_DAYS = {
+    "la veille": -1, "l'avant-veille": -2, "le lendemain": 1, "le surlendemain": 2, "le jour meme": 0,
+    "le meme jour": 0, "ce jour-la": 0, "ce jour la": 0, "le premier jour": 0,
+}  # fmt: skip
+_Relative = tuple[str, int, int, str]  # kind ("point" | "span"), first and last offset, unit ("day" | "month" | "year")
+
+
+def _r_day_word(m: re.Match[str]) -> _Relative | None:
+    i = m.start()
+    if m.string[max(0, i - 2) : i] == "a " and (i < 3 or not (m.string[i - 3].isalnum() or m.string[i - 3] == "-")):
+        return None  # "à la veille de": on the eve of, not the day before
+    n = _REL_DAYS[" ".join(m["w"].split())]
+    return "point", n, n, "day"
+
+
+def _r_later(m: re.Match[str]) -> _Relative | None:
+    """ "deux jours plus tard", "trois semaines plus tôt", "quelques heures plus tard"."""
+    unit, n = m["unit"], parse_number(m["n"])
+    sign = -1 if m["dir"].startswith(("plus tot", "auparavant", "avant")) else 1
+    if unit.startswith("heure"):
+        return "point", 0, 0, "day"
+    if n is None:
+        return None
+    if unit.startswith(("jour", "semaine")):
+        days = sign * n * (7 if unit.startswith("semaine") else 1)
+        return "point", days, days, "day"
+    if unit == "mois":
+        return "point", sign * n, sign * n, "month"
+    return "point", sign * n, sign * n, "year"
+
+
+def _r_lasting(m: re.Match[str]) -> _Relative | None:
+    """ "pendant cinq jours" (from the reference day on), "au terme de trois jours de" (up to it)."""
+    n = parse_number(m["n"])
+    if n is None:
+        return None
+    days = n * (7 if m["unit"].startswith("semaine") else 1)
+    if m["prep"].startswith(("pendant", "durant")):
+        return "span", 0, days, "day"
+    return "span", -days, 0, "day"
+
+
+_RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Relative | None]]] = [
+    (
+        re.compile(
+            rf"{_L}(?P<w>la\s+veille|l'avant-veille|le\s+lendemain|le\s+surlendemain|le\s+jour\s+meme"
+            rf"|le\s+meme\s+jour|ce\s+jour-la|ce\s+jour\s+la|le\s+premier\s+jour){_POD_TAIL}{_R}"
+        ),
+        _r_day_word,
+    ),
+    (
+        re.compile(
+            rf"{_L}{_REL_NUM}\s+(?P<unit>jours?|semaines?|mois|ans|annees?|heures?)\s+"
+            rf"(?P<dir>plus\s+tard|plus\s+tot|auparavant|(?:apres|avant)(?=\s*[,.;]))"
+        ),
+        _r_later,
+    ),
+    (
+        re.compile(
+            rf"{_L}(?P<prep>pendant\s+|durant\s+|au\s+terme\s+d(?:e\s+|')|apres\s+){_REL_NUM}\s+"
+            rf"(?P<unit>jours|semaines)(?=\s+d(?:e\s|')|\s*[,.;])"
+        ),
+        _r_lasting,
+    ),
+]
+
+#: Handlers whose value needs a year from outside the expression (the publication's, or the text's).
+_YEARLESS = frozenset({"_h_day_month", "_h_month", "_h_span_days", "_h_span_months", "_h_span_months_shared",
+                       "_h_night_days", "_h_season"})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    mention: TimeMention
+    match: re.Match[str]
+    handler: _Handler | None = None
+    relative: _Relative | None = None
+
+
+def _candidates(text: str, folded: str, published: TimeValue | None) -> list[_Candidate]:
+    found: list[_Candidate] = []
     for pattern, handler in _PATTERNS:
         for m in pattern.finditer(folded):
             result = handler(m, published)
@@ -503,19 +667,81 @@ def _candidates(text: str, folded: str, published: TimeValue | None) -> list[Tim
                 if pm := _POD_BEFORE_RE.search(folded, max(0, start - _LOOKBACK), start):
                     start = pm.start()
                     pod = _POD_NAME.get(pm["pod"], pod)
-                if _SINCE_START_RE.match(folded, start):
+                if _SINCE_START_RE.match(folded, start) or text[start : start + len(_DES)].lower() == _DES:
                     kind = "since"
                 elif sm := _SINCE_BEFORE_RE.search(folded, max(0, start - _LOOKBACK), start):
                     start, kind = sm.start(), "since"
-            found.append(TimeMention(start, end, text[start:end], kind, value, end_value, pod))
+            speech = _DEICTIC_SPEECH.get(" ".join(m["w"].split())) if handler is _h_deictic else None
+            found.append(_Candidate(TimeMention(start, end, text[start:end], kind, value, end_value, pod, speech), m,
+                                    handler))
+    for pattern, rel in _RELATIVE_PATTERNS:
+        for m in pattern.finditer(folded):
+            spec = rel(m)
+            if spec is not None:
+                start, end = m.span()
+                found.append(_Candidate(TimeMention(start, end, text[start:end], spec[0], None, None, _pod(m)), m,
+                                        relative=spec))
     return found
+
+
+def _shift(anchor: TimeValue | None, offset: int, unit: str) -> TimeValue | None:
+    if anchor is None:
+        return None
+    if unit == "day":
+        return _shift_days(anchor, offset)
+    if unit == "month":
+        return _minus_months(anchor, -offset)
+    return _tv(anchor.year + offset) if 1 <= anchor.year + offset <= 9999 else None
+
+
+def _resolve_relative(t: TimeMention, spec: _Relative, anchor: TimeValue | None) -> TimeMention:
+    kind, first, last, unit = spec
+    if kind == "span":
+        return replace(t, value=_shift(anchor, first, unit), end_value=_shift(anchor, last, unit))
+    return replace(t, value=_shift(anchor, first, unit))
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _day_of(t: TimeMention) -> TimeValue | None:
+    """The day a mention ends on, when it names one (a span's last day)."""
+    v = t.end_value if t.kind == "span" else t.value
+    return v if v is not None and v.day is not None else None
+
+
+def _in_context(chosen: list[_Candidate], published: TimeValue | None) -> list[TimeMention]:
+    """Resolve, in reading order, what needs the text's own reference day or year."""
+    out: list[TimeMention] = []
+    day: TimeValue | None = None
+    year: int | None = None
+    for c in chosen:
+        t = c.mention
+        if c.relative is not None:
+            last = out[-1] if out else None
+            same_sentence = last is not None and not _SENTENCE_END.search(c.match.string, last.end, t.start)
+            near = (last.end_value or last.value) if same_sentence and last is not None else None
+            t = _resolve_relative(t, c.relative, near or day or published)
+        elif published is None and t.value is None and year is not None and c.handler is not None \
+                and c.handler.__name__ in _YEARLESS:
+            result = c.handler(c.match, TimeValue(year))
+            if result is not None:
+                t = replace(t, value=result[1], end_value=result[2])
+        day = _day_of(t) or day
+        if t.value is not None:
+            y = (t.end_value or t.value).year if t.kind == "span" else t.value.year
+            if year is None or t.value.month is not None or y > year:
+                year = y  # a bare year looking back ("depuis le gazage de 1988") does not move the story
+        out.append(t)
+    return out
 
 
 def find_times(text: str, published: TimeValue | None) -> list[TimeMention]:
     """Find French temporal expressions, resolved against the publication date.
 
     Mentions come sorted by start and never overlap; of overlapping candidates the
-    longest wins (then the earliest).
+    longest wins (then the earliest). Expressions counted from a day of the text take
+    the latest day-precise mention before them.
 
     >>> pub = TimeValue(2024, 12, 7)
     >>> [(t.text, t.kind, t.value.iso()) for t in find_times(
@@ -523,18 +749,21 @@ def find_times(text: str, published: TimeValue | None) -> list[TimeMention]:
     [('samedi soir', 'point', '2024-12-07'), ('depuis le 27 novembre', 'since', '2024-11-27')]
     >>> [(t.text, t.value) for t in find_times("il y a quatre mois", None)]
     [('il y a quatre mois', None)]
+    >>> [(t.text, t.value.iso()) for t in find_times("Ils ont pris le 3 mai la ville, attaquée la veille.", pub)]
+    [('le 3 mai', '2024-05-03'), ('la veille', '2024-05-02')]
     """
     folded = fold(text)
     candidates = _candidates(text, folded, published)
-    candidates.sort(key=lambda t: (-(t.end - t.start), t.start))
-    chosen: list[TimeMention] = []
+    candidates.sort(key=lambda c: (-(c.mention.end - c.mention.start), c.mention.start))
+    chosen: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
     for cand in candidates:
-        if cand.start == cand.end:
+        t = cand.mention
+        if t.start == t.end:
             continue
-        if any(cand.start < e and s < cand.end for s, e in taken):
+        if any(t.start < e and s < t.end for s, e in taken):
             continue
         chosen.append(cand)
-        taken.append((cand.start, cand.end))
-    chosen.sort(key=lambda t: t.start)
-    return chosen
+        taken.append((t.start, t.end))
+    chosen.sort(key=lambda c: c.mention.start)
+    return _in_context(chosen, published)
