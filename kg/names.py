@@ -52,6 +52,7 @@ INSTANCES = "https://w3id.org/conflict-kg/id/"
 _PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 _KIND_OF = {"actors": "actor", "places": "place", "events": "event"}
+_A_KIND = {"actor": "an actor", "place": "a place", "event": "an event", "node": "a node"}
 # actors and places with their labels (events have no names: they are designated by IRI)
 _NAMED_CLASSES = " ".join(f"<{CKG_IRI}{c}>" for kind in ("actors", "places") for c in KIND_CLASSES[kind])
 _LABELS_QUERY = f"""
@@ -255,7 +256,7 @@ def resolve_name(name: str, index: NameIndex, kind: str | None = None) -> str:
     hints = suggest(text, index, kind)
     message = f"no such {what}: {name!r}"
     if kind is not None and others:
-        message += f" ({name!r} is {' and '.join('an ' + o if o[0] in 'aeiou' else 'a ' + o for o in others)})"
+        message += f" ({name!r} is {' and '.join(_A_KIND.get(o, o) for o in others)})"
     if hints:
         message += f"; did you mean: {', '.join(hints)}?"
     else:
