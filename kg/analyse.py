@@ -19,6 +19,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.counts import count_graph
 from kg.errors import KgError
 from kg.gazetteer import norm
 from kg.namespace import CKG, NIF, RDF, RDFS, SKOS, XSD
@@ -612,7 +613,8 @@ def summary(g: Graph) -> dict:
     Returns
     -------
     dict
-        ``triples``, ``articles``, ``actors``, ``places``, ``events`` (counts);
+        ``triples``, ``articles``, ``actors``, ``places``, ``events`` (counts, as
+        :func:`kg.counts.count_graph` makes them: the same figures as the build's);
         ``actor_classes``, ``place_classes``, ``event_types``, ``event_families``
         (class local name → count, sorted by name); ``nodes``, ``edges``,
         ``density`` and ``connected_components`` (weakly connected) and
@@ -625,14 +627,14 @@ def summary(g: Graph) -> dict:
         values = Counter(d[attr] for _, d in net.nodes(data=True) if d["kind"] == kind)
         return dict(sorted(values.items()))
 
-    kinds = Counter(d["kind"] for _, d in net.nodes(data=True))
+    counted = count_graph(g)  # the one definition of the counts (kg.counts, #13)
     components = list(nx.weakly_connected_components(net)) if len(net) else []
     return {
-        "triples": len(g),
-        "articles": len(set(g.subjects(RDF.type, CKG.Article))),
-        "actors": kinds["actor"],
-        "places": kinds["place"],
-        "events": kinds["event"],
+        "triples": counted.triples,
+        "articles": counted.articles,
+        "actors": counted.actors,
+        "places": counted.places,
+        "events": counted.events,
         "actor_classes": count("actor", "cls"),
         "place_classes": count("place", "cls"),
         "event_types": count("event", "cls"),

@@ -42,13 +42,13 @@ def _warn(message: str) -> None:
     typer.echo(f"kg: warning: {printable(message)}", err=True)
 
 
-def _progress(quiet: bool):
-    """The build's progress line on stderr, or nothing with -q."""
-    if quiet:
-        return None
-    from kg.pipeline import _stderr_progress
+def _usage_or_error(exc: Exception) -> None:
+    """A name, a parameter or a filter the user typed that designates nothing is a usage error
+    (exit 2, with the suggestions of the message); anything else exits 1."""
+    from kg.names import NameError_
+    from kg.view import FilterError
 
-    return _stderr_progress
+    _fail(exc, 2 if isinstance(exc, NameError_ | FilterError) else 1)
 
 
 @app.command()
@@ -60,7 +60,7 @@ def build(
     overrides: Path = typer.Option(None, "--overrides", exists=True, dir_okay=False,
                                    help="JSON file of entity merges and splits."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Reject input files larger than this."),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors (no progress, no summary)."),
     jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes for the NLP and extraction."),
     incremental: bool = typer.Option(False, "-i", "--incremental",
                                      help="Keep a cache in OUT/.kg-cache; parse only new or changed articles."),
@@ -81,20 +81,23 @@ def build(
     --jobs N runs the extraction in N processes, --dask on a Dask cluster (same graph either way);
     --incremental re-parses only new or changed articles (same graph as a full build).
 
+    Progress: a bar per stage (read, model load, parse, resolve, write, store, SHACL, view) with
+    rate and time left on a terminal; plain lines, no carriage returns, in a log; none with -q.
+
     Example:  kg build seeds -o exports --jobs 2 --incremental
     """
+    import kg
     from kg.ingest import NoInputError
-    from kg.pipeline import build as run_build
 
     inputs = paths or [Path("seeds")]
     for p in inputs:
         if not p.exists() and not p.is_symlink():
             _fail(f"{p}: no such file or folder", 2)
     try:
-        report = run_build(inputs, out, html=html, validate=validate,
-                           overrides=str(overrides) if overrides else None, max_bytes=max_bytes,
-                           jobs=jobs, cache=True if incremental else None, store=store, dask=dask,
-                           force=force, progress=_progress(quiet), on_wait=None if quiet else _warn)
+        report = kg.build(inputs, out, html=html, validate=validate,
+                          overrides=str(overrides) if overrides else None, max_bytes=max_bytes,
+                          jobs=jobs, incremental=incremental, store=store, dask=dask, force=force,
+                          progress=None if quiet else "auto", on_wait=None if quiet else _warn)
     except KeyboardInterrupt:
         typer.echo("kg: interrupted; previous exports kept", err=True)
         raise typer.Exit(130) from None
@@ -132,7 +135,7 @@ def remove(
     from kg.pipeline import remove as run_remove
 
     try:
-        report = run_remove(ids, out, html=html, validate=validate, progress=_progress(quiet),
+        report = run_remove(ids, out, html=html, validate=validate, progress=None if quiet else "auto",
                             on_wait=None if quiet else _warn)
     except KeyboardInterrupt:
         typer.echo("kg: interrupted; previous exports kept", err=True)
@@ -190,12 +193,25 @@ def query(
 ) -> None:
     """Run a SPARQL query over a built graph and print the result.
 
-    -p values are bound as RDF terms, never pasted into the query text: a label (Homs) becomes the entity it names, a CURIE (ckgr:place/homs) or IRI a resource, 2024-11 a date.
+    -p values are bound as RDF terms, never pasted into the query text: a name (Homs, Daech, EI: labels and aliases, as kg view and kg network take them) becomes the entity it names, a CURIE (ckgr:place/homs) or IRI a resource, 2024-11 a date. A -p that is not a variable of the query, or a name that designates nothing, is a usage error (exit 2) with suggestions.
     The build's store is used when it agrees with its report.json (else the graph file, with a warning).
 
-    Example:  kg query territory-captures -p place=Homs -f csv
+    -f json prints SPARQL 1.1 Query Results JSON (typed values); CONSTRUCT results print as Turtle, or as JSON-LD with -f json.
+
+    Example:  kg query who-fought-whom -p actor=Daech -p since=2014 -f csv
     """
-    from kg.queries import bind_params, list_queries, load_query, parse_param_args
+    from rdflib import Literal
+
+    from kg.exports import jsonld_text, sparql_json
+    from kg.names import NameIndex, resolve_params
+    from kg.queries import (
+        bind_params,
+        info_of_text,
+        list_queries,
+        load_query,
+        parse_param_args,
+        query_info_for,
+    )
     from kg.store import (
         find_store,
         format_result,
@@ -214,20 +230,39 @@ def query(
     if not query_text:
         _fail("missing QUERY: pass SPARQL text, a .rq file or a query name (kg query --list)", 2)
     try:
-        text = load_query(query_text)
-        values = parse_param_args(param)
+        try:
+            text = load_query(query_text)
+        except KgError as exc:  # no such query name or .rq file: a usage error
+            _fail(exc, 2)
+            return
+        info = query_info_for(query_text) or info_of_text(text)
+        try:
+            values = parse_param_args(param)
+        except KgError as exc:
+            _fail(exc, 2)
+            return
         folder = find_store(graph, _warn) if graph.exists() or graph.parent.is_dir() else None
         if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
             ox = open_store(folder)
             labels = store_label_graph(ox)
-            result = query_store(ox, text, bind_params(values, labels, warn=_warn), allow_service=allow_service)
-            typer.echo(format_result(result, fmt.value, labels))
+            values, strings = resolve_params(text, values, NameIndex.from_store(ox), info.params)
+            bindings = bind_params(values, labels, warn=_warn)
+            bindings.update({n: Literal(values[n]) for n in strings})
+            result = query_store(ox, text, bindings, allow_service=allow_service)
         else:
-            g = load_graph(graph)
-            result = run_query(g, text, bind_params(values, g, warn=_warn), allow_service=allow_service)
-            typer.echo(format_result(result, fmt.value, g))
+            g = labels = load_graph(graph)
+            values, strings = resolve_params(text, values, NameIndex.from_graph(g), info.params)
+            bindings = bind_params(values, g, warn=_warn)
+            bindings.update({n: Literal(values[n]) for n in strings})
+            result = run_query(g, text, bindings, allow_service=allow_service)
+        if fmt == OutputFormat.json and result.type in ("SELECT", "ASK"):
+            typer.echo(sparql_json(result))
+        elif fmt == OutputFormat.json:
+            typer.echo(jsonld_text(result.graph))
+        else:
+            typer.echo(format_result(result, fmt.value, labels))
     except KgError as exc:
-        _fail(exc, 1)
+        _usage_or_error(exc)
 
 
 @app.command()
@@ -310,6 +345,12 @@ def validate(
     raise typer.Exit(0 if conforms else 1)
 
 
+def _names_of(g):
+    from kg.names import NameIndex
+
+    return NameIndex.from_graph(g)
+
+
 @app.command()
 def view(
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
@@ -317,9 +358,10 @@ def view(
     since: str = typer.Option(None, "--since", help="Keep events dated on or after YYYY[-MM[-DD]]."),
     until: str = typer.Option(None, "--until", help="Keep events dated on or before YYYY[-MM[-DD]]."),
     types: list[str] = typer.Option(None, "--type", help="Event type or family (repeatable), e.g. Airstrike, Battle."),
-    actor: str = typer.Option(None, "--actor", help="Keep events involving this actor (label or IRI)."),
-    place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it."),
-    ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (label or IRI)."),
+    actor: str = typer.Option(None, "--actor", help="Keep events involving this actor (a name as you type it: "
+                                                    "Daech, EI, OSDH; or an IRI)."),
+    place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it (Homs)."),
+    ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (a name or an IRI)."),
     depth: int = typer.Option(2, "--depth", help="Radius of --ego in hops (actor -> event -> actor is 2)."),
     top: int = typer.Option(None, "--top", help="Keep the N best-connected events, their actors and places."),
     title: str = typer.Option("kg", "--title", help="Page title."),
@@ -327,19 +369,27 @@ def view(
     """Write the explorer (one offline page: search, filters, timeline, map, evidence) of a graph,
     optionally cut to a part of it; the page itself filters further.
 
-    Example:  kg view -g exports/graph.ttl -o syria.html --since 2016-03 --type Battle --place Syrie
+    Names (--actor, --place, --ego) are resolved as everywhere in kg: labels, aliases (Daech, EI),
+    ids or IRIs; an unknown name is a usage error (exit 2) with suggestions.
+
+    Example:  kg view -o daech.html --actor Daech --since 2014 --type Battle
     """
+    from kg.names import resolve_name
     from kg.view import filter_network, load_view_graph, view_network, write_html
 
     try:
+        g = load_view_graph(graph, _warn)
+        names = _names_of(g) if actor or place or ego else None
         net = filter_network(
-            view_network(load_view_graph(graph, _warn)),
-            since=since, until=until, types=types or (), actor=actor, place=place,
-            ego=ego, depth=depth, top=top,
+            view_network(g),
+            since=since, until=until, types=types or (),
+            actor=resolve_name(actor, names, "actor") if actor else None,
+            place=resolve_name(place, names, "place") if place else None,
+            ego=resolve_name(ego, names) if ego else None, depth=depth, top=top,
         )
         path = write_html(net, out, title=title)
     except KgError as exc:
-        _fail(exc)
+        _usage_or_error(exc)
         return
     typer.echo(f"wrote {path} ({net.number_of_nodes()} nodes, {net.number_of_edges()} edges)")
 
@@ -356,26 +406,40 @@ class Measure(StrEnum):
     pagerank = "pagerank"
 
 
+#: the kind of node each projection holds (what its --ego names)
+_PROJECTION_KIND = {"interactions": "actor", "cooccurrence": "place", "actor-place": None}
+
+
 @app.command()
 def network(
     what: str = typer.Argument(None, metavar="[stats]", help="'stats' prints the summary (also when no option is given)."),
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
-    proj: Projection = typer.Option(Projection.interactions, "--projection", "-p", help="Network to analyse."),
+    proj: Projection = typer.Option(Projection.interactions, "--projection", help="Network to analyse."),
     top: int = typer.Option(None, "--top", help="List the N most central nodes."),
     by: Measure = typer.Option(Measure.degree, "--by", help="Centrality for --top."),
     communities: bool = typer.Option(False, "--communities", help="Louvain communities (seeded)."),
-    path: tuple[str, str] | None = typer.Option(None, "--path", metavar="A B", help="Shortest interaction path."),
-    ego: str = typer.Option(None, "--ego", help="Print the neighbourhood of this node."),
+    path: tuple[str, str] | None = typer.Option(None, "--path", metavar="A B",
+                                                help="Shortest interaction path between two actors (names as you "
+                                                     "type them: Rebelles Daech)."),
+    ego: str = typer.Option(None, "--ego", help="Print the neighbourhood of this node (a name: Daech, Homs; or an IRI)."),
     depth: int = typer.Option(1, "--depth", help="Radius of --ego in hops."),
-    export: Path = typer.Option(None, "--export", help="Write the projection (or the --ego subgraph) as .graphml or .gexf."),
+    export: Path = typer.Option(None, "--export",
+                                help="Write the projection (or the --ego subgraph) as .graphml or .gexf, with dates "
+                                     "(Gephi's timeline) and coordinates."),
     write_back: bool = typer.Option(False, "--write-back", help="Write ckg:pageRank per actor into a copy of the graph."),
     out: Path = typer.Option(None, "--out", help="File for --write-back (default: <graph>.measures.ttl next to it)."),
 ) -> None:
     """Analyse the networks of a graph: summary, centralities, communities, paths, ego networks.
 
-    Example:  kg network --projection interactions --top 5 --by pagerank --communities --path "armée syrienne" "Daech"
+    The counts (articles, actors, places, events, triples) are the build's (report.json). Names
+    (--ego, --path) are resolved as everywhere in kg; an unknown one is a usage error (exit 2).
+
+    Example:  kg network --top 5 --by pagerank --communities --path "armée syrienne" Daech
     """
     from kg import analyse
+    from kg.counts import count_build
+    from kg.exports import enrich_network
+    from kg.names import UnknownName, resolve_name
     from kg.store import load_graph, load_network_graph
 
     if what not in (None, "stats"):
@@ -383,13 +447,16 @@ def network(
     try:
         g = load_graph(graph) if write_back else load_network_graph(graph, _warn)
         net = analyse.projection(g, proj.value)
+        names = _names_of(g) if ego or path else None
 
         def label(u: str) -> str:
             return net.nodes[u].get("label", u) if u in net else u
 
         asked = top or communities or path or ego or export or write_back
         if what == "stats" or not asked:
-            for k, v in analyse.summary(g).items():
+            summary = analyse.summary(g)
+            summary.update(count_build(graph).as_dict())  # the build's counts: the whole graph, mentions included
+            for k, v in summary.items():
                 typer.echo(f"{k}: {v}")
             top = top or (None if asked else 10)
             typer.echo(f"projection {proj.value}:")
@@ -405,7 +472,8 @@ def network(
             for i, members in enumerate(found, 1):
                 typer.echo(f"  {i:3d} ({len(members)}): {', '.join(label(u) for u in members)}")
         if path:
-            result = analyse.shortest_path(g, path[0], path[1])
+            a, b = (resolve_name(n, names, "actor") for n in path)
+            result = analyse.shortest_path(g, a, b)
             typer.echo(f"path ({len(result.hops)} hops): {' -> '.join(result.labels)}")
             for hop in result.hops:
                 typer.echo(f"  {label(hop.source)} -- {label(hop.target)}:")
@@ -414,12 +482,19 @@ def network(
                     typer.echo(f"    {e.type} {e.date or '(undated)'}{where}: {label(e.agent)} -> {label(e.target)}  <{e.event}>")
         sub = None
         if ego:
-            sub = analyse.ego(net, ego, depth)
-            typer.echo(f"ego network of {ego!r}, depth {depth}: {sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges")
+            center = resolve_name(ego, names, _PROJECTION_KIND[proj.value])
+            if center not in net:
+                raise UnknownName(f"{names.describe(center)} is not a node of the {proj.value} projection; "
+                                  "try --projection actor-place", ego)
+            sub = analyse.ego(net, center, depth)
+            typer.echo(f"ego network of {label(center)!r}, depth {depth}: {sub.number_of_nodes()} nodes, "
+                       f"{sub.number_of_edges()} edges")
             for u in sorted(sub, key=lambda u: (label(u), u)):
                 typer.echo(f"  {label(u)}  <{u}>")
         if export:
-            typer.echo(f"wrote {analyse.export_network(sub if sub is not None else net, export)}")
+            chosen = (sub if sub is not None else net).copy()
+            enrich_network(chosen, g)
+            typer.echo(f"wrote {analyse.export_network(chosen, export)}")
         if write_back:
             target = out or graph.with_name(f"{graph.stem}.measures.ttl")
             measured = analyse.add_measures(g)
@@ -427,7 +502,52 @@ def network(
             measured.serialize(destination=str(target), format="turtle")
             typer.echo(f"wrote {target} (ckg:pageRank for {len(analyse.actors(g))} actors)")
     except (KgError, ValueError) as exc:
-        _fail(exc)
+        _usage_or_error(exc)
+
+
+class ExportFormat(StrEnum):
+    acled = "acled"
+    jsonld = "jsonld"
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+class Undated(StrEnum):
+    drop = "drop"
+    publication = "publication"
+    keep = "keep"
+
+
+@app.command("export")
+def export_cmd(
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="acled, jsonld, graphml or gexf."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig) or build folder."),
+    out: Path = typer.Option(None, "-o", "--out",
+                             help="File to write (default: beside the graph: acled.csv, graph.jsonld, "
+                                  "graph.graphml, graph.gexf)."),
+    undated: Undated = typer.Option(Undated.drop, "--undated",
+                                    help="acled: events without a date at month precision (or a place): drop them "
+                                         "(ACLED needs both), date them by their article's publication "
+                                         "(time_precision 3, tagged), or keep them with an empty date."),
+) -> None:
+    """Export a build for the tools analysts use: ACLED CSV, JSON-LD, GraphML or GEXF (Gephi).
+
+    acled: ACLED's columns in ACLED's order and conventions (event_id_cnty, time_precision 1-3,
+    inter codes, interaction, iso 760, region, geo_precision 1-3, fatalities 0 when none, English
+    names where the gazetteer has them; coordinates inherited from the containing place).
+    graphml/gexf: actors, places and events with each event's dates (Gephi's timeline) and each
+    place's coordinates (Gephi's geo layouts). jsonld: every triple, with the contract's prefixes.
+
+    Example:  kg export --format acled -o exports/acled.csv
+    """
+    from kg.exports import export as run_export
+
+    if not graph.exists():
+        _fail(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE", 2)
+    try:
+        typer.echo(run_export(fmt.value, graph, out, undated=undated.value))
+    except (KgError, ValueError, OSError) as exc:
+        _fail(exc, 2 if isinstance(exc, ValueError) else 1)
 
 
 class PlotKind(StrEnum):
@@ -436,8 +556,11 @@ class PlotKind(StrEnum):
 
 
 class Period(StrEnum):
+    auto = "auto"
     week = "week"
     month = "month"
+    quarter = "quarter"
+    year = "year"
 
 
 @app.command()
@@ -445,7 +568,9 @@ def plot(
     kind: PlotKind = typer.Argument(..., help="timeline (events per period, by family) or network (actors)."),
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
     out: Path = typer.Option(None, "-o", "--out", help="PNG to write (default: exports/<kind>.png)."),
-    by: Period = typer.Option(Period.month, "--by", help="Timeline bins: week or month."),
+    by: Period = typer.Option(Period.auto, "--by",
+                              help="Timeline bins: week, month, quarter, year, or auto (the finest that fits "
+                                   "the dated events in at most 40 bars)."),
 ) -> None:
     """Draw a PNG chart of a graph: the events timeline or the actor-interaction network.
 
@@ -502,10 +627,12 @@ def evaluate(
 @app.command()
 def entities(
     out: Path = typer.Option(Path("exports"), "-o", "--out", help="Build folder holding entities.csv."),
-    search: str = typer.Option(None, "--search", "-s", help="Only entities whose id, label or forms contain this."),
+    search: str = typer.Option(None, "--search", "-s",
+                               help="Only entities whose id, label or forms contain this, or that it names in the "
+                                    "gazetteer (Daech, EI)."),
     rule: str = typer.Option(None, "--rule", "-r",
-                             help="Only entities merged by this rule: gazetteer, alias, normalised, person-part, "
-                                  "fuzzy, override, new."),
+                             help="Only entities merged by this rule: override, gazetteer, alias, normalised, "
+                                  "person-part, fuzzy, new (another name is a usage error)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
     """List the entities of a build and how their surface forms were merged (the merge log).
@@ -519,15 +646,26 @@ def entities(
     import json as _json
 
     from kg.gazetteer import norm
+    from kg.resolve import MERGE_RULES
 
+    if rule is not None and rule not in MERGE_RULES:
+        from rapidfuzz import process
+
+        close = process.extractOne(rule, MERGE_RULES)
+        hint = f"; did you mean {close[0]!r}?" if close and close[1] >= 60 else ""
+        _fail(f"--rule {rule!r}: no such merge rule (the rules: {', '.join(MERGE_RULES)}){hint}", 2)
     path = out / "entities.csv"
     if not path.exists():
         _fail(f"{path}: no merge log; run 'kg build -o {out}' first", 1)
         return
     rows = list(_csv.DictReader(path.open(encoding="utf-8")))
     if search:
+        from kg.gazetteer import load_gazetteer
+
         key = norm(search)
-        rows = [r for r in rows if key in norm(" ".join((r["entity"], r["label"], r["surface_forms"])))]
+        named = {e.id for e in load_gazetteer().lookup(search)}  # a gazetteer name: Daech, EI, ISIS
+        rows = [r for r in rows
+                if key in norm(" ".join((r["entity"], r["label"], r["surface_forms"]))) or r["entity"] in named]
     if rule:
         rows = [r for r in rows if rule in r["rules"].split()]
     if fmt == OutputFormat.json:

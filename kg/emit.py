@@ -27,12 +27,13 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
 from kg.extract import FAMILY, Extraction
+from kg.gazetteer import load_gazetteer
 from kg.namespace import CKG, CKGR, GEO, GEONAMES, NIF, PROV
 from kg.resolve import CIVILIANS, Resolution, ResolvedEvent
 from kg.schema.time import TimeValue
 
 __all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "triples_graph", "union_graph", "article_iri", "entity_iri", "event_iri",
-           "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple"]
+           "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple", "gazetteer_aliases"]
 
 ENTITIES_GRAPH = CKGR["graph/entities"]
 #: a triple as three N-Triples terms (``<iri>`` or a quoted literal)
@@ -212,6 +213,7 @@ class _Emitter:
             node = self.ent(eid)
             out.extend(((node, _A, _i(CKG[e.cls])), (node, _A, _CKG["Actor" if e.kind == "actor" else "Place"]),
                         (node, _PREF, _s(e.label, "fr"))))
+            out.extend((node, _ALT, _s(a, "fr")) for a in gazetteer_aliases(e))
             if e.located_in and e.located_in in res.entities:
                 out.append((node, _CKG["locatedIn"], self.ent(e.located_in)))
             affiliated = e.affiliated_with or res.affiliations.get(eid)
@@ -225,6 +227,25 @@ class _Emitter:
             if e.wikidata:
                 out.append((node, _SAME_AS, f"<http://www.wikidata.org/entity/{e.wikidata}>"))
         return out
+
+
+def gazetteer_aliases(e) -> list[str]:
+    """The gazetteer's other *names* of a gazetteer entity, sorted: emitted as ``skos:altLabel`` so
+    that names resolve as users type them ("Daech", "EI", "ISIS") even when no article used that
+    form (#13).
+
+    Only name-like aliases are emitted — those that begin with a capital letter or a digit. Group
+    nouns and descriptions ("armée", "soldats", "jihadistes", "souks d'Alep") stay in the gazetteer:
+    as labels of a node they would also name other things (the dev2 gold reads "souks d'Alep" as
+    the souk, the gazetteer as the old city), and the name resolver finds them there anyway
+    (:mod:`kg.names`).
+    """
+    if not e.gazetteer:
+        return []
+    gaz = load_gazetteer()
+    if e.id not in gaz:
+        return []
+    return sorted({a for a in gaz[e.id].aliases if a != e.label and (a[:1].isupper() or a[:1].isdigit())})
 
 
 def emit_graphs(res: Resolution) -> Iterator[tuple[str, list[Triple]]]:

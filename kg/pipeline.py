@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.counts import NodeCounter
 from kg.emit import ENTITIES_GRAPH, article_iri, emit_graphs, entity_iri, event_terms, triples_graph
 from kg.errors import BuildError, CacheError, UsageError, printable
 from kg.extract import Extraction, extract
@@ -25,6 +26,7 @@ from kg.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
 from kg.nlp import load_nlp
 from kg.outdir import OutputFolder, check_output_folder
+from kg.progress import Progress, as_progress
 from kg.resolve import Resolution, load_overrides, resolve
 from kg.segment import join_extractions, nlp_text, offset_extraction, pieces
 from kg.store import (
@@ -146,7 +148,8 @@ def _run_local(articles: Sequence[Article], batch_size: int, jobs: int) -> Itera
         pool.join()
 
 
-def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, int, str], None] | None = None,
+def extract_articles(articles: Sequence[Article], *,
+                     progress: Progress | Callable[[int, int, str], None] | None = None,
                      batch_size: int = 8, jobs: int = 1, cache: ExtractionCache | None = None,
                      dask: str | object | None = None) -> list[Extraction]:
     """Run the NLP pipeline and the extractor over articles; return the extractions in input order.
@@ -154,8 +157,11 @@ def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, in
     ``jobs`` > 1 runs extraction in that many worker processes; ``dask`` (a scheduler address
     or a ``distributed.Client``) runs it on a Dask cluster; the results are the same either way.
     With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles whose extraction is
-    cached are not parsed again, and new extractions are added to it.
+    cached are not parsed again, and new extractions are added to it. ``progress`` (a
+    :class:`kg.progress.Progress`, or a callable ``(done, total, article id)``) is told of the
+    ``model load`` (in this process) and ``parse`` stages.
     """
+    rep = as_progress(progress)
     out: list[Extraction | None] = [None] * len(articles)
     todo: list[int] = []
     for i, art in enumerate(articles):
@@ -165,26 +171,22 @@ def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, in
         else:
             out[i] = hit
     pending = [articles[i] for i in todo]
+    if pending and dask is None and (jobs <= 1 or len(pending) <= batch_size):
+        with rep.stage("model load"):  # in this process (workers load their own)
+            load_nlp()
     if dask is not None:
         from kg.distributed import extract_on_dask
 
         stream: Iterable[Extraction] = extract_on_dask(pending, dask, batch_size=batch_size)
     else:
         stream = _run_local(pending, batch_size, jobs)
-    done = len(articles) - len(todo)
-    for i, ex in zip(todo, stream, strict=True):
-        out[i] = ex
-        if cache is not None:
-            cache.put(ex)
-        done += 1
-        if progress:
-            progress(done, len(articles), ex.article.id)
+    with rep.stage("parse", total=len(articles), unit="article", done=len(articles) - len(todo)) as st:
+        for i, ex in zip(todo, stream, strict=True):
+            out[i] = ex
+            if cache is not None:
+                cache.put(ex)
+            st.advance(1, ex.article.id)
     return out  # type: ignore[return-value]
-
-
-def _stderr_progress(i: int, n: int, name: str) -> None:
-    if sys.stderr.isatty() or n >= 20:
-        print(f"\r  [{i}/{n}] {name[:50]:<50}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
 
 _STAGE_PREFIX = ".build-"
@@ -239,7 +241,7 @@ def _check_store_target(folder: OutputFolder) -> None:
 
 def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html: bool = True,
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int = 1,
+          progress: Progress | Callable[[int, int, str], None] | str | None = "auto", jobs: int = 1,
           cache: bool | str | Path | None = None, store: bool = True,
           dask: str | object | None = None, force: bool = False,
           on_wait: Callable[[str], None] | None = None) -> BuildReport:
@@ -260,14 +262,33 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     exports equal a full build's. ``store`` (the default) keeps the Oxigraph store as
     ``out_dir/store``, where ``kg query`` finds it.
 
+    ``progress`` reports each stage (read, model load, parse, resolve, write, store, SHACL,
+    view): ``"auto"`` (the default) draws bars on a terminal and writes plain lines elsewhere
+    (:func:`kg.progress.auto_progress`); None is silent; a :class:`kg.progress.Progress` or a
+    callable ``(done, total, article id)`` (told of each article parsed) may be given.
+
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is
     found, :class:`~kg.errors.UsageError` for a folder or option kg must refuse, :class:`BuildError`
     when ``out_dir`` cannot be written.
     """
+    rep = as_progress(progress)
+    try:
+        return _build(paths, out_dir, rep, html=html, validate=validate, overrides=overrides,
+                      max_bytes=max_bytes, jobs=jobs, cache=cache, store=store, dask=dask, force=force,
+                      on_wait=on_wait)
+    finally:
+        rep.close()
+
+
+def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, html: bool, validate: bool,
+           overrides: str | None, max_bytes: int, jobs: int, cache: bool | str | Path | None, store: bool,
+           dask: str | object | None, force: bool, on_wait: Callable[[str], None] | None) -> BuildReport:
     t0 = time.perf_counter()
     out = Path(out_dir)
     report = BuildReport(str(out))
-    ing = ingest(paths, max_bytes=max_bytes)
+    paths = list(paths)
+    with rep.stage("read"):
+        ing = ingest(paths, max_bytes=max_bytes)
     report.rejected = ing.rejected
     report.warnings = list(ing.warnings)
     report.ignored = list(ing.ignored)
@@ -279,10 +300,11 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     load_overrides(overrides)  # a bad file is reported now, not after the extraction
     with OutputFolder(out, force=force, on_wait=on_wait).open(_check_store_target if store else None) as folder:
         xcache = _open_cache(cache, out)
-        extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask)
+        extractions = extract_articles(ing.articles, progress=rep, jobs=jobs, cache=xcache, dask=dask)
         if xcache is not None:
             report.warnings.extend(xcache.problems)
-        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store)
+        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
+                progress=rep)
         if xcache is not None:
             xcache.prune(ing.articles)
     report.seconds = time.perf_counter() - t0
@@ -291,7 +313,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
 
 def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | Path | None = None,
            html: bool = True, validate: bool = True, overrides: str | None = None,
-           store: bool | None = None, progress: Callable[[int, int, str], None] | None = None,
+           store: bool | None = None, progress: Progress | Callable[[int, int, str], None] | str | None = None,
            on_wait: Callable[[str], None] | None = None) -> BuildReport:
     """Rebuild ``out_dir`` without the articles ``ids``, from the articles of its current build.
 
@@ -299,8 +321,19 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
     ``report.json`` names), so this works after any build, incremental or not. Articles whose
     extraction is in the cache (``out_dir/.kg-cache``, or ``cache``) are not parsed again; the
     others are. Raises :class:`BuildError` when ``out_dir`` holds no build of this kg, or an id is
-    not in it. ``store`` defaults to whether the build kept a store.
+    not in it. ``store`` defaults to whether the build kept a store. ``progress`` as for :func:`build`.
     """
+    rep = as_progress(progress)
+    try:
+        return _remove(ids, out_dir, rep, cache=cache, html=html, validate=validate, overrides=overrides,
+                       store=store, on_wait=on_wait)
+    finally:
+        rep.close()
+
+
+def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: str | Path | None, html: bool,
+            validate: bool, overrides: str | None, store: bool | None,
+            on_wait: Callable[[str], None] | None) -> BuildReport:
     t0 = time.perf_counter()
     out = Path(out_dir)
     if check_output_folder(out) == "new":
@@ -327,13 +360,14 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
         cache_dir = Path(cache) if cache else out / CACHE_DIR_NAME
         xcache = ExtractionCache(cache_dir) if cache_dir.is_dir() else None
         report = BuildReport(str(out))
-        extractions = extract_articles(keep, progress=progress, cache=xcache)
+        extractions = extract_articles(keep, progress=rep, cache=xcache)
         report.warnings = [w for a in keep for w in a.warnings] + (xcache.problems if xcache else [])
         if store is None:  # as the build kept it: a store of kg's is there
             link = out / STORE_DIR_NAME
             store = folder.store_home is not None or (link.is_dir() and not link.is_symlink()
                                                       and (link / STORE_MARKER).is_file())
-        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store)
+        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
+                progress=rep)
         if xcache is not None:
             xcache.prune(keep)
     report.seconds = time.perf_counter() - t0
@@ -455,7 +489,7 @@ def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path
 
     note = None
     if sampled:
-        total = len({ev.id for ev in res.events})
+        total = report.events  # the build's count (kg.counts), as report.json says
         note = (f"This page holds the {VIEW_EVENTS:,} best-attested events of {total:,}; "
                 "'kg view' with filters writes a page of any part.")
         report.warnings.append(f"graph.html holds the {VIEW_EVENTS} best-attested event(s) of {total}; "
@@ -480,15 +514,11 @@ def _resolve(report: BuildReport, extractions: list[Extraction], overrides: str 
     """Step 1: one node per real thing (:func:`kg.resolve.resolve`); the report's counts."""
     res: Resolution = resolve(extractions, overrides=overrides)
     report.articles = len(extractions)
-    used = set(res.mention_entity.values())
-    report.actors = sum(1 for e in used if res.entities[e].kind == "actor")
-    report.places = sum(1 for e in used if res.entities[e].kind == "place")
-    report.events = len(res.events)
     return res
 
 
 def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *, store: bool,
-                 checked: set[int], view_subjects: set[str] | None, html: bool) -> _Staged:
+                 checked: set[int], view_subjects: set[str] | None, html: bool, writing) -> _Staged:
     """Step 2: stream the emitted graph into graph.ttl and graph.trig, one article at a time,
     keeping the parts SHACL and the view need and, when a previous store is there, the graphs
     that changed since (it is then updated graph by graph instead of loaded again)."""
@@ -496,10 +526,13 @@ def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *
     st.changed = {} if st.previous else None
     view_entities = _view_entities(res, view_subjects) if view_subjects is not None else set()
     most = max(50, len(res.extractions) // 4)
+    nodes = NodeCounter()  # the counts of the graph written, as kg network and kg.open count them (#13)
     with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
         writer = GraphWriter(ttl, trig, shared=_shared_subjects(res))
         for i, (giri, triples) in enumerate(emit_graphs(res)):
             st.digests[giri] = writer.write(giri, triples)
+            nodes.feed(triples)
+            writing.advance(1, giri.rsplit("/", 1)[-1])
             if store and st.changed is not None and st.previous.get(giri) != st.digests[giri]:
                 st.changed[giri] = triples
                 if len(st.changed) > most:
@@ -515,7 +548,9 @@ def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *
                 else:
                     st.view_part.extend(t for t in triples if t[0] in view_subjects and _for_view(t))
                     st.view_aliases.update(t for t in triples if t[1] == _ALT_LABEL and t[0] in view_entities)
-    report.triples = writer.triples
+    counted = nodes.counts(writer.triples)
+    report.triples, report.actors, report.places, report.events = (
+        counted.triples, counted.actors, counted.places, counted.events)
     return st
 
 
@@ -627,11 +662,13 @@ def _sync_folder(out: Path) -> None:
 
 
 def _finish(report: BuildReport, extractions: list[Extraction], folder: OutputFolder, *, html: bool,
-            validate: bool, overrides: str | None, store: bool) -> None:
+            validate: bool, overrides: str | None, store: bool, progress: Progress | None = None) -> None:
     """Resolve; stage the exports (graph, tables, store, SHACL, view, report) in a fresh staging
-    folder; publish them (:func:`_publish`)."""
+    folder; publish them (:func:`_publish`). Each step is a stage of ``progress``."""
     out = folder.path
-    res = _resolve(report, extractions, overrides)
+    rep = progress or Progress()
+    with rep.stage("resolve"):
+        res = _resolve(report, extractions, overrides)
     names = _export_names(html)
     try:
         stage = folder.reserve(_STAGE_PREFIX)
@@ -641,18 +678,22 @@ def _finish(report: BuildReport, extractions: list[Extraction], folder: OutputFo
     try:
         checked = set(_spread(len(res.extractions), VALIDATE_ARTICLES)) if validate else set()
         view_subjects = _view_subjects(res, VIEW_EVENTS) if html else None
-        st = _stage_graph(report, res, stage, out, store=store, checked=checked, view_subjects=view_subjects,
-                          html=html)
-        _stage_tables(res, stage)
+        with rep.stage("write", total=len(res.extractions) + 1, unit="graph") as writing:
+            st = _stage_graph(report, res, stage, out, store=store, checked=checked, view_subjects=view_subjects,
+                              html=html, writing=writing)
+            _stage_tables(res, stage)
         if store:
-            _stage_store(st, stage, out)
+            with rep.stage("store"):
+                _stage_store(st, stage, out)
         if validate:
-            _validate(report, st, checked)
+            with rep.stage("SHACL"):
+                _validate(report, st, checked)
         st.shacl_part = []
         if html:  # step 6: the view
-            st.view_part.extend(sorted(st.view_aliases))
-            _write_view(report, res, _closure_graph(st.view_part, st.entity_triples), view_subjects is not None,
-                        stage / "graph.html")
+            with rep.stage("view"):
+                st.view_part.extend(sorted(st.view_aliases))
+                _write_view(report, res, _closure_graph(st.view_part, st.entity_triples),
+                            view_subjects is not None, stage / "graph.html")
         st.view_part, st.view_aliases = [], set()
         _stage_report(report, stage, names, [ex.article for ex in extractions], store)
         _publish(folder, stage, names, store)

@@ -33,7 +33,7 @@ from kg.gazetteer import norm
 from kg.namespace import CKG, SKOS, XSD
 
 __all__ = ["QUERIES_DIR", "QueryInfo", "Param", "list_queries", "load_query", "query_info", "bind_params",
-           "parse_param_args", "resolve_label", "PREFIXES"]
+           "parse_param_args", "resolve_label", "PREFIXES", "info_of_text", "query_info_for"]
 
 #: The folder of named queries: the repository's ``queries/``.
 QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
@@ -122,6 +122,17 @@ def query_info(path: str | Path) -> QueryInfo:
         return _parse_header(p, p.read_text(encoding="utf-8"))
     except OSError as exc:
         raise QueryError(f"{p}: cannot be read ({exc.strerror})") from None
+
+
+def info_of_text(text: str, name: str = "query") -> QueryInfo:
+    """The header of SPARQL text given directly (its ``# param:`` lines, if any)."""
+    return _parse_header(Path(name), text)
+
+
+def query_info_for(name_or_path: str, folder: str | Path | None = None) -> QueryInfo | None:
+    """The header of a named query or ``.rq`` file; None for SPARQL text."""
+    p = _find(name_or_path, Path(folder) if folder is not None else QUERIES_DIR)
+    return query_info(p) if p is not None else None
 
 
 def list_queries(folder: str | Path | None = None) -> list[QueryInfo]:

@@ -36,9 +36,11 @@ from kg.schema.time import TimeValue
 
 __all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeRecord", "Resolution", "resolve", "slug", "corefer_events",
            "entity_rows", "ENTITY_COLUMNS", "located_chain",
-           "FUZZY_THRESHOLD", "CIVILIANS", "load_overrides"]
+           "FUZZY_THRESHOLD", "CIVILIANS", "load_overrides", "MERGE_RULES"]
 
 FUZZY_THRESHOLD = 90
+#: the merge rules, in the order they are tried (the ``rules`` column of entities.csv)
+MERGE_RULES = ("override", "gazetteer", "alias", "normalised", "person-part", "fuzzy", "new")
 CIVILIANS = "__civilians__"
 _PLACE_RANK = {"Country": 0, "Region": 1, "City": 2, "Neighbourhood": 3, "Site": 4}
 

@@ -372,7 +372,7 @@ def test_analyse_cli_network(graph, tmp_path):
             "pagerank",
             "--ego",
             "Alep",
-            "-p",
+            "--projection",
             "actor-place",
             "--export",
             str(tmp_path / "e.gexf"),

@@ -45,8 +45,11 @@ def test_cli_query_formats(fmt):
     q = "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> SELECT (COUNT(?e) AS ?n) WHERE { ?e a ckg:Event }"
     result = runner.invoke(app, ["query", q, "--graph", str(seed_build() / "graph.ttl"), "-f", fmt])
     assert result.exit_code == 0, result.output
-    if fmt == "json":
-        assert int(json.loads(result.output)[0]["n"]) > 10
+    if fmt == "json":  # SPARQL 1.1 Query Results JSON: the count keeps its type (#13)
+        answer = json.loads(result.output)
+        assert answer["head"]["vars"] == ["n"]
+        (n,) = answer["results"]["bindings"]
+        assert n["n"]["type"] == "literal" and n["n"]["datatype"].endswith("#integer") and int(n["n"]["value"]) > 10
     elif fmt == "csv":
         assert result.output.splitlines()[0] == "n"
     else:

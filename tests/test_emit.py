@@ -130,3 +130,30 @@ def test_emit_golden_graph_of_one_seed():
         lines += sorted(f"  {t}" for t in only_built.triples((None, None, None)))[:40]
         lines += ["only in golden:"] + sorted(f"  {t}" for t in only_golden.triples((None, None, None)))[:40]
         pytest.fail("\n".join(lines))
+
+
+def test_emit_gazetteer_aliases_are_alt_labels_even_when_no_text_uses_them():
+    """ "Daech" and "EI" are names users type for the Islamic State: the gazetteer's names (its
+    capitalised aliases) reach the graph (#13), not only when an article happens to use them."""
+    from kg.gazetteer import load_gazetteer
+
+    res, _ = small_resolution()
+    g = union_graph(emit(res))
+    osdh = entity_iri("actor", "osdh")
+    alt = {str(o) for o in g.objects(osdh, SKOS.altLabel)}
+    label = load_gazetteer()["osdh"].label
+    names = {a for a in load_gazetteer()["osdh"].aliases if a[0].isupper()} - {label}
+    assert names and names <= alt
+    assert label not in alt  # the prefLabel is not repeated
+    # group nouns stay in the gazetteer (the name resolver reads them there): only forms seen in the text
+    army = {str(o) for o in g.objects(entity_iri("actor", "syrian-army"), SKOS.altLabel)}
+    assert "soldats" in load_gazetteer()["syrian-army"].aliases and "soldats" not in army
+    assert "armée" in army  # "L'armée a pris Qadam"
+    # an entity the resolver made up (not in the gazetteer) gets only the forms seen in the texts
+    text = " date 2018-04 Les hommes de Zorglub ont pris Qadam."
+    art = article_from_text("x2", text)
+    b = text.index("Zorglub")
+    who = Mention(b, b + 7, "Zorglub", "actor", "RebelGroup", "")
+    made = union_graph(emit(resolve([Extraction(art, (who,), ())])))
+    node = next(made.subjects(SKOS.prefLabel, Literal("Zorglub", lang="fr")))
+    assert list(made.objects(node, SKOS.altLabel)) == []

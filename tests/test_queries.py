@@ -396,6 +396,7 @@ def test_queries_cli_malicious_param_returns_no_rows(seeds_dir):
     before = graph.read_bytes()
     result = CliRunner().invoke(app, ["query", "territory-captures", "-p", f"place={EVIL}", "-f", "json",
                                       "-g", str(graph)])
-    assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "[]"
+    # a place name that designates nothing is a usage error (#13): no query runs, nothing changes
+    assert result.exit_code == 2, result.output
+    assert result.stdout.strip() == "" and "no such place" in result.output
     assert graph.read_bytes() == before

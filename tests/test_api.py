@@ -1,0 +1,106 @@
+"""The Python front door (#13): kg.open, kg.build, and what a notebook does with them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ALEPPO, ISIS, make_graph
+from typer.testing import CliRunner
+
+import kg
+from kg.api import EVENT_COLUMNS, KnowledgeGraph
+from kg.errors import QueryError
+from kg.names import UnknownName, UnknownParameter
+
+pd = pytest.importorskip("pandas")
+
+
+@pytest.fixture
+def small(tmp_path) -> KnowledgeGraph:
+    path = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(path), format="turtle")
+    return kg.open(tmp_path)
+
+
+def test_api_open_a_graph_file_or_folder(small, tmp_path):
+    assert isinstance(small, kg.KnowledgeGraph)
+    assert small.counts.events == 4 and small.counts.actors == 3
+    assert "4 events" in repr(small)
+    assert kg.open(tmp_path / "graph.ttl").counts == small.counts
+    with pytest.raises(QueryError, match="no built graph"):
+        kg.open(tmp_path / "nothing")
+
+
+IN_PLACE = """# param: ?place — a place IRI or label
+PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+SELECT ?event ?date WHERE { ?event ckg:place ?place ; ckg:date ?date } ORDER BY ?event"""
+
+
+def test_api_query_returns_a_frame_or_rows(small):
+    df = small.query(IN_PLACE, place="Alep")
+    assert isinstance(df, pd.DataFrame) and df["date"].tolist() == ["2016-02-03", "2016"]
+    rows = small.query(IN_PLACE, {"place": "alep"}, frame=False)
+    assert isinstance(rows, list) and rows == df.to_dict("records")
+    n = small.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert n["n"].tolist() == [len(make_graph())]  # numbers come back as numbers
+    assert small.query("ASK { ?s ?p ?o }") is True
+    with pytest.raises(UnknownParameter):
+        small.query(IN_PLACE, placee="Alep")
+    with pytest.raises(UnknownName, match="did you mean"):
+        small.query(IN_PLACE, place="Alepp")
+
+
+def test_api_events_filters_take_names(small):
+    every = small.events()
+    assert list(every.columns) == list(EVENT_COLUMNS) and len(every) == 4
+    assert len(small.events(actor="Daech")) == 4
+    assert set(small.events(place="Syrie")["place_label"]) == {"Alep", "Palmyre"}  # places inside count
+    assert small.events(type="Battle")["type"].tolist() == ["ArmedClash", "TerritoryCapture"]
+    assert small.events(since="2016-03")["date"].tolist() == ["2016-03", "2016-03-27"]
+    assert len(small.events(since="2016-03", until="2016-03-15")) == 1
+    assert small.events(frame=False)[0]["event"].startswith("https://")
+
+
+def test_api_network_view_resolve_and_export(small, tmp_path):
+    assert small.resolve("daech") == str(ISIS) and small.resolve("alep", "place") == str(ALEPPO)
+    assert set(small.network(ego="Daech")) == {str(ISIS), "https://w3id.org/conflict-kg/id/actor/syrian-army"}
+    assert len(small.network("actor-place")) == 6
+    with pytest.raises(UnknownName):
+        small.network(ego="Alep")  # a place is not in the interactions projection
+    page = small.view(tmp_path / "v.html", actor="Daech")
+    assert page.is_file() and "vis.Network" in page.read_text(encoding="utf-8")
+    assert small.export("gexf", tmp_path / "g.gexf").startswith("wrote")
+
+
+def test_api_the_cli_builds_through_kg_build(monkeypatch, tmp_path):
+    """`kg build` is a thin layer over kg.build (the front door)."""
+    calls = []
+
+    class Report:
+        rejected: list = []
+        warnings: list = []
+        files = ["x"]
+        exit_code = 0
+
+        def summary(self):
+            return "built"
+
+    monkeypatch.setattr(kg, "build", lambda paths, out, **kw: calls.append((paths, out, kw)) or Report())
+    (tmp_path / "a.txt").write_text("texte", encoding="utf-8")
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "-q", "-i"])
+    assert result.exit_code == 0, result.output
+    (paths, out, kw), = calls
+    assert kw["incremental"] is True and kw["progress"] is None
+
+
+@pytest.mark.model
+def test_api_on_the_seeds():
+    from helpers import seed_build
+
+    g = kg.open(seed_build())
+    assert g.resolve("Daech").endswith("/actor/islamic-state")
+    captures = g.query("territory-captures", place="Homs")
+    assert {"Homs", "Baba Amr"} <= set(captures["placeLabel"])
+    assert len(g.events(actor="EI")) >= 2
+    assert g.counts.articles == 5

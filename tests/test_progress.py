@@ -1,0 +1,99 @@
+"""Progress as people expect it (#13): bars with rate and ETA on a terminal, clean lines in a log,
+nothing with -q."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+from helpers import REPO, SEEDS
+
+from kg.progress import CallbackProgress, PlainProgress, Progress, RichProgress, as_progress, auto_progress
+
+STAGES = ("read", "model load", "parse", "resolve", "write", "store", "SHACL", "view")
+
+
+def test_progress_plain_lines_have_counts_rate_and_eta_and_no_carriage_return():
+    out = io.StringIO()
+    ticks = iter(range(0, 1000, 2))
+    p = PlainProgress(out, interval=5, clock=lambda: next(ticks))
+    with p.stage("parse", total=10, unit="article") as st:
+        for i in range(10):
+            st.advance(1, f"a{i}")
+    with p.stage("resolve"):
+        pass
+    text = out.getvalue()
+    assert "\r" not in text
+    lines = text.splitlines()
+    assert lines[0] == "kg: parse: 10 articles"
+    assert lines[1].startswith("kg: parse [1/10]  10 %") and "articles/s" in lines[1] and "ETA" in lines[1]
+    assert lines[-4].startswith("kg: parse [10/10]  100 %")  # the last one always
+    assert len([x for x in lines if x.startswith("kg: parse [")]) < 10  # at most one every 5 s
+    assert lines[-2] == "kg: resolve …" and lines[-1].startswith("kg: resolve: done in")
+
+
+def test_progress_cached_items_count_as_done():
+    out = io.StringIO()
+    p = PlainProgress(out, interval=0, clock=iter(range(100)).__next__)
+    with p.stage("parse", total=4, unit="article", done=3) as st:
+        st.advance(1, "new")
+    assert "kg: parse: 4 articles (3 already done)" in out.getvalue()
+    assert "[4/4]" in out.getvalue()
+
+
+def test_progress_rich_draws_bars_on_a_terminal():
+    from rich.console import Console
+
+    buf = io.StringIO()
+    p = RichProgress(console=Console(file=buf, force_terminal=True, width=100))
+    with p.stage("parse", total=3, unit="article") as st:
+        for name in ("a", "b", "c"):
+            st.advance(1, name)
+    with p.stage("SHACL"):
+        pass
+    p.close()
+    text = buf.getvalue()
+    assert "parse" in text and "3/3" in text and "articles/s" in text and "SHACL" in text
+    assert "━" in text  # the bar
+
+
+def test_progress_choice():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert isinstance(auto_progress(Tty()), RichProgress)
+    assert isinstance(auto_progress(io.StringIO()), PlainProgress)
+    assert type(auto_progress(Tty(), quiet=True)) is Progress
+    assert type(as_progress(None)) is Progress
+    seen = []
+    cb = as_progress(lambda i, n, name: seen.append((i, n, name)))
+    assert isinstance(cb, CallbackProgress)
+    with cb.stage("parse", total=2) as st:
+        st.advance(1, "x")
+    with cb.stage("write", total=2) as st:
+        st.advance(1, "graph")  # only parsing is reported to the old callback
+    assert seen == [(1, 2, "x")]
+    with pytest.raises(TypeError):
+        as_progress(42)
+
+
+@pytest.mark.model
+def test_progress_of_a_build_in_a_log_and_quiet(tmp_path):
+    """stderr is a pipe (a log): one line per stage start and end, counted stages with [k/n], no \\r."""
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(SEEDS), "-o", str(tmp_path / "out")],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stderr
+    for stage in STAGES:
+        assert f"kg: {stage}" in proc.stderr, stage
+        assert f"kg: {stage}: done in" in proc.stderr, stage
+    assert "kg: parse [5/5]  100 %" in proc.stderr and "articles/s" in proc.stderr
+    assert "built 5 article(s)" in proc.stdout
+    one = sorted(SEEDS.glob("*.txt"))[0]
+    quiet = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(one), "-o", str(tmp_path / "q"), "-q",
+                            "--no-html", "--no-validate", "--no-store"],
+                           cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
