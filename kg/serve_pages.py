@@ -29,7 +29,7 @@ from typing import Any
 from kg.errors import KgError
 from kg.serve import Server, serve
 
-__all__ = ["pages_for", "query_page", "start_front"]
+__all__ = ["free_port", "pages_for", "query_page", "start_front"]
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 _HTML = "text/html; charset=utf-8"
@@ -87,10 +87,21 @@ def _explorer_source(graph: Path | None) -> Path | bytes | None:
         return None
 
 
-def pages_for(graph: str | Path | None) -> Callable[[str], tuple[bytes, str] | None]:
-    """The pages served for a graph, by path: ``(body, content type)``, or None to forward."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on ``host`` right now (the OS picks it)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as s:
+        s.bind((host.strip("[]"), 0))
+        return s.getsockname()[1]
+
+
+def pages_for(graph: str | Path | None, queries_folder: str | Path | None = None
+              ) -> Callable[[str], tuple[bytes, str] | None]:
+    """The pages served for a graph, by path: ``(body, content type)``, or None to forward.
+    ``queries_folder`` holds the named queries of the query page (default: ``queries/``)."""
     explorer = _explorer_source(Path(graph) if graph is not None else None)
-    query = query_page().encode("utf-8")
+    query = query_page(queries_folder).encode("utf-8")
 
     def page(path: str) -> tuple[bytes, str] | None:
         if path in ("/", "/index.html"):
@@ -118,7 +129,8 @@ def _explorer_bytes(explorer: Path | bytes | None) -> bytes:
 
 def start_front(store_dir: str | Path, *, graph: str | Path | None = None, host: str = "127.0.0.1",
                 port: int = 7878, read_only: bool = True, allow_remote: bool = False,
-                timeout: float = 30, query_timeout: float | None = None) -> Server:
+                timeout: float = 30, query_timeout: float | None = None,
+                queries_folder: str | Path | None = None) -> Server:
     """Start ``kg serve``: Oxigraph behind kg's front server on ``host:port``, with the pages.
 
     Parameters
@@ -136,6 +148,8 @@ def start_front(store_dir: str | Path, *, graph: str | Path | None = None, host:
         Seconds to wait for Oxigraph to answer at start.
     query_timeout : float, optional
         Seconds a query may run (default: :data:`kg.serve.QUERY_TIMEOUT`).
+    queries_folder : str or os.PathLike, optional
+        The named queries of the query page (default: the repository's ``queries/``).
 
     Raises
     ------
@@ -144,4 +158,4 @@ def start_front(store_dir: str | Path, *, graph: str | Path | None = None, host:
     """
     extra = {} if query_timeout is None else {"query_timeout": query_timeout}
     return serve(store_dir, host=host, port=port, read_only=read_only, allow_remote=allow_remote,
-                 timeout=timeout, pages=pages_for(graph), **extra)
+                 timeout=timeout, pages=pages_for(graph, queries_folder), **extra)
