@@ -48,13 +48,15 @@ def build(
                                    help="JSON file of entity merges and splits."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Reject input files larger than this."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
-    jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes for the NLP and extraction."),
+    jobs: str = typer.Option("auto", "-j", "--jobs", metavar="N|auto",
+                             help="Worker processes for the NLP and extraction (auto: one per core)."),
     incremental: bool = typer.Option(False, "-i", "--incremental",
                                      help="Keep a cache in OUT/.kg-cache; parse only new or changed articles."),
     store: bool = typer.Option(True, "--store/--no-store",
                                help="Keep the Oxigraph store OUT/store (kg query uses it; --no-store: files only)."),
     dask: str = typer.Option(None, "--dask", metavar="SCHEDULER",
-                             help="Run the extraction on a Dask cluster (tcp://HOST:8786)."),
+                             help="Run the extraction on a Dask cluster (tcp://HOST:8786), or on a "
+                                  "LocalCluster started here (local, local:N)."),
 ) -> None:
     """Build the graph of articles into OUT: graph.ttl, graph.trig, events.csv, graph.html, report.json.
 
@@ -62,18 +64,26 @@ def build(
     them with a reason code. Exit codes: 0 all inputs built, 3 some inputs rejected (the rest
     built), 2 usage error, 130 interrupted (previous exports kept), 1 other error.
 
-    --jobs N runs the extraction in N processes, --dask on a Dask cluster (same graph either way);
-    --incremental re-parses only new or changed articles (same graph as a full build).
+    The extraction runs in one process per core (--jobs auto, the default), in N processes
+    (--jobs N), or on a Dask cluster (--dask): the same bytes either way. --incremental
+    re-parses only new or changed articles (same graph as a full build).
 
-    Example:  kg build seeds -o exports --jobs 2 --incremental
+    Example:  kg build seeds -o exports --incremental
+    Example:  kg build corpus/ -o out --jobs 1
+    Example:  kg build corpus/ -o out --dask tcp://10.0.0.5:8786
     """
     from kg.ingest import NoInputError
     from kg.pipeline import build as run_build
+    from kg.runner import resolve_jobs
 
     inputs = paths or [Path("seeds")]
     for p in inputs:
         if not p.exists() and not p.is_symlink():
             _fail(f"{p}: no such file or folder", 2)
+    try:
+        resolve_jobs(jobs)
+    except KgError as exc:
+        _fail(exc, 2)
     try:
         report = run_build(inputs, out, html=html, validate=validate,
                            overrides=str(overrides) if overrides else None, max_bytes=max_bytes,

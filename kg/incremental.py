@@ -41,7 +41,7 @@ CACHE_DIR_NAME = ".kg-cache"
 _PKG = Path(__file__).resolve().parent
 #: the modules whose code decides what :func:`kg.extract.extract` returns for a text
 VERSION_SOURCES = ("ingest.py", "nlp.py", "extract.py", "timex.py", "numbers.py", "gazetteer.py", "geo.py",
-                   "pipeline.py", "incremental.py")
+                   "batch.py", "incremental.py")
 _MANIFEST = "manifest.pkl"
 _PROTOCOL = 5
 

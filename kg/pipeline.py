@@ -18,14 +18,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.batch import extract_batch, fingerprint, nlp_text, warm_up
 from kg.emit import ENTITIES_GRAPH, emit_graphs, event_terms, triples_graph
 from kg.errors import BuildError
-from kg.extract import Extraction, extract
-from kg.gazetteer import load_gazetteer
+from kg.extract import Extraction
 from kg.incremental import CACHE_DIR_NAME, ExtractionCache
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
-from kg.nlp import load_nlp
 from kg.resolve import Resolution, resolve
+from kg.runner import batches, run_batches
 from kg.store import (
     EXPORTERS,
     STORE_DIR_NAME,
@@ -37,7 +37,7 @@ from kg.store import (
     update_store,
 )
 
-__all__ = ["BuildReport", "build", "remove", "extract_articles", "nlp_text"]
+__all__ = ["BuildReport", "build", "remove", "extract_articles", "iter_extractions", "nlp_text"]
 
 
 @dataclass
@@ -79,106 +79,48 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def nlp_text(article: Article) -> str:
-    """The text given to spaCy: the article text with the date header blanked (same offsets).
-
-    The blank ends with a line break so that the body's first word starts a sentence.
-    """
-    text = article.text
-    if article.body_start:
-        text = " " * (article.body_start - 1) + "\n" + text[article.body_start:]
-    if article.dateline:
-        # the dateline ("BEYROUTH, 5 juin 2013 (AFP) -") is its own sentence: a line break replaces its dash
-        end = article.dateline[1]
-        dash = max(text.rfind(d, article.dateline[0], end) for d in "-–—")
-        if dash >= 0:
-            text = text[:dash] + "\n" + text[dash + 1:]
-    return text
-
-
-def _chunks(items: Sequence, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield list(items[i:i + size])
-
-
-def _extract_chunk(articles: list[Article]) -> list[Extraction]:
-    """Parse and extract a batch of articles in this process (the model is loaded once per process)."""
-    nlp = load_nlp()
-    gaz = load_gazetteer()
-    docs = nlp.pipe((nlp_text(a) for a in articles), batch_size=max(1, len(articles)))
-    return [extract(doc, art, gaz) for art, doc in zip(articles, docs, strict=True)]
-
-
-def _worker_init() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _pool_context():
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
-
-
-def _run_local(articles: Sequence[Article], batch_size: int, jobs: int) -> Iterator[Extraction]:
-    """Extractions of ``articles`` in order: in this process (``jobs == 1``) or in ``jobs`` workers.
-
-    Both ways parse the same batches of ``batch_size`` consecutive articles, and no ``Doc``
-    outlives its batch: only the small extractions come back.
-    """
-    if jobs <= 1 or len(articles) <= batch_size:
-        for chunk in _chunks(articles, batch_size):
-            yield from _extract_chunk(chunk)
-        return
-    pool = _pool_context().Pool(jobs, initializer=_worker_init)
-    try:
-        for batch in pool.imap(_extract_chunk, _chunks(articles, batch_size)):
-            yield from batch
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
 def extract_articles(articles: Sequence[Article], *, progress: Callable[[int, int, str], None] | None = None,
-                     batch_size: int = 8, jobs: int = 1, cache: ExtractionCache | None = None,
+                     batch_size: int = 8, jobs: int | str = 1, cache: ExtractionCache | None = None,
                      dask: str | object | None = None) -> list[Extraction]:
     """Run the NLP pipeline and the extractor over articles; return the extractions in input order.
 
-    ``jobs`` > 1 runs extraction in that many worker processes; ``dask`` (a scheduler address
-    or a ``distributed.Client``) runs it on a Dask cluster; the results are the same either way.
-    With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles whose extraction is
-    cached are not parsed again, and new extractions are added to it.
+    The batches of ``batch_size`` articles go through :func:`kg.runner.run_batches`: in this
+    process, in ``jobs`` worker processes (``"auto"``: one per core), or on the Dask cluster
+    ``dask`` (a scheduler address, ``"local[:N]"`` or a ``distributed.Client``); the results are
+    the same either way. With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles
+    whose extraction is cached are not parsed again, and new extractions are added to it.
     """
-    out: list[Extraction | None] = [None] * len(articles)
-    todo: list[int] = []
+    return list(iter_extractions(articles, progress=progress, batch_size=batch_size, jobs=jobs, cache=cache,
+                                 dask=dask))
+
+
+def iter_extractions(articles: Sequence[Article], *, progress: Callable[[int, int, str], None] | None = None,
+                     batch_size: int = 8, jobs: int | str = 1, cache: ExtractionCache | None = None,
+                     dask: str | object | None = None) -> Iterator[Extraction]:
+    """:func:`extract_articles` as a stream: each extraction as soon as it (and every one before
+    it) is ready, in input order; nothing is kept."""
+    hits: dict[int, Extraction] = {}
+    todo: list[Article] = []
     for i, art in enumerate(articles):
         hit = cache.get(art) if cache is not None else None
         if hit is None:
-            todo.append(i)
+            todo.append(art)
         else:
-            out[i] = hit
-    pending = [articles[i] for i in todo]
-    if dask is not None:
-        from kg.distributed import extract_on_dask
-
-        stream: Iterable[Extraction] = extract_on_dask(pending, dask, batch_size=batch_size)
-    else:
-        stream = _run_local(pending, batch_size, jobs)
+            hits[i] = hit
+    work = list(batches(todo, batch_size))
+    fresh = (ex for batch in run_batches(extract_batch, work, jobs=jobs, dask=dask, setup=warm_up,
+                                         fingerprint=fingerprint) for ex in batch)
     done = len(articles) - len(todo)
-    for i, ex in zip(todo, stream, strict=True):
-        out[i] = ex
-        if cache is not None:
-            cache.put(ex)
-        done += 1
-        if progress:
-            progress(done, len(articles), ex.article.id)
-    return out  # type: ignore[return-value]
+    for i in range(len(articles)):
+        ex = hits.pop(i, None)
+        if ex is None:
+            ex = next(fresh)
+            if cache is not None:
+                cache.put(ex)
+            done += 1
+            if progress:
+                progress(done, len(articles), ex.article.id)
+        yield ex
 
 
 def _stderr_progress(i: int, n: int, name: str) -> None:
@@ -186,6 +128,8 @@ def _stderr_progress(i: int, n: int, name: str) -> None:
         print(f"\r  [{i}/{n}] {name[:50]:<50}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
 
+#: articles per batch of extraction (a worker's unit of work)
+BATCH_SIZE = 8
 _STAGE_PREFIX = ".build-"
 _REPORT_NAME = "report.json"
 
@@ -269,7 +213,7 @@ def _open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache |
 
 def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html: bool = True,
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int = 1,
+          progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int | str = "auto",
           cache: bool | str | Path | None = None, store: bool = True,
           dask: str | object | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
@@ -279,7 +223,9 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     build stopped at any moment leaves the previous exports whole. When every input is rejected
     nothing is written and the report has ``files == []``.
 
-    ``jobs`` worker processes (or the Dask cluster ``dask``) run the extraction. ``cache``
+    ``jobs`` worker processes (``"auto"``, the default: one per core) or the Dask cluster
+    ``dask`` (a scheduler address, ``"local[:N]"`` or a ``distributed.Client``) run the
+    extraction (:mod:`kg.runner`); the exports are the same bytes either way. ``cache``
     (``True`` for ``out_dir/.kg-cache``, or a folder) makes the build incremental: only new or
     changed articles are parsed; resolution and emission always run over all articles, so the
     exports equal a full build's. The graph is built in an Oxigraph store and every RDF export
@@ -305,7 +251,8 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     names = _export_names(html)
     _clean_stale(out, names + [_REPORT_NAME])
     xcache = _open_cache(cache, out)
-    extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask)
+    extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask,
+                                   batch_size=BATCH_SIZE)
     _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
     if xcache is not None:
         xcache.save_manifest(ing.articles)

@@ -97,11 +97,21 @@ def test_scale_parallel_extraction_equals_sequential():
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_scale_jobs_2_build_is_byte_identical(tmp_path):
+def test_scale_jobs_2_build_is_byte_identical(tmp_path, monkeypatch):
+    """--jobs 1, --jobs 2 and the default (--jobs auto), in batches of 2: the same bytes."""
+    import kg.pipeline
+    from kg.pipeline import build
+
+    monkeypatch.setattr(kg.pipeline, "BATCH_SIZE", 2)  # 4 batches: the workers share them
     src = _corpus(tmp_path)
     _build(src, tmp_path / "one", jobs=1)
     _build(src, tmp_path / "two", jobs=2)
     _assert_same_exports(tmp_path / "one", tmp_path / "two")
+    assert build.__kwdefaults__["jobs"] == "auto"
+    _build(src, tmp_path / "auto")
+    _assert_same_exports(tmp_path / "one", tmp_path / "auto")
+    for name in ("entities.csv",):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "auto" / name).read_bytes()
 
 
 @pytest.mark.model
