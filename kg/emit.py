@@ -26,12 +26,12 @@ from typing import IO
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
-from kg.extract import FAMILY, Extraction
+from kg.extract import FAMILY
 from kg.namespace import CKG, CKGR, GEO, GEONAMES, NIF, PROV
-from kg.resolve import CIVILIANS, Resolution, ResolvedEvent
+from kg.resolve import CIVILIANS, Resolution, ResolvedArticle, ResolvedEvent
 from kg.timex import TimeValue
 
-__all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "triples_graph", "union_graph", "article_iri", "entity_iri", "event_iri",
+__all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "event_id_terms", "triples_graph", "union_graph", "article_iri", "entity_iri", "event_iri",
            "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple"]
 
 ENTITIES_GRAPH = CKGR["graph/entities"]
@@ -126,9 +126,6 @@ class _Emitter:
         self.res = res
         self.used: set[str] = set()
         self._iris: dict[str, str] = {}
-        self.events_by_article: dict[str, list[ResolvedEvent]] = {}
-        for ev in res.events:
-            self.events_by_article.setdefault(ev.article, []).append(ev)
 
     def ent(self, eid: str) -> str:
         hit = self._iris.get(eid)
@@ -136,14 +133,15 @@ class _Emitter:
             hit = self._iris[eid] = _i(entity_iri(self.res.entities[eid].kind, eid))
         return hit
 
-    def article(self, ex: Extraction) -> list[Triple]:
-        res, art = self.res, ex.article
+    def article(self, ra: ResolvedArticle) -> list[Triple]:
+        res, ex = self.res, ra.extraction
+        art = ex.article
         a = _i(article_iri(art.id))
         out: list[Triple] = [(a, _A, _CKG["Article"]), (a, _IDENTIFIER, _s(art.id))]
         if art.published is not None:
             out.append((a, _DATE, _time(art.published)))
         out.extend((a, _ALTERNATIVE, _s(alias)) for alias in art.also_as)
-        for eid in sorted({res.entity_of(art.id, m) for m in ex.published_by}):
+        for eid in sorted({ra.entity_of(m) for m in ex.published_by}):
             out.append((a, _CKG["publishedBy"], self.ent(eid)))
         text, base = art.text, str(article_iri(art.id))
 
@@ -154,10 +152,9 @@ class _Emitter:
                         (m, _CONTEXT, a), (node, _CKG["denotedBy"], m)))
 
         forms: dict[str, set[str]] = {}
-        for m in ex.mentions:
+        for m, eid in zip(ex.mentions, ra.entity_ids, strict=True):
             if m.cls == "Civilians":
                 continue  # civilians are a casualty group (ckg:Civilians), not a node of their own
-            eid = res.entity_of(art.id, m)
             node = self.ent(eid)
             self.used.add(eid)
             out.append((node, _CKG["mentionedIn"], a))
@@ -166,7 +163,7 @@ class _Emitter:
         for eid, seen in forms.items():
             label = res.entities[eid].label
             out.extend((self.ent(eid), _ALT, _s(f, "fr")) for f in sorted(seen) if f != label)
-        for ev in self.events_by_article.get(art.id, ()):
+        for ev in ra.events:
             node, *toll_nodes = event_terms(ev)
             family = FAMILY[ev.type]
             out.append((node, _A, _i(CKG[ev.type])))
@@ -204,7 +201,7 @@ class _Emitter:
         frontier = list(used)
         while frontier:
             e = res.entities[frontier.pop()]
-            for nxt in (e.located_in, e.affiliated_with or res.affiliations.get(e.id)):
+            for nxt in (e.located_in, e.affiliated_with):
                 if nxt and nxt in res.entities and nxt not in used:
                     used.add(nxt)
                     frontier.append(nxt)
@@ -216,9 +213,8 @@ class _Emitter:
                         (node, _PREF, _s(e.label, "fr"))))
             if e.located_in and e.located_in in res.entities:
                 out.append((node, _CKG["locatedIn"], self.ent(e.located_in)))
-            affiliated = e.affiliated_with or res.affiliations.get(eid)
-            if affiliated and affiliated in res.entities:
-                out.append((node, _CKG["affiliatedWith"], self.ent(affiliated)))
+            if e.affiliated_with and e.affiliated_with in res.entities:
+                out.append((node, _CKG["affiliatedWith"], self.ent(e.affiliated_with)))
             if e.geonames:
                 out.append((node, _CKG["geonamesId"], _s(str(e.geonames))))
                 out.append((node, _SAME_AS, _i(GEONAMES[f"{e.geonames}/"])))
@@ -233,11 +229,12 @@ def emit_graphs(res: Resolution) -> Iterator[tuple[str, list[Triple]]]:
     """``(graph IRI, triples)`` for each article in turn, then for the entities graph.
 
     The terms are N-Triples strings; each list is made when it is asked for, so a caller
-    that writes them out holds one article's triples at a time.
+    that writes them out holds one article's triples at a time. Only the
+    :class:`~kg.resolve.Resolution` is read (its articles, in id order, and its entity table).
     """
     em = _Emitter(res)
-    for ex in res.extractions:
-        yield str(graph_iri(ex.article.id)), em.article(ex)
+    for ra in res.articles():
+        yield str(graph_iri(ra.extraction.article.id)), em.article(ra)
     yield str(ENTITIES_GRAPH), em.entities()
 
 
@@ -253,8 +250,13 @@ def write_nquads(graphs: Iterable[tuple[str, list[Triple]]], quads: IO[str]) -> 
 
 def event_terms(ev: ResolvedEvent) -> list[str]:
     """The N-Triples terms of an event and of its casualty counts (the subjects it describes)."""
-    base = f"{CKGR}event/{ev.id}"
-    return [f"<{base}>"] + [f"<{base}/toll/{n}>" for n in range(1, len(ev.tolls) + 1)]
+    return event_id_terms(ev.id, len(ev.tolls))
+
+
+def event_id_terms(eid: str, tolls: int) -> list[str]:
+    """The N-Triples terms of the event ``eid`` and of its first ``tolls`` casualty counts."""
+    base = f"{CKGR}event/{eid}"
+    return [f"<{base}>"] + [f"<{base}/toll/{n}>" for n in range(1, tolls + 1)]
 
 
 def triples_graph(triples: Iterable[Triple]) -> Graph:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import heapq
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.batch import extract_batch, fingerprint, nlp_text, warm_up
-from kg.emit import ENTITIES_GRAPH, emit_graphs, event_terms, triples_graph
+from kg.emit import ENTITIES_GRAPH, emit_graphs, event_id_terms, event_terms, triples_graph
 from kg.errors import BuildError
 from kg.extract import Extraction
 from kg.incremental import CACHE_DIR_NAME, ExtractionCache
@@ -341,14 +342,14 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
     Beyond ``limit`` events, the view keeps the best attested: most sources, participants,
     a place and tolls first, ties by id (``kg view`` filters show any other part).
     """
-    if len(res.events) <= limit:
+    if res.event_count <= limit:
         return None
 
     def weight(ev):
         return (-(len(ev.sources) + len(ev.agents) + len(ev.targets) + len(ev.tolls) + bool(ev.place)), ev.id)
 
     keep: set[str] = set()
-    for ev in sorted(res.events, key=weight)[:limit]:
+    for ev in heapq.nsmallest(limit, res.iter_events(), key=weight):  # sorted(...)[:limit], streamed
         keep.update(event_terms(ev))
     return keep
 
@@ -371,10 +372,7 @@ def _closure_graph(article_triples: list, entity_triples: list):
 
 def _shared_subjects(res: Resolution) -> set[str]:
     """N-Triples subjects (events, their tolls) that more than one article's graph describes."""
-    seen: dict[str, int] = {}
-    for ev in res.events:
-        seen[ev.id] = seen.get(ev.id, 0) + 1
-    return {t for ev in res.events if seen[ev.id] > 1 for t in event_terms(ev)}
+    return {t for eid, tolls in res.coreference.shared.items() for t in event_id_terms(eid, tolls)}
 
 
 def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path: Path) -> None:
@@ -388,8 +386,8 @@ def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path
         net = filter_network(net, top=VIEW_NODES)
     if sampled or capped:
         shown = f"the {len(net)} best-connected node(s)" if capped else f"{len(net)} node(s)"
-        report.warnings.append(f"graph.html shows {shown} of the {min(len(res.events), VIEW_EVENTS)} "
-                               f"best-attested event(s) of {len(res.events)}; 'kg view' with filters shows any part")
+        report.warnings.append(f"graph.html shows {shown} of the {min(res.event_count, VIEW_EVENTS)} "
+                               f"best-attested event(s) of {res.event_count}; 'kg view' with filters shows any part")
     write_html(net, path, title="kg — conflict graph")
 
 
@@ -399,11 +397,11 @@ def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names
     article at a time; bulk-load them into the Oxigraph store; write the tables; validate (SHACL)
     and draw the view from parts of the graph; publish."""
     res: Resolution = resolve(extractions, overrides=overrides)
-    report.articles = len(extractions)
-    used = set(res.mention_entity.values())
+    report.articles = len(res.extractions)
+    used = res.used_entities()
     report.actors = sum(1 for e in used if res.entities[e].kind == "actor")
     report.places = sum(1 for e in used if res.entities[e].kind == "place")
-    report.events = len(res.events)
+    report.events = res.event_count
     try:
         stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{os.getpid()}-", dir=out))
     except OSError as exc:
