@@ -100,6 +100,10 @@ class ExtractionCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pkl"
 
+    def has(self, article: Article) -> bool:
+        """Whether an extraction of ``article``'s content is cached (without reading it)."""
+        return self._path(article_key(article)).is_file()
+
     def get(self, article: Article) -> Extraction | None:
         """The cached extraction of ``article`` (with this ``Article`` record), or None."""
         p = self._path(article_key(article))

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from kg.incremental import CACHE_DIR_NAME, ExtractionCache
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
 from kg.resolve import Resolution, resolve
 from kg.runner import batches, run_batches
+from kg.spool import ExtractionTable, SpoolWriter
 from kg.store import (
     EXPORTERS,
     STORE_DIR_NAME,
@@ -99,28 +101,25 @@ def iter_extractions(articles: Sequence[Article], *, progress: Callable[[int, in
                      batch_size: int = 8, jobs: int | str = 1, cache: ExtractionCache | None = None,
                      dask: str | object | None = None) -> Iterator[Extraction]:
     """:func:`extract_articles` as a stream: each extraction as soon as it (and every one before
-    it) is ready, in input order; nothing is kept."""
-    hits: dict[int, Extraction] = {}
-    todo: list[Article] = []
-    for i, art in enumerate(articles):
-        hit = cache.get(art) if cache is not None else None
-        if hit is None:
-            todo.append(art)
-        else:
-            hits[i] = hit
+    it) is ready, in input order; nothing is kept (cached extractions are read when their turn comes)."""
+    cached = [cache is not None and cache.has(art) for art in articles]
+    todo = [art for art, hit in zip(articles, cached, strict=True) if not hit]
     work = list(batches(todo, batch_size))
     fresh = (ex for batch in run_batches(extract_batch, work, jobs=jobs, dask=dask, setup=warm_up,
                                          fingerprint=fingerprint) for ex in batch)
     done = len(articles) - len(todo)
-    for i in range(len(articles)):
-        ex = hits.pop(i, None)
+    for art, hit in zip(articles, cached, strict=True):
+        ex = cache.get(art) if hit else None
         if ex is None:
-            ex = next(fresh)
+            if hit:  # unreadable since it was listed: parse it here
+                ex = extract_batch([art])[0]
+            else:
+                ex = next(fresh)
+                done += 1
+                if progress:
+                    progress(done, len(articles), ex.article.id)
             if cache is not None:
                 cache.put(ex)
-            done += 1
-            if progress:
-                progress(done, len(articles), ex.article.id)
         yield ex
 
 
@@ -216,7 +215,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
           progress: Callable[[int, int, str], None] | None = _stderr_progress, jobs: int | str = "auto",
           cache: bool | str | Path | None = None, store: bool = True,
-          dask: str | object | None = None) -> BuildReport:
+          dask: str | object | None = None, spill: bool | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
 
     All exports are written into a staging folder ``out_dir/.build-PID-XXXX`` and moved into
@@ -231,7 +230,9 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     changed articles are parsed; resolution and emission always run over all articles, so the
     exports equal a full build's. The graph is built in an Oxigraph store and every RDF export
     streams from it; ``store`` (the default) keeps it as ``out_dir/store``, where ``kg query``
-    finds it.
+    finds it. ``spill`` writes the extraction records to a spool file as they arrive and
+    streams them through resolution and emission (by default beyond :data:`SPILL_ARTICLES`
+    articles): the parent then holds per article only its entity ids, not its records.
 
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is
     found, :class:`BuildError` when ``out_dir`` cannot be created.
@@ -252,9 +253,10 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     names = _export_names(html)
     _clean_stale(out, names + [_REPORT_NAME])
     xcache = _open_cache(cache, out)
-    extractions = extract_articles(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask,
-                                   batch_size=BATCH_SIZE)
-    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
+    stream = iter_extractions(ing.articles, progress=progress, jobs=jobs, cache=xcache, dask=dask,
+                              batch_size=BATCH_SIZE)
+    with _extraction_table(stream, len(ing.articles), out, spill) as extractions:
+        _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
     if xcache is not None:
         xcache.save_manifest(ing.articles)
         xcache.prune(ing.articles)
@@ -300,11 +302,44 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
     _clean_stale(out, names + [_REPORT_NAME])
     if store is None:
         store = (out / STORE_DIR_NAME).is_dir()
-    _finish(report, extractions, out, names, html=html, validate=validate, overrides=overrides, store=store)
+    with _extraction_table(iter(extractions), len(extractions), out, None) as table:
+        del extractions
+        _finish(report, table, out, names, html=html, validate=validate, overrides=overrides, store=store)
     xcache.save_manifest(keep)
     xcache.prune(keep)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+#: builds of more articles than this spill their extraction records to disk (see :mod:`kg.spool`)
+SPILL_ARTICLES = 5000
+
+
+@contextmanager
+def _extraction_table(stream: Iterator[Extraction], n: int, out: Path, spill: bool | None
+                      ) -> Iterator[ExtractionTable]:
+    """The extractions of ``stream`` as a table: in memory, or — with ``spill``, or beyond
+    :data:`SPILL_ARTICLES` articles when ``spill`` is None — in a spool file written as they
+    arrive, in a hidden ``.build-PID-spool-XXXX`` folder of ``out`` that is removed afterwards."""
+    if not (spill if spill is not None else n > SPILL_ARTICLES):
+        table = ExtractionTable.of(stream)
+        yield table
+        return
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{os.getpid()}-spool-", dir=out))
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write in the output folder ({exc.strerror})") from None
+    table = None
+    try:
+        writer = SpoolWriter(folder / "extractions.jsonl")
+        for ex in stream:
+            writer.add(ex)
+        table = writer.table()
+        yield table
+    finally:
+        if table is not None:
+            table.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _make_out(out: Path) -> None:
@@ -391,7 +426,7 @@ def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path
     write_html(net, path, title="kg — conflict graph")
 
 
-def _finish(report: BuildReport, extractions: list[Extraction], out: Path, names: list[str], *, html: bool,
+def _finish(report: BuildReport, extractions: ExtractionTable, out: Path, names: list[str], *, html: bool,
             validate: bool, overrides: str | None, store: bool) -> None:
     """Resolve; stream the emitted graph into graph.ttl and graph.trig in a staging folder, one
     article at a time; bulk-load them into the Oxigraph store; write the tables; validate (SHACL)

@@ -416,3 +416,26 @@ def test_scale_networks_and_view_read_the_store_without_mentions(tmp_path):
     assert nx.utils.graphs_equal(projection(part, "interactions"), projection(full, "interactions"))
     result = CliRunner().invoke(app, ["view", "-g", str(out / "graph.ttl"), "-o", str(tmp_path / "v.html")])
     assert result.exit_code == 0 and f"({a.number_of_nodes()} nodes" in result.output, result.output
+
+
+@pytest.mark.model
+def test_scale_spilled_build_equals_the_build_in_memory(tmp_path, monkeypatch):
+    """Beyond SPILL_ARTICLES the records go to a spool file, streamed through resolution and
+    emission: the same bytes; the spool folder is gone afterwards."""
+    import kg.pipeline as pipeline
+
+    reference = seed_build()  # built in memory (before the patch)
+    monkeypatch.setattr(pipeline, "SPILL_ARTICLES", 2)
+    spools: list[Path] = []
+    real = pipeline.SpoolWriter
+    monkeypatch.setattr(pipeline, "SpoolWriter", lambda path: spools.append(path) or real(path))
+    out = tmp_path / "out"
+    report = _build([SEEDS], out)
+    assert len(spools) == 1 and spools[0].parent.parent == out and spools[0].parent.name.startswith(".build-")
+    assert not spools[0].parent.exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".build-")]
+    for name in (*EXPORTS, "entities.csv", "report.json"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    assert report.articles == 5
+    _build([SEEDS], tmp_path / "held", spill=False)
+    assert len(spools) == 1  # spill=False keeps them in memory whatever the size
