@@ -26,6 +26,7 @@ from kg.errors import BuildError
 from kg.extract import Extraction
 from kg.incremental import CACHE_DIR_NAME, ExtractionCache
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
+from kg.namespace import CKG
 from kg.resolve import Resolution, resolve
 from kg.runner import batches, run_batches
 from kg.spool import ExtractionTable, SpoolWriter
@@ -115,6 +116,10 @@ def iter_extractions(articles: Sequence[Article], *, progress: Callable[[int, in
                 ex = extract_batch([art])[0]
             else:
                 ex = next(fresh)
+                if ex.article is not art:  # a worker's copy: keep one copy of the text (this one)
+                    if ex.article.id != art.id:
+                        raise BuildError(f"extraction of {ex.article.id!r} came back for article {art.id!r}")
+                    ex = dataclasses.replace(ex, article=art)
                 done += 1
                 if progress:
                     progress(done, len(articles), ex.article.id)
@@ -360,6 +365,9 @@ VIEW_EVENTS = 1500
 VIEW_NODES = 3000
 
 
+_DENOTED_BY = f"<{CKG.denotedBy}>"
+
+
 def _spread(n: int, k: int) -> list[int]:
     """``k`` indices spread evenly over ``range(n)`` (all of them when ``n <= k``).
 
@@ -466,9 +474,9 @@ def _finish(report: BuildReport, extractions: ExtractionTable, out: Path, names:
                     continue
                 if i in checked:
                     shacl_part.extend(triples)
-                if html:
-                    view_part.extend(triples if view_subjects is None else
-                                     (t for t in triples if t[0] in view_subjects))
+                if html:  # the view draws no mention (NIF phrase): they are most of the triples
+                    view_part.extend(t for t in triples if t[1] != _DENOTED_BY and "#char=" not in t[0]
+                                     and (view_subjects is None or t[0] in view_subjects))
         report.triples = writer.triples
         for _name, (filename, table_writer) in EXPORTERS.items():
             if table_writer is not None:
