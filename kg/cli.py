@@ -182,7 +182,7 @@ def query(
     from kg.store import (
         find_store,
         format_result,
-        load_graph,
+        load_query_graph,
         open_store,
         query_store,
         run_query,
@@ -206,8 +206,8 @@ def query(
             labels = store_label_graph(ox)
             result = query_store(ox, text, bind_params(values, labels, warn=warn))
             typer.echo(format_result(result, fmt.value, labels))
-        else:
-            g = load_graph(graph)
+        else:  # the graph file, with the derived facts the named queries use (derived.ttl beside it)
+            g = load_query_graph(graph)
             result = run_query(g, text, bind_params(values, g, warn=warn))
             typer.echo(format_result(result, fmt.value, g))
     except KgError as exc:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.batch import extract_batch, fingerprint, nlp_text, warm_up
+from kg.derive import DERIVED_GRAPH, derived_triples
 from kg.emit import ENTITIES_GRAPH, emit_graphs, event_id_terms, event_terms, triples_graph
 from kg.errors import BuildError
 from kg.extract import Extraction
@@ -483,8 +484,11 @@ def _finish(report: BuildReport, extractions: ExtractionTable, out: Path, names:
                 table_writer(None, res, stage / filename)
         if store:
             removed = sorted(set(previous) - set(digests))
+            if changed is not None:  # the derived facts are one more graph (redone every build)
+                changed[str(DERIVED_GRAPH)] = list(derived_triples(res))
             if changed is None:
-                load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
+                load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl",
+                           derived=stage / "derived.ttl")
             else:
                 update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, changed, removed)
             save_digests(stage / STORE_DIR_NAME, digests)

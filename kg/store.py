@@ -36,7 +36,8 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "STORE_DIR_NAME", "load_store", "swap_store", "open_store", "query_store", "dump_store",
            "store_label_graph", "find_store", "count_triples", "write_entities_csv", "discard_store",
            "stale_stores", "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS",
-           "store_digests", "save_digests", "update_store"]
+           "store_digests", "save_digests", "update_store", "write_turtle", "write_derived",
+           "load_query_graph"]
 
 _ACLED = {
     "Offensive": ("Battles", "Armed clash"), "ArmedClash": ("Battles", "Armed clash"),
@@ -274,6 +275,28 @@ def write_entities_csv(store, res: Resolution, path: str | Path) -> None:
         w.writerows(entity_rows(res))
 
 
+def write_turtle(triples, path: str | Path) -> int:
+    """Write emitted triples (N-Triples terms) as Turtle, grouped by subject in their order, with
+    the prefixes of ``graph.ttl``; return how many were written."""
+    short = _Shortener()
+    by_subject: dict[str, list[str]] = {}
+    n = 0
+    for s, p, o in triples:
+        by_subject.setdefault(s, []).append(f"{'a' if p == _RDF_TYPE else short[p]} {short.term(o)}")
+        n += 1
+    with atomic_write(path) as fh:
+        fh.write(prefix_header())
+        fh.write(GraphWriter._block(by_subject, ""))
+    return n
+
+
+def write_derived(store, res: Resolution, path: str | Path) -> None:
+    """``derived.ttl``: the derived facts of :mod:`kg.derive` (loaded into the store beside the graph)."""
+    from kg.derive import derived_triples
+
+    write_turtle(derived_triples(res), path)
+
+
 #: every export of a build, by name: its file and, for the tables, the writer ``(store, resolution, path)``
 #: (``graph.ttl`` and ``graph.trig`` are streamed by :class:`GraphWriter` while the graph is emitted)
 EXPORTERS: dict[str, tuple[str, Callable | None]] = {
@@ -281,6 +304,7 @@ EXPORTERS: dict[str, tuple[str, Callable | None]] = {
     "trig": ("graph.trig", None),
     "csv": ("events.csv", write_events_csv),
     "entities": ("entities.csv", write_entities_csv),
+    "derived": ("derived.ttl", write_derived),
 }
 
 
@@ -303,6 +327,19 @@ def load_graph(path: str | Path) -> Graph:
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
         raise QueryError(f"{p}: cannot be parsed as {fmt} ({exc})") from None
     bind_prefixes(g)
+    return g
+
+
+def load_query_graph(path: str | Path) -> Graph:
+    """:func:`load_graph`, plus the build's derived facts (``derived.ttl`` beside it) that the
+    named queries use (:mod:`kg.derive`)."""
+    g = load_graph(path)
+    derived = Path(path).with_name("derived.ttl")
+    if derived.is_file() and derived != Path(path):
+        try:
+            g.parse(derived, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+            raise QueryError(f"{derived}: cannot be parsed as turtle ({exc})") from None
     return g
 
 
@@ -394,14 +431,15 @@ def _pieces(path: Path, lines: int) -> Iterator[bytes]:
             yield head + b"".join(buf)
 
 
-def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path) -> Path:
+def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
+               derived: str | Path | None = None) -> Path:
     """Bulk-load a build into a new Oxigraph store folder: the named graphs of ``named`` (the
     build's ``graph.trig``: one graph per article, plus the entities graph) and, as the default
     graph, the triples of ``default`` (its ``graph.ttl``: every triple once), so that queries need
     no ``GRAPH`` clause and count each triple once. Both files are those :class:`GraphWriter`
     writes; they are loaded in pieces of :data:`LOAD_CHUNK_LINES` lines so memory stays bounded.
     """
-    from pyoxigraph import DefaultGraph, RdfFormat, Store
+    from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
     folder = Path(store_dir)
     if folder.exists() and any(folder.iterdir()):
@@ -413,6 +451,12 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path)
             store.bulk_load(piece, format=RdfFormat.TRIG)
         for piece in _pieces(Path(default), LOAD_CHUNK_LINES):
             store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=DefaultGraph())
+        if derived is not None:  # the derived facts: their own named graph, and the default graph
+            from kg.derive import DERIVED_GRAPH
+
+            for to in (NamedNode(str(DERIVED_GRAPH)), DefaultGraph()):
+                for piece in _pieces(Path(derived), LOAD_CHUNK_LINES):
+                    store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=to)
         store.flush()
     finally:
         del store  # closes the store (releases its lock) before it is moved

@@ -160,7 +160,15 @@ def test_scale_incremental_build_equals_full_build(tmp_path):
 @pytest.mark.model
 def test_scale_store_answers_like_the_turtle_and_exports_stream(tmp_path):
     from kg.queries import load_query
-    from kg.store import dump_store, format_result, load_graph, open_store, query_store, run_query
+    from kg.store import (
+        dump_store,
+        format_result,
+        load_graph,
+        load_query_graph,
+        open_store,
+        query_store,
+        run_query,
+    )
 
     out = tmp_path / "out"
     _build([SEEDS], out, store=True)
@@ -169,8 +177,9 @@ def test_scale_store_answers_like_the_turtle_and_exports_stream(tmp_path):
     g = load_graph(out / "graph.ttl")
     store = open_store(out / "store")
     n = query_store(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(list(n)[0][0]) == len(g)
-    assert len(list(store.named_graphs())) == 6
+    assert int(list(n)[0][0]) == len(g) + len(Graph().parse(out / "derived.ttl"))
+    g = load_query_graph(out / "graph.ttl")  # with the derived facts, as kg query reads a graph file
+    assert len(list(store.named_graphs())) == 7  # 5 articles, the entities, the derived facts
     for qname in ("territory-captures", "events-in-place", "articles"):
         text = load_query(qname)
         assert format_result(query_store(store, text), "csv") == format_result(run_query(g, text), "csv")
@@ -277,7 +286,9 @@ def test_scale_store_is_the_default_and_kg_query_reads_it(tmp_path):
     assert (out / "store").is_symlink() and (out / "store" / ".kg-store").is_file()
     homes = [p.name for p in out.iterdir() if p.name.startswith(STORE_PREFIX)]
     assert homes == [os.readlink(out / "store")]  # the stale one is gone
-    assert count_triples(out / "store") == report.triples == len(Graph().parse(out / "graph.ttl"))
+    derived = len(Graph().parse(out / "derived.ttl"))  # the derived facts are in the store beside the graph
+    assert count_triples(out / "store") == report.triples + derived
+    assert report.triples == len(Graph().parse(out / "graph.ttl"))
     (out / "graph.ttl").unlink()
     result = CliRunner().invoke(app, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-g",
                                       str(out / "graph.ttl"), "-f", "csv"])
