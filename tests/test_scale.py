@@ -202,10 +202,10 @@ def test_scale_store_answers_like_the_turtle_and_exports_stream(tmp_path):
     assert isomorphic(Graph().parse(tmp_path / "x.ttl"), norm)
     ds = Dataset()
     ds.parse(tmp_path / "x.trig", format="trig")
-    assert len([c for c in ds.graphs() if len(c)]) == 6
+    assert len([c for c in ds.graphs() if len(c)]) == 7  # 5 articles, the entities, the derived facts
     _build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, store=True)  # the store is replaced
     assert int(list(query_store(out / "store", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0][0]) == len(
-        Graph().parse(out / "graph.ttl"))
+        Graph().parse(out / "graph.ttl")) + len(Graph().parse(out / "derived.ttl"))
     assert not [p for p in out.iterdir() if p.name.startswith(".build-") or "-old-" in p.name]
 
 
@@ -293,7 +293,7 @@ def test_scale_store_is_the_default_and_kg_query_reads_it(tmp_path):
     result = CliRunner().invoke(app, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-g",
                                       str(out / "graph.ttl"), "-f", "csv"])
     assert result.exit_code == 0, result.output
-    assert result.output.split() == ["n", str(report.triples)]
+    assert result.output.split() == ["n", str(report.triples + derived)]
     result = CliRunner().invoke(app, ["query", "territory-captures", "-g", str(out / "graph.ttl"),
                                       "-p", "place=Homs", "-f", "csv"])
     assert result.exit_code == 0 and "homs" in result.output.lower(), result.output
