@@ -103,3 +103,22 @@ def test_runner_pipeline_and_runner_import_one_way():
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kg"):
                 private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
                 assert not private, f"{path.name} imports {private} from {node.module}"
+
+
+@pytest.mark.slow
+def test_runner_dask_local_cluster_started_here():
+    """--dask local:1 starts a LocalCluster for the run, checks the fingerprint, runs setup on the
+    worker and gives the results in order; the cluster is closed afterwards."""
+    pytest.importorskip("distributed")
+    work = list(batches(range(12), 5))
+    got = list(run_batches(square_all, work, dask="local:1", setup=_setup, fingerprint=_fingerprint))
+    assert [x for out in got for x, _pid in out] == [x * x for x in range(12)]
+    assert {pid for out in got for _x, pid in out} != {os.getpid()}  # computed in the worker process
+
+
+def _setup() -> None:
+    os.environ["KG_TEST_SETUP"] = "1"
+
+
+def _fingerprint() -> str:
+    return "same-everywhere"
