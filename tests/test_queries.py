@@ -18,7 +18,7 @@ from kg.errors import QueryError
 from kg.ingest import read_article
 from kg.namespace import CKG, CKGR
 from kg.queries import QUERIES_DIR, bind_params, list_queries, load_query, parse_param_args, resolve_label
-from kg.store import load_graph, run_query
+from kg.store import load_query_graph, run_query
 
 EVIL = 'Homs" } ; DROP ALL ; #'
 XSD_ = "http://www.w3.org/2001/XMLSchema#"  # not rdflib's XSD: pytest's collection trips its warnings
@@ -155,7 +155,8 @@ def seeds_dir():
 
 @pytest.fixture(scope="session")
 def seeds(seeds_dir) -> Graph:
-    return load_graph(seeds_dir / "graph.ttl")
+    """The seeds' graph with the derived facts the named queries read (what kg query reads of a file)."""
+    return load_query_graph(seeds_dir / "graph.ttl")
 
 
 def _rows(g: Graph, name: str, **params: str) -> list[dict[str, str]]:
