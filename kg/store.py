@@ -728,7 +728,10 @@ PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 CONSTRUCT { ?s ?p ?o } WHERE {
   ?s ?p ?o
   FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char="))
-}"""
+  FILTER (?p NOT IN (ckg:within, ckg:eventType, ckg:when, ckg:tallyPlace, ckg:month, ckg:tallyType,
+                     ckg:tallyFamily, ckg:eventCount, ckg:mentionCount, ckg:articleCount, ckg:entityCount)
+          && !STRSTARTS(STR(?s), "https://w3id.org/conflict-kg/id/tally/"))
+}"""  # the graph without its mentions and without the derived facts (kg.derive)
 
 
 def load_network_graph(graph: str | Path) -> Graph:

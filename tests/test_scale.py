@@ -406,7 +406,8 @@ def test_scale_store_loaded_in_pieces_equals_one_load(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "LOAD_CHUNK_LINES", 50)
     pieces = list(store._pieces(seed_build() / "graph.trig", 50))
     assert len(pieces) == 6 and all(p.startswith(b"@prefix") for p in pieces)  # one per graph block
-    store.load_store(tmp_path / "s", named=seed_build() / "graph.trig", default=seed_build() / "graph.ttl")
+    store.load_store(tmp_path / "s", named=seed_build() / "graph.trig", default=seed_build() / "graph.ttl",
+                     derived=seed_build() / "derived.ttl")
     assert _store_quads(tmp_path / "s") == _store_quads(seed_build() / "store")
 
 
