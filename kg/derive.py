@@ -59,7 +59,8 @@ def month_key(when) -> str:
 
 
 def derived_triples(res: Resolution) -> Iterator[Triple]:
-    """The derived facts of a resolved build, as N-Triples terms (deterministic order)."""
+    """The derived facts of a resolved build, as N-Triples terms (deterministic order: each event's
+    facts as its first article is read, then places, actors, articles and tallies)."""
     ents = res.entities
     shared = res.coreference.shared
     seen_shared: set[str] = set()
@@ -71,7 +72,6 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
     mentions: Counter = Counter()
     actor_articles: Counter = Counter()
     article_counts: list[tuple[str, int, int]] = []
-    event_facts: list[Triple] = []
     for art in res.articles():
         ex = art.extraction
         named: set[str] = set()
@@ -100,9 +100,9 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
                 seen_shared.add(ev.id)
             node = f"<{event_iri(ev.id)}>"
             when = ev.date or ev.start_date
-            event_facts.append((node, _p("eventType"), f"<{CKG[ev.type]}>"))
+            yield node, _p("eventType"), f"<{CKG[ev.type]}>"  # streamed: nothing kept per event
             if when is not None:
-                event_facts.append((node, _p("when"), _when(when)))
+                yield node, _p("when"), _when(when)
             tallies[(ev.place or "", month_key(when), ev.type)] += 1
             if ev.place:
                 place_events[ev.place] += 1
@@ -137,7 +137,6 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
         node = f"<{article_iri(aid)}>"
         yield node, _p("eventCount"), _int(n_events)
         yield node, _p("entityCount"), _int(n_entities)
-    yield from sorted(event_facts)
     for (place, month, etype), n in sorted(tallies.items()):
         key = hashlib.sha1(f"{place}|{month}|{etype}".encode()).hexdigest()[:16]
         node = f"<{CKGR[f'tally/{key}']}>"

@@ -276,17 +276,22 @@ def write_entities_csv(store, res: Resolution, path: str | Path) -> None:
 
 
 def write_turtle(triples, path: str | Path) -> int:
-    """Write emitted triples (N-Triples terms) as Turtle, grouped by subject in their order, with
-    the prefixes of ``graph.ttl``; return how many were written."""
+    """Write emitted triples (N-Triples terms) as Turtle, one block per run of triples of one
+    subject (streamed), with the prefixes of ``graph.ttl``; return how many were written."""
     short = _Shortener()
-    by_subject: dict[str, list[str]] = {}
     n = 0
-    for s, p, o in triples:
-        by_subject.setdefault(s, []).append(f"{'a' if p == _RDF_TYPE else short[p]} {short.term(o)}")
-        n += 1
     with atomic_write(path) as fh:
         fh.write(prefix_header())
-        fh.write(GraphWriter._block(by_subject, ""))
+        subject, pos = None, []
+        for s, p, o in triples:  # a block per run of one subject: nothing else is kept
+            if s != subject and pos:
+                fh.write(GraphWriter._block({subject: pos}, ""))
+                pos = []
+            subject = s
+            pos.append(f"{'a' if p == _RDF_TYPE else short[p]} {short.term(o)}")
+            n += 1
+        if pos:
+            fh.write(GraphWriter._block({subject: pos}, ""))
     return n
 
 
