@@ -122,6 +122,18 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
 
 
+def _wait(async_result):
+    """An ``AsyncResult``'s value, waited for in short slices so that Ctrl-C (SIGINT) is handled at
+    once even when the signal reaches another thread than the one waiting."""
+    from multiprocessing import TimeoutError as PoolTimeout
+
+    while True:
+        try:
+            return async_result.get(timeout=0.2)
+        except PoolTimeout:
+            continue
+
+
 def _in_pool(fn, work, jobs: int, setup) -> Iterator:
     pool = _pool_context().Pool(jobs, initializer=_worker_init, initargs=(setup,))
     try:
@@ -132,7 +144,7 @@ def _in_pool(fn, work, jobs: int, setup) -> Iterator:
             if len(pending) >= IN_FLIGHT * jobs:
                 break
         while pending:
-            result = pending.popleft().get()
+            result = _wait(pending.popleft())
             for batch in todo:  # one in, one out: a bounded window
                 pending.append(pool.apply_async(fn, (batch,)))
                 break

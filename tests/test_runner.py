@@ -95,7 +95,7 @@ def test_runner_pipeline_and_runner_import_one_way():
     root = Path(__file__).resolve().parents[1] / "kg"
     tree = ast.parse((root / "runner.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert imported <= {"__future__", "collections", "collections.abc", "typing", "kg.errors", "distributed",
+    assert imported <= {"__future__", "collections", "collections.abc", "typing", "kg.errors", "distributed", "multiprocessing",
                         "distributed.diagnostics.plugin"}, imported
     assert not (root / "distributed.py").exists()
     for path in root.rglob("*.py"):
