@@ -1,19 +1,28 @@
-"""The issue #6 benchmarks, in one command; each prints a ratio measured in the same run.
+"""The benchmarks of issues #6 and #14, in one command; each ratio is measured in the same run.
 
-    .venv/bin/python benchmarks/run.py            # full sizes (1,000 and 10,000 articles; ~1 h on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # small sizes (a few minutes)
+    .venv/bin/python benchmarks/run.py            # the three #14 measures at full size (hours on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # small sizes (tens of minutes)
     .venv/bin/python benchmarks/run.py --only 1,2 # some of them
 
-1. build throughput, one process, vs a bare ``nlp.pipe`` of the same model on the same texts (≥ 0.80)
-2. ``--jobs 2`` vs ``--jobs 1`` (≥ 1.6×)
-3. peak resident memory of ``kg build`` on 10,000 articles (≤ 2 GB), and its growth from 1,000
-4. incremental rebuild after adding 10 articles to 1,000, vs the full build (≤ 5 %)
-5. 8 analyst queries of ``queries/`` on a graph of 3,400 articles (≥ 1M triples): median latency,
-   Oxigraph store vs rdflib in memory (≥ 20×, median ≤ 50 ms); rdflib queries stop at 120 s
-6. Turtle export of that graph: Oxigraph store dump vs rdflib's serializer (≥ 10×); rdflib stops at 900 s
+Issue #14 (the default, ``--only t,q,m``):
 
-The corpora are SYNTHETIC (``benchmarks/make_corpus.py``). Results go to stdout and, as JSON,
-to ``--json`` (default ``WORK/results.json``); benchmarks/RESULTS.md records them by hand.
+t. throughput: ``kg build --jobs 1`` (default options: store, SHACL sample, view) vs a bare
+   ``nlp.pipe`` of the same model over the same texts, both as whole processes (model load
+   included), at 200 and 1,000 articles (target >= 0.85)
+q. every named query of ``queries/`` on the store of a graph of >= 1M triples (3,400 articles),
+   with its documented parameters (the ``example:`` line; target median <= 50 ms) and with none
+   (target <= 500 ms); median of 5 runs, results converted to rdflib terms as ``kg query`` does
+m. peak memory (RSS summed over the process tree) of ``kg build --jobs auto`` at 5,000 and
+   20,000 articles, projected linearly to 100,000 (target <= 2 GB), and of ``kg build --dask
+   local:2`` (a Dask LocalCluster) at 5,000
+
+Issue #6 (``--only 1,2,3,4,5,6``): 1 build vs ``nlp.pipe`` in one process (>= 0.80), 2 ``--jobs 2``
+vs ``--jobs 1`` (>= 1.6x), 3 peak RSS at 10,000 (<= 2 GB), 4 incremental rebuild (<= 5 %), 5 eight
+queries Oxigraph vs rdflib (>= 20x), 6 Turtle export vs rdflib (>= 10x).
+
+The corpora are SYNTHETIC (``benchmarks/make_corpus.py``). Results go to stdout, as JSON to
+``--json`` (default ``WORK/results.json``) and as a Markdown table to ``WORK/results.md``;
+benchmarks/RESULTS.md records them with the machine's load.
 """
 
 from __future__ import annotations
@@ -81,9 +90,9 @@ def bench_throughput(work: Path, n: int) -> None:
     """1 and 2: build(jobs=1), build(jobs=2), bare nlp.pipe; the model is loaded before timing."""
     import spacy
 
+    from kg.batch import nlp_text
     from kg.ingest import ingest
     from kg.nlp import MODEL, load_nlp
-    from kg.pipeline import nlp_text
 
     src = corpus(work, n)
     load_nlp()  # loaded once, before the clocks (workers inherit it)
@@ -280,34 +289,181 @@ def _export(work: Path, out: Path, g, store, triples: int) -> None:
         f"{'stopped after ' if not done else ''}{t_rl:.1f} s -> {bound}{t_rl / t_ox:.1f}x (target >= 10x)")
 
 
+# ---------------------------------------------------------------------------------------- issue #14
+_BARE = """
+import sys
+import spacy
+from kg.batch import nlp_text
+from kg.ingest import ingest
+from kg.nlp import MODEL
+texts = [nlp_text(a) for a in ingest([sys.argv[1]]).articles]
+nlp = spacy.load(MODEL)
+print(sum(len(doc) for doc in nlp.pipe(texts, batch_size=8)))
+"""
+
+
+def _timed(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if proc.returncode not in (0, 3):
+        raise RuntimeError(f"{cmd}: exit {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+    return time.perf_counter() - t
+
+
+def bench14_throughput(work: Path, sizes: list[int]) -> None:
+    """t: whole processes, one after the other on the same texts: bare nlp.pipe, then kg build --jobs 1."""
+    kg = str(Path(sys.executable).with_name("kg"))
+    out = {}
+    for n in sizes:
+        src = corpus(work, n)
+        dest = work / f"out-t-{n}"
+        shutil.rmtree(dest, ignore_errors=True)
+        t_bare = _timed([sys.executable, "-c", _BARE, str(src)])
+        t_kg = _timed([kg, "build", str(src), "-o", str(dest), "--jobs", "1", "-q"])
+        out[n] = {"bare_pipe_s": round(t_bare, 1), "kg_build_s": round(t_kg, 1), "ratio": round(t_bare / t_kg, 3)}
+        say(f"[t] {n} articles: bare nlp.pipe {t_bare:.1f} s, kg build --jobs 1 {t_kg:.1f} s -> "
+            f"ratio {t_bare / t_kg:.2f} (target >= 0.85)")
+    RESULTS["t_throughput"] = {"runs": out, "target": ">= 0.85",
+                               "note": "whole processes, model load included; kg build with its defaults "
+                                       "(store, SHACL sample, view)"}
+
+
+def _example_params(info) -> dict[str, str]:
+    import shlex
+
+    from kg.queries import parse_param_args
+
+    toks = shlex.split(info.example)
+    return parse_param_args([toks[i + 1] for i, t in enumerate(toks) if t == "-p"])
+
+
+def bench14_queries(work: Path, n: int, repeat: int) -> None:
+    """q: every named query, with its example parameters and with none, on the store of ``n`` articles."""
+    from kg.queries import bind_params, list_queries
+    from kg.store import open_store, query_store, store_label_graph
+
+    out = _graph_build(work, n)
+    triples = json.loads((out / "report.json").read_text())["triples"]
+    store = open_store(out / "store")
+    labels = store_label_graph(store)
+    per = {}
+    for info in list_queries():
+        text = info.path.read_text(encoding="utf-8")
+        row = {}
+        for mode, target in (("param", 0.050), ("none", 0.500)):
+            params = _example_params(info) if mode == "param" else {}
+            bindings = bind_params(params, labels)
+            times, rows = [], 0
+            for _ in range(repeat):
+                t = time.perf_counter()
+                rows = len(list(query_store(store, text, bindings)))
+                times.append(time.perf_counter() - t)
+            med = statistics.median(times)
+            row[mode] = {"median_ms": round(1000 * med, 1), "rows": rows, "params": params,
+                         "met": med <= target}
+        per[info.name] = row
+        say(f"    {info.name:<22} {row['param']['params']}: {row['param']['median_ms']:8.1f} ms "
+            f"({row['param']['rows']} rows; <= 50 ms: {row['param']['met']})   none: {row['none']['median_ms']:8.1f} ms "
+            f"({row['none']['rows']} rows; <= 500 ms: {row['none']['met']})")
+    met_p = sum(r["param"]["met"] for r in per.values())
+    met_n = sum(r["none"]["met"] for r in per.values())
+    RESULTS["q_queries"] = {"triples": triples, "articles": n, "queries": per, "met_param": met_p,
+                            "met_none": met_n, "target": "param <= 50 ms, none <= 500 ms (median)"}
+    say(f"[q] {len(per)} named queries on {triples} triples: {met_p} meet 50 ms with their example parameters, "
+        f"{met_n} meet 500 ms without")
+
+
+def bench14_memory(work: Path, small: int, large: int, dask_size: int) -> None:
+    """m: peak RSS of kg build (--jobs auto; extraction records spilled beyond 5,000 articles) at two
+    sizes, projected linearly to 100,000; and of kg build --dask local:2 at ``dask_size``."""
+    kg = str(Path(sys.executable).with_name("kg"))
+    runs = {}
+    for label, n, extra in (("jobs auto", small, []), ("jobs auto", large, []),
+                            ("dask local:2", dask_size, ["--dask", "local:2"])):
+        src = corpus(work, n)
+        dest = work / f"out-m-{n}-{label.split()[0]}"
+        shutil.rmtree(dest, ignore_errors=True)
+        secs, mb, pss = _peak_rss([kg, "build", str(src), "-o", str(dest), "-q", *extra])
+        runs[f"{label} {n}"] = {"articles": n, "seconds": round(secs), "peak_rss_mb": round(mb),
+                                "peak_pss_mb": round(pss)}
+        say(f"[m] kg build {' '.join(extra) or '--jobs auto'}, {n} articles: {secs:.0f} s, peak RSS {mb:.0f} MB "
+            f"(PSS {pss:.0f} MB)")
+    a, b = runs[f"jobs auto {small}"], runs[f"jobs auto {large}"]
+    per_article = (b["peak_rss_mb"] - a["peak_rss_mb"]) / (large - small)
+    projected = b["peak_rss_mb"] + per_article * (100_000 - large)
+    RESULTS["m_memory"] = {"runs": runs, "mb_per_1000_articles": round(1000 * per_article, 1),
+                           "projected_100k_mb": round(projected), "target": "<= 2048 MB at 100,000"}
+    say(f"[m] {1000 * per_article:.1f} MB per 1,000 articles -> {projected:.0f} MB projected at 100,000 "
+        f"(target <= 2048 MB)")
+
+
+def markdown() -> str:
+    """The #14 results as the table of benchmarks/RESULTS.md."""
+    lines = ["| measure | result | target | verdict |", "|---|---|---|---|"]
+    t = RESULTS.get("t_throughput")
+    if t:
+        for n, r in t["runs"].items():
+            lines.append(f"| throughput, {n} articles, whole processes | kg build {r['kg_build_s']} s vs bare nlp.pipe "
+                         f"{r['bare_pipe_s']} s -> **{r['ratio']}** | >= 0.85 | {'met' if r['ratio'] >= 0.85 else 'missed'} |")
+    q = RESULTS.get("q_queries")
+    if q:
+        for name, r in q["queries"].items():
+            p, no = r["param"], r["none"]
+            lines.append(f"| `{name}` {p['params'] or ''} ({q['triples']} triples) | {p['median_ms']} ms ({p['rows']} rows); "
+                         f"none: {no['median_ms']} ms ({no['rows']} rows) | 50 ms / 500 ms | "
+                         f"{'met' if p['met'] else 'missed'} / {'met' if no['met'] else 'missed'} |")
+    m = RESULTS.get("m_memory")
+    if m:
+        for label, r in m["runs"].items():
+            lines.append(f"| peak RSS, kg build {label} articles | {r['peak_rss_mb']} MB (PSS {r['peak_pss_mb']} MB), "
+                         f"{r['seconds']} s | | |")
+        lines.append(f"| projected peak RSS at 100,000 articles | **{m['projected_100k_mb']} MB** "
+                     f"({m['mb_per_1000_articles']} MB per 1,000) | <= 2048 MB | "
+                     f"{'met' if m['projected_100k_mb'] <= 2048 else 'missed'} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="kg benchmarks (issue #6)")
-    ap.add_argument("--quick", action="store_true", help="small sizes: 100 / 1,000 articles")
-    ap.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated benchmark numbers")
+    ap = argparse.ArgumentParser(description="kg benchmarks (issues #6 and #14)")
+    ap.add_argument("--quick", action="store_true", help="small sizes")
+    ap.add_argument("--only", default="t,q,m", help="comma-separated: t, q, m (#14) and 1-6 (#6)")
     ap.add_argument("--work", default="/tmp/kg-bench", help="folder for corpora and builds")
     ap.add_argument("--graph-articles", type=int, default=None,
-                    help="articles of the graph benchmarks 5-6 query (default 3,400: >= 1M triples; quick 1,000)")
+                    help="articles of the graph that q and 5-6 query (default 3,400: >= 1M triples; quick 1,000)")
+    ap.add_argument("--memory-sizes", default=None, help="two sizes for m, e.g. 5000,20000 (quick 1000,3000)")
     ap.add_argument("--json", default=None, help="write the results here (default WORK/results[-quick].json)")
     args = ap.parse_args(argv)
-    only = {int(x) for x in args.only.split(",")}
+    only = {x.strip() for x in args.only.split(",")}
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     n1, small, large = (100, 100, 1000) if args.quick else (1000, 1000, 10000)
     RESULTS["machine"] = machine()
     RESULTS["mode"] = "quick" if args.quick else "full"
-    say(f"machine: {RESULTS['machine']}")
-    if only & {1, 2}:
+    RESULTS["load_before"] = os.getloadavg()
+    say(f"machine: {RESULTS['machine']}; load average {RESULTS['load_before']}")
+    n_graph = args.graph_articles or (1000 if args.quick else 3400)
+    if "t" in only:
+        bench14_throughput(work, [100, 200] if args.quick else [200, 1000])
+    if "q" in only:
+        bench14_queries(work, n_graph, repeat=5)
+    if "m" in only:
+        sizes = [int(x) for x in (args.memory_sizes or ("1000,3000" if args.quick else "5000,20000")).split(",")]
+        bench14_memory(work, sizes[0], sizes[1], dask_size=sizes[0])
+    if only & {"1", "2"}:
         bench_throughput(work, n1)
-    if 3 in only:
+    if "3" in only:
         bench_memory(work, small, large, jobs=2)
-    if 4 in only:
+    if "4" in only:
         bench_incremental(work, n1)
-    if only & {5, 6}:
-        n_graph = args.graph_articles or (1000 if args.quick else 3400)
-        bench_queries(work, n_graph, repeat=3 if args.quick else 5, queries=5 in only, export=6 in only)
+    if only & {"5", "6"}:
+        bench_queries(work, n_graph, repeat=3 if args.quick else 5, queries="5" in only, export="6" in only)
+    RESULTS["load_after"] = os.getloadavg()
     dest = Path(args.json) if args.json else work / f"results{'-quick' if args.quick else ''}.json"
     dest.write_text(json.dumps(RESULTS, indent=1) + "\n", encoding="utf-8")
-    say(f"results: {dest}")
+    table = markdown()
+    dest.with_suffix(".md").write_text(table, encoding="utf-8")
+    say(table)
+    say(f"results: {dest} and {dest.with_suffix('.md')}; load average at the end {RESULTS['load_after']}")
     return 0
 
 

@@ -61,13 +61,15 @@ def build(
                                    help="JSON file of entity merges and splits."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Reject input files larger than this."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors (no progress, no summary)."),
-    jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes for the NLP and extraction."),
+    jobs: str = typer.Option("auto", "-j", "--jobs", metavar="N|auto",
+                             help="Worker processes for the NLP and extraction (auto: one per core)."),
     incremental: bool = typer.Option(False, "-i", "--incremental",
                                      help="Keep a cache in OUT/.kg-cache; parse only new or changed articles."),
     store: bool = typer.Option(True, "--store/--no-store",
                                help="Keep the Oxigraph store OUT/store (kg query uses it; --no-store: files only)."),
     dask: str = typer.Option(None, "--dask", metavar="SCHEDULER",
-                             help="Run the extraction on a Dask cluster (tcp://HOST:8786)."),
+                             help="Run the extraction on a Dask cluster (tcp://HOST:8786), or on a "
+                                  "LocalCluster started here (local, local:N)."),
     force: bool = typer.Option(False, "--force",
                                help="Write into OUT even if it is not empty and not a kg output folder."),
 ) -> None:
@@ -78,21 +80,29 @@ def build(
     built), 2 usage error (also: OUT is not empty and not kg's, unless --force), 130 interrupted
     (previous exports kept), 1 other error. A second build into the same OUT waits for the first.
 
-    --jobs N runs the extraction in N processes, --dask on a Dask cluster (same graph either way);
-    --incremental re-parses only new or changed articles (same graph as a full build).
+    The extraction runs in one process per core (--jobs auto, the default), in N processes
+    (--jobs N), or on a Dask cluster (--dask): the same bytes either way. --incremental
+    re-parses only new or changed articles (same graph as a full build).
 
     Progress: a bar per stage (read, model load, parse, resolve, write, store, SHACL, view) with
     rate and time left on a terminal; plain lines, no carriage returns, in a log; none with -q.
 
-    Example:  kg build seeds -o exports --jobs 2 --incremental
+    Example:  kg build seeds -o exports --incremental
+    Example:  kg build corpus/ -o out --jobs 1
+    Example:  kg build corpus/ -o out --dask tcp://10.0.0.5:8786
     """
     import kg
     from kg.ingest import NoInputError
+    from kg.runner import resolve_jobs
 
     inputs = paths or [Path("seeds")]
     for p in inputs:
         if not p.exists() and not p.is_symlink():
             _fail(f"{p}: no such file or folder", 2)
+    try:
+        resolve_jobs(jobs)
+    except KgError as exc:
+        _fail(exc, 2)
     try:
         report = kg.build(inputs, out, html=html, validate=validate,
                           overrides=str(overrides) if overrides else None, max_bytes=max_bytes,
@@ -215,7 +225,7 @@ def query(
     from kg.store import (
         find_store,
         format_result,
-        load_graph,
+        load_query_graph,
         open_store,
         query_store,
         run_query,
@@ -249,8 +259,8 @@ def query(
             bindings = bind_params(values, labels, warn=_warn)
             bindings.update({n: Literal(values[n]) for n in strings})
             result = query_store(ox, text, bindings, allow_service=allow_service)
-        else:
-            g = labels = load_graph(graph)
+        else:  # the graph file, with the derived facts the named queries use (derived.ttl beside it)
+            g = labels = load_query_graph(graph)
             values, strings = resolve_params(text, values, NameIndex.from_graph(g), info.params)
             bindings = bind_params(values, g, warn=_warn)
             bindings.update({n: Literal(values[n]) for n in strings})

@@ -20,7 +20,7 @@ Counts(articles=0, actors=0, places=1, events=1, triples=3)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 __all__ = ["Counts", "NodeCounter", "KIND_CLASSES", "CKG_IRI", "kind_of_class", "count_graph", "count_store",
@@ -129,10 +129,10 @@ def count_store(store) -> Counts:
     """
     from pyoxigraph import Store
 
-    from kg.store import open_store
+    from kg.store import count_triples, open_store
 
     st = store if isinstance(store, Store) else open_store(store)
-    return _counts(next(iter(st.query(COUNT_QUERY))))
+    return replace(_counts(next(iter(st.query(COUNT_QUERY)))), triples=count_triples(st))
 
 
 def count_build(graph: str | Path) -> Counts:

@@ -19,21 +19,24 @@ the order of the inputs. Ids are safe in IRIs by construction (article ids are c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
-from kg.extract import FAMILY, Extraction
+from kg.extract import FAMILY
 from kg.gazetteer import load_gazetteer
-from kg.namespace import CKG, CKGR, GEO, GEONAMES, NIF, PROV
-from kg.resolve import CIVILIANS, Resolution, ResolvedEvent
+from kg.namespace import CKG, CKGR, DOCUMENT_PREFIXES, GEO, GEONAMES, NIF
+from kg.resolve import CIVILIANS, Resolution, ResolvedArticle, ResolvedEvent
 from kg.schema.time import TimeValue
 
-__all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "triples_graph", "union_graph", "article_iri", "entity_iri", "event_iri",
-           "graph_iri", "time_literal", "ENTITIES_GRAPH", "bind_prefixes", "Triple", "gazetteer_aliases"]
+__all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "event_id_terms", "triples_graph", "union_graph",
+           "article_iri", "entity_iri", "event_iri", "graph_iri", "time_literal", "rdf_term", "ENTITIES_GRAPH",
+           "bind_prefixes", "Triple", "gazetteer_aliases"]
 
 ENTITIES_GRAPH = CKGR["graph/entities"]
 #: a triple as three N-Triples terms (``<iri>`` or a quoted literal)
@@ -73,9 +76,7 @@ def time_literal(t: TimeValue) -> Literal:
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:
-    for prefix, ns in (("ckg", CKG._NS), ("ckgr", CKGR), ("sem", "http://semanticweb.cs.vu.nl/2009/11/sem/"),
-                       ("nif", NIF), ("prov", PROV), ("dcterms", DCTERMS), ("skos", SKOS), ("geo", GEO),
-                       ("schema", "https://schema.org/"), ("owl", OWL), ("xsd", XSD)):
+    for prefix, ns in DOCUMENT_PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
 
 
@@ -127,9 +128,6 @@ class _Emitter:
         self.res = res
         self.used: set[str] = set()
         self._iris: dict[str, str] = {}
-        self.events_by_article: dict[str, list[ResolvedEvent]] = {}
-        for ev in res.events:
-            self.events_by_article.setdefault(ev.article, []).append(ev)
 
     def ent(self, eid: str) -> str:
         hit = self._iris.get(eid)
@@ -137,14 +135,15 @@ class _Emitter:
             hit = self._iris[eid] = _i(entity_iri(self.res.entities[eid].kind, eid))
         return hit
 
-    def article(self, ex: Extraction) -> list[Triple]:
-        res, art = self.res, ex.article
+    def article(self, ra: ResolvedArticle) -> list[Triple]:
+        res, ex = self.res, ra.extraction
+        art = ex.article
         a = _i(article_iri(art.id))
         out: list[Triple] = [(a, _A, _CKG["Article"]), (a, _IDENTIFIER, _s(art.id))]
         if art.published is not None:
             out.append((a, _DATE, _time(art.published)))
         out.extend((a, _ALTERNATIVE, _s(alias)) for alias in art.also_as)
-        for eid in sorted({res.entity_of(art.id, m) for m in ex.published_by}):
+        for eid in sorted({ra.entity_of(m) for m in ex.published_by}):
             out.append((a, _CKG["publishedBy"], self.ent(eid)))
         text, base = art.text, str(article_iri(art.id))
 
@@ -155,8 +154,7 @@ class _Emitter:
                         (m, _CONTEXT, a), (node, _CKG["denotedBy"], m)))
 
         forms: dict[str, set[str]] = {}
-        for m in ex.mentions:
-            eid = res.entity_of(art.id, m)
+        for m, eid in zip(ex.mentions, ra.entity_ids, strict=True):
             node = self.ent(eid)
             self.used.add(eid)
             out.append((node, _CKG["mentionedIn"], a))
@@ -165,7 +163,7 @@ class _Emitter:
         for eid, seen in forms.items():
             label = res.entities[eid].label
             out.extend((self.ent(eid), _ALT, _s(f, "fr")) for f in sorted(seen) if f != label)
-        for ev in self.events_by_article.get(art.id, ()):
+        for ev in ra.events:
             node, *toll_nodes = event_terms(ev)
             family = FAMILY[ev.type]
             out.append((node, _A, _i(CKG[ev.type])))
@@ -203,7 +201,7 @@ class _Emitter:
         frontier = list(used)
         while frontier:
             e = res.entities[frontier.pop()]
-            for nxt in (e.located_in, e.affiliated_with or res.affiliations.get(e.id)):
+            for nxt in (e.located_in, e.affiliated_with):
                 if nxt and nxt in res.entities and nxt not in used:
                     used.add(nxt)
                     frontier.append(nxt)
@@ -216,9 +214,8 @@ class _Emitter:
             out.extend((node, _ALT, _s(a, "fr")) for a in gazetteer_aliases(e))
             if e.located_in and e.located_in in res.entities:
                 out.append((node, _CKG["locatedIn"], self.ent(e.located_in)))
-            affiliated = e.affiliated_with or res.affiliations.get(eid)
-            if affiliated and affiliated in res.entities:
-                out.append((node, _CKG["affiliatedWith"], self.ent(affiliated)))
+            if e.affiliated_with and e.affiliated_with in res.entities:
+                out.append((node, _CKG["affiliatedWith"], self.ent(e.affiliated_with)))
             if e.geonames:
                 out.append((node, _CKG["geonamesId"], _s(str(e.geonames))))
                 out.append((node, _SAME_AS, _i(GEONAMES[f"{e.geonames}/"])))
@@ -252,11 +249,12 @@ def emit_graphs(res: Resolution) -> Iterator[tuple[str, list[Triple]]]:
     """``(graph IRI, triples)`` for each article in turn, then for the entities graph.
 
     The terms are N-Triples strings; each list is made when it is asked for, so a caller
-    that writes them out holds one article's triples at a time.
+    that writes them out holds one article's triples at a time. Only the
+    :class:`~kg.resolve.Resolution` is read (its articles, in id order, and its entity table).
     """
     em = _Emitter(res)
-    for ex in res.extractions:
-        yield str(graph_iri(ex.article.id)), em.article(ex)
+    for ra in res.articles():
+        yield str(graph_iri(ra.extraction.article.id)), em.article(ra)
     yield str(ENTITIES_GRAPH), em.entities()
 
 
@@ -272,15 +270,52 @@ def write_nquads(graphs: Iterable[tuple[str, list[Triple]]], quads: IO[str]) -> 
 
 def event_terms(ev: ResolvedEvent) -> list[str]:
     """The N-Triples terms of an event and of its casualty counts (the subjects it describes)."""
-    base = f"{CKGR}event/{ev.id}"
-    return [f"<{base}>"] + [f"<{base}/toll/{n}>" for n in range(1, len(ev.tolls) + 1)]
+    return event_id_terms(ev.id, len(ev.tolls))
+
+
+def event_id_terms(eid: str, tolls: int) -> list[str]:
+    """The N-Triples terms of the event ``eid`` and of its first ``tolls`` casualty counts."""
+    base = f"{CKGR}event/{eid}"
+    return [f"<{base}>"] + [f"<{base}/toll/{n}>" for n in range(1, tolls + 1)]
+
+
+_UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r"}
+_ESCAPED = re.compile(r"\\(.)")
+
+
+@lru_cache(maxsize=1 << 16)
+def rdf_term(term: str) -> URIRef | Literal:
+    """The rdflib term of an N-Triples term as :mod:`kg.emit` writes it (an IRI, or a literal:
+    plain, ``@lang`` or ``^^<datatype>``, escaped as :func:`_s` escapes) — what rdflib's
+    N-Triples parser makes of it, without parsing a document.
+
+    >>> rdf_term('<https://w3id.org/conflict-kg/id/place/homs>')
+    rdflib.term.URIRef('https://w3id.org/conflict-kg/id/place/homs')
+    >>> rdf_term('"Homs \\"x\\"\\n"@fr') == Literal('Homs "x"\\n', lang="fr")
+    True
+    """
+    if term[0] == "<":
+        return URIRef(term[1:-1])
+    if term[-1] == ">":
+        cut = term.rindex('"^^<')
+        return Literal(_unescape(term[1:cut]), datatype=URIRef(term[cut + 4:-1]))
+    if term[-1] == '"':
+        return Literal(_unescape(term[1:-1]))
+    cut = term.rindex('"@')
+    return Literal(_unescape(term[1:cut]), lang=term[cut + 2:])
+
+
+def _unescape(body: str) -> str:
+    return _ESCAPED.sub(lambda m: _UNESCAPES[m.group(1)], body) if "\\" in body else body
 
 
 def triples_graph(triples: Iterable[Triple]) -> Graph:
-    """An rdflib graph of emitted triples (for SHACL, the view, tests)."""
+    """An rdflib graph of emitted triples (for SHACL, the view, tests): their terms are
+    converted one by one (:func:`rdf_term`), which is much faster than parsing them."""
     g = Graph()
     bind_prefixes(g)
-    g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
+    term = rdf_term
+    g.addN((term(s), term(p), term(o), g) for s, p, o in triples)
     return g
 
 

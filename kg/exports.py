@@ -25,23 +25,13 @@ from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 
+from kg.namespace import DOCUMENT_PREFIXES
+
 __all__ = ["FORMATS", "export", "sparql_json", "write_jsonld", "write_network", "enrich_network", "time_span",
            "CONTEXT"]
 
 #: the JSON-LD ``@context``: the contract's prefixes
-CONTEXT: dict[str, str] = {
-    "ckg": "https://w3id.org/conflict-kg/ontology#",
-    "ckgr": "https://w3id.org/conflict-kg/id/",
-    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "schema": "https://schema.org/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+CONTEXT: dict[str, str] = DOCUMENT_PREFIXES
 
 
 # ------------------------------------------------------------------ SPARQL results JSON

@@ -89,6 +89,21 @@ def _best(cands: list[GeoPlace]) -> GeoPlace:
     return sorted(syrian or cands, key=lambda c: (-c.population, c.id))[0]
 
 
+@lru_cache(maxsize=256)
+def _fuzzy_keys(n: int) -> list[str]:
+    """The index keys a name of ``n`` characters can match at :data:`FUZZY_GEO_THRESHOLD`, in index
+    order. ``fuzz.ratio`` is at most ``200 * min(n, m) / (n + m)`` for lengths ``n`` and ``m`` (the
+    common subsequence is no longer than the shorter string), so longer or shorter keys cannot
+    reach the threshold: leaving them out changes no answer and saves most of the comparisons.
+
+    >>> all(abs(len(k) - 10) <= 3 for k in _fuzzy_keys(10))
+    True
+    """
+    keys = _index()[2]
+    limit = FUZZY_GEO_THRESHOLD - 0.5  # a margin below the threshold: never drop a key that could reach it
+    return [k for k in keys if 200 * min(n, len(k)) >= limit * (n + len(k))]
+
+
 @lru_cache(maxsize=65536)
 def find_place(name: str) -> GeoPlace | None:
     """The GeoNames place a name most likely denotes, or ``None``."""
@@ -103,7 +118,7 @@ def find_place(name: str) -> GeoPlace | None:
     syrian = [c for c in skeleton.get(sk, []) if c.cc == "SY"] if len(sk) >= 5 else []
     if syrian:
         return _best(syrian)
-    hit = process.extractOne(k, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_GEO_THRESHOLD)
+    hit = process.extractOne(k, _fuzzy_keys(len(k)), scorer=fuzz.ratio, score_cutoff=FUZZY_GEO_THRESHOLD)
     if hit is not None and any(c.cc == "SY" for c in exact[hit[0]]):
         return _best([c for c in exact[hit[0]] if c.cc == "SY"])
     return None

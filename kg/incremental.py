@@ -39,7 +39,7 @@ from pathlib import Path
 
 from kg.errors import CacheError
 from kg.extract import Affiliation, EventRecord, Extraction, Mention, Toll
-from kg.ingest import Article, Notice, _notice
+from kg.ingest import Article, Notice, make_notice
 from kg.schema.time import TimeValue
 
 __all__ = ["CACHE_DIR_NAME", "ExtractionCache", "article_key", "version_key", "EXTRACTION_SOURCES",
@@ -58,7 +58,7 @@ _PKG = Path(__file__).resolve().parent
 #: imports is matched.
 EXTRACTION_SOURCES = (
     "schema/**/*.py", "lang/**/*.py", "lang/**/*.json", "lang/**/*.jsonl", "nlp/**/*.py", "extract/**/*.py",
-    "extract/**/*.json", "gazetteer.py", "geo.py", "ingest.py", "segment.py", "errors.py", "data/*.json",
+    "extract/**/*.json", "gazetteer.py", "geo.py", "ingest.py", "segment.py", "batch.py", "errors.py", "data/*.json",
     "data/*.jsonl",
 )
 
@@ -128,7 +128,7 @@ def decode(value: object) -> object:
     if isinstance(value, dict) and len(value) == 1 and "~n" in value:
         parts = value["~n"]
         if isinstance(parts, list) and len(parts) == 3 and all(isinstance(p, str) for p in parts):
-            return _notice(*parts)
+            return make_notice(*parts)
     if isinstance(value, dict) and set(value) == {"~c", "f"} and isinstance(value["f"], dict):
         cls = _CLASSES.get(value["~c"]) if isinstance(value["~c"], str) else None
         if cls is not None and set(value["f"]) <= {f.name for f in dataclasses.fields(cls)}:
@@ -219,6 +219,10 @@ class ExtractionCache:
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
+
+    def has(self, article: Article) -> bool:
+        """Whether an extraction of ``article``'s content is cached (without reading it)."""
+        return self._path(article_key(article)).is_file()
 
     def get(self, article: Article) -> Extraction | None:
         """The cached extraction of ``article`` (with this ``Article`` record), or None."""

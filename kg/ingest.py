@@ -38,6 +38,7 @@ __all__ = [
     "Article",
     "Rejected",
     "Notice",
+    "make_notice",
     "IngestReport",
     "InputRejected",
     "NoInputError",
@@ -93,13 +94,14 @@ class Notice(str):
         return obj
 
     def __reduce__(self):
-        return (_notice, (self.path, self.code, str(self)))
+        return (make_notice, (self.path, self.code, str(self)))
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "code": self.code, "message": str(self)}
 
 
-def _notice(path: str, code: str, text: str) -> Notice:
+def make_notice(path: str, code: str, text: str) -> Notice:
+    """A :class:`Notice` (a warning about one input file) with its ``path`` and reason ``code``."""
     obj = str.__new__(Notice, text)
     obj.path, obj.code = path, code
     return obj

@@ -48,7 +48,7 @@ STATE = ".kg-state.json"
 #: format version of the output folder (the marker, the journal, report.json's "store" and "manifest")
 VERSION = 1
 #: the visible exports a build writes (report.json last)
-KG_EXPORTS = ("graph.ttl", "graph.trig", "events.csv", "entities.csv", "graph.html", "report.json")
+KG_EXPORTS = ("graph.ttl", "graph.trig", "events.csv", "entities.csv", "derived.ttl", "graph.html", "report.json")
 _MARKER_TEXT = json.dumps({"format": "kg-output", "version": VERSION,
                            "note": "a kg build folder: kg deletes only what it created here"}, indent=1) + "\n"
 

@@ -8,27 +8,38 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import heapq
 import json
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.batch import extract_batch, fingerprint, nlp_text, warm_up
 from kg.counts import NodeCounter
-from kg.emit import ENTITIES_GRAPH, article_iri, emit_graphs, entity_iri, event_terms, triples_graph
+from kg.derive import DERIVED_GRAPH, derived_triples
+from kg.emit import (
+    ENTITIES_GRAPH,
+    article_iri,
+    emit_graphs,
+    entity_iri,
+    event_id_terms,
+    event_terms,
+    triples_graph,
+)
 from kg.errors import BuildError, CacheError, UsageError, printable
-from kg.extract import Extraction, extract
-from kg.gazetteer import load_gazetteer
+from kg.extract import Extraction
 from kg.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest, write_manifest
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
-from kg.nlp import load_nlp
+from kg.namespace import CKG
 from kg.outdir import OutputFolder, check_output_folder
 from kg.progress import Progress, as_progress
 from kg.resolve import Resolution, load_overrides, resolve
-from kg.segment import join_extractions, nlp_text, offset_extraction, pieces
+from kg.runner import batches, resolve_jobs, run_batches
+from kg.spool import ExtractionTable, SpoolWriter
 from kg.store import (
     EXPORTERS,
     STORE_DIR_NAME,
@@ -43,7 +54,8 @@ from kg.store import (
     update_store,
 )
 
-__all__ = ["BuildReport", "build", "remove", "extract_articles", "nlp_text", "PUBLICATION_STEPS"]
+__all__ = ["BuildReport", "build", "remove", "extract_articles", "iter_extractions", "nlp_text",
+           "PUBLICATION_STEPS"]
 
 
 @dataclass
@@ -86,109 +98,59 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def _chunks(items: Sequence, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield list(items[i:i + size])
-
-
-def _extract_chunk(articles: list[Article]) -> list[Extraction]:
-    """Parse and extract a batch of articles in this process (the model is loaded once per process).
-
-    A long article is parsed in pieces (:func:`kg.segment.pieces`), each piece's extraction moved
-    back into the article's offsets; an ordinary one is parsed whole, as it always was.
-    """
-    nlp = load_nlp()
-    gaz = load_gazetteer()
-    jobs = [(k, offset, sub) + (text,) for k, art in enumerate(articles) for offset, sub, text in pieces(art)]
-    docs = nlp.pipe((text for *_rest, text in jobs), batch_size=max(1, len(articles)))
-    parts: list[list[Extraction]] = [[] for _ in articles]
-    sentences = [0] * len(articles)
-    for (k, offset, sub, _text), doc in zip(jobs, docs, strict=True):
-        ex = extract(doc, sub, gaz)
-        if sub is not articles[k]:  # a piece: its offsets and sentence numbers into the whole text's
-            ex = offset_extraction(ex, offset, sentences[k])
-            sentences[k] += sum(1 for _ in doc.sents)
-        parts[k].append(ex)
-    return [join_extractions(art, p) for art, p in zip(articles, parts, strict=True)]
-
-
-def _worker_init() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _pool_context():
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
-
-
-def _run_local(articles: Sequence[Article], batch_size: int, jobs: int) -> Iterator[Extraction]:
-    """Extractions of ``articles`` in order: in this process (``jobs == 1``) or in ``jobs`` workers.
-
-    Both ways parse the same batches of ``batch_size`` consecutive articles, and no ``Doc``
-    outlives its batch: only the small extractions come back.
-    """
-    if jobs <= 1 or len(articles) <= batch_size:
-        for chunk in _chunks(articles, batch_size):
-            yield from _extract_chunk(chunk)
-        return
-    pool = _pool_context().Pool(jobs, initializer=_worker_init)
-    try:
-        for batch in pool.imap(_extract_chunk, _chunks(articles, batch_size)):
-            yield from batch
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
 def extract_articles(articles: Sequence[Article], *,
                      progress: Progress | Callable[[int, int, str], None] | None = None,
-                     batch_size: int = 8, jobs: int = 1, cache: ExtractionCache | None = None,
+                     batch_size: int = 8, jobs: int | str = 1, cache: ExtractionCache | None = None,
                      dask: str | object | None = None) -> list[Extraction]:
     """Run the NLP pipeline and the extractor over articles; return the extractions in input order.
 
-    ``jobs`` > 1 runs extraction in that many worker processes; ``dask`` (a scheduler address
-    or a ``distributed.Client``) runs it on a Dask cluster; the results are the same either way.
-    With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles whose extraction is
-    cached are not parsed again, and new extractions are added to it. ``progress`` (a
-    :class:`kg.progress.Progress`, or a callable ``(done, total, article id)``) is told of the
-    ``model load`` (in this process) and ``parse`` stages.
+    The batches of ``batch_size`` articles go through :func:`kg.runner.run_batches`: in this
+    process, in ``jobs`` worker processes (``"auto"``: one per core), or on the Dask cluster
+    ``dask`` (a scheduler address, ``"local[:N]"`` or a ``distributed.Client``); the results are
+    the same either way. With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles
+    whose extraction is cached are not parsed again, and new extractions are added to it.
+    ``progress`` (a :class:`kg.progress.Progress`, or a callable ``(done, total, article id)``)
+    is told of the ``model load`` (in this process) and ``parse`` stages.
     """
+    return list(iter_extractions(articles, progress=progress, batch_size=batch_size, jobs=jobs, cache=cache,
+                                 dask=dask))
+
+
+def iter_extractions(articles: Sequence[Article], *,
+                     progress: Progress | Callable[[int, int, str], None] | None = None,
+                     batch_size: int = 8, jobs: int | str = 1, cache: ExtractionCache | None = None,
+                     dask: str | object | None = None) -> Iterator[Extraction]:
+    """:func:`extract_articles` as a stream: each extraction as soon as it (and every one before
+    it) is ready, in input order; nothing is kept (cached extractions are read when their turn comes)."""
     rep = as_progress(progress)
-    out: list[Extraction | None] = [None] * len(articles)
-    todo: list[int] = []
-    for i, art in enumerate(articles):
-        hit = cache.get(art) if cache is not None else None
-        if hit is None:
-            todo.append(i)
-        else:
-            out[i] = hit
-    pending = [articles[i] for i in todo]
-    if pending and dask is None and (jobs <= 1 or len(pending) <= batch_size):
+    cached = [cache is not None and cache.has(art) for art in articles]
+    todo = [art for art, hit in zip(articles, cached, strict=True) if not hit]
+    work = list(batches(todo, batch_size))
+    if work and dask is None and min(resolve_jobs(jobs), len(work)) <= 1:
         with rep.stage("model load"):  # in this process (workers load their own)
-            load_nlp()
-    if dask is not None:
-        from kg.distributed import extract_on_dask
-
-        stream: Iterable[Extraction] = extract_on_dask(pending, dask, batch_size=batch_size)
-    else:
-        stream = _run_local(pending, batch_size, jobs)
+            warm_up()
+    fresh = (ex for batch in run_batches(extract_batch, work, jobs=jobs, dask=dask, setup=warm_up,
+                                         fingerprint=fingerprint) for ex in batch)
     with rep.stage("parse", total=len(articles), unit="article", done=len(articles) - len(todo)) as st:
-        for i, ex in zip(todo, stream, strict=True):
-            out[i] = ex
-            if cache is not None:
-                cache.put(ex)
-            st.advance(1, ex.article.id)
-    return out  # type: ignore[return-value]
+        for art, hit in zip(articles, cached, strict=True):
+            ex = cache.get(art) if hit else None
+            if ex is None:
+                if hit:  # unreadable since it was listed: parse it here
+                    ex = extract_batch([art])[0]
+                else:
+                    ex = next(fresh)
+                    if ex.article is not art:  # a worker's copy: keep one copy of the text (this one)
+                        if ex.article.id != art.id:
+                            raise BuildError(f"extraction of {ex.article.id!r} came back for article {art.id!r}")
+                        ex = dataclasses.replace(ex, article=art)
+                    st.advance(1, ex.article.id)
+                if cache is not None:
+                    cache.put(ex)
+            yield ex
 
 
+#: articles per batch of extraction (a worker's unit of work)
+BATCH_SIZE = 8
 _STAGE_PREFIX = ".build-"
 _REPORT_NAME = "report.json"
 
@@ -241,10 +203,10 @@ def _check_store_target(folder: OutputFolder) -> None:
 
 def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html: bool = True,
           validate: bool = True, overrides: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Progress | Callable[[int, int, str], None] | str | None = "auto", jobs: int = 1,
+          progress: Progress | Callable[[int, int, str], None] | str | None = "auto", jobs: int | str = "auto",
           cache: bool | str | Path | None = None, store: bool = True,
           dask: str | object | None = None, force: bool = False,
-          on_wait: Callable[[str], None] | None = None) -> BuildReport:
+          on_wait: Callable[[str], None] | None = None, spill: bool | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
 
     Before anything is parsed, the output folder is checked and locked (:class:`kg.outdir.OutputFolder`:
@@ -256,11 +218,16 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     when the store and the files disagree. When every input is rejected nothing is written and the
     report has ``files == []``.
 
-    ``jobs`` worker processes (or the Dask cluster ``dask``) run the extraction. ``cache``
+    ``jobs`` worker processes (``"auto"``, the default: one per core) or the Dask cluster
+    ``dask`` (a scheduler address, ``"local[:N]"`` or a ``distributed.Client``) run the
+    extraction (:mod:`kg.runner`); the exports are the same bytes either way. ``cache``
     (``True`` for ``out_dir/.kg-cache``, or a folder) makes the build incremental: only new or
     changed articles are parsed; resolution and emission always run over all articles, so the
     exports equal a full build's. ``store`` (the default) keeps the Oxigraph store as
-    ``out_dir/store``, where ``kg query`` finds it.
+    ``out_dir/store``, where ``kg query`` finds it. ``spill`` writes the extraction records to a
+    spool file as they arrive and streams them through resolution and emission (by default
+    beyond :data:`SPILL_ARTICLES` articles): the parent then holds per article only its entity
+    ids, not its records.
 
     ``progress`` reports each stage (read, model load, parse, resolve, write, store, SHACL,
     view): ``"auto"`` (the default) draws bars on a terminal and writes plain lines elsewhere
@@ -275,14 +242,15 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
     try:
         return _build(paths, out_dir, rep, html=html, validate=validate, overrides=overrides,
                       max_bytes=max_bytes, jobs=jobs, cache=cache, store=store, dask=dask, force=force,
-                      on_wait=on_wait)
+                      on_wait=on_wait, spill=spill)
     finally:
         rep.close()
 
 
 def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, html: bool, validate: bool,
-           overrides: str | None, max_bytes: int, jobs: int, cache: bool | str | Path | None, store: bool,
-           dask: str | object | None, force: bool, on_wait: Callable[[str], None] | None) -> BuildReport:
+           overrides: str | None, max_bytes: int, jobs: int | str, cache: bool | str | Path | None, store: bool,
+           dask: str | object | None, force: bool, on_wait: Callable[[str], None] | None,
+           spill: bool | None) -> BuildReport:
     t0 = time.perf_counter()
     out = Path(out_dir)
     report = BuildReport(str(out))
@@ -300,11 +268,13 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
     load_overrides(overrides)  # a bad file is reported now, not after the extraction
     with OutputFolder(out, force=force, on_wait=on_wait).open(_check_store_target if store else None) as folder:
         xcache = _open_cache(cache, out)
-        extractions = extract_articles(ing.articles, progress=rep, jobs=jobs, cache=xcache, dask=dask)
-        if xcache is not None:
-            report.warnings.extend(xcache.problems)
-        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
-                progress=rep)
+        stream = iter_extractions(ing.articles, progress=rep, jobs=jobs, cache=xcache, dask=dask,
+                                  batch_size=BATCH_SIZE)
+        with _extraction_table(stream, len(ing.articles), folder, spill) as extractions:
+            if xcache is not None:
+                report.warnings.extend(xcache.problems)
+            _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
+                    progress=rep)
         if xcache is not None:
             xcache.prune(ing.articles)
     report.seconds = time.perf_counter() - t0
@@ -360,14 +330,15 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
         cache_dir = Path(cache) if cache else out / CACHE_DIR_NAME
         xcache = ExtractionCache(cache_dir) if cache_dir.is_dir() else None
         report = BuildReport(str(out))
-        extractions = extract_articles(keep, progress=rep, cache=xcache)
-        report.warnings = [w for a in keep for w in a.warnings] + (xcache.problems if xcache else [])
         if store is None:  # as the build kept it: a store of kg's is there
             link = out / STORE_DIR_NAME
             store = folder.store_home is not None or (link.is_dir() and not link.is_symlink()
                                                       and (link / STORE_MARKER).is_file())
-        _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
-                progress=rep)
+        stream = iter_extractions(keep, progress=rep, cache=xcache, batch_size=BATCH_SIZE)
+        with _extraction_table(stream, len(keep), folder, None) as extractions:
+            report.warnings = [w for a in keep for w in a.warnings] + (xcache.problems if xcache else [])
+            _finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
+                    progress=rep)
         if xcache is not None:
             xcache.prune(keep)
     report.seconds = time.perf_counter() - t0
@@ -393,12 +364,46 @@ def _current_articles(out: Path) -> list[Article]:
         raise BuildError(str(exc)) from None
 
 
+#: builds of more articles than this spill their extraction records to disk (see :mod:`kg.spool`)
+SPILL_ARTICLES = 5000
+
+
+@contextmanager
+def _extraction_table(stream: Iterator[Extraction], n: int, folder: OutputFolder, spill: bool | None
+                      ) -> Iterator[ExtractionTable]:
+    """The extractions of ``stream`` as a table: in memory, or — with ``spill``, or beyond
+    :data:`SPILL_ARTICLES` articles when ``spill`` is None — in a spool file written as they
+    arrive, in a hidden ``.build-…`` folder of the output folder that is removed afterwards."""
+    if not (spill if spill is not None else n > SPILL_ARTICLES):
+        yield ExtractionTable.of(stream)
+        return
+    try:
+        spool = folder.reserve(_STAGE_PREFIX)
+        spool.mkdir()
+    except OSError as exc:
+        raise BuildError(f"{folder.path}: cannot write in the output folder ({exc.strerror})") from None
+    table = None
+    try:
+        writer = SpoolWriter(spool / "extractions.jsonl")
+        for ex in stream:
+            writer.add(ex)
+        table = writer.table()
+        yield table
+    finally:
+        if table is not None:
+            table.close()
+        shutil.rmtree(spool, ignore_errors=True)
+        if not os.path.lexists(spool):
+            folder.forget([spool.name])
+
+
 def _export_names(html: bool) -> list[str]:
     return [filename for filename, _writer in EXPORTERS.values()] + (["graph.html"] if html else [])
 
 
 #: SHACL checks every article graph up to this many articles, an even sample of this many beyond
-VALIDATE_ARTICLES = 200
+#: (pyshacl costs ~0.1 s per article graph: a build's check is a sample; `kg validate` checks all)
+VALIDATE_ARTICLES = 50
 #: graph.html holds at most this many events, the best attested (the page draws a summary of them)
 VIEW_EVENTS = 5000
 
@@ -420,20 +425,17 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
     Beyond ``limit`` events, the view keeps the best attested: most sources, participants,
     a place and tolls first, ties by id (``kg view`` filters show any other part).
     """
-    if len({ev.id for ev in res.events}) <= limit:
+    if res.event_count <= limit:
         return None
 
     def weight(ev):
         return (-(len(ev.sources) + len(ev.agents) + len(ev.targets) + len(ev.tolls) + bool(ev.place)), ev.id)
 
     keep: set[str] = set()
-    ranked = sorted(res.events, key=weight)
-    chosen: set[str] = set()
-    for ev in ranked:  # the best-attested events (an event told by several articles has one record each)
-        if len(chosen) == limit:
-            break
-        chosen.add(ev.id)
-    for ev in ranked:
+    # the best-attested events (streamed: sorted(...)[:limit]); an event told by several articles
+    # has one record each, all kept
+    chosen = {ev.id for ev in heapq.nsmallest(limit, res.iter_events(), key=weight)}
+    for ev in res.iter_events():
         if ev.id in chosen:
             keep.update(event_terms(ev))
             keep.update(f"<{article_iri(ev.article)}#char={b},{e}>" for b, e in ev.triggers)  # evidence offsets
@@ -443,7 +445,7 @@ def _view_subjects(res: Resolution, limit: int) -> set[str] | None:
 def _view_entities(res: Resolution, subjects: set[str]) -> set[str]:
     """N-Triples terms of the entities the events kept for the view name (their aliases are kept too)."""
     named = set()
-    for ev in res.events:
+    for ev in res.iter_events():
         if event_terms(ev)[0] in subjects:
             named.update(e for e in (ev.place, *ev.agents, *ev.targets, *ev.sources, *ev.disputed_by) if e)
     return {f"<{entity_iri(res.entities[e].kind, e)}>" for e in named if e in res.entities}
@@ -451,12 +453,26 @@ def _view_entities(res: Resolution, subjects: set[str]) -> set[str]:
 
 _ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 _ANCHOR = "<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf>"
+_DENOTED_BY = f"<{CKG.denotedBy}>"
+_EVENT_TERM = event_id_terms("", 0)[0][:-1]  # "<…/event/": the start of an event's term
 
 
-def _for_view(triple) -> bool:
-    """Whether the page needs this triple of a kept subject: all of an event's, only the words of
-    a mention (its article and offsets are in its IRI)."""
-    return "#char=" not in triple[0] or triple[1] == _ANCHOR
+def _view_triples(triples: list, subjects: set[str] | None) -> Iterator:
+    """What the page needs of an article graph (of the ``subjects`` it shows; None: all): every
+    triple but the mentions (NIF phrases: most of the triples), except an event's, whose words and
+    offsets are its evidence."""
+    evidence = {o for s, p, o in triples if p == _DENOTED_BY and s.startswith(_EVENT_TERM)
+                and (subjects is None or s in subjects)}
+    for t in triples:
+        s, p, o = t
+        if "#char=" in s:
+            if p == _ANCHOR and s in evidence:
+                yield t
+        elif p == _DENOTED_BY:
+            if o in evidence:
+                yield t
+        elif subjects is None or s in subjects:
+            yield t
 
 
 def _closure_graph(article_triples: list, entity_triples: list):
@@ -477,10 +493,7 @@ def _closure_graph(article_triples: list, entity_triples: list):
 
 def _shared_subjects(res: Resolution) -> set[str]:
     """N-Triples subjects (events, their tolls) that more than one article's graph describes."""
-    seen: dict[str, int] = {}
-    for ev in res.events:
-        seen[ev.id] = seen.get(ev.id, 0) + 1
-    return {t for ev in res.events if seen[ev.id] > 1 for t in event_terms(ev)}
+    return {t for eid, tolls in res.coreference.shared.items() for t in event_id_terms(eid, tolls)}
 
 
 def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path: Path) -> None:
@@ -510,10 +523,10 @@ class _Staged:
     entity_triples: list = field(default_factory=list)
 
 
-def _resolve(report: BuildReport, extractions: list[Extraction], overrides: str | None) -> Resolution:
+def _resolve(report: BuildReport, extractions: ExtractionTable, overrides: str | None) -> Resolution:
     """Step 1: one node per real thing (:func:`kg.resolve.resolve`); the report's counts."""
     res: Resolution = resolve(extractions, overrides=overrides)
-    report.articles = len(extractions)
+    report.articles = len(res.extractions)
     return res
 
 
@@ -543,10 +556,8 @@ def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *
             if i in checked:
                 st.shacl_part.extend(triples)
             if html:
-                if view_subjects is None:
-                    st.view_part.extend(triples)
-                else:
-                    st.view_part.extend(t for t in triples if t[0] in view_subjects and _for_view(t))
+                st.view_part.extend(_view_triples(triples, view_subjects))
+                if view_subjects is not None:
                     st.view_aliases.update(t for t in triples if t[1] == _ALT_LABEL and t[0] in view_entities)
     counted = nodes.counts(writer.triples)
     report.triples, report.actors, report.places, report.events = (
@@ -561,12 +572,16 @@ def _stage_tables(res: Resolution, stage: Path) -> None:
             table_writer(None, res, stage / filename)
 
 
-def _stage_store(st: _Staged, stage: Path, out: Path) -> None:
+def _stage_store(st: _Staged, res: Resolution, stage: Path, out: Path) -> None:
     """Step 4: the Oxigraph store in ``stage/store``: bulk-loaded from the exports, or a checkpoint
-    of the previous store with the changed graphs replaced; with its graph digests."""
+    of the previous store with the changed graphs replaced; with its graph digests. The derived
+    facts (:mod:`kg.derive`) are one more graph, redone every build."""
     removed = sorted(set(st.previous) - set(st.digests))
+    if st.changed is not None:
+        st.changed[str(DERIVED_GRAPH)] = list(derived_triples(res))
     if st.changed is None:
-        load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl")
+        load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl",
+                   derived=stage / "derived.ttl")
     else:
         update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, st.changed, removed)
     save_digests(stage / STORE_DIR_NAME, st.digests)
@@ -661,7 +676,7 @@ def _sync_folder(out: Path) -> None:
         os.close(fd)
 
 
-def _finish(report: BuildReport, extractions: list[Extraction], folder: OutputFolder, *, html: bool,
+def _finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFolder, *, html: bool,
             validate: bool, overrides: str | None, store: bool, progress: Progress | None = None) -> None:
     """Resolve; stage the exports (graph, tables, store, SHACL, view, report) in a fresh staging
     folder; publish them (:func:`_publish`). Each step is a stage of ``progress``."""
@@ -684,7 +699,7 @@ def _finish(report: BuildReport, extractions: list[Extraction], folder: OutputFo
             _stage_tables(res, stage)
         if store:
             with rep.stage("store"):
-                _stage_store(st, stage, out)
+                _stage_store(st, res, stage, out)
         if validate:
             with rep.stage("SHACL"):
                 _validate(report, st, checked)
@@ -695,7 +710,7 @@ def _finish(report: BuildReport, extractions: list[Extraction], folder: OutputFo
                 _write_view(report, res, _closure_graph(st.view_part, st.entity_triples),
                             view_subjects is not None, stage / "graph.html")
         st.view_part, st.view_aliases = [], set()
-        _stage_report(report, stage, names, [ex.article for ex in extractions], store)
+        _stage_report(report, stage, names, [ex.article for ex in res.extractions], store)
         _publish(folder, stage, names, store)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write the exports ({exc.strerror or exc}); "

@@ -30,7 +30,7 @@ from rdflib.term import Node
 import kg
 from kg.errors import QueryError
 from kg.gazetteer import norm
-from kg.namespace import CKG, SKOS, XSD
+from kg.namespace import CKG, PREFIXES, SKOS, XSD
 
 __all__ = ["QUERIES_DIR", "QueryInfo", "Param", "list_queries", "load_query", "query_info", "bind_params",
            "parse_param_args", "resolve_label", "PREFIXES", "info_of_text", "query_info_for"]
@@ -38,22 +38,6 @@ __all__ = ["QUERIES_DIR", "QueryInfo", "Param", "list_queries", "load_query", "q
 #: The folder of named queries: the repository's ``queries/``.
 QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
 
-#: Prefixes a CURIE value (``ckgr:place/homs``) may use.
-PREFIXES: dict[str, str] = {
-    "ckg": "https://w3id.org/conflict-kg/ontology#",
-    "ckgr": "https://w3id.org/conflict-kg/id/",
-    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "schema": "https://schema.org/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-}
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # an absolute IRI without the characters that IRIs may not hold (RFC 3987: no space, <>"{}|\^`)

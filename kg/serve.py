@@ -151,6 +151,14 @@ def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: flo
         except subprocess.TimeoutExpired:
             raise ServeError(f"{store}: building the default graph took more than {timeout:.0f} s") from None
         _check(proc, f"{store}: oxigraph update failed")
+    derived = graph.with_name("derived.ttl")
+    if derived.is_file() and derived != graph:  # the build's derived facts (kg.derive), which the named queries use
+        cmd = [find_oxigraph(), "load", "--location", str(store), "--file", str(derived), "--format", "ttl"]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ServeError(f"{derived}: loading into {store} took more than {timeout:.0f} s") from None
+        _check(proc, f"{derived}: oxigraph load failed")
     (store / STORE_MARKER).write_text(f"loaded from {graph.resolve()}\n", encoding="utf-8")
     return store
 

@@ -30,6 +30,7 @@ from rdflib.query import Result
 from kg.emit import bind_prefixes
 from kg.errors import QueryError
 from kg.extract import FAMILY
+from kg.namespace import PREFIXES
 from kg.resolve import CIVILIANS, Resolution, located_chain
 from kg.sparql import check_federation, with_values
 
@@ -39,7 +40,7 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "store_label_graph", "find_store", "count_triples", "write_entities_csv",
            "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS", "STORE_MARKER",
            "store_digests", "save_digests", "update_store", "store_digest", "store_mismatch", "csv_cell",
-           "graph_source"]
+           "graph_source", "write_turtle", "write_derived", "load_query_graph", "iter_event_rows"]
 
 _ACLED = {
     "Offensive": ("Battles", "Armed clash"), "ArmedClash": ("Battles", "Armed clash"),
@@ -83,13 +84,8 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         raise
 
 
-_PREFIXES = (("ckg", "https://w3id.org/conflict-kg/ontology#"), ("dcterms", "http://purl.org/dc/terms/"),
-             ("geo", "http://www.w3.org/2003/01/geo/wgs84_pos#"),
-             ("nif", "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"),
-             ("owl", "http://www.w3.org/2002/07/owl#"), ("prov", "http://www.w3.org/ns/prov#"),
-             ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-             ("schema", "https://schema.org/"), ("sem", "http://semanticweb.cs.vu.nl/2009/11/sem/"),
-             ("skos", "http://www.w3.org/2004/02/skos/core#"), ("xsd", "http://www.w3.org/2001/XMLSchema#"))
+#: the prefixes of graph.ttl's header and of the store's Turtle: every prefix but the instances'
+_PREFIXES = tuple(sorted((p, ns) for p, ns in PREFIXES.items() if p != "ckgr"))
 
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -179,50 +175,68 @@ class GraphWriter:
         return hashlib.blake2b(block.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _event_row(res: Resolution, ev) -> dict:
+    """The ``events.csv`` row of one event (actor1 = agent, actor2 = target)."""
+    def label(eid: str) -> str:
+        return res.entities[eid].label
+
+    place = res.entities.get(ev.place) if ev.place else None
+    chain = [res.entities[p] for p in located_chain(res.entities, ev.place)] if ev.place else []
+    country = next((p.label for p in ([place] if place else []) + chain if p.cls == "Country"), "")
+    admin1 = next((p.label for p in ([place] if place else []) + chain if p.cls == "Region"), "")
+    when = ev.date or ev.start_date
+    total = sum(t.count for t in ev.tolls if t.group is None) or sum(t.count for t in ev.tolls)
+    detail = "; ".join(
+        f"{ {'Exactly': '', 'AtLeast': '>=', 'MoreThan': '>', 'Approximately': '~'}[t.qualifier]}{t.count}"
+        + (f" {'civilians' if t.group == CIVILIANS else label(t.group)}" if t.group else "")
+        for t in ev.tolls)
+    acled = _ACLED[ev.type]
+    if ev.type == "TerritoryCapture" and ev.agents:
+        state = res.entities[ev.agents[0]].cls in ("StateForce", "ForeignState", "GovernmentBody")
+        acled = (acled[0], "Government regains territory" if state else "Non-state actor overtakes territory")
+    return {
+        "event_id": ev.id, "event_date": ev.date.iso() if ev.date else "",
+        "start_date": ev.start_date.iso() if ev.start_date else "",
+        "end_date": ev.end_date.iso() if ev.end_date else "",
+        "time_precision": when.precision if when else "",
+        "event_type": ev.type, "family": FAMILY[ev.type], "acled_event_type": acled[0],
+        "acled_sub_event_type": acled[1],
+        "actor1": label(ev.agents[0]) if ev.agents else "",
+        "actor1_class": res.entities[ev.agents[0]].cls if ev.agents else "",
+        "assoc_actor_1": "; ".join(label(a) for a in ev.agents[1:]),
+        "actor2": "; ".join(label(a) for a in ev.targets),
+        "actor2_class": res.entities[ev.targets[0]].cls if ev.targets else "",
+        "location": place.label if place else "", "location_class": place.cls if place else "",
+        "admin1": admin1, "country": country,
+        "latitude": "" if not place or place.lat is None else place.lat,
+        "longitude": "" if not place or place.long is None else place.long,
+        "geonames_id": (place.geonames or "") if place else "",
+        "fatalities": total if ev.tolls else "", "fatalities_detail": detail,
+        "sources": "; ".join(label(s) for s in ev.sources),
+        "disputed_by": "; ".join(label(s) for s in ev.disputed_by),
+        "article": ev.article, "confidence": ev.confidence, "notes": " | ".join(ev.evidence),
+    }
+
+
+def iter_event_rows(res: Resolution) -> Iterator[dict]:
+    """One row per event, by article and then by trigger offset, made as they are read."""
+    for art in res.articles():
+        for ev in sorted(art.events, key=lambda e: (e.triggers[0] if e.triggers else (0, 0), e.type, e.id)):
+            yield _event_row(res, ev)
+
+
 def event_rows(res: Resolution) -> list[dict]:
     """One row per event with ACLED-like columns (actor1 = agent, actor2 = target)."""
-    rows = []
-    for ev in sorted(res.events, key=lambda e: (e.article, e.triggers[0] if e.triggers else (0, 0), e.type, e.id)):
-        def label(eid: str) -> str:
-            return res.entities[eid].label
+    return list(iter_event_rows(res))
 
-        place = res.entities.get(ev.place) if ev.place else None
-        chain = [res.entities[p] for p in located_chain(res.entities, ev.place)] if ev.place else []
-        country = next((p.label for p in ([place] if place else []) + chain if p.cls == "Country"), "")
-        admin1 = next((p.label for p in ([place] if place else []) + chain if p.cls == "Region"), "")
-        when = ev.date or ev.start_date
-        total = sum(t.count for t in ev.tolls if t.group is None) or sum(t.count for t in ev.tolls)
-        detail = "; ".join(
-            f"{ {'Exactly': '', 'AtLeast': '>=', 'MoreThan': '>', 'Approximately': '~'}[t.qualifier]}{t.count}"
-            + (f" {'civilians' if t.group == CIVILIANS else label(t.group)}" if t.group else "")
-            for t in ev.tolls)
-        acled = _ACLED[ev.type]
-        if ev.type == "TerritoryCapture" and ev.agents:
-            state = res.entities[ev.agents[0]].cls in ("StateForce", "ForeignState", "GovernmentBody")
-            acled = (acled[0], "Government regains territory" if state else "Non-state actor overtakes territory")
-        rows.append({
-            "event_id": ev.id, "event_date": ev.date.iso() if ev.date else "",
-            "start_date": ev.start_date.iso() if ev.start_date else "",
-            "end_date": ev.end_date.iso() if ev.end_date else "",
-            "time_precision": when.precision if when else "",
-            "event_type": ev.type, "family": FAMILY[ev.type], "acled_event_type": acled[0],
-            "acled_sub_event_type": acled[1],
-            "actor1": label(ev.agents[0]) if ev.agents else "",
-            "actor1_class": res.entities[ev.agents[0]].cls if ev.agents else "",
-            "assoc_actor_1": "; ".join(label(a) for a in ev.agents[1:]),
-            "actor2": "; ".join(label(a) for a in ev.targets),
-            "actor2_class": res.entities[ev.targets[0]].cls if ev.targets else "",
-            "location": place.label if place else "", "location_class": place.cls if place else "",
-            "admin1": admin1, "country": country,
-            "latitude": "" if not place or place.lat is None else place.lat,
-            "longitude": "" if not place or place.long is None else place.long,
-            "geonames_id": (place.geonames or "") if place else "",
-            "fatalities": total if ev.tolls else "", "fatalities_detail": detail,
-            "sources": "; ".join(label(s) for s in ev.sources),
-            "disputed_by": "; ".join(label(s) for s in ev.disputed_by),
-            "article": ev.article, "confidence": ev.confidence, "notes": " | ".join(ev.evidence),
-        })
-    return rows
+
+_MERGED_COLUMNS = ("sources", "article", "notes", "assoc_actor_1", "actor2")
+
+
+def _merge_row(first: dict, row: dict) -> None:
+    for col in _MERGED_COLUMNS:
+        parts = [p for p in (first[col] + "; " + row[col]).split("; ") if p]
+        first[col] = "; ".join(dict.fromkeys(parts))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -250,17 +264,26 @@ def _safe_row(row: dict) -> dict:
 
 
 def write_events_csv(store, res: Resolution, path: str | Path) -> None:
+    """``events.csv``: one row per event; an event several articles tell (or one article twice)
+    is one row at its first place, with every source, article, note and actor kept. Streams:
+    only the rows of such events are held (``res.coreference.shared``)."""
+    shared = res.coreference.shared
+    merged: dict[str, dict] = {}
+    if shared:
+        for row in iter_event_rows(res):
+            if row["event_id"] in shared:
+                first = merged.setdefault(row["event_id"], row)
+                if first is not row:
+                    _merge_row(first, row)
     with atomic_write(path) as fh:
         w = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS, lineterminator="\n")
         w.writeheader()
-        merged: dict[str, dict] = {}
-        for row in event_rows(res):
-            first = merged.setdefault(row["event_id"], row)
-            if first is not row:  # the same event told by several articles: one row, every source kept
-                for col in ("sources", "article", "notes", "assoc_actor_1", "actor2"):
-                    parts = [p for p in (first[col] + "; " + row[col]).split("; ") if p]
-                    first[col] = "; ".join(dict.fromkeys(parts))
-        for row in merged.values():
+        for row in iter_event_rows(res):
+            eid = row["event_id"]
+            if eid in shared:
+                row = merged.pop(eid, None)
+                if row is None:
+                    continue  # written at its first row
             w.writerow(_safe_row(row))
 
 
@@ -274,6 +297,33 @@ def write_entities_csv(store, res: Resolution, path: str | Path) -> None:
         w.writerows(_safe_row(r) for r in entity_rows(res))
 
 
+def write_turtle(triples, path: str | Path) -> int:
+    """Write emitted triples (N-Triples terms) as Turtle, one block per run of triples of one
+    subject (streamed), with the prefixes of ``graph.ttl``; return how many were written."""
+    short = _Shortener()
+    n = 0
+    with atomic_write(path) as fh:
+        fh.write(prefix_header())
+        subject, pos = None, []
+        for s, p, o in triples:  # a block per run of one subject: nothing else is kept
+            if s != subject and pos:
+                fh.write(GraphWriter._block({subject: pos}, ""))
+                pos = []
+            subject = s
+            pos.append(f"{'a' if p == _RDF_TYPE else short[p]} {short.term(o)}")
+            n += 1
+        if pos:
+            fh.write(GraphWriter._block({subject: pos}, ""))
+    return n
+
+
+def write_derived(store, res: Resolution, path: str | Path) -> None:
+    """``derived.ttl``: the derived facts of :mod:`kg.derive` (loaded into the store beside the graph)."""
+    from kg.derive import derived_triples
+
+    write_turtle(derived_triples(res), path)
+
+
 #: every export of a build, by name: its file and, for the tables, the writer ``(store, resolution, path)``
 #: (``graph.ttl`` and ``graph.trig`` are streamed by :class:`GraphWriter` while the graph is emitted)
 EXPORTERS: dict[str, tuple[str, Callable | None]] = {
@@ -281,6 +331,7 @@ EXPORTERS: dict[str, tuple[str, Callable | None]] = {
     "trig": ("graph.trig", None),
     "csv": ("events.csv", write_events_csv),
     "entities": ("entities.csv", write_entities_csv),
+    "derived": ("derived.ttl", write_derived),
 }
 
 
@@ -303,6 +354,19 @@ def load_graph(path: str | Path) -> Graph:
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
         raise QueryError(f"{p}: cannot be parsed as {fmt} ({exc})") from None
     bind_prefixes(g)
+    return g
+
+
+def load_query_graph(path: str | Path) -> Graph:
+    """:func:`load_graph`, plus the build's derived facts (``derived.ttl`` beside it) that the
+    named queries use (:mod:`kg.derive`)."""
+    g = load_graph(path)
+    derived = Path(path).with_name("derived.ttl")
+    if derived.is_file() and derived != Path(path):
+        try:
+            g.parse(derived, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+            raise QueryError(f"{derived}: cannot be parsed as turtle ({exc})") from None
     return g
 
 
@@ -402,14 +466,15 @@ def _pieces(path: Path, lines: int) -> Iterator[bytes]:
             yield head + b"".join(buf)
 
 
-def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path) -> Path:
+def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
+               derived: str | Path | None = None) -> Path:
     """Bulk-load a build into a new Oxigraph store folder: the named graphs of ``named`` (the
     build's ``graph.trig``: one graph per article, plus the entities graph) and, as the default
     graph, the triples of ``default`` (its ``graph.ttl``: every triple once), so that queries need
     no ``GRAPH`` clause and count each triple once. Both files are those :class:`GraphWriter`
     writes; they are loaded in pieces of :data:`LOAD_CHUNK_LINES` lines so memory stays bounded.
     """
-    from pyoxigraph import DefaultGraph, RdfFormat, Store
+    from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
     folder = Path(store_dir)
     if folder.exists() and any(folder.iterdir()):
@@ -421,6 +486,12 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path)
             store.bulk_load(piece, format=RdfFormat.TRIG)
         for piece in _pieces(Path(default), LOAD_CHUNK_LINES):
             store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=DefaultGraph())
+        if derived is not None:  # the derived facts: their own named graph, and the default graph
+            from kg.derive import DERIVED_GRAPH
+
+            for to in (NamedNode(str(DERIVED_GRAPH)), DefaultGraph()):
+                for piece in _pieces(Path(derived), LOAD_CHUNK_LINES):
+                    store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=to)
         store.flush()
     finally:
         del store  # closes the store (releases its lock) before it is moved
@@ -487,12 +558,17 @@ def update_store(previous: str | Path, store_dir: str | Path, changed: dict[str,
 
 
 def count_triples(store) -> int:
-    """The number of distinct triples of a store (its default graph)."""
+    """The number of distinct triples of the graph a store holds: its default graph but the
+    derived facts (:mod:`kg.derive`, no triple of which is in ``graph.ttl``), so the count
+    of ``graph.ttl``."""
     from pyoxigraph import Store
+
+    from kg.derive import DERIVED_GRAPH
 
     st = store if isinstance(store, Store) else open_store(store)
     row = next(iter(st.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
-    return int(row["n"].value)
+    derived = next(iter(st.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}")))
+    return int(row["n"].value) - int(derived["n"].value)
 
 
 #: where the stores live: ``OUT/store`` is a symbolic link to ``OUT/.store-<pid>-<n>`` (see kg.outdir)
@@ -567,8 +643,10 @@ def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -
         return "store", cand
     if p.is_dir() or not p.is_file():
         raise QueryError(f"{problem}; and there is no graph file {p} to read instead. Run 'kg build' again")
-    if _file_mismatch(p) is not None:
-        raise QueryError(f"{problem}; {p} does not match it either. Run 'kg build' again into {folder}")
+    derived = p.with_name("derived.ttl")  # read with it by load_query_graph
+    for f in (p, derived) if derived.is_file() else (p,):
+        if _file_mismatch(f) is not None:
+            raise QueryError(f"{problem}; {f} does not match it either. Run 'kg build' again into {folder}")
     if warn is not None:
         warn(f"{problem}; answering from {p} instead (slower). Run 'kg build' again to repair the store")
     return "file", p
@@ -650,7 +728,7 @@ def query_store(store, sparql: str, bindings: dict | None = None, *, allow_servi
     subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
     text = with_values(sparql, list(subs), [str(v) for v in subs.values()]) if subs else sparql
     try:
-        answer = st.query(text)
+        answer = st.query(text, prefixes=PREFIXES)  # as rdflib graphs know them
         return _ox_result(answer)
     except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
         raise QueryError(f"SPARQL error: {exc}") from None
@@ -694,12 +772,14 @@ def _ox_result(answer) -> Result:
     return res
 
 
-_NETWORK_PART = """
-PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
-CONSTRUCT { ?s ?p ?o } WHERE {
-  ?s ?p ?o
-  FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char="))
-}"""
+def _network_part() -> str:
+    """The graph without its mentions and without the derived facts (:mod:`kg.derive`)."""
+    from kg.derive import NOT_DERIVED
+
+    return ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
+            "CONSTRUCT { ?s ?p ?o } WHERE {\n  ?s ?p ?o\n"
+            '  FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char="))\n'
+            f"  {NOT_DERIVED}\n}}")
 
 
 def load_network_graph(graph: str | Path, warn: Callable[[str], None] | None = None) -> Graph:
@@ -710,7 +790,7 @@ def load_network_graph(graph: str | Path, warn: Callable[[str], None] | None = N
     folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
-    return query_store(folder, _NETWORK_PART).graph
+    return query_store(folder, _network_part()).graph
 
 
 def store_label_graph(store) -> Graph:

@@ -389,7 +389,7 @@ _VIEW_PART = """
 PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 CONSTRUCT { ?s ?p ?o } WHERE {
-  { ?s ?p ?o FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char=")) }
+  { ?s ?p ?o FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char=")) %s }
   UNION { ?s a ckg:Event ; ckg:denotedBy ?o . BIND (ckg:denotedBy AS ?p) }
   UNION { ?e a ckg:Event ; ckg:denotedBy ?s . ?s nif:anchorOf ?o . BIND (nif:anchorOf AS ?p) }
 }"""
@@ -411,12 +411,13 @@ def load_view_graph(graph: str | os.PathLike[str], warn=None) -> Graph:
     -------
     rdflib.Graph
     """
+    from kg.derive import NOT_DERIVED
     from kg.store import find_store, load_graph, query_store
 
     folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
-    return query_store(folder, _VIEW_PART).graph
+    return query_store(folder, _VIEW_PART % NOT_DERIVED).graph
 
 
 def _style_of(data: dict) -> str:

@@ -123,7 +123,7 @@ def test_lang_data_every_lexicon_name_the_code_reads_exists():
 # ---------------------------------------------------------------------------------------------- no French in code
 
 #: Identifiers of the code that happen to be French words too (spaCy labels, span labels, JSON fields).
-_TECHNICAL = {"aux", "source", "zone", "population", "en", "fr", "a", "type", "date", "place", "label", "port", "agent", "camp"}
+_TECHNICAL = {"aux", "source", "zone", "population", "en", "fr", "a", "type", "date", "place", "label", "port", "agent", "camp", "qualifier"}
 #: Modules whose French strings are user-interface text, not rules (the page and plots speak French).
 _UI_MODULES = ("view.py", "plot.py")
 _ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœæ]", re.IGNORECASE)

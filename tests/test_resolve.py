@@ -22,7 +22,8 @@ def ext(aid: str, text: str, names: list[tuple[str, str, str, str]], events=()) 
 
 
 def ids(res, aid):
-    return {m.text: res.entity_of(aid, m) for (a, m) in res.mention_entity if a == aid}
+    ex = next(x for x in res.extractions if x.article.id == aid)
+    return {m.text: eid for m, eid in zip(ex.mentions, res.mentions[aid], strict=True)}
 
 
 def test_resolve_gazetteer_spellings_are_one_node():
@@ -40,7 +41,9 @@ def test_resolve_unknown_names_merge_across_articles_by_normalised_form():
     b = ext("b", "ABOU KHALED AL-HOMSI a dit", [("ABOU KHALED AL-HOMSI", "actor", "Person", "")])
     res = resolve([a, b])
     assert ids(res, "a")["Abou Khaled al-Homsi"] == ids(res, "b")["ABOU KHALED AL-HOMSI"]
-    assert [m.rule for m in res.merges if m.article == "b"] == ["normalised"]
+    stats = res.merges[ids(res, "b")["ABOU KHALED AL-HOMSI"]]
+    assert stats.rules == ("new", "normalised") and stats.articles == ("a", "b")
+    assert stats.forms == (("ABOU KHALED AL-HOMSI", 1), ("Abou Khaled al-Homsi", 1))
 
 
 def test_resolve_fuzzy_match_needs_same_kind_and_class():
@@ -49,8 +52,8 @@ def test_resolve_fuzzy_match_needs_same_kind_and_class():
     c = ext("c", "Abou Mohamed al-Tellawi", [("Abou Mohamed al-Tellawi", "place", "City", "")])
     res = resolve([a, b, c])
     assert ids(res, "a")["Abou Mohammed al-Tellawi"] == ids(res, "b")["Abou Mohamed al-Tellawi"]
-    fuzzy = [m for m in res.merges if m.rule == "fuzzy"]
-    assert fuzzy and all(m.score >= FUZZY_THRESHOLD / 100 for m in fuzzy)
+    fuzzy = [m for m in res.merges.values() if "fuzzy" in m.rules]
+    assert fuzzy and all(FUZZY_THRESHOLD / 100 <= m.min_score < 1 for m in fuzzy)
     assert res.entities[ids(res, "c")["Abou Mohamed al-Tellawi"]].kind == "place"
 
 
@@ -90,7 +93,7 @@ def test_resolve_overrides_merge_and_split(tmp_path):
     got = ids(res, "a")
     assert got["Forces Tigre"] == "tiger-forces"
     assert got["Observatoire"] != "osdh"
-    assert {m.rule for m in res.merges} >= {"override"}
+    assert {r for m in res.merges.values() for r in m.rules} >= {"override"}
 
 
 def test_resolve_towns_unknown_to_the_gazetteer_get_geonames_and_governorate():
@@ -142,3 +145,80 @@ def test_resolve_merge_log_lists_forms_rules_and_scores(tmp_path):
     out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--search", "qousseir", "-f", "json"])
     rows = json.loads(out.output)
     assert rows[0]["entity"] == "qusayr" and rows[0]["rules"] == "gazetteer"
+
+
+# ------------------------------------------------------------------ resolution as pure passes (#11, #14)
+def _two_articles():
+    from kg.extract import Affiliation, Toll
+
+    text = "Abou Khaled, de Jaich al-Islam, a attaqué Homs. Obus sur Khaldiyé."
+    a = ext("a", text, [("Abou Khaled", "actor", "Person", ""), ("Jaich al-Islam", "actor", "RebelGroup", ""),
+                        ("Homs", "place", "City", "homs"), ("Khaldiyé", "place", "Neighbourhood", "")])
+    person, group, homs, khaldiye = a.mentions
+    ev = EventRecord("Shelling", ((48, 52),), khaldiye, agents=(group,), date=None,
+                     tolls=(Toll(3, "Exactly", None, True),))
+    a = Extraction(a.article, a.mentions, (ev,), affiliations=(Affiliation(person, group),),
+                   containment=((khaldiye, homs),))
+    b = ext("b", "Obus sur Khaldiyé", [("Khaldiyé", "place", "Neighbourhood", "")])
+    return [a, b]
+
+
+def test_resolve_passes_return_new_frozen_tables_and_leave_their_input_alone():
+    import dataclasses
+
+    from kg.gazetteer import load_gazetteer
+    from kg.resolve import PASSES, Tables, resolve
+    from kg.spool import ExtractionTable
+
+    t = Tables(ExtractionTable.of(_two_articles()), load_gazetteer(), {"merge": {}, "split": []})
+    seen = []
+    for step in PASSES:
+        before = {f.name: getattr(t, f.name) for f in dataclasses.fields(t)}
+        snapshot = {k: dict(v) if hasattr(v, "items") else v for k, v in before.items()}
+        out = step(t)
+        assert out is not t
+        for name, value in before.items():  # the input tables are untouched
+            assert getattr(t, name) is value
+            assert (dict(value) if hasattr(value, "items") else value) == snapshot[name]
+        seen.append(out)
+        t = out
+    with pytest.raises(TypeError):
+        t.entities["x"] = None  # frozen tables
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        next(iter(t.entities.values())).label = "x"
+    res = resolve(_two_articles())
+    assert dict(res.entities) == dict(t.entities) and dict(res.mentions) == dict(t.mentions)
+    # what the passes decided: the stated container, the stated affiliation (once: on the entity)
+    got = ids(res, "a")
+    assert res.entities[got["Khaldiyé"]].located_in == "homs"
+    assert res.entities[got["Abou Khaled"]].affiliated_with == got["Jaich al-Islam"]
+    assert not hasattr(res, "affiliations")
+    assert [p.__name__ for p in PASSES] == ["assign_mentions", "name_entities", "locate_towns", "locate_stated",
+                                           "locate_by_context", "affiliate", "corefer"]
+
+
+def test_resolve_coreference_table_equals_the_list_version():
+    """The streamed coreference pass gives what corefer_events gives on the list of all events."""
+    from kg.resolve import _base_events, corefer_events
+
+    x = EventRecord("TerritoryCapture", ((0, 5),), None)
+    exs = []
+    for aid, day in (("a", 14), ("b", 14), ("c", 15), ("d", 14)):
+        e = ext(aid, " date 2018-04-14 Les forces du régime ont pris Douma", [
+            ("forces du régime", "actor", "StateForce", "syrian-army"), ("Douma", "place", "City", "douma")])
+        army, douma = e.mentions
+        from kg.schema.time import TimeValue
+
+        ev = EventRecord("TerritoryCapture", ((0, 5),), douma, agents=(army,), date=TimeValue(2018, 4, day),
+                         confidence=0.5 + day / 100)
+        twice = (ev, ev) if aid == "d" else (ev,)  # d tells it twice in one article
+        exs.append(Extraction(e.article, e.mentions, twice))
+    exs.append(ext("z", "rien", [], [x]))
+    res = resolve(exs)
+    base = [ev for ex in res.extractions for ev in _base_events(ex, res.mentions[ex.article.id])]
+    want = corefer_events(base, res.entities, {ex.article.id: ex.article.published for ex in res.extractions})
+    assert list(res.events) == want
+    ids_ = [ev.id for ev in res.events]
+    repeated = {i for i in ids_ if ids_.count(i) > 1}
+    assert repeated and set(res.coreference.shared) == repeated
+    assert res.event_count == len(ids_) == 6

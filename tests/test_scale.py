@@ -97,11 +97,21 @@ def test_scale_parallel_extraction_equals_sequential():
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_scale_jobs_2_build_is_byte_identical(tmp_path):
+def test_scale_jobs_2_build_is_byte_identical(tmp_path, monkeypatch):
+    """--jobs 1, --jobs 2 and the default (--jobs auto), in batches of 2: the same bytes."""
+    import kg.pipeline
+    from kg.pipeline import build
+
+    monkeypatch.setattr(kg.pipeline, "BATCH_SIZE", 2)  # 4 batches: the workers share them
     src = _corpus(tmp_path)
     _build(src, tmp_path / "one", jobs=1)
     _build(src, tmp_path / "two", jobs=2)
     _assert_same_exports(tmp_path / "one", tmp_path / "two")
+    assert build.__kwdefaults__["jobs"] == "auto"
+    _build(src, tmp_path / "auto")
+    _assert_same_exports(tmp_path / "one", tmp_path / "auto")
+    for name in ("entities.csv",):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "auto" / name).read_bytes()
 
 
 @pytest.mark.model
@@ -150,7 +160,15 @@ def test_scale_incremental_build_equals_full_build(tmp_path):
 @pytest.mark.model
 def test_scale_store_answers_like_the_turtle_and_exports_stream(tmp_path):
     from kg.queries import load_query
-    from kg.store import dump_store, format_result, load_graph, open_store, query_store, run_query
+    from kg.store import (
+        dump_store,
+        format_result,
+        load_graph,
+        load_query_graph,
+        open_store,
+        query_store,
+        run_query,
+    )
 
     out = tmp_path / "out"
     _build([SEEDS], out, store=True)
@@ -159,8 +177,9 @@ def test_scale_store_answers_like_the_turtle_and_exports_stream(tmp_path):
     g = load_graph(out / "graph.ttl")
     store = open_store(out / "store")
     n = query_store(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(list(n)[0][0]) == len(g)
-    assert len(list(store.named_graphs())) == 6
+    assert int(list(n)[0][0]) == len(g) + len(Graph().parse(out / "derived.ttl"))
+    g = load_query_graph(out / "graph.ttl")  # with the derived facts, as kg query reads a graph file
+    assert len(list(store.named_graphs())) == 7  # 5 articles, the entities, the derived facts
     for qname in ("territory-captures", "events-in-place", "articles"):
         text = load_query(qname)
         assert format_result(query_store(store, text), "csv") == format_result(run_query(g, text), "csv")
@@ -183,10 +202,10 @@ def test_scale_store_answers_like_the_turtle_and_exports_stream(tmp_path):
     assert isomorphic(Graph().parse(tmp_path / "x.ttl"), norm)
     ds = Dataset()
     ds.parse(tmp_path / "x.trig", format="trig")
-    assert len([c for c in ds.graphs() if len(c)]) == 6
+    assert len([c for c in ds.graphs() if len(c)]) == 7  # 5 articles, the entities, the derived facts
     _build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, store=True)  # the store is replaced
     assert int(list(query_store(out / "store", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0][0]) == len(
-        Graph().parse(out / "graph.ttl"))
+        Graph().parse(out / "graph.ttl")) + len(Graph().parse(out / "derived.ttl"))
     assert not [p for p in out.iterdir() if p.name.startswith(".build-") or "-old-" in p.name]
 
 
@@ -269,12 +288,14 @@ def test_scale_store_is_the_default_and_kg_query_reads_it(tmp_path):
     assert (out / "store").is_symlink() and (out / "store" / ".kg-store").is_file()
     homes = [p.name for p in out.iterdir() if p.name.startswith(STORE_PREFIX)]
     assert homes == [os.readlink(out / "store")]  # the stale one is gone
-    assert count_triples(out / "store") == report.triples == len(Graph().parse(out / "graph.ttl"))
+    assert count_triples(out / "store") == report.triples  # the derived facts beside the graph are not counted
+    derived = len(Graph().parse(out / "derived.ttl"))  # but a query sees them: the store holds them too
+    assert report.triples == len(Graph().parse(out / "graph.ttl"))
     (out / "graph.ttl").unlink()
     result = CliRunner().invoke(app, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-g",
                                       str(out / "graph.ttl"), "-f", "csv"])
     assert result.exit_code == 0, result.output
-    assert result.output.split() == ["n", str(report.triples)]
+    assert result.output.split() == ["n", str(report.triples + derived)]
     result = CliRunner().invoke(app, ["query", "territory-captures", "-g", str(out / "graph.ttl"),
                                       "-p", "place=Homs", "-f", "csv"])
     assert result.exit_code == 0 and "homs" in result.output.lower(), result.output
@@ -393,7 +414,8 @@ def test_scale_store_loaded_in_pieces_equals_one_load(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "LOAD_CHUNK_LINES", 50)
     pieces = list(store._pieces(seed_build() / "graph.trig", 50))
     assert len(pieces) == 6 and all(p.startswith(b"@prefix") for p in pieces)  # one per graph block
-    store.load_store(tmp_path / "s", named=seed_build() / "graph.trig", default=seed_build() / "graph.ttl")
+    store.load_store(tmp_path / "s", named=seed_build() / "graph.trig", default=seed_build() / "graph.ttl",
+                     derived=seed_build() / "derived.ttl")
     assert _store_quads(tmp_path / "s") == _store_quads(seed_build() / "store")
 
 
@@ -414,3 +436,26 @@ def test_scale_networks_and_view_read_the_store_without_mentions(tmp_path):
     assert nx.utils.graphs_equal(projection(part, "interactions"), projection(full, "interactions"))
     result = CliRunner().invoke(app, ["view", "-g", str(out / "graph.ttl"), "-o", str(tmp_path / "v.html")])
     assert result.exit_code == 0 and f"({a.number_of_nodes()} nodes" in result.output, result.output
+
+
+@pytest.mark.model
+def test_scale_spilled_build_equals_the_build_in_memory(tmp_path, monkeypatch):
+    """Beyond SPILL_ARTICLES the records go to a spool file, streamed through resolution and
+    emission: the same bytes; the spool folder is gone afterwards."""
+    import kg.pipeline as pipeline
+
+    reference = seed_build()  # built in memory (before the patch)
+    monkeypatch.setattr(pipeline, "SPILL_ARTICLES", 2)
+    spools: list[Path] = []
+    real = pipeline.SpoolWriter
+    monkeypatch.setattr(pipeline, "SpoolWriter", lambda path: spools.append(path) or real(path))
+    out = tmp_path / "out"
+    report = _build([SEEDS], out)
+    assert len(spools) == 1 and spools[0].parent.parent == out and spools[0].parent.name.startswith(".build-")
+    assert not spools[0].parent.exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".build-")]
+    for name in (*EXPORTS, "entities.csv", "report.json"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    assert report.articles == 5
+    _build([SEEDS], tmp_path / "held", spill=False)
+    assert len(spools) == 1  # spill=False keeps them in memory whatever the size

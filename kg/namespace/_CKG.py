@@ -35,6 +35,7 @@ class CKG(DefinedNamespace):
     Country: URIRef  # A country, e.g. Syria.
     Evacuation: URIRef  # The evacuation of civilians, wounded or fighters from an area ("évacuation", "évacuer").
     Event: URIRef  # A conflict event reported by an article; every event has exactly one most specific type.
+    EventTally: URIRef  # How many events of one type a place had in one month (a derived fact, computed at build time).
     ForeignState: URIRef  # A foreign state or its forces, e.g. Russia, Turkey or the international coalition.
     GovernmentBody: URIRef  # A civilian body of a government: ministry, presidency, governorate.
     JihadistGroup: URIRef  # A jihadist armed group, e.g. the Islamic State or the al-Nusra Front.
@@ -66,23 +67,34 @@ class CKG(DefinedNamespace):
     countQualifier: URIRef  # How precise the figure is: ckg:Exactly, ckg:AtLeast, ckg:MoreThan or ckg:Approximately.
     denotedBy: URIRef  # A text mention (a nif:Phrase with its character offsets) that denotes an actor, place or event, as gaf:denotedBy in NewsReader.
     disputedBy: URIRef  # An actor that denies the event ("le ministère … a démenti").
+    eventType: URIRef  # The most specific type of an event (a derived fact).
     fatalities: URIRef  # A count of the event's dead, as reported.
     locatedIn: URIRef  # A place that contains this one (transitive): a neighbourhood is in its city, the city in its region or country.
     mentionedIn: URIRef  # An article an actor, place or event was extracted from (a shortcut for SPARQL).
     place: URIRef  # The most specific place where the text locates the event.
     publishedBy: URIRef  # The agency or outlet that the text names as the dispatch's source (AFP, ATS, Reuters…).
     reportedBy: URIRef  # The original source the article attributes the report to ("selon l'OSDH", "a indiqué la télévision officielle"), not the agency that relays it.
+    tallyFamily: URIRef  # The family (Battle, RemoteViolence…) of the type a tally counts (a derived fact).
+    tallyPlace: URIRef  # The place of the events a tally counts (absent for events without a place; a derived fact).
+    tallyType: URIRef  # The event type a tally counts (a derived fact).
     target: URIRef  # The actor against whom the event is directed.
+    within: URIRef  # The place is this one or lies inside it: the reflexive, transitive closure of ckg:locatedIn (a derived fact).
 
     # Datatype properties
+    articleCount: URIRef  # The number of articles that name an actor (a derived fact).
     confidence: URIRef  # The extractor's confidence, a decimal between 0 and 1.
     count: URIRef  # The figure as stated in the text (a non-negative integer).
     date: URIRef  # When the event happened, at the precision the text supports (xsd:date, xsd:gYearMonth or xsd:gYear), resolved against the publication date; absent when it cannot be resolved.
     endDate: URIRef  # The end of a stated span ("jusqu'au 3 mai").
+    entityCount: URIRef  # The number of actors and places an article names (a derived fact).
+    eventCount: URIRef  # The number of distinct events of a tally, a place, an actor (any role) or an article (a derived fact).
     evidence: URIRef  # The sentence of the article that supports the extraction.
     geonamesId: URIRef  # The place's GeoNames id as a string of digits; the place also carries owl:sameAs <https://sws.geonames.org/ID/>.
+    mentionCount: URIRef  # The number of distinct text mentions of an actor (a derived fact).
+    month: URIRef  # The month of the events a tally counts: "2016-03", "2016" for a year-only date, "undated" (a derived fact).
     pageRank: URIRef  # The node's PageRank in the network of actors and places, computed by kg and written back to the graph.
     startDate: URIRef  # The start of a stated span ("depuis le 19 avril").
+    when: URIRef  # An event's date, or else its start date (a derived fact).
 
     # Annotation properties
     acledEventType: URIRef  # The ACLED event type of a ckg event family (a literal).
