@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/kg build seeds -o exports
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -5,7 +5,7 @@
 Each text is the SYNTHETIC corpus of ``benchmarks/make_corpus.py`` (seed 3) joined into one
 article and cut to the size (at a line break). For each size it prints the seconds of
 ``kg.pipeline._extract_chunk`` (spaCy + extraction) with the text parsed whole and in pieces of
-``kg.segment.PIECE_CHARS``, per 10,000 characters, and their ratio — in the same run, the model
+``kg.nlp.segment.PIECE_CHARS``, per 10,000 characters, and their ratio — in the same run, the model
 loaded before timing. A cost per 10,000 characters that grows with the size is superlinear.
 The whole-text run is skipped above 1,000,000 characters (spaCy refuses it).
 """
@@ -37,10 +37,10 @@ def _text(size: int) -> str:
 
 
 def _seconds(article, limit: int) -> float:
-    import kg.segment
+    import kg.nlp.segment
     from kg.pipeline import _extract_chunk
 
-    kg.segment.PIECE_CHARS = limit
+    kg.nlp.segment.PIECE_CHARS = limit
     t = time.perf_counter()
     _extract_chunk([article])
     return time.perf_counter() - t
@@ -50,14 +50,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[25_000, 100_000, 200_000])
     args = ap.parse_args()
-    import kg.segment
+    import kg.nlp.segment
     from kg.gazetteer import load_gazetteer
     from kg.ingest import article_from_text
     from kg.nlp import load_nlp
 
     load_nlp()
     load_gazetteer()
-    pieces = kg.segment.PIECE_CHARS
+    pieces = kg.nlp.segment.PIECE_CHARS
     print(f"{'chars':>9} {'whole s/10k':>12} {'pieces s/10k':>13} {'whole/pieces':>13}  (pieces of {pieces:,})")
     for size in args.sizes:
         art = article_from_text(f"long{size}", _text(size))

@@ -90,9 +90,9 @@ def bench_throughput(work: Path, n: int) -> None:
     """1 and 2: build(jobs=1), build(jobs=2), bare nlp.pipe; the model is loaded before timing."""
     import spacy
 
-    from kg.batch import nlp_text
     from kg.ingest import ingest
     from kg.nlp import MODEL, load_nlp
+    from kg.nlp.segment import nlp_text
 
     src = corpus(work, n)
     load_nlp()  # loaded once, before the clocks (workers inherit it)
@@ -293,7 +293,7 @@ def _export(work: Path, out: Path, g, store, triples: int) -> None:
 _BARE = """
 import sys
 import spacy
-from kg.batch import nlp_text
+from kg.nlp.segment import nlp_text
 from kg.ingest import ingest
 from kg.nlp import MODEL
 texts = [nlp_text(a) for a in ingest([sys.argv[1]]).articles]

@@ -2,7 +2,7 @@
 
 ``kg.open("exports")`` returns a :class:`KnowledgeGraph`; ``kg.build(...)`` builds one. Every
 name goes through the same resolver as the command line (:mod:`kg.names`: ``"Daech"``, ``"EI"``,
-``"homs"``), and every count comes from :mod:`kg.counts`, as the build's summary does.
+``"homs"``), and every count comes from :mod:`kg.rdf.counts`, as the build's summary does.
 """
 
 from __future__ import annotations
@@ -103,8 +103,9 @@ class KnowledgeGraph:
 
     @property
     def counts(self):
-        """:class:`kg.counts.Counts`: articles, actors, places, events, triples (as the build reports them)."""
-        from kg.counts import count_graph, count_store
+        """:class:`kg.rdf.counts.Counts`: articles, actors, places, events, triples (as the build reports them)."""
+        from kg.rdf.counts import count_graph
+        from kg.store.counts import count_store
 
         return count_store(self._store) if self._store is not None else count_graph(self.rdflib)
 
@@ -181,7 +182,7 @@ class KnowledgeGraph:
         (``Airstrike``, ``Battle``); ``since`` / ``until`` ISO dates at any precision (an event
         passes when its date, or start date, cut to the bound's length, is within them).
         """
-        from kg.tables import read_tables
+        from kg.store.tables import read_tables
 
         tables = read_tables(self._store if self._store is not None else self.rdflib)
         who = self.resolve(actor, "actor") if actor else None

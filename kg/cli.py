@@ -93,7 +93,7 @@ def build(
     """
     import kg
     from kg.ingest import NoInputError
-    from kg.runner import resolve_jobs
+    from kg.pipeline.runner import resolve_jobs
 
     inputs = paths or [Path("seeds")]
     for p in inputs:
@@ -302,7 +302,7 @@ def serve(
     import time
 
     from kg.serve import is_loopback, prepare_store
-    from kg.serve_pages import start_front
+    from kg.serve.pages import start_front
 
     if host is not None and not is_loopback(host):
         typer.echo(f"kg: warning: serving on {host}: the graph is reachable from other machines", err=True)
@@ -343,7 +343,7 @@ def validate(
 
     Example:  kg validate exports/graph.ttl
     """
-    from kg.ontology import validate as shacl_validate
+    from kg.rdf.ontology import validate as shacl_validate
     from kg.store import load_graph
 
     try:
@@ -447,10 +447,10 @@ def network(
     Example:  kg network --top 5 --by pagerank --communities --path "armée syrienne" Daech
     """
     from kg import analyse
-    from kg.counts import count_build
     from kg.exports import enrich_network
     from kg.names import UnknownName, resolve_name
     from kg.store import load_graph, load_network_graph
+    from kg.store.counts import count_build
 
     if what not in (None, "stats"):
         _fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
@@ -586,7 +586,7 @@ def plot(
 
     Example:  kg plot timeline --by week -o exports/timeline.png
     """
-    from kg import plot as plots
+    from kg.exports import plot as plots
     from kg.store import load_graph
 
     target = out or Path("exports") / f"{kind.value}.png"

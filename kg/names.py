@@ -38,9 +38,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.counts import CKG_IRI, KIND_CLASSES, kind_of_class
 from kg.errors import KgError
 from kg.gazetteer import norm
+from kg.rdf.counts import CKG_IRI, KIND_CLASSES, kind_of_class
 
 __all__ = ["NameError_", "UnknownName", "AmbiguousName", "UnknownParameter", "NameIndex", "resolve_name",
            "suggest", "resolve_params", "param_kind", "KINDS", "INSTANCES"]

@@ -27,7 +27,6 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-import kg
 from kg.errors import QueryError
 from kg.gazetteer import norm
 from kg.namespace import CKG, PREFIXES, SKOS, XSD
@@ -36,7 +35,7 @@ __all__ = ["QUERIES_DIR", "QueryInfo", "Param", "list_queries", "load_query", "q
            "parse_param_args", "resolve_label", "PREFIXES", "info_of_text", "query_info_for"]
 
 #: The folder of named queries: the repository's ``queries/``.
-QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

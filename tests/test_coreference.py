@@ -6,10 +6,10 @@ import pytest
 from helpers import seed_build
 from rdflib import Graph
 
-from kg.emit import emit, union_graph
 from kg.ingest import article_from_text
 from kg.namespace import CKG
 from kg.pipeline import extract_articles
+from kg.rdf.emit import emit, union_graph
 from kg.resolve import resolve
 
 pytestmark = pytest.mark.model

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from kg.analyse import summary
 from kg.cli import app
-from kg.counts import Counts, NodeCounter, count_build, count_graph
+from kg.rdf.counts import Counts, NodeCounter, count_graph
+from kg.store.counts import count_build
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""Issue #14: derived facts (kg/derive.py) materialised at build time; the named queries that
+"""Issue #14: derived facts (kg/rdf/derive.py) materialised at build time; the named queries that
 read them answer what the queries that recomputed everything answered (tests/data/queries-before/)."""
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, SKOS, XSD
 
-from kg.emit import emit, entity_iri, time_literal, union_graph
 from kg.extract import EventRecord, Extraction, Mention, Toll
 from kg.ingest import article_from_text
 from kg.namespace import CKG, NIF
-from kg.ontology import validate
+from kg.rdf.emit import emit, entity_iri, time_literal, union_graph
+from kg.rdf.ontology import validate
 from kg.resolve import resolve
 from kg.schema.time import TimeValue
 

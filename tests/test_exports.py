@@ -14,10 +14,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kg.acled import ACLED_COLUMNS, acled_conventions, acled_rows
 from kg.cli import app
 from kg.exports import export, time_span
-from kg.tables import read_tables
+from kg.exports.acled import ACLED_COLUMNS, acled_conventions, acled_rows
+from kg.store.tables import read_tables
 
 pd = pytest.importorskip("pandas")
 runner = CliRunner()

@@ -125,7 +125,7 @@ def test_lang_data_every_lexicon_name_the_code_reads_exists():
 #: Identifiers of the code that happen to be French words too (spaCy labels, span labels, JSON fields).
 _TECHNICAL = {"aux", "source", "zone", "population", "en", "fr", "a", "type", "date", "place", "label", "port", "agent", "camp", "qualifier"}
 #: Modules whose French strings are user-interface text, not rules (the page and plots speak French).
-_UI_MODULES = ("view.py", "plot.py")
+_UI_MODULES = ("view", "plot.py")
 _ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœæ]", re.IGNORECASE)
 
 
@@ -176,13 +176,13 @@ def test_lang_data_the_literal_check_catches_a_french_word(tmp_path):
 
 
 def test_lang_data_the_extraction_cache_key_covers_every_module_extraction_imports():
-    """A change to any module extraction runs must start a new cache version (kg.incremental)."""
+    """A change to any module extraction runs must start a new cache version (kg.pipeline.incremental)."""
     import subprocess
     import sys
 
-    from kg.incremental import _source_files
+    from kg.pipeline.incremental import _source_files
 
-    code = ("import sys, kg.extract, kg.nlp, kg.segment, kg.ingest; "
+    code = ("import sys, kg.extract, kg.nlp, kg.nlp.segment, kg.ingest; "
             "print('\\n'.join(sorted(m.__file__ for n, m in sys.modules.items() "
             "if n.startswith('kg.') and getattr(m, '__file__', None))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()

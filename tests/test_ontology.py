@@ -13,8 +13,8 @@ import rdflib.namespace as rns
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, SKOS
 
-from kg import ontology
 from kg.namespace import CKG, CKGR, DCTERMS, GEO, NIF, SCHEMA, SEM
+from kg.rdf import ontology
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "spec" / "CONTRACT.md"
 
@@ -268,13 +268,13 @@ def test_ontology_generated_namespace_is_up_to_date(tmp_path: Path) -> None:
     source = ontology.generate_namespace(ontology.ONTOLOGY_PATH, out)
     assert out.read_text(encoding="utf-8") == source
     assert ontology.NAMESPACE_PATH.read_text(encoding="utf-8") == source, (
-        "kg/namespace/_CKG.py is stale: run `python -m kg.ontology`"
+        "kg/namespace/_CKG.py is stale: run `python -m kg.rdf.ontology`"
     )
 
 
 def test_ontology_generated_taxonomy_is_up_to_date(onto: Graph) -> None:
     assert ontology.TAXONOMY_PATH.read_text(encoding="utf-8") == ontology.render_taxonomy(onto), (
-        "kg/schema/_taxonomy.py is stale: run `python -m kg.ontology`"
+        "kg/schema/_taxonomy.py is stale: run `python -m kg.rdf.ontology`"
     )
 
 

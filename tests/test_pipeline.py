@@ -14,8 +14,8 @@ from helpers import SEEDS, SHARED, seed_build
 from rdflib import Dataset, Graph
 
 from kg.namespace import CKG
-from kg.ontology import validate
 from kg.pipeline import build
+from kg.rdf.ontology import validate
 
 pytestmark = pytest.mark.model
 

@@ -12,7 +12,7 @@ from conftest import make_graph
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kg import plot
+from kg.exports import plot
 from kg.namespace import CKG, CKGR, RDF
 
 

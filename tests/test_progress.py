@@ -10,7 +10,14 @@ import sys
 import pytest
 from helpers import REPO, SEEDS
 
-from kg.progress import CallbackProgress, PlainProgress, Progress, RichProgress, as_progress, auto_progress
+from kg.pipeline.progress import (
+    CallbackProgress,
+    PlainProgress,
+    Progress,
+    RichProgress,
+    as_progress,
+    auto_progress,
+)
 
 STAGES = ("read", "model load", "parse", "resolve", "write", "store", "SHACL", "view")
 

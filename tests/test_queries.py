@@ -56,7 +56,7 @@ def test_queries_header_params_are_variables_of_the_query(name):
 
 #: Rows each query returns, unbound, on the contract-shaped test graph (conftest.make_graph): the graph
 #: has no mentions, so queries that count mentions or evidence return none; it has no derived facts
-#: (kg.derive: ckg:within, ckg:eventType, tallies), so the queries that read them return none either
+#: (kg.rdf.derive: ckg:within, ckg:eventType, tallies), so the queries that read them return none either
 #: (their answers are checked on the seeds below, and against the queries before them in test_derived).
 SMALL_GRAPH_ROWS = {
     "actor-timeline": 0, "actors-by-class": 0, "adversaries": 0, "articles": 2, "casualty-tolls": 0,

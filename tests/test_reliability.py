@@ -61,7 +61,7 @@ def _tree(folder: Path) -> dict[str, bytes | str]:
 
 def _kg_folder(path: Path) -> Path:
     """An empty folder marked as kg's (what a build leaves before its first export)."""
-    from kg.outdir import OutputFolder
+    from kg.pipeline.outdir import OutputFolder
 
     with OutputFolder(path):
         pass
@@ -141,7 +141,7 @@ def test_reliability_2_refuses_a_folder_that_is_not_kg_s(tmp_path):
 
 def test_reliability_2_marker_has_a_format_version_and_newer_ones_are_refused(tmp_path):
     from kg.errors import UsageError
-    from kg.outdir import OutputFolder
+    from kg.pipeline.outdir import OutputFolder
 
     out = _kg_folder(tmp_path / "o")
     marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
@@ -167,7 +167,7 @@ def test_reliability_2_forced_and_repeated_builds_delete_nothing_kg_did_not_make
     result = runner.invoke(app, ["build", str(ONE), "-o", str(out), "-q", "--force", "--no-html", "--no-validate"])
     assert result.exit_code == 0, result.output
     # leftovers of a killed build, as the journal records them: removed by the next build
-    from kg.outdir import OutputFolder
+    from kg.pipeline.outdir import OutputFolder
 
     folder = OutputFolder(out).open()
     stale = [folder.reserve(".build-"), folder.reserve(".store-")]
@@ -233,7 +233,7 @@ def test_reliability_3_a_second_build_waits_for_the_first_and_the_store_matches(
 
 
 def test_reliability_3_the_lock_is_exclusive_and_released_on_close(tmp_path):
-    from kg.outdir import OutputFolder
+    from kg.pipeline.outdir import OutputFolder
 
     out = tmp_path / "o"
     waits: list[str] = []
@@ -264,8 +264,8 @@ class _Boom:
 
 @pytest.mark.model
 def test_reliability_4_crafted_cache_files_run_no_code(tmp_path):
-    from kg.incremental import CACHE_DIR_NAME, ExtractionCache, article_key
     from kg.ingest import read_article
+    from kg.pipeline.incremental import CACHE_DIR_NAME, ExtractionCache, article_key
 
     out = tmp_path / "o"
     _build([ONE], out, cache=True)
@@ -292,8 +292,8 @@ def test_reliability_4_crafted_cache_files_run_no_code(tmp_path):
 
 def test_reliability_4_cache_files_are_checked_data():
     from kg.errors import CacheError
-    from kg.incremental import _dump_lines, _load_lines, decode, encode
     from kg.ingest import article_from_text
+    from kg.pipeline.incremental import _dump_lines, _load_lines, decode, encode
 
     art = article_from_text("a", " date 2024-11 Les rebelles ont pris Alep.\u202e")
     assert decode(encode(art)) == art
@@ -316,13 +316,13 @@ def test_reliability_4_cache_files_are_checked_data():
 
 
 def test_reliability_4_cache_version_covers_extraction_sources_only(tmp_path, monkeypatch):
-    import kg.incremental as inc
+    import kg.pipeline.incremental as inc
 
     files = {p.relative_to(inc._PKG).as_posix() for p in inc._source_files()}
     assert {"extract/events.py", "nlp/pipeline.py", "lang/fr/timex.py", "lang/fr/numbers.py", "gazetteer.py",
-            "geo.py", "ingest.py", "batch.py", "segment.py", "lang/fr/patterns/events.jsonl",
+            "geo.py", "ingest.py", "extract/batch.py", "nlp/segment.py", "lang/fr/patterns/events.jsonl",
             "data/places.jsonl"} <= files
-    assert "pipeline.py" not in files and "view.py" not in files
+    assert not any(f.startswith(("pipeline/", "view/", "rdf/", "store/")) for f in files)
     # one place to change when extraction moves into packages
     fake = tmp_path / "kg"
     (fake / "extract").mkdir(parents=True)
@@ -403,7 +403,7 @@ def test_reliability_5_a_text_over_the_model_limit_is_parsed_in_pieces(tmp_path,
 def test_reliability_5_pieces_cover_the_text_and_offsets_move_every_field():
     import dataclasses
 
-    from kg.segment import OFFSET_FIELDS, split_text
+    from kg.nlp.segment import OFFSET_FIELDS, split_text
 
     text = ("Phrase une. " * 30 + "\n") * 40
     spans = split_text(text, 1000)
@@ -588,7 +588,7 @@ def _rows(text: str) -> list:
 
 
 def test_reliability_7_values_go_first_in_the_outer_group_found_by_a_lexer():
-    from kg.sparql import outer_group_end, with_values
+    from kg.store.sparql import outer_group_end, with_values
 
     q = 'PREFIX x: <urn:x#> # a WHERE { in a comment\nSELECT ("WHERE {" AS ?w) (EXISTS { ?a ?b ?c } AS ?e)\nWHERE { ?a ?b ?c }'
     assert q[:outer_group_end(q)].endswith("WHERE {") and q.count("{", 0, outer_group_end(q)) == 4

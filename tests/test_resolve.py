@@ -168,7 +168,7 @@ def test_resolve_passes_return_new_frozen_tables_and_leave_their_input_alone():
 
     from kg.gazetteer import load_gazetteer
     from kg.resolve import PASSES, Tables, resolve
-    from kg.spool import ExtractionTable
+    from kg.schema.spool import ExtractionTable
 
     t = Tables(ExtractionTable.of(_two_articles()), load_gazetteer(), {"merge": {}, "split": []})
     seen = []

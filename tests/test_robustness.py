@@ -374,7 +374,7 @@ def test_build_killed_keeps_previous_exports(tmp_path):
 @pytest.mark.model
 @pytest.mark.slow
 def test_build_sigint_exit_130_keeps_previous_exports(tmp_path):
-    from kg.outdir import OutputFolder
+    from kg.pipeline.outdir import OutputFolder
 
     out = tmp_path / "exports"
     with OutputFolder(out):  # a kg folder (a user's folder holding a graph.ttl would be refused)
@@ -441,8 +441,8 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
 @pytest.mark.model
 def test_stale_staging_and_tmp_files_are_removed(tmp_path):
     """What a killed build left, as its journal records it, goes; look-alikes of the user's stay."""
-    from kg.outdir import OutputFolder
     from kg.pipeline import build
+    from kg.pipeline.outdir import OutputFolder
 
     out = tmp_path / "out"
     build([SEEDS / "004_8ee35a8ee1100a8c.txt"], out, html=False, validate=False, progress=None)
@@ -475,10 +475,10 @@ _article_text = st.one_of(
 def test_pipeline_on_random_text_emits_parseable_turtle_with_exact_anchors(texts, header):
     from rdflib import URIRef
 
-    from kg.emit import emit, union_graph
     from kg.ingest import article_from_text
     from kg.namespace import NIF
     from kg.pipeline import extract_articles
+    from kg.rdf.emit import emit, union_graph
     from kg.resolve import resolve
 
     arts = [article_from_text(f"p{i}", header + t) for i, t in enumerate(texts)]

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import BuildError
-from kg.runner import IN_FLIGHT, batches, resolve_jobs, run_batches
+from kg.pipeline.runner import IN_FLIGHT, batches, resolve_jobs, run_batches
 
 
 def square_all(batch: list[int]) -> list[tuple[int, int]]:
@@ -93,7 +93,7 @@ def test_runner_pipeline_and_runner_import_one_way():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1] / "kg"
-    tree = ast.parse((root / "runner.py").read_text(encoding="utf-8"))
+    tree = ast.parse((root / "pipeline" / "runner.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert imported <= {"__future__", "collections", "collections.abc", "typing", "kg.errors", "distributed", "multiprocessing",
                         "distributed.diagnostics.plugin"}, imported

@@ -67,8 +67,8 @@ def test_scale_make_corpus_is_deterministic_and_labelled(tmp_path):
 
 
 def test_scale_cache_key_depends_on_content_not_name():
-    from kg.incremental import article_key
     from kg.ingest import article_from_text
+    from kg.pipeline.incremental import article_key
 
     a = article_from_text("a", " date 2024-11 Les rebelles ont pris Alep.")
     assert article_key(a) == article_key(article_from_text("b", " date 2024-11 Les rebelles ont pris Alep."))
@@ -278,7 +278,7 @@ def test_scale_store_is_the_default_and_kg_query_reads_it(tmp_path):
     even when graph.ttl is gone; --no-store removes a store that would no longer match."""
     import os
 
-    from kg.outdir import OutputFolder
+    from kg.pipeline.outdir import OutputFolder
     from kg.store import STORE_PREFIX, count_triples
 
     out = tmp_path / "out"
@@ -309,7 +309,7 @@ def test_scale_store_is_the_default_and_kg_query_reads_it(tmp_path):
 def test_scale_streamed_exports_equal_the_emitted_dataset(tmp_path):
     """graph.ttl / graph.trig, written one article at a time, hold exactly emit()'s dataset,
     events several articles tell included (their triples once in graph.ttl)."""
-    from kg.emit import emit, union_graph
+    from kg.rdf.emit import emit, union_graph
     from kg.resolve import resolve
 
     src = tmp_path / "src"
@@ -361,7 +361,7 @@ def test_scale_shacl_checks_a_spread_sample_and_the_view_is_capped(tmp_path, mon
     assert all(e["mentions"] and all(m[3] for m in e["mentions"]) for e in data["events"])
     assert any(e.get("aliases") for e in data["entities"])
     # a sample finds a violation in an article it checks
-    from kg.ontology import validate
+    from kg.rdf.ontology import validate
 
     g = pipeline._closure_graph([("<https://w3id.org/conflict-kg/id/article/x>",
                                   "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",

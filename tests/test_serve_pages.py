@@ -1,4 +1,4 @@
-"""Tests of kg.serve_pages and of what `kg serve` prints and serves besides the endpoint: the
+"""Tests of kg.serve.pages and of what `kg serve` prints and serves besides the endpoint: the
 query page (contract prefixes, named queries), the explorer, the requests forwarded to Oxigraph.
 Every wait is bounded; no spaCy model needed."""
 
@@ -22,7 +22,7 @@ from test_serve import TIMEOUT, TRIG, port_closed, sparql, update, values
 
 from kg.queries import PREFIXES, list_queries
 from kg.serve import prepare_store
-from kg.serve_pages import free_port, query_page, start_front
+from kg.serve.pages import free_port, query_page, start_front
 from kg.view import external_references
 
 CONTRACT_PREFIXES = ("ckg", "ckgr", "skos", "nif", "dcterms", "xsd", "geo", "sem", "prov", "owl", "rdfs")

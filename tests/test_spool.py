@@ -8,13 +8,13 @@ import json
 
 import pytest
 
-from kg.emit import emit_graphs, write_nquads
 from kg.errors import BuildError
 from kg.extract import Affiliation, EventRecord, Extraction, Mention, Toll
 from kg.ingest import article_from_text
+from kg.rdf.emit import emit_graphs, write_nquads
 from kg.resolve import resolve
+from kg.schema.spool import VERSION, ExtractionTable, SpoolWriter, check_header, decode, encode
 from kg.schema.time import TimeValue
-from kg.spool import VERSION, ExtractionTable, SpoolWriter, check_header, decode, encode
 from kg.store import write_events_csv
 
 TEXT = (" date 2016-12-22\nLes forces du régime ont repris Alep jeudi, selon l'OSDH. Abou Khaled, de Jaich "

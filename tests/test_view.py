@@ -30,8 +30,9 @@ from conftest import (
 from explorer_graphs import make_graph_with_mentions
 from rdflib import Graph, Literal
 
-from kg import plot, view
+from kg import view
 from kg.analyse import knowledge_network
+from kg.exports import plot
 from kg.namespace import CKG, SKOS
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)

@@ -1,4 +1,4 @@
-/* The explorer of kg (kg/view.py renders it into graph.html).
+/* The explorer of kg (the kg.view package renders it into graph.html).
  *
  * Reads the JSON of <script id="kg-data"> (entities, events, styles, limits, map outline) and
  * drives the vis-network instance that pyvis's template made (globals `network`, `nodes`,

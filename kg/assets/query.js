@@ -1,4 +1,4 @@
-/* kg serve's query page (kg/serve_pages.py renders it).
+/* kg serve's query page (kg/serve/pages.py renders it).
  *
  * Data (<script id="q-data">): the contract's prefixes and the named queries of queries/ (name,
  * title, question, parameters, text). The query goes to ./query on the same origin (SPARQL 1.1

@@ -1,7 +1,7 @@
 """The conflict ontology (ckg) as an rdflib DefinedNamespace.
 
-Generated from ontology/ckg.ttl by kg.ontology: do not edit by hand.
-Regenerate with `python -m kg.ontology` after changing the ontology.
+Generated from ontology/ckg.ttl by kg.rdf.ontology: do not edit by hand.
+Regenerate with `python -m kg.rdf.ontology` after changing the ontology.
 """
 
 from rdflib.namespace import DefinedNamespace, Namespace

@@ -1,7 +1,7 @@
 """The event taxonomy and entity classes of the conflict ontology, as plain data.
 
-Generated from ontology/ckg.ttl by kg.ontology: do not edit by hand.
-Regenerate with `python -m kg.ontology` after changing the ontology.
+Generated from ontology/ckg.ttl by kg.rdf.ontology: do not edit by hand.
+Regenerate with `python -m kg.rdf.ontology` after changing the ontology.
 """
 
 # fmt: off

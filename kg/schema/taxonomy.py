@@ -1,6 +1,6 @@
 """The event taxonomy and entity classes, generated from ``ontology/ckg.ttl``.
 
-The data lives in the generated ``kg/schema/_taxonomy.py`` (``python -m kg.ontology``
+The data lives in the generated ``kg/schema/_taxonomy.py`` (``python -m kg.rdf.ontology``
 rewrites it; a test checks it is current). Adding an event type to the ontology adds it
 here, to extraction's type checks, to emission and to the exports.
 

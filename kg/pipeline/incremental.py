@@ -38,19 +38,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import CacheError
-from kg.extract import Affiliation, EventRecord, Extraction, Mention, Toll
 from kg.ingest import Article, Notice, make_notice
+from kg.schema.records import Affiliation, EventRecord, Extraction, Mention, Toll
 from kg.schema.time import TimeValue
 
 __all__ = ["CACHE_DIR_NAME", "ExtractionCache", "article_key", "version_key", "EXTRACTION_SOURCES",
-           "MANIFEST_NAME", "write_manifest", "read_manifest", "encode", "decode", "FORMAT_VERSION"]
+           "MANIFEST_NAME", "write_manifest", "read_manifest", "encode", "decode", "FORMAT_VERSION", "fingerprint"]
 
 CACHE_DIR_NAME = ".kg-cache"
 #: the article manifest of a build, beside its exports (what ``kg remove`` rebuilds from)
 MANIFEST_NAME = ".kg-articles.jsonl"
 #: version of the cache entry and manifest formats
 FORMAT_VERSION = 1
-_PKG = Path(__file__).resolve().parent
+_PKG = Path(__file__).resolve().parents[1]
 
 #: What decides the extraction of a text: globs relative to the ``kg`` package. A change to any
 #: matching file starts a new cache version (every article is parsed again); nothing else does (a
@@ -58,7 +58,7 @@ _PKG = Path(__file__).resolve().parent
 #: imports is matched.
 EXTRACTION_SOURCES = (
     "schema/**/*.py", "lang/**/*.py", "lang/**/*.json", "lang/**/*.jsonl", "nlp/**/*.py", "extract/**/*.py",
-    "extract/**/*.json", "gazetteer.py", "geo.py", "ingest.py", "segment.py", "batch.py", "errors.py", "data/*.json",
+    "extract/**/*.json", "gazetteer.py", "geo.py", "ingest.py", "errors.py", "data/*.json",
     "data/*.jsonl",
 )
 
@@ -270,3 +270,9 @@ class ExtractionCache:
 
 def _is_hex(text: str, n: int) -> bool:
     return len(text) == n and all(c in "0123456789abcdef" for c in text)
+
+
+def fingerprint() -> str:
+    """The extraction version key of this process (code, data, spaCy and model versions): a
+    Dask worker must give the same one (:func:`kg.pipeline.runner.run_batches`)."""
+    return version_key()

@@ -20,11 +20,10 @@ Counts(articles=0, actors=0, places=1, events=1, triples=3)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
-__all__ = ["Counts", "NodeCounter", "KIND_CLASSES", "CKG_IRI", "kind_of_class", "count_graph", "count_store",
-           "count_build", "COUNT_QUERY"]
+__all__ = ["Counts", "NodeCounter", "KIND_CLASSES", "CKG_IRI", "kind_of_class", "count_graph", "COUNT_QUERY",
+           "counts_of_row"]
 
 CKG_IRI = "https://w3id.org/conflict-kg/ontology#"
 
@@ -99,7 +98,8 @@ COUNT_QUERY = "SELECT " + " ".join(f"?{kind}" for kind in KIND_CLASSES) + " ?tri
     for kind in KIND_CLASSES) + "\n  { SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o } }\n}"
 
 
-def _counts(row) -> Counts:
+def counts_of_row(row) -> Counts:
+    """The :class:`Counts` of the one answer row of :data:`COUNT_QUERY` (rdflib or Oxigraph terms)."""
     return Counts(**{k: int(row[k].toPython() if hasattr(row[k], "toPython") else row[k].value)
                      for k in (*KIND_CLASSES, "triples")})
 
@@ -116,38 +116,4 @@ def count_graph(g) -> Counts:
     -------
     Counts
     """
-    return _counts(next(iter(g.query(COUNT_QUERY))))
-
-
-def count_store(store) -> Counts:
-    """The counts of a build's Oxigraph store (its default graph holds every triple once).
-
-    Parameters
-    ----------
-    store : str, pathlib.Path or pyoxigraph.Store
-        A store folder written by kg, or an open store.
-    """
-    from pyoxigraph import Store
-
-    from kg.store import count_triples, open_store
-
-    st = store if isinstance(store, Store) else open_store(store)
-    return replace(_counts(next(iter(st.query(COUNT_QUERY)))), triples=count_triples(st))
-
-
-def count_build(graph: str | Path) -> Counts:
-    """The counts of a build: from the store beside ``graph`` when there is one, else from the
-    graph file itself (parsed).
-
-    Parameters
-    ----------
-    graph : str or pathlib.Path
-        ``graph.ttl`` / ``graph.trig`` of a build, or the build folder.
-    """
-    from kg.store import find_store, load_graph
-
-    folder = find_store(graph)
-    if folder is not None:
-        return count_store(folder)
-    p = Path(graph)
-    return count_graph(load_graph(p / "graph.ttl" if p.is_dir() else p))
+    return counts_of_row(next(iter(g.query(COUNT_QUERY))))

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import IO
 
 from kg.errors import KgError
-from kg.sparql import federated
+from kg.store.sparql import federated
 
 __all__ = ["ServeError", "Server", "find_oxigraph", "prepare_store", "serve", "is_loopback", "STORE_MARKER",
            "QUERY_TIMEOUT", "host_allowed"]
@@ -152,7 +152,7 @@ def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: flo
             raise ServeError(f"{store}: building the default graph took more than {timeout:.0f} s") from None
         _check(proc, f"{store}: oxigraph update failed")
     derived = graph.with_name("derived.ttl")
-    if derived.is_file() and derived != graph:  # the build's derived facts (kg.derive), which the named queries use
+    if derived.is_file() and derived != graph:  # the build's derived facts (kg.rdf.derive), which the named queries use
         cmd = [find_oxigraph(), "load", "--location", str(store), "--file", str(derived), "--format", "ttl"]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -568,7 +568,7 @@ def serve(store_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, read
     ``union_default_graph`` adds ``--union-default-graph`` (not needed for stores made by
     :func:`prepare_store`, whose default graph already holds every triple). ``pages`` maps a path to
     a page kg serves itself (``(body, content type)``, or None to forward the request: see
-    :func:`kg.serve_pages.pages_for`).
+    :func:`kg.serve.pages.pages_for`).
     """
     store = Path(store_dir)
     if not is_loopback(host) and not allow_remote:

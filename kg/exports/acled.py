@@ -44,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.gazetteer import DATA_DIR, load_gazetteer
-from kg.tables import BuildTables, EntityInfo, EventInfo
+from kg.store.tables import BuildTables, EntityInfo, EventInfo
 
 __all__ = ["ACLED_COLUMNS", "UNDATED", "AcledExport", "acled_rows", "write_acled", "english_label",
            "acled_conventions", "place_point"]
@@ -73,7 +73,7 @@ def acled_conventions() -> dict:
 def _sub_event_types() -> dict[str, str]:
     """Event type local name → ACLED sub-event type, from the ontology (``ckg:acledSubEventType``)."""
     from kg.namespace import CKG
-    from kg.ontology import load_ontology
+    from kg.rdf.ontology import load_ontology
 
     onto = load_ontology()
     return {str(s).rsplit("#", 1)[-1]: str(o) for s, o in onto.subject_objects(CKG.acledSubEventType)}
@@ -186,7 +186,7 @@ def _actor_name(iri: str, tables: BuildTables) -> str:
 
 def place_point(chain: list[EntityInfo]) -> tuple[float | str, float | str, int | str, str]:
     """(latitude, longitude, geo_precision, where the point comes from) of the first place of a
-    ``locatedIn`` chain (:meth:`kg.tables.BuildTables.chain`): its own coordinates (precision 1
+    ``locatedIn`` chain (:meth:`kg.store.tables.BuildTables.chain`): its own coordinates (precision 1
     for a town, district or site, 3 for a region or country), else those of the nearest place
     containing it (2 from a town, 3 from a region or country); empty strings when none is known."""
     if not chain:
@@ -253,8 +253,8 @@ def acled_rows(tables: BuildTables, *, undated: str = "drop", timestamp: int = 0
 
     Parameters
     ----------
-    tables : kg.tables.BuildTables
-        The build's events, entities and articles (:func:`kg.tables.read_build`).
+    tables : kg.store.tables.BuildTables
+        The build's events, entities and articles (:func:`kg.store.tables.read_build`).
     undated : {"drop", "publication", "keep"}
         Events with no date at month precision or better (and events without a place): left
         out; dated by the publication of their article (``time_precision`` 3, tag
@@ -365,7 +365,7 @@ def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",
     exporting the same build twice gives the same bytes.
     """
     from kg.store import atomic_write
-    from kg.tables import read_build
+    from kg.store.tables import read_build
 
     src = Path(graph)
     if timestamp is None:

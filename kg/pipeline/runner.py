@@ -1,6 +1,6 @@
 """One runner: map a pure batch function over batches, here, in local processes or on Dask.
 
-A build's slow stage is a pure function of a batch of inputs (:func:`kg.batch.extract_batch`:
+A build's slow stage is a pure function of a batch of inputs (:func:`kg.extract.batch.extract_batch`:
 articles → extractions). :func:`run_batches` maps such a function over a list of batches and
 yields the results in the order of the batches, wherever they are computed:
 

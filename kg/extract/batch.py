@@ -1,26 +1,26 @@
 """The pure batch function of a build: articles in, extractions out (parse with spaCy, extract).
 
-:func:`extract_batch` is what :func:`kg.runner.run_batches` maps over batches of articles, in
+:func:`extract_batch` is what :func:`kg.pipeline.runner.run_batches` maps over batches of articles, in
 this process, in worker processes or on Dask workers: it returns plain
 :class:`~kg.extract.Extraction` records — never spaCy ``Doc`` objects — and its result depends
-only on the articles (and the code, data and model versions that :func:`fingerprint` names).
+only on the articles (and the code, data and model versions that
+:func:`kg.pipeline.incremental.fingerprint` names).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kg.extract import Extraction
-from kg.ingest import Article
-from kg.segment import join_extractions, nlp_text, offset_extraction, pieces
+from kg.nlp.segment import join_extractions, offset_extraction, pieces
+from kg.schema.records import Article, Extraction
 
-__all__ = ["nlp_text", "extract_batch", "warm_up", "fingerprint"]
+__all__ = ["extract_batch", "warm_up"]
 
 
 def extract_batch(articles: Sequence[Article]) -> list[Extraction]:
     """Parse and extract a batch of articles in this process (the model is loaded once per process).
 
-    A long article is parsed in pieces (:func:`kg.segment.pieces`), each piece's extraction moved
+    A long article is parsed in pieces (:func:`kg.nlp.segment.pieces`), each piece's extraction moved
     back into the article's offsets; an ordinary one is parsed whole.
     """
     from kg.extract import extract
@@ -50,10 +50,3 @@ def warm_up() -> None:
     load_nlp()
     load_gazetteer()
 
-
-def fingerprint() -> str:
-    """The extraction version key of this process (code, data, spaCy and model versions): a
-    Dask worker must give the same one."""
-    from kg.incremental import version_key
-
-    return version_key()

@@ -28,10 +28,10 @@ from typing import IO
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
-from kg.extract import FAMILY
 from kg.gazetteer import load_gazetteer
 from kg.namespace import CKG, CKGR, DOCUMENT_PREFIXES, GEO, GEONAMES, NIF
 from kg.resolve import CIVILIANS, Resolution, ResolvedArticle, ResolvedEvent
+from kg.schema.taxonomy import FAMILY
 from kg.schema.time import TimeValue
 
 __all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "event_id_terms", "triples_graph", "union_graph",
@@ -285,7 +285,7 @@ _ESCAPED = re.compile(r"\\(.)")
 
 @lru_cache(maxsize=1 << 16)
 def rdf_term(term: str) -> URIRef | Literal:
-    """The rdflib term of an N-Triples term as :mod:`kg.emit` writes it (an IRI, or a literal:
+    """The rdflib term of an N-Triples term as :mod:`kg.rdf.emit` writes it (an IRI, or a literal:
     plain, ``@lang`` or ``^^<datatype>``, escaped as :func:`_s` escapes) — what rdflib's
     N-Triples parser makes of it, without parsing a document.
 

@@ -10,8 +10,8 @@ extraction, resolution and export code reads (none of which imports rdflib).
 
 Regenerate both after editing the ontology::
 
-    python -m kg.ontology          # rewrite kg/namespace/_CKG.py and kg/schema/_taxonomy.py
-    python -m kg.ontology --check  # exit 1 if either is out of date
+    python -m kg.rdf.ontology          # rewrite kg/namespace/_CKG.py and kg/schema/_taxonomy.py
+    python -m kg.rdf.ontology --check  # exit 1 if either is out of date
 """
 
 from __future__ import annotations
@@ -42,11 +42,11 @@ __all__ = [
 ]
 
 CKG_NS = "https://w3id.org/conflict-kg/ontology#"
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "ckg.ttl"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
-NAMESPACE_PATH = Path(__file__).resolve().parent / "namespace" / "_CKG.py"
-TAXONOMY_PATH = Path(__file__).resolve().parent / "schema" / "_taxonomy.py"
+NAMESPACE_PATH = Path(__file__).resolve().parents[1] / "namespace" / "_CKG.py"
+TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "schema" / "_taxonomy.py"
 
 # Sections of the generated class, in order: the first matching rdf:type wins.
 _SECTIONS: tuple[tuple[URIRef, str], ...] = (
@@ -167,8 +167,8 @@ def render_namespace(ontology: Graph) -> str:
     lines = [
         '"""The conflict ontology (ckg) as an rdflib DefinedNamespace.',
         "",
-        "Generated from ontology/ckg.ttl by kg.ontology: do not edit by hand.",
-        "Regenerate with `python -m kg.ontology` after changing the ontology.",
+        "Generated from ontology/ckg.ttl by kg.rdf.ontology: do not edit by hand.",
+        "Regenerate with `python -m kg.rdf.ontology` after changing the ontology.",
         '"""',
         "",
         "from rdflib.namespace import DefinedNamespace, Namespace",
@@ -249,8 +249,8 @@ def render_taxonomy(ontology: Graph) -> str:
     rows = [
         '"""The event taxonomy and entity classes of the conflict ontology, as plain data.',
         "",
-        "Generated from ontology/ckg.ttl by kg.ontology: do not edit by hand.",
-        "Regenerate with `python -m kg.ontology` after changing the ontology.",
+        "Generated from ontology/ckg.ttl by kg.rdf.ontology: do not edit by hand.",
+        "Regenerate with `python -m kg.rdf.ontology` after changing the ontology.",
         '"""',
         "",
         "# fmt: off",
@@ -310,9 +310,9 @@ _GENERATED = ((NAMESPACE_PATH, render_namespace), (TAXONOMY_PATH, render_taxonom
 def main(argv: list[str] | None = None) -> int:
     """Regenerate ``kg/namespace/_CKG.py`` and ``kg/schema/_taxonomy.py``, or only check them."""
     parser = argparse.ArgumentParser(
-        prog="python -m kg.ontology",
+        prog="python -m kg.rdf.ontology",
         description="Regenerate kg/namespace/_CKG.py and kg/schema/_taxonomy.py from ontology/ckg.ttl.",
-        epilog="Example: python -m kg.ontology --check",
+        epilog="Example: python -m kg.rdf.ontology --check",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated module is out of date")
     args = parser.parse_args(argv)
@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         if args.check:
             if current != expected:
-                print(f"{path} is out of date: run python -m kg.ontology", file=sys.stderr)
+                print(f"{path} is out of date: run python -m kg.rdf.ontology", file=sys.stderr)
                 stale = 1
         elif current != expected:
             path.write_text(expected, encoding="utf-8", newline="\n")

@@ -26,10 +26,10 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from kg.emit import Triple, article_iri, entity_iri, event_iri
-from kg.extract import FAMILY
 from kg.namespace import CKG, CKGR
+from kg.rdf.emit import Triple, article_iri, entity_iri, event_iri
 from kg.resolve import Resolution, located_chain
+from kg.schema.taxonomy import FAMILY
 
 __all__ = ["DERIVED_GRAPH", "DERIVED_PREDICATES", "NOT_DERIVED", "derived_triples", "month_key"]
 

@@ -22,8 +22,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from kg.extract import Affiliation, EventRecord, Extraction, Mention, Toll
-from kg.ingest import Article
+from kg.schema.records import Affiliation, Article, EventRecord, Extraction, Mention, Toll
 
 __all__ = ["nlp_text", "split_text", "pieces", "offset_extraction", "join_extractions", "PIECE_CHARS"]
 

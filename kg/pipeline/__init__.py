@@ -18,10 +18,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.batch import extract_batch, fingerprint, nlp_text, warm_up
-from kg.counts import NodeCounter
-from kg.derive import DERIVED_GRAPH, derived_triples
-from kg.emit import (
+from kg.errors import BuildError, CacheError, UsageError, printable
+from kg.extract import Extraction
+from kg.extract.batch import extract_batch, warm_up
+from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
+from kg.namespace import CKG
+from kg.nlp.segment import nlp_text
+from kg.pipeline.incremental import (
+    CACHE_DIR_NAME,
+    MANIFEST_NAME,
+    ExtractionCache,
+    fingerprint,
+    read_manifest,
+    write_manifest,
+)
+from kg.pipeline.outdir import OutputFolder, check_output_folder
+from kg.pipeline.progress import Progress, as_progress
+from kg.pipeline.runner import batches, resolve_jobs, run_batches
+from kg.rdf.counts import NodeCounter
+from kg.rdf.derive import DERIVED_GRAPH, derived_triples
+from kg.rdf.emit import (
     ENTITIES_GRAPH,
     article_iri,
     emit_graphs,
@@ -30,16 +46,8 @@ from kg.emit import (
     event_terms,
     triples_graph,
 )
-from kg.errors import BuildError, CacheError, UsageError, printable
-from kg.extract import Extraction
-from kg.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest, write_manifest
-from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, Notice, Rejected, ingest
-from kg.namespace import CKG
-from kg.outdir import OutputFolder, check_output_folder
-from kg.progress import Progress, as_progress
 from kg.resolve import Resolution, load_overrides, resolve
-from kg.runner import batches, resolve_jobs, run_batches
-from kg.spool import ExtractionTable, SpoolWriter
+from kg.schema.spool import ExtractionTable, SpoolWriter
 from kg.store import (
     EXPORTERS,
     STORE_DIR_NAME,
@@ -104,12 +112,12 @@ def extract_articles(articles: Sequence[Article], *,
                      dask: str | object | None = None) -> list[Extraction]:
     """Run the NLP pipeline and the extractor over articles; return the extractions in input order.
 
-    The batches of ``batch_size`` articles go through :func:`kg.runner.run_batches`: in this
+    The batches of ``batch_size`` articles go through :func:`kg.pipeline.runner.run_batches`: in this
     process, in ``jobs`` worker processes (``"auto"``: one per core), or on the Dask cluster
     ``dask`` (a scheduler address, ``"local[:N]"`` or a ``distributed.Client``); the results are
-    the same either way. With a ``cache`` (:class:`~kg.incremental.ExtractionCache`), articles
+    the same either way. With a ``cache`` (:class:`~kg.pipeline.incremental.ExtractionCache`), articles
     whose extraction is cached are not parsed again, and new extractions are added to it.
-    ``progress`` (a :class:`kg.progress.Progress`, or a callable ``(done, total, article id)``)
+    ``progress`` (a :class:`kg.pipeline.progress.Progress`, or a callable ``(done, total, article id)``)
     is told of the ``model load`` (in this process) and ``parse`` stages.
     """
     return list(iter_extractions(articles, progress=progress, batch_size=batch_size, jobs=jobs, cache=cache,
@@ -186,7 +194,7 @@ def _open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache |
 
 def _check_store_target(folder: OutputFolder) -> None:
     """Refuse, before anything is parsed, an ``OUT/store`` that kg did not make: a build replaces
-    ``OUT/store`` and deletes the store it pointed to, so it must be kg's (see :mod:`kg.outdir`)."""
+    ``OUT/store`` and deletes the store it pointed to, so it must be kg's (see :mod:`kg.pipeline.outdir`)."""
     link = folder.path / STORE_DIR_NAME
     if not os.path.lexists(link):
         return
@@ -209,7 +217,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
           on_wait: Callable[[str], None] | None = None, spill: bool | None = None) -> BuildReport:
     """Build the graph of ``paths`` into ``out_dir``; bad inputs are reported, not raised.
 
-    Before anything is parsed, the output folder is checked and locked (:class:`kg.outdir.OutputFolder`:
+    Before anything is parsed, the output folder is checked and locked (:class:`kg.pipeline.outdir.OutputFolder`:
     a folder that is neither new, empty nor kg's is refused unless ``force``; a second build into it
     waits, ``on_wait`` is told), and so are ``overrides`` and ``OUT/store``. All exports are written
     into a staging folder ``out_dir/.build-PID-XXXX`` and published in the order of
@@ -220,7 +228,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
 
     ``jobs`` worker processes (``"auto"``, the default: one per core) or the Dask cluster
     ``dask`` (a scheduler address, ``"local[:N]"`` or a ``distributed.Client``) run the
-    extraction (:mod:`kg.runner`); the exports are the same bytes either way. ``cache``
+    extraction (:mod:`kg.pipeline.runner`); the exports are the same bytes either way. ``cache``
     (``True`` for ``out_dir/.kg-cache``, or a folder) makes the build incremental: only new or
     changed articles are parsed; resolution and emission always run over all articles, so the
     exports equal a full build's. ``store`` (the default) keeps the Oxigraph store as
@@ -231,7 +239,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
 
     ``progress`` reports each stage (read, model load, parse, resolve, write, store, SHACL,
     view): ``"auto"`` (the default) draws bars on a terminal and writes plain lines elsewhere
-    (:func:`kg.progress.auto_progress`); None is silent; a :class:`kg.progress.Progress` or a
+    (:func:`kg.pipeline.progress.auto_progress`); None is silent; a :class:`kg.pipeline.progress.Progress` or a
     callable ``(done, total, article id)`` (told of each article parsed) may be given.
 
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is
@@ -364,7 +372,7 @@ def _current_articles(out: Path) -> list[Article]:
         raise BuildError(str(exc)) from None
 
 
-#: builds of more articles than this spill their extraction records to disk (see :mod:`kg.spool`)
+#: builds of more articles than this spill their extraction records to disk (see :mod:`kg.schema.spool`)
 SPILL_ARTICLES = 5000
 
 
@@ -502,7 +510,7 @@ def _write_view(report: BuildReport, res: Resolution, graph, sampled: bool, path
 
     note = None
     if sampled:
-        total = report.events  # the build's count (kg.counts), as report.json says
+        total = report.events  # the build's count (kg.rdf.counts), as report.json says
         note = (f"This page holds the {VIEW_EVENTS:,} best-attested events of {total:,}; "
                 "'kg view' with filters writes a page of any part.")
         report.warnings.append(f"graph.html holds the {VIEW_EVENTS} best-attested event(s) of {total}; "
@@ -575,7 +583,7 @@ def _stage_tables(res: Resolution, stage: Path) -> None:
 def _stage_store(st: _Staged, res: Resolution, stage: Path, out: Path) -> None:
     """Step 4: the Oxigraph store in ``stage/store``: bulk-loaded from the exports, or a checkpoint
     of the previous store with the changed graphs replaced; with its graph digests. The derived
-    facts (:mod:`kg.derive`) are one more graph, redone every build."""
+    facts (:mod:`kg.rdf.derive`) are one more graph, redone every build."""
     removed = sorted(set(st.previous) - set(st.digests))
     if st.changed is not None:
         st.changed[str(DERIVED_GRAPH)] = list(derived_triples(res))
@@ -590,7 +598,7 @@ def _stage_store(st: _Staged, res: Resolution, stage: Path, out: Path) -> None:
 
 def _validate(report: BuildReport, st: _Staged, checked: set[int]) -> None:
     """Step 5: SHACL over the checked articles' graphs and the entities they reach."""
-    from kg.ontology import validate as shacl_validate
+    from kg.rdf.ontology import validate as shacl_validate
 
     report.conforms, report.validation = shacl_validate(_closure_graph(st.shacl_part, st.entity_triples))
     report.validated_articles = len(checked)

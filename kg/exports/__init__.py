@@ -4,7 +4,7 @@ and coordinates, and standard SPARQL 1.1 Query Results JSON.
 :data:`FORMATS` maps a format name to its writer ``(graph, dest, **options) -> str`` (what
 ``kg export --format NAME`` runs; the string says what was written):
 
-- ``acled``: :func:`kg.acled.write_acled`, ACLED's columns, order and conventions;
+- ``acled``: :func:`kg.exports.acled.write_acled`, ACLED's columns, order and conventions;
 - ``jsonld``: the graph as JSON-LD (rdflib's serializer) with the contract's prefixes as
   ``@context``;
 - ``graphml`` / ``gexf``: the knowledge network (actors, places, events) for Gephi, with every
@@ -145,7 +145,7 @@ def enrich_network(net, g) -> None:
     their ``events`` (from the first to the last); an event's own ``start`` / ``end`` attributes
     (``ckg:startDate`` / ``ckg:endDate``) are renamed ``start_date`` / ``end_date``. Places get
     ``latitude`` / ``longitude`` and ``geo_precision``, inherited from the nearest containing place
-    when they have none (as in the ACLED export: :func:`kg.acled.place_point`).
+    when they have none (as in the ACLED export: :func:`kg.exports.acled.place_point`).
 
     Parameters
     ----------
@@ -154,9 +154,9 @@ def enrich_network(net, g) -> None:
     g : rdflib.Graph
         The graph it was made from.
     """
-    from kg.acled import place_point
+    from kg.exports.acled import place_point
     from kg.namespace import CKG
-    from kg.tables import read_tables
+    from kg.store.tables import read_tables
 
     tables = read_tables(g)
     spans: dict[str, tuple[str, str] | None] = {}
@@ -211,7 +211,7 @@ def write_network(graph: str | Path, dest: str | Path, **_options) -> str:
 
 
 def _write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop", **_options) -> str:
-    from kg.acled import write_acled
+    from kg.exports.acled import write_acled
 
     export = write_acled(graph, dest, undated=undated)
     text = f"wrote {dest} ({len(export.rows)} ACLED rows)"

@@ -248,4 +248,4 @@ def as_progress(progress) -> Progress:
         return auto_progress()
     if callable(progress):
         return CallbackProgress(progress)
-    raise TypeError(f"progress={progress!r}: pass a kg.progress.Progress, a callable, 'auto' or None")
+    raise TypeError(f"progress={progress!r}: pass a kg.pipeline.progress.Progress, a callable, 'auto' or None")

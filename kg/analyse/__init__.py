@@ -19,10 +19,10 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.counts import count_graph
 from kg.errors import KgError
 from kg.gazetteer import norm
 from kg.namespace import CKG, NIF, RDF, RDFS, SKOS, XSD
+from kg.rdf.counts import count_graph
 
 __all__ = [
     "ACTOR_CLASSES",
@@ -614,7 +614,7 @@ def summary(g: Graph) -> dict:
     -------
     dict
         ``triples``, ``articles``, ``actors``, ``places``, ``events`` (counts, as
-        :func:`kg.counts.count_graph` makes them: the same figures as the build's);
+        :func:`kg.rdf.counts.count_graph` makes them: the same figures as the build's);
         ``actor_classes``, ``place_classes``, ``event_types``, ``event_families``
         (class local name → count, sorted by name); ``nodes``, ``edges``,
         ``density`` and ``connected_components`` (weakly connected) and
@@ -627,7 +627,7 @@ def summary(g: Graph) -> dict:
         values = Counter(d[attr] for _, d in net.nodes(data=True) if d["kind"] == kind)
         return dict(sorted(values.items()))
 
-    counted = count_graph(g)  # the one definition of the counts (kg.counts, #13)
+    counted = count_graph(g)  # the one definition of the counts (kg.rdf.counts, #13)
     components = list(nx.weakly_connected_components(net)) if len(net) else []
     return {
         "triples": counted.triples,

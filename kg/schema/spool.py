@@ -29,8 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kg.errors import BuildError
-from kg.extract import Affiliation, EventRecord, Extraction, Mention, Toll
-from kg.ingest import Article
+from kg.schema.records import Affiliation, Article, EventRecord, Extraction, Mention, Toll
 from kg.schema.time import TimeValue
 
 __all__ = ["ExtractionTable", "SpoolWriter", "encode", "decode", "FORMAT", "VERSION"]

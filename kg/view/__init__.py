@@ -59,8 +59,8 @@ __all__ = [
     "external_references",
 ]
 
-ASSETS = Path(__file__).resolve().parent / "assets"
-OUTLINE = Path(__file__).resolve().parent / "data" / "levant_outline.json"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+OUTLINE = Path(__file__).resolve().parents[1] / "data" / "levant_outline.json"
 
 
 @dataclass(frozen=True)
@@ -411,7 +411,7 @@ def load_view_graph(graph: str | os.PathLike[str], warn=None) -> Graph:
     -------
     rdflib.Graph
     """
-    from kg.derive import NOT_DERIVED
+    from kg.rdf.derive import NOT_DERIVED
     from kg.store import find_store, load_graph, query_store
 
     folder = find_store(graph, warn)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.counts import CKG_IRI, KIND_CLASSES, kind_of_class
+from kg.rdf.counts import CKG_IRI, KIND_CLASSES, kind_of_class
 
 __all__ = ["EventInfo", "EntityInfo", "ArticleInfo", "Toll", "BuildTables", "read_tables", "read_build",
            "EVENT_FAMILIES", "family_of"]

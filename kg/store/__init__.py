@@ -27,12 +27,12 @@ from typing import IO
 from rdflib import Dataset, Graph
 from rdflib.query import Result
 
-from kg.emit import bind_prefixes
 from kg.errors import QueryError
-from kg.extract import FAMILY
 from kg.namespace import PREFIXES
+from kg.rdf.emit import bind_prefixes
 from kg.resolve import CIVILIANS, Resolution, located_chain
-from kg.sparql import check_federation, with_values
+from kg.schema.taxonomy import FAMILY
+from kg.store.sparql import check_federation, with_values
 
 __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "EXPORTERS", "load_graph",
            "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
@@ -125,7 +125,7 @@ class _Shortener(dict):
 
 
 class GraphWriter:
-    """Streams emitted graphs (:func:`kg.emit.emit_graphs`) into ``graph.ttl`` (every triple once)
+    """Streams emitted graphs (:func:`kg.rdf.emit.emit_graphs`) into ``graph.ttl`` (every triple once)
     and ``graph.trig`` (one block per named graph), in the order they come, grouped by subject.
 
     Triples of an article are unique to it except ``skos:altLabel`` and those of events several
@@ -318,8 +318,8 @@ def write_turtle(triples, path: str | Path) -> int:
 
 
 def write_derived(store, res: Resolution, path: str | Path) -> None:
-    """``derived.ttl``: the derived facts of :mod:`kg.derive` (loaded into the store beside the graph)."""
-    from kg.derive import derived_triples
+    """``derived.ttl``: the derived facts of :mod:`kg.rdf.derive` (loaded into the store beside the graph)."""
+    from kg.rdf.derive import derived_triples
 
     write_turtle(derived_triples(res), path)
 
@@ -359,7 +359,7 @@ def load_graph(path: str | Path) -> Graph:
 
 def load_query_graph(path: str | Path) -> Graph:
     """:func:`load_graph`, plus the build's derived facts (``derived.ttl`` beside it) that the
-    named queries use (:mod:`kg.derive`)."""
+    named queries use (:mod:`kg.rdf.derive`)."""
     g = load_graph(path)
     derived = Path(path).with_name("derived.ttl")
     if derived.is_file() and derived != Path(path):
@@ -487,7 +487,7 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
         for piece in _pieces(Path(default), LOAD_CHUNK_LINES):
             store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=DefaultGraph())
         if derived is not None:  # the derived facts: their own named graph, and the default graph
-            from kg.derive import DERIVED_GRAPH
+            from kg.rdf.derive import DERIVED_GRAPH
 
             for to in (NamedNode(str(DERIVED_GRAPH)), DefaultGraph()):
                 for piece in _pieces(Path(derived), LOAD_CHUNK_LINES):
@@ -559,11 +559,11 @@ def update_store(previous: str | Path, store_dir: str | Path, changed: dict[str,
 
 def count_triples(store) -> int:
     """The number of distinct triples of the graph a store holds: its default graph but the
-    derived facts (:mod:`kg.derive`, no triple of which is in ``graph.ttl``), so the count
+    derived facts (:mod:`kg.rdf.derive`, no triple of which is in ``graph.ttl``), so the count
     of ``graph.ttl``."""
     from pyoxigraph import Store
 
-    from kg.derive import DERIVED_GRAPH
+    from kg.rdf.derive import DERIVED_GRAPH
 
     st = store if isinstance(store, Store) else open_store(store)
     row = next(iter(st.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
@@ -571,7 +571,7 @@ def count_triples(store) -> int:
     return int(row["n"].value) - int(derived["n"].value)
 
 
-#: where the stores live: ``OUT/store`` is a symbolic link to ``OUT/.store-<pid>-<n>`` (see kg.outdir)
+#: where the stores live: ``OUT/store`` is a symbolic link to ``OUT/.store-<pid>-<n>`` (see kg.pipeline.outdir)
 STORE_PREFIX = ".store-"
 #: the file that marks a folder as a store kg wrote
 STORE_MARKER = _STORE_MARKER
@@ -714,7 +714,7 @@ def query_store(store, sparql: str, bindings: dict | None = None, *, allow_servi
 
     ``bindings`` maps variable names (``"place"`` or ``Variable("place")``) to rdflib terms, as
     :func:`kg.queries.bind_params` makes them. They join the query first, as rdflib's
-    ``initBindings`` do: :func:`kg.sparql.with_values` puts a ``VALUES`` block of them at the start
+    ``initBindings`` do: :func:`kg.store.sparql.with_values` puts a ``VALUES`` block of them at the start
     of the outer group it finds with a SPARQL lexer, each term written by Oxigraph's serializer —
     no value can change what the query does. A query with ``SERVICE`` is refused unless
     ``allow_service``. The answer is an rdflib :class:`~rdflib.query.Result`, so
@@ -773,8 +773,8 @@ def _ox_result(answer) -> Result:
 
 
 def _network_part() -> str:
-    """The graph without its mentions and without the derived facts (:mod:`kg.derive`)."""
-    from kg.derive import NOT_DERIVED
+    """The graph without its mentions and without the derived facts (:mod:`kg.rdf.derive`)."""
+    from kg.rdf.derive import NOT_DERIVED
 
     return ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
             "CONSTRUCT { ?s ?p ?o } WHERE {\n  ?s ?p ?o\n"

@@ -31,7 +31,7 @@ from kg.serve import Server, serve
 
 __all__ = ["free_port", "pages_for", "query_page", "start_front"]
 
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
 _HTML = "text/html; charset=utf-8"
 
 

@@ -30,7 +30,7 @@ emission and the exports read.
 Events keep their article; their ids are a hash of article, type, place and trigger offset.
 The events of an article are made from its extraction and the tables when they are read
 (:meth:`Resolution.articles`), so a build holds tables, not every event — the extractions
-themselves may live on disk (:mod:`kg.spool`).
+themselves may live on disk (:mod:`kg.schema.spool`).
 """
 
 from __future__ import annotations
@@ -50,11 +50,11 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from kg.errors import UsageError
-from kg.extract import EventRecord, Extraction, Mention
 from kg.gazetteer import Gazetteer, load_gazetteer, norm
 from kg.geo import container_for, find_place
+from kg.schema.records import EventRecord, Extraction, Mention
+from kg.schema.spool import ExtractionTable
 from kg.schema.time import TimeValue
-from kg.spool import ExtractionTable
 
 __all__ = ["Entity", "ResolvedEvent", "ResolvedToll", "MergeStats", "SharedEvent", "Coreference", "Tables",
            "Resolution", "ResolvedArticle", "resolve", "PASSES", "assign_mentions", "name_entities",
@@ -751,7 +751,7 @@ PASSES: tuple[Callable[[Tables], Tables], ...] = (
 def resolve(extractions: Iterable[Extraction] | ExtractionTable, *, gazetteer: Gazetteer | None = None,
             overrides: str | Path | None = None) -> Resolution:
     """Give every mention a canonical entity and every event its ids (deterministic): run
-    :data:`PASSES` over the extractions (a list, or an :class:`~kg.spool.ExtractionTable`)."""
+    :data:`PASSES` over the extractions (a list, or an :class:`~kg.schema.spool.ExtractionTable`)."""
     table = extractions if isinstance(extractions, ExtractionTable) else ExtractionTable.of(extractions)
     t = Tables(table, gazetteer or load_gazetteer(), _freeze(load_overrides(overrides)))
     for step in PASSES:
