@@ -1,7 +1,11 @@
-"""Issue #12's floors for agents and targets on the development gold (model tests).
+"""Issue #12's floors on the development gold (model tests): entity, event and family F1 and
+every role, on dev2 (written independently of the rules) and on the seeds.
 
-Measured when set: dev2 agents 69/79 (0.87), targets 21/26 (0.81); seeds 29/29 and 9/9. The
-floors sit a little under, at the issue's targets (agents 0.80, targets 0.70) or above them.
+Measured when set (2026-12-01, score.py's one-produced-event-per-gold-event matching): dev2
+entity F1 0.95, event F1 0.86, family F1 0.93; agents 93/112 (0.83), targets 27/34 (0.79),
+sources 45/53 (0.85), dates 106/109 (0.97), fatalities 41/46 (0.89); seeds entity F1 0.99,
+event F1 1.00. The floors sit a little under what is reached and at or above the issue's
+targets (entity 0.93, event 0.80, family 0.88, agents/dates/sources 0.80, targets/tolls 0.70).
 """
 
 from __future__ import annotations
@@ -28,18 +32,25 @@ def _build(paths: list[Path], out: Path) -> Path:
 
 
 @pytest.mark.skipif(not (GOLD / "dev2").is_dir() or not (SHARED / "dev2").is_dir(), reason="no dev2 gold")
-def test_dev2_agents_and_targets_do_not_fall(tmp_path):
+def test_dev2_scores_do_not_fall(tmp_path):
     graph = _build([SHARED / "dev2"], tmp_path / "dev2")
     ev = evaluate(load_graph(graph), GOLD / "dev2", [GOLD / "entities.json"], texts_dir=SHARED / "dev2")
     report = format_table(ev)
-    for role, floor in (("agents", 0.82), ("targets", 0.74)):
+    for role, floor in (("agents", 0.81), ("targets", 0.74)):
         assert ev.roles[role].share >= floor, f"{role}: {ev.roles[role]}\n{report}"
+    for role, floor in (("reported_by", 0.81), ("date", 0.93), ("fatalities", 0.84)):
+        assert ev.roles[role].share >= floor, f"{role}: {ev.roles[role]}\n{report}"
+    for name, counts, floor in (("entity", ev.entities, 0.93), ("event", ev.events, 0.83),
+                                ("family", ev.families, 0.90)):
+        assert counts.f1 >= floor, f"{name} F1 {counts.f1:.3f} < {floor}\n{report}"
 
 
 @pytest.mark.skipif(not (GOLD / "dev").is_dir(), reason="no seed gold")
-def test_seed_agents_and_targets_do_not_fall(tmp_path):
+def test_seed_scores_do_not_fall(tmp_path):
     graph = _build([REPO / "seeds"], tmp_path / "seeds")
     ev = evaluate(load_graph(graph), GOLD / "dev", [GOLD / "entities.json"], texts_dir=REPO / "seeds")
     report = format_table(ev)
     for role, floor in (("agents", 0.93), ("targets", 0.88)):
         assert ev.roles[role].share >= floor, f"{role}: {ev.roles[role]}\n{report}"
+    for name, counts, floor in (("entity", ev.entities, 0.96), ("event", ev.events, 0.97)):
+        assert counts.f1 >= floor, f"{name} F1 {counts.f1:.3f} < {floor}\n{report}"
