@@ -22,21 +22,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from kg.namespace import PREFIXES
+from kg.schema.taxonomy import ACTOR_CLASSES, EVENT_FAMILIES, EVENT_TYPES, PLACE_CLASSES
+
 __all__ = ["Counts", "NodeCounter", "KIND_CLASSES", "CKG_IRI", "kind_of_class", "count_graph", "COUNT_QUERY",
            "counts_of_row"]
 
-CKG_IRI = "https://w3id.org/conflict-kg/ontology#"
+CKG_IRI = PREFIXES["ckg"]
 
-#: the contract classes (local names) whose instances are counted, by kind
+#: the contract classes (local names) whose instances are counted, by kind (from the ontology's
+#: generated taxonomy: a new event type is counted as soon as it is in ``ontology/ckg.ttl``)
 KIND_CLASSES: dict[str, tuple[str, ...]] = {
     "articles": ("Article",),
-    "actors": ("Actor", "StateForce", "RebelGroup", "JihadistGroup", "Militia", "ForeignState", "Civilians",
-               "GovernmentBody", "Organization", "MediaOutlet", "Person"),
-    "places": ("Place", "Country", "Region", "City", "Neighbourhood", "Site"),
-    "events": ("Event", "Battle", "Offensive", "ArmedClash", "TerritoryCapture", "RemoteViolence", "Airstrike",
-               "Shelling", "Bombing", "ChemicalAttack", "ViolenceAgainstCivilians", "AttackOnCivilians",
-               "Abduction", "StrategicDevelopment", "Siege", "Withdrawal", "Reinforcement", "PrisonerRelease",
-               "Ceasefire", "Evacuation", "CasualtyReport"),
+    "actors": ("Actor", *ACTOR_CLASSES),
+    "places": ("Place", *PLACE_CLASSES),
+    "events": ("Event", *EVENT_FAMILIES, *(t for t in EVENT_TYPES if t not in EVENT_FAMILIES)),
 }
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _KIND = {CKG_IRI + cls: kind for kind, classes in KIND_CLASSES.items() for cls in classes}
