@@ -199,7 +199,8 @@ def test_resolve_passes_return_new_frozen_tables_and_leave_their_input_alone():
 
 def test_resolve_coreference_table_equals_the_list_version():
     """The streamed coreference pass gives what corefer_events gives on the list of all events."""
-    from kg.resolve import _base_events, corefer_events
+    from kg.resolve import corefer_events
+    from kg.resolve.events import base_events
 
     x = EventRecord("TerritoryCapture", ((0, 5),), None)
     exs = []
@@ -215,7 +216,7 @@ def test_resolve_coreference_table_equals_the_list_version():
         exs.append(Extraction(e.article, e.mentions, twice))
     exs.append(ext("z", "rien", [], [x]))
     res = resolve(exs)
-    base = [ev for ex in res.extractions for ev in _base_events(ex, res.mentions[ex.article.id])]
+    base = [ev for ex in res.extractions for ev in base_events(ex, res.mentions[ex.article.id])]
     want = corefer_events(base, res.entities, {ex.article.id: ex.article.published for ex in res.extractions})
     assert list(res.events) == want
     ids_ = [ev.id for ev in res.events]

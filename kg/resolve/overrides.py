@@ -1,0 +1,44 @@
+"""The user's overrides file (``--overrides``): surface forms merged into an entity, or kept apart.
+
+Read and checked by :func:`load_overrides`; pass 1 (:mod:`kg.resolve.mentions`) applies them.
+
+Must not import rdflib, pyoxigraph or spaCy (resolve sits below rdf; ``lint-imports`` checks).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.errors import UsageError
+from kg.gazetteer import norm
+
+__all__ = ["load_overrides"]
+
+
+def load_overrides(path: str | Path | None) -> dict:
+    """The user's overrides file (``--overrides``), checked: ``{"merge": {form: entity id}, "split": [form]}``.
+
+    Raises :class:`~kg.errors.UsageError` naming the file and the first problem (what ``kg build``
+    checks before it parses anything).
+    """
+    if not path:
+        return {"merge": {}, "split": []}
+    p = Path(path)
+    shape = 'expected JSON {"merge": {"surface form": "entity-id"}, "split": ["surface form"]}'
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"{p}: cannot read overrides ({exc}); {shape}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{p}: overrides must be a JSON object, not {type(data).__name__}; {shape}")
+    unknown = sorted(set(data) - {"merge", "split"})
+    merge, split = data.get("merge", {}), data.get("split", [])
+    if unknown:
+        raise UsageError(f"{p}: unknown overrides key {unknown[0]!r}; {shape}")
+    if not isinstance(merge, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in merge.items()):
+        raise UsageError(f"{p}: \"merge\" must map surface forms to entity ids (strings); {shape}")
+    if not isinstance(split, list) or not all(isinstance(s, str) for s in split):
+        raise UsageError(f"{p}: \"split\" must be a list of surface forms (strings); {shape}")
+    return {"merge": {norm(k): v for k, v in merge.items()}, "split": [norm(s) for s in split]}
