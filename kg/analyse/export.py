@@ -1,0 +1,70 @@
+"""Writing a network to GraphML or GEXF (attributes flattened so both writers accept them).
+
+Imports rdflib, networkx and kg.namespace/kg.rdf readers only (never spaCy nor the extraction stages).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import networkx as nx
+
+__all__ = [
+    "export_network",
+]
+
+
+def _flat(value: object) -> object:
+    """A GraphML/GEXF-friendly attribute value (lists joined, None as "")."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return "; ".join(
+            str(v) for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value)
+        )
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def export_network(net: nx.Graph, path: str | os.PathLike[str]) -> Path:
+    """Write a network as GraphML or GEXF, chosen by the file suffix.
+
+    Parameters
+    ----------
+    net : networkx.Graph
+        Any projection or :func:`knowledge_network`; list attributes are joined
+        with ``"; "`` and missing values written as ``""`` so both writers take them.
+    path : str or os.PathLike
+        ``*.graphml`` or ``*.gexf``; the folder is created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        For another suffix.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".graphml", ".gexf"):
+        raise ValueError(f"{path}: export to .graphml or .gexf")
+    flat = net.__class__()
+    flat.graph.update({k: _flat(v) for k, v in net.graph.items()})
+    flat.add_nodes_from((u, {k: _flat(v) for k, v in d.items()}) for u, d in net.nodes(data=True))
+    if net.is_multigraph():
+        flat.add_edges_from(
+            (u, v, k, {a: _flat(x) for a, x in d.items()}) for u, v, k, d in net.edges(keys=True, data=True)
+        )
+    else:
+        flat.add_edges_from((u, v, {a: _flat(x) for a, x in d.items()}) for u, v, d in net.edges(data=True))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".graphml":
+        nx.write_graphml(flat, path)
+    else:
+        nx.write_gexf(flat, path)
+    return path
