@@ -880,7 +880,7 @@ def test_reliability_11_future_publication_dates_and_bidi_controls_are_warned():
 
 
 def test_reliability_11_the_view_shows_bidi_controls_escaped():
-    from kg.view import _escape, _visible
+    from kg.view.page import _escape, _visible
 
     assert _visible("Alep\u202eetsiL") == "Alep\\u202eetsiL" and "\u202e" not in _escape("x\u2067y")
 

@@ -34,6 +34,7 @@ from kg import view
 from kg.analyse import knowledge_network
 from kg.exports import plot
 from kg.namespace import CKG, SKOS
+from kg.view import layout
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -469,7 +470,7 @@ def test_view_spring_positions_dense_fallback():
     import networkx as nx
 
     net = nx.path_graph(6)
-    pos = view._dense_spring(net, seed=1, iterations=50, scale=1.0)
+    pos = layout._dense_spring(net, seed=1, iterations=50, scale=1.0)
     assert set(pos) == set(net)
     assert max(abs(c) for xy in pos.values() for c in xy) == pytest.approx(1.0)
     # neighbours end closer than the two ends of the path
