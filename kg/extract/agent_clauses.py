@@ -57,7 +57,6 @@ def _is_gerund(view: View, t: Token) -> bool:
     )
 
 
-
 def takes_agent(view: View, t: Token) -> bool:
     """ "par X" names the agent of a passive, a participle or a noun ("la reprise par X"), not of an
     active verb ("a débuté par des tirs")."""
@@ -77,7 +76,6 @@ def _other_participle(view: View, t: Token, c: Token) -> bool:
         if "Part" in p.morph.get("VerbForm") or p.pos_ == "VERB":
             return view.ctx.lemma(p) not in doers
     return False
-
 
 
 def _nominal_tokens(t: Token) -> Iterable[Token]:
@@ -284,7 +282,6 @@ def clause_agents(view: View, tr: Trigger, zone: frozenset[int], speakers: Seque
             if out:
                 return out
     return []
-
 
 
 def plausible(etype: str, found: Iterable[Mention]) -> list[Mention]:

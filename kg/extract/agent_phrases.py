@@ -22,8 +22,8 @@ from kg.nlp.lookup import is_pronoun
 from kg.schema.records import Mention
 from kg.schema.text import key
 
-__all__ = ["OBLIQUE_DEPS", "CLAUSE_DEPS", "role_classes", "case_words", "is_relative", "members", "between_parties",
-           "subject_actor", "passive_voice", "is_loss"]
+__all__ = ["OBLIQUE_DEPS", "CLAUSE_DEPS", "role_classes", "case_words", "is_relative", "members",
+           "between_parties", "subject_actor", "passive_voice", "is_loss"]
 
 OBLIQUE_DEPS = ("obl", "obl:mod", "obl:arg", "nmod", "iobj")
 CLAUSE_DEPS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "csubj"})
@@ -168,13 +168,11 @@ def subject_actor(view: View, subj: Token, classes, speakers: Sequence[Mention] 
     return members(view, subj, classes)  # not the clauses on it ("l'attaque, démentie par X, …")
 
 
-
 def passive_voice(view: View, t: Token) -> bool:
     """A passive verb ("a été prise par"); not a verb conjugated with "être" ("sont entrés")."""
     marked = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in t.children) or "Pass" in t.morph.get("Voice")
     reflexive = any("Yes" in c.morph.get("Reflex") for c in t.children)  # "se sont retirés": active
     return marked and not reflexive and not {view.ctx.lemma(t), key(t.lemma_)} & view.ctx.lex.set("etre_verbs")
-
 
 
 def is_loss(view: View, t: Token) -> bool:

@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from kg.lang.fr.numbers import parse_number
 from kg.schema.time import TimeValue
 
-__all__ = ["DEICTIC_SPEECH", "Handler", "Resolved", "minus_months", "resolve_weekday", "shift_days", "time_value",
+__all__ = ["DEICTIC_SPEECH", "Handler", "Resolved", "minus_months", "resolve_weekday", "shift_days",
+           "time_value",
            # the handlers, in the order of the table in timex_patterns
            "h_day_month", "h_numeric", "h_month", "h_year", "h_weekday", "h_night_weekdays", "h_night_days",
            "h_deictic", "h_week", "h_month_rel", "h_year_rel", "h_edge", "h_since_duration", "h_ago",
@@ -126,7 +127,6 @@ def resolve_weekday(weekday: int, published: TimeValue | None) -> TimeValue | No
     if d is None:
         return published
     return _deictic(published, -((d.weekday() - weekday) % 7))
-
 
 
 # ----------------------------------------------------------------------------- lexicon
