@@ -66,7 +66,6 @@ KILLING_OF_CIVILIANS, KILLING_OF_FIGHTERS = "AttackOnCivilians", "ArmedClash"
 assert {KILLING_OF_CIVILIANS, KILLING_OF_FIGHTERS} <= set(EVENT_TYPES)
 _NOT_LETHAL = frozenset({"Abduction"})  # of those families, the one that does not kill
 BATTLE_FAMILY = "Battle"
-_CLAUSE_DEPS = ("acl:relcl", "advcl", "ccomp", "parataxis", "csubj")
 _IMPLICIT_SUBJECT_DEPS = ("advcl", "xcomp", "acl", "conj")  # "…, tuant 8 personnes", "a bombardé X et tué 12 civils"
 
 
