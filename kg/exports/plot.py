@@ -297,6 +297,44 @@ def network_layout(net: nx.Graph, *, seed: int = _SEED, gap: float = 0.02,
     return {u: (p[0], p[1], p[2]) for u, p in pos.items()}
 
 
+def _undirected(net: nx.DiGraph) -> nx.Graph:
+    """The actors' interactions without direction, the weights of both directions summed."""
+    undirected = nx.Graph()
+    undirected.add_nodes_from(sorted(net))
+    for u, v, d in sorted(net.edges(data=True), key=lambda e: (e[0], e[1])):
+        weight = d["weight"] + (undirected[u][v]["weight"] if undirected.has_edge(u, v) else 0)
+        undirected.add_edge(u, v, weight=weight)
+    return undirected
+
+
+def _draw_network(ax, net: nx.DiGraph, undirected: nx.Graph, layout: dict, labels: int) -> None:
+    """Edges, circles, the labels of the ``labels`` best-connected actors and a legend of classes."""
+    from matplotlib.patches import Circle
+
+    segments = [(layout[u][:2], layout[v][:2]) for u, v in undirected.edges()]
+    widths = [0.6 + 0.6 * d["weight"] ** 0.5 for _, _, d in undirected.edges(data=True)]
+    ax.add_collection(LineCollection(segments, linewidths=widths, colors="#999999", zorder=1))
+    nodes = list(undirected)
+    degree = dict(undirected.degree(weight="weight"))
+    for u in nodes:
+        x, y, r = layout[u]
+        ax.add_patch(Circle((x, y), r, facecolor=PALETTE.get(net.nodes[u]["cls"], _FALLBACK),
+                            edgecolor="#333333", linewidth=0.5, zorder=2))
+    ranked = sorted(nodes, key=lambda u: (-degree[u], net.nodes[u]["label"], u))[:labels]
+    for u in ranked:
+        x, y, r = layout[u]
+        ax.annotate(net.nodes[u]["label"], (x, y + r), fontsize=8, ha="center", va="bottom",
+                    xytext=(0, 2), textcoords="offset points", zorder=3)
+    classes = sorted({net.nodes[u]["cls"] for u in nodes})
+    for cls in classes:
+        ax.scatter([], [], c=PALETTE.get(cls, _FALLBACK), label=cls, edgecolors="#333333", linewidths=0.5)
+    ax.legend(fontsize=8, loc="lower left", frameon=False)
+    xs = [p[0] - p[2] for p in layout.values()] + [p[0] + p[2] for p in layout.values()]
+    ys = [p[1] - p[2] for p in layout.values()] + [p[1] + p[2] + 0.12 for p in layout.values()]
+    ax.set_xlim(min(xs) - 0.1, max(xs) + 0.1)
+    ax.set_ylim(min(ys) - 0.1, max(ys) + 0.1)
+
+
 def network(g: Graph, path: str | os.PathLike[str], *, labels: int = 40, title: str | None = None) -> Path:
     """Write a PNG of the actor-interaction network (seeded spring layout, circles that never overlap).
 
@@ -323,43 +361,16 @@ def network(g: Graph, path: str | os.PathLike[str], *, labels: int = 40, title: 
     events; circles are drawn in data units on equal axes (:func:`network_layout`), so they keep
     apart at any size of figure.
     """
-    from matplotlib.patches import Circle
-
     net = actor_interactions(g)
     net.remove_nodes_from([u for u in list(net) if net.degree(u) == 0])
-    undirected = nx.Graph()
-    undirected.add_nodes_from(sorted(net))
-    for u, v, d in sorted(net.edges(data=True), key=lambda e: (e[0], e[1])):
-        weight = d["weight"] + (undirected[u][v]["weight"] if undirected.has_edge(u, v) else 0)
-        undirected.add_edge(u, v, weight=weight)
+    undirected = _undirected(net)
     layout = network_layout(undirected)
     fig = Figure(figsize=(9, 7), dpi=100)
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.set_aspect("equal")
     if len(undirected):
-        segments = [(layout[u][:2], layout[v][:2]) for u, v in undirected.edges()]
-        widths = [0.6 + 0.6 * d["weight"] ** 0.5 for _, _, d in undirected.edges(data=True)]
-        ax.add_collection(LineCollection(segments, linewidths=widths, colors="#999999", zorder=1))
-        nodes = list(undirected)
-        degree = dict(undirected.degree(weight="weight"))
-        for u in nodes:
-            x, y, r = layout[u]
-            ax.add_patch(Circle((x, y), r, facecolor=PALETTE.get(net.nodes[u]["cls"], _FALLBACK),
-                                edgecolor="#333333", linewidth=0.5, zorder=2))
-        ranked = sorted(nodes, key=lambda u: (-degree[u], net.nodes[u]["label"], u))[:labels]
-        for u in ranked:
-            x, y, r = layout[u]
-            ax.annotate(net.nodes[u]["label"], (x, y + r), fontsize=8, ha="center", va="bottom",
-                        xytext=(0, 2), textcoords="offset points", zorder=3)
-        classes = sorted({net.nodes[u]["cls"] for u in nodes})
-        for cls in classes:
-            ax.scatter([], [], c=PALETTE.get(cls, _FALLBACK), label=cls, edgecolors="#333333", linewidths=0.5)
-        ax.legend(fontsize=8, loc="lower left", frameon=False)
-        xs = [p[0] - p[2] for p in layout.values()] + [p[0] + p[2] for p in layout.values()]
-        ys = [p[1] - p[2] for p in layout.values()] + [p[1] + p[2] + 0.12 for p in layout.values()]
-        ax.set_xlim(min(xs) - 0.1, max(xs) + 0.1)
-        ax.set_ylim(min(ys) - 0.1, max(ys) + 0.1)
+        _draw_network(ax, net, undirected, layout, labels)
     else:
         ax.text(
             0.5, 0.5, "aucune interaction entre acteurs", ha="center", va="center", transform=ax.transAxes

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
 
 from kg.namespace import CKG, CKGR
 from kg.rdf.emit import Triple, article_iri, entity_iri, event_iri
@@ -69,58 +70,84 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
     """The derived facts of a resolved build, as N-Triples terms (deterministic order: each event's
     facts as its first article is read, then places, actors, articles and tallies)."""
     ents = res.entities
-    shared = res.coreference.shared
-    seen_shared: set[str] = set()
-    places: set[str] = set()
-    tallies: Counter = Counter()
-    place_events: Counter = Counter()
-    actor_events: Counter = Counter()
-    actor_shared: set[tuple[str, str]] = set()
-    mentions: Counter = Counter()
-    actor_articles: Counter = Counter()
-    article_counts: list[tuple[str, int, int]] = []
+    kept = _Kept(res.coreference.shared)
     for art in res.articles():
+        yield from kept.article(art, ents)
+    yield from _place_triples(ents, kept.places, kept.place_events)
+    yield from _actor_triples(ents, kept)
+    yield from _article_triples(kept.article_counts)
+    yield from _tally_triples(kept.tallies)
+
+
+@dataclass
+class _Kept:
+    """What one pass over the articles keeps: per place, actor, article and tally, plus the ids of
+    events told more than once (``shared``) already seen."""
+
+    shared: Collection[str]
+    seen_shared: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    tallies: Counter = field(default_factory=Counter)
+    place_events: Counter = field(default_factory=Counter)
+    actor_events: Counter = field(default_factory=Counter)
+    actor_shared: set[tuple[str, str]] = field(default_factory=set)
+    mentions: Counter = field(default_factory=Counter)
+    actor_articles: Counter = field(default_factory=Counter)
+    article_counts: list[tuple[str, int, int]] = field(default_factory=list)
+
+    def article(self, art, ents) -> Iterator[Triple]:
+        """Count one article's entities and events; yield the facts of its events not yet told."""
         ex = art.extraction
+        named = self._named(ex, art.entity_ids, ents)
+        ids_here: set[str] = set()
+        for ev in art.events:
+            ids_here.add(ev.id)
+            yield from self._event(ev)
+        self.article_counts.append((ex.article.id, len(ids_here), len(named)))
+
+    def _named(self, ex, entity_ids, ents) -> set[str]:
+        """The entities an article names; counts the actors' mentions and articles, keeps the places."""
         named: set[str] = set()
         spans: defaultdict[str, set[tuple[int, int]]] = defaultdict(set)
-        for m, eid in zip(ex.mentions, art.entity_ids, strict=True):
+        for m, eid in zip(ex.mentions, entity_ids, strict=True):
             named.add(eid)
             spans[eid].add((m.start, m.end))
         for eid in named:
             if ents[eid].kind == "place":
-                places.add(eid)
+                self.places.add(eid)
             else:
-                actor_articles[eid] += 1
-                mentions[eid] += len(spans[eid])
-        ids_here: set[str] = set()
-        for ev in art.events:
-            ids_here.add(ev.id)
-            if ev.place:
-                places.add(ev.place)
-            if ev.id in shared:
-                if ev.id in seen_shared:
-                    for actor in {*ev.agents, *ev.targets, *ev.sources, *ev.disputed_by}:
-                        actor_shared.add((actor, ev.id))
-                    continue
-                seen_shared.add(ev.id)
-            node = f"<{event_iri(ev.id)}>"
-            when = ev.date or ev.start_date
-            yield node, _p("eventType"), f"<{CKG[ev.type]}>"  # streamed: nothing kept per event
-            if when is not None:
-                yield node, _p("when"), _when(when)
-            tallies[(ev.place or "", month_key(when), ev.type)] += 1
-            if ev.place:
-                place_events[ev.place] += 1
-            roles = {*ev.agents, *ev.targets, *ev.sources, *ev.disputed_by}
-            for actor in roles:
-                if ev.id in shared:
-                    actor_shared.add((actor, ev.id))
-                else:
-                    actor_events[actor] += 1
-        article_counts.append((ex.article.id, len(ids_here), len(named)))
-    for actor, _eid in actor_shared:
-        actor_events[actor] += 1
-    # the places' chains: every place the graph describes
+                self.actor_articles[eid] += 1
+                self.mentions[eid] += len(spans[eid])
+        return named
+
+    def _event(self, ev) -> Iterator[Triple]:
+        """An event's type and date (streamed: nothing kept per event), counted once if shared."""
+        if ev.place:
+            self.places.add(ev.place)
+        roles = {*ev.agents, *ev.targets, *ev.sources, *ev.disputed_by}
+        if ev.id in self.shared:
+            if ev.id in self.seen_shared:
+                self.actor_shared.update((actor, ev.id) for actor in roles)
+                return
+            self.seen_shared.add(ev.id)
+        node = f"<{event_iri(ev.id)}>"
+        when = ev.date or ev.start_date
+        yield node, _p("eventType"), f"<{CKG[ev.type]}>"
+        if when is not None:
+            yield node, _p("when"), _when(when)
+        self.tallies[(ev.place or "", month_key(when), ev.type)] += 1
+        if ev.place:
+            self.place_events[ev.place] += 1
+        for actor in roles:
+            if ev.id in self.shared:
+                self.actor_shared.add((actor, ev.id))
+            else:
+                self.actor_events[actor] += 1
+
+
+def _place_triples(ents, places: set[str], place_events: Counter) -> Iterator[Triple]:
+    """``ckg:within`` (reflexive, up the ``locatedIn`` chain) and event counts of every place the
+    graph describes (the places named or used, and their chains)."""
     for p in list(places):
         places.update(q for q in located_chain(ents, p) if q in ents)
     for p in sorted(places):
@@ -131,17 +158,32 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
                 yield node, _p("within"), f"<{entity_iri('place', q)}>"
         if place_events[p]:
             yield node, _p("eventCount"), _int(place_events[p])
-    for actor in sorted(set(mentions) | set(actor_events)):
+
+
+def _actor_triples(ents, kept: _Kept) -> Iterator[Triple]:
+    """Mention, article and (distinct) event counts of every actor."""
+    actor_events = Counter(kept.actor_events)
+    for actor, _eid in kept.actor_shared:
+        actor_events[actor] += 1
+    for actor in sorted(set(kept.mentions) | set(actor_events)):
         if ents[actor].kind != "actor":
             continue
         node = f"<{entity_iri('actor', actor)}>"
-        yield node, _p("mentionCount"), _int(mentions[actor])
-        yield node, _p("articleCount"), _int(actor_articles[actor])
+        yield node, _p("mentionCount"), _int(kept.mentions[actor])
+        yield node, _p("articleCount"), _int(kept.actor_articles[actor])
         yield node, _p("eventCount"), _int(actor_events[actor])
+
+
+def _article_triples(article_counts: list[tuple[str, int, int]]) -> Iterator[Triple]:
+    """Event and entity counts of every article, in reading order."""
     for aid, n_events, n_entities in article_counts:
         node = f"<{article_iri(aid)}>"
         yield node, _p("eventCount"), _int(n_events)
         yield node, _p("entityCount"), _int(n_entities)
+
+
+def _tally_triples(tallies: Counter) -> Iterator[Triple]:
+    """The ``ckg:EventTally`` nodes: events per place, month and type."""
     for (place, month, etype), n in sorted(tallies.items()):
         key = hashlib.sha1(f"{place}|{month}|{etype}".encode()).hexdigest()[:16]
         node = f"<{CKGR[f'tally/{key}']}>"

@@ -1,0 +1,133 @@
+"""The gold's vocabulary and its readers: event families, roles, entity classes, and the loaders
+of the entity catalogue and the per-article gold files (the format of the team's ``shared/gold``).
+
+Imports only the gazetteer, the namespaces and the error base; nothing of the graph's readers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from rdflib.term import Node
+
+from kg.errors import KgError
+from kg.gazetteer import ACTOR_CLASSES as GAZETTEER_ACTOR_CLASSES
+from kg.gazetteer import PLACE_CLASSES as GAZETTEER_PLACE_CLASSES
+from kg.namespace import CKG
+
+__all__ = [
+    "ACTOR_CLASSES",
+    "ACTOR_ROLES",
+    "FAMILIES",
+    "GoldError",
+    "PLACE_CLASSES",
+    "ROLES",
+    "TWINS",
+    "load_catalog",
+    "load_gold",
+]
+
+ACTOR_CLASSES = frozenset({"Actor", *GAZETTEER_ACTOR_CLASSES})
+PLACE_CLASSES = frozenset({"Place", *GAZETTEER_PLACE_CLASSES})
+#: Event type -> family, the table of the contract (``CasualtyReport`` is its own family).
+FAMILIES: Mapping[str, str] = {
+    "Offensive": "Battle",
+    "ArmedClash": "Battle",
+    "TerritoryCapture": "Battle",
+    "Airstrike": "RemoteViolence",
+    "Shelling": "RemoteViolence",
+    "Bombing": "RemoteViolence",
+    "ChemicalAttack": "RemoteViolence",
+    "AttackOnCivilians": "ViolenceAgainstCivilians",
+    "Abduction": "ViolenceAgainstCivilians",
+    "Siege": "StrategicDevelopment",
+    "Withdrawal": "StrategicDevelopment",
+    "Reinforcement": "StrategicDevelopment",
+    "PrisonerRelease": "StrategicDevelopment",
+    "Ceasefire": "StrategicDevelopment",
+    "Evacuation": "StrategicDevelopment",
+    "CasualtyReport": "CasualtyReport",
+}
+#: Gold roles naming actors, and the event property that carries each. ``score.py`` scores
+#: the first three; ``disputed_by`` is scored here only.
+ACTOR_ROLES: Mapping[str, Node] = {
+    "agents": CKG.agent,
+    "targets": CKG.target,
+    "reported_by": CKG.reportedBy,
+    "disputed_by": CKG.disputedBy,
+}
+#: A state and its country share a name; a node of one class matches the other's gold key.
+TWINS = frozenset({"ForeignState", "Country"})
+#: Every role scored, in print order.
+ROLES = ("agents", "targets", "reported_by", "disputed_by", "date", "fatalities")
+
+
+class GoldError(KgError):
+    """The gold annotations, the entity catalogue or the texts folder cannot be read."""
+
+
+def read_json(path: Path, what: str) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except OSError as exc:
+        raise GoldError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: the {what} is not valid UTF-8 JSON ({exc}); fix the file") from None
+
+
+def load_catalog(paths: Iterable[str | Path]) -> dict[str, dict]:
+    """Read and merge entity catalogues, later files adding to earlier ones.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        JSON files mapping a key to ``{"class", "label", "aliases", ...}``. Keys starting
+        with ``_`` are comments, except ``_extra_aliases`` (key -> list of more aliases).
+
+    Returns
+    -------
+    dict
+        Key -> record. A key defined again takes the later record, keeping the earlier
+        aliases too.
+
+    Raises
+    ------
+    GoldError
+        A file cannot be read or is not a JSON object.
+    """
+    cat: dict[str, dict] = {}
+    for p in map(Path, paths):
+        data = read_json(p, "entity catalogue")
+        if not isinstance(data, dict):
+            raise GoldError(f"{p}: an entity catalogue must be a JSON object of key -> record")
+        for k, v in data.items():
+            if k == "_extra_aliases":
+                for key, al in v.items():
+                    cat.setdefault(key, {"aliases": []})["aliases"] = cat.get(key, {}).get("aliases", []) + al
+            elif not k.startswith("_"):
+                if k in cat:
+                    v = dict(v, aliases=list(v.get("aliases", [])) + cat[k].get("aliases", []))
+                cat[k] = v
+    return cat
+
+
+def load_gold(gold_dir: str | Path) -> list[dict]:
+    """Read the per-article gold files (``*.json`` with an ``article`` key) of a folder.
+
+    Raises
+    ------
+    GoldError
+        The folder does not exist, holds no gold file, or a file is not valid JSON.
+    """
+    folder = Path(gold_dir)
+    if not folder.is_dir():
+        raise GoldError(f"{folder}: no such gold folder; pass the folder of per-article gold JSON files")
+    golds = [read_json(p, "gold file") for p in sorted(folder.glob("*.json"))]
+    golds = [g for g in golds if isinstance(g, dict) and "article" in g]
+    if not golds:
+        raise GoldError(f"{folder}: no gold file (*.json with an 'article' key) in this folder")
+    return golds
