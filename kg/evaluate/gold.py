@@ -17,6 +17,7 @@ from kg.errors import KgError
 from kg.gazetteer import ACTOR_CLASSES as GAZETTEER_ACTOR_CLASSES
 from kg.gazetteer import PLACE_CLASSES as GAZETTEER_PLACE_CLASSES
 from kg.namespace import CKG
+from kg.schema.taxonomy import FAMILY
 
 __all__ = [
     "ACTOR_CLASSES",
@@ -32,25 +33,8 @@ __all__ = [
 
 ACTOR_CLASSES = frozenset({"Actor", *GAZETTEER_ACTOR_CLASSES})
 PLACE_CLASSES = frozenset({"Place", *GAZETTEER_PLACE_CLASSES})
-#: Event type -> family, the table of the contract (``CasualtyReport`` is its own family).
-FAMILIES: Mapping[str, str] = {
-    "Offensive": "Battle",
-    "ArmedClash": "Battle",
-    "TerritoryCapture": "Battle",
-    "Airstrike": "RemoteViolence",
-    "Shelling": "RemoteViolence",
-    "Bombing": "RemoteViolence",
-    "ChemicalAttack": "RemoteViolence",
-    "AttackOnCivilians": "ViolenceAgainstCivilians",
-    "Abduction": "ViolenceAgainstCivilians",
-    "Siege": "StrategicDevelopment",
-    "Withdrawal": "StrategicDevelopment",
-    "Reinforcement": "StrategicDevelopment",
-    "PrisonerRelease": "StrategicDevelopment",
-    "Ceasefire": "StrategicDevelopment",
-    "Evacuation": "StrategicDevelopment",
-    "CasualtyReport": "CasualtyReport",
-}
+#: Event type -> family, the table of the contract (``CasualtyReport`` is its own family), from the ontology.
+FAMILIES: Mapping[str, str] = FAMILY
 #: Gold roles naming actors, and the event property that carries each. ``score.py`` scores
 #: the first three; ``disputed_by`` is scored here only.
 ACTOR_ROLES: Mapping[str, Node] = {
