@@ -25,7 +25,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -775,17 +774,11 @@ def render_html(g: Graph | nx.MultiDiGraph, *, title: str = "kg", note: str | No
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder (:func:`kg.store.atomic_write`)."""
+    from kg.store.atomic import atomic_write
+
+    with atomic_write(path, "wb", encoding=None, fsync=False, permissions=0o644) as out:
+        out.write(text.encode("utf-8"))
 
 
 def write_html(
