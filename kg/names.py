@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from kg.errors import KgError
 from kg.gazetteer import norm
 from kg.rdf.counts import CKG_IRI, KIND_CLASSES, kind_of_class
+from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
 
 __all__ = ["NameError_", "UnknownName", "AmbiguousName", "UnknownParameter", "NameIndex", "resolve_name",
            "suggest", "resolve_params", "param_kind", "KINDS", "INSTANCES"]
@@ -152,7 +153,8 @@ class NameIndex:
         return f"{n.label or iri} ({n.cls or n.kind})"
 
 
-_EVENT_FAMILIES = frozenset({"Battle", "RemoteViolence", "ViolenceAgainstCivilians", "StrategicDevelopment"})
+#: the families that are not event types themselves (CasualtyReport is both)
+_EVENT_FAMILIES = frozenset(f for f in EVENT_FAMILIES if f not in FAMILY)
 
 
 def _of_kind(index: NameIndex, iris: Iterable[str], kind: str | None) -> list[str]:

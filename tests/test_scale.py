@@ -409,7 +409,7 @@ def test_scale_store_updated_graph_by_graph_equals_a_fresh_one(tmp_path, monkeyp
 @pytest.mark.model
 def test_scale_store_loaded_in_pieces_equals_one_load(tmp_path, monkeypatch):
     """The bulk loader gets the exports in pieces cut between blocks (bounded memory): same store."""
-    import kg.store as store
+    import kg.store.oxigraph as store
 
     monkeypatch.setattr(store, "LOAD_CHUNK_LINES", 50)
     pieces = list(store._pieces(seed_build() / "graph.trig", 50))

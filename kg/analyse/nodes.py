@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.namespace import CKG, RDF, RDFS, SKOS
+from kg.schema import taxonomy
 
 __all__ = [
     "ACTOR_CLASSES",
@@ -36,43 +37,16 @@ __all__ = [
 
 
 #: Most specific actor classes of the contract (all directly under ``ckg:Actor``).
-ACTOR_CLASSES: tuple[URIRef, ...] = (
-    CKG.StateForce,
-    CKG.RebelGroup,
-    CKG.JihadistGroup,
-    CKG.Militia,
-    CKG.ForeignState,
-    CKG.Civilians,
-    CKG.GovernmentBody,
-    CKG.Organization,
-    CKG.MediaOutlet,
-    CKG.Person,
-)
+ACTOR_CLASSES: tuple[URIRef, ...] = tuple(CKG[c] for c in taxonomy.ACTOR_CLASSES)
 
 #: Most specific place classes of the contract (all directly under ``ckg:Place``).
-PLACE_CLASSES: tuple[URIRef, ...] = (
-    CKG.Country,
-    CKG.Region,
-    CKG.City,
-    CKG.Neighbourhood,
-    CKG.Site,
-)
+PLACE_CLASSES: tuple[URIRef, ...] = tuple(CKG[c] for c in taxonomy.PLACE_CLASSES)
 
 #: Event families (ACLED event types) and their types; ``ckg:CasualtyReport`` is its
-#: own family, directly under ``ckg:Event``.
+#: own family, directly under ``ckg:Event`` (from the ontology's generated taxonomy).
 EVENT_FAMILIES: dict[URIRef, tuple[URIRef, ...]] = {
-    CKG.Battle: (CKG.Offensive, CKG.ArmedClash, CKG.TerritoryCapture),
-    CKG.RemoteViolence: (CKG.Airstrike, CKG.Shelling, CKG.Bombing, CKG.ChemicalAttack),
-    CKG.ViolenceAgainstCivilians: (CKG.AttackOnCivilians, CKG.Abduction),
-    CKG.StrategicDevelopment: (
-        CKG.Siege,
-        CKG.Withdrawal,
-        CKG.Reinforcement,
-        CKG.PrisonerRelease,
-        CKG.Ceasefire,
-        CKG.Evacuation,
-    ),
-    CKG.CasualtyReport: (),
+    CKG[family]: tuple(CKG[t] for t in taxonomy.EVENT_TYPES if taxonomy.FAMILY[t] == family != t)
+    for family in taxonomy.EVENT_FAMILIES
 }
 
 _PARENT: dict[URIRef, URIRef] = {

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from kg.exports.acled_places import english_label, geonames_countries, place_point
 from kg.gazetteer import DATA_DIR
+from kg.schema.taxonomy import ACLED_SUB_EVENT_TYPE
 from kg.store.tables import BuildTables, EntityInfo, EventInfo
 
 __all__ = ["ACLED_COLUMNS", "UNDATED", "AcledExport", "acled_rows", "write_acled", "english_label",
@@ -67,16 +68,6 @@ _QUALIFIER_TAG = {"AtLeast": "at least", "MoreThan": "more than", "Approximately
 def acled_conventions() -> dict:
     """``kg/data/acled.json``: sub-event types, inter codes, regions, source scales."""
     return json.loads((DATA_DIR / "acled.json").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _sub_event_types() -> dict[str, str]:
-    """Event type local name → ACLED sub-event type, from the ontology (``ckg:acledSubEventType``)."""
-    from kg.namespace import CKG
-    from kg.rdf.ontology import load_ontology
-
-    onto = load_ontology()
-    return {str(s).rsplit("#", 1)[-1]: str(o) for s, o in onto.subject_objects(CKG.acledSubEventType)}
 
 
 @dataclass
@@ -181,8 +172,8 @@ def _row(ev: EventInfo, tables: BuildTables, undated: str, used: set[str], times
     """The ACLED row of one event (keyed by :data:`ACLED_COLUMNS`, in order), or why it is left out."""
     if ev.type == "CasualtyReport":
         return "casualty report (a toll of a period, not an ACLED event)"
-    sub = _sub_event_types().get(ev.type)
-    if sub is None:
+    sub = ACLED_SUB_EVENT_TYPE.get(ev.type)
+    if not sub:
         return f"type {ev.type} has no ACLED sub-event type"
     chain = tables.chain(ev.place)
     if not chain and undated != "keep":

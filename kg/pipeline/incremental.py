@@ -30,9 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +39,7 @@ from kg.errors import CacheError
 from kg.ingest import Article, Notice, make_notice
 from kg.schema.records import Affiliation, EventRecord, Extraction, Mention, Toll
 from kg.schema.time import TimeValue
+from kg.store.atomic import atomic_write
 
 __all__ = ["CACHE_DIR_NAME", "ExtractionCache", "article_key", "version_key", "EXTRACTION_SOURCES",
            "MANIFEST_NAME", "write_manifest", "read_manifest", "encode", "decode", "FORMAT_VERSION", "fingerprint"]
@@ -176,15 +175,9 @@ def _load_lines(path: Path, kind: str, what: str) -> tuple[dict, list[object]]:
 
 
 def _atomic_bytes(data: bytes, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Replace ``path`` with ``data`` (:func:`kg.store.atomic_write`; no fsync: a checksum guards the file)."""
+    with atomic_write(path, "wb", encoding=None, fsync=False) as fh:
+        fh.write(data)
 
 
 # ------------------------------------------------------------------ the build's article manifest

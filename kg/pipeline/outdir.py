@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kg.errors import BuildError, UsageError
+from kg.store.atomic import atomic_write
 
 __all__ = ["OutputFolder", "MARKER", "LOCK", "STATE", "VERSION", "check_output_folder", "KG_EXPORTS"]
 
@@ -200,13 +201,9 @@ class OutputFolder:
 
     # -- the journal ----------------------------------------------------------------------
     def _write(self, name: str, text: str) -> None:
-        """Replace ``OUT/name`` atomically (a fixed temporary name: only the lock holder writes)."""
-        tmp = self.path / f"{name}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
+        """Replace ``OUT/name`` atomically (:func:`kg.store.atomic_write`; only the lock holder writes)."""
+        with atomic_write(self.path / name, permissions=0o644) as fh:
             fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path / name)
 
     def _read_state(self) -> dict:
         data = _read_json(self.path / STATE)

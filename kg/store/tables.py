@@ -13,20 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.rdf.counts import CKG_IRI, KIND_CLASSES, kind_of_class
+from kg.schema.taxonomy import EVENT_FAMILIES as FAMILIES
+from kg.schema.taxonomy import FAMILY
 
 __all__ = ["EventInfo", "EntityInfo", "ArticleInfo", "Toll", "BuildTables", "read_tables", "read_build",
            "EVENT_FAMILIES", "family_of"]
 
-#: event type → family (the ACLED event types), as the contract's table gives them
-EVENT_FAMILIES: dict[str, str] = {
-    **dict.fromkeys(("Offensive", "ArmedClash", "TerritoryCapture"), "Battle"),
-    **dict.fromkeys(("Airstrike", "Shelling", "Bombing", "ChemicalAttack"), "RemoteViolence"),
-    **dict.fromkeys(("AttackOnCivilians", "Abduction"), "ViolenceAgainstCivilians"),
-    **dict.fromkeys(("Siege", "Withdrawal", "Reinforcement", "PrisonerRelease", "Ceasefire", "Evacuation"),
-                    "StrategicDevelopment"),
-    "CasualtyReport": "CasualtyReport",
-}
-_FAMILIES = frozenset(EVENT_FAMILIES.values()) | {"Event"}
+#: event type → family (the ACLED event types), from the ontology's generated taxonomy
+EVENT_FAMILIES: dict[str, str] = dict(FAMILY)
+_FAMILIES = frozenset(FAMILIES) | {"Event"}
 
 
 def family_of(event_type: str) -> str:
@@ -182,15 +177,24 @@ def read_tables(source) -> BuildTables:
     An event's type is its most specific contract type; an entity's class its most specific
     actor or place class; values that can repeat (agents, sources, evidence…) are sorted.
     """
+    events, entities, articles = _read_events(source), _read_entities(source), _read_articles(source)
+    return BuildTables(dict(sorted(events.items())), dict(sorted(entities.items())), dict(sorted(articles.items())))
+
+
+#: event properties read into a list (sorted, without repeats) / into one value (the least)
+_EVENT_LISTS = {"agent": "agents", "target": "targets", "reportedBy": "sources", "disputedBy": "disputed_by",
+                "mentionedIn": "articles", "evidence": "evidence"}
+_EVENT_SINGLES = {"date": "date", "startDate": "start", "endDate": "end", "place": "place"}
+
+
+def _read_events(source) -> dict[str, EventInfo]:
     events: dict[str, EventInfo] = {}
     for e, t in _select(source, _Q_EVENT_TYPES):
         local = t[len(_C):]
         ev = events.setdefault(e, EventInfo(e))
         if ev.type in _FAMILIES and (local not in _FAMILIES or ev.type == "Event"):
             ev.type = local
-    lists = {"agent": "agents", "target": "targets", "reportedBy": "sources", "disputedBy": "disputed_by",
-             "mentionedIn": "articles", "evidence": "evidence"}
-    singles = {"date": "date", "startDate": "start", "endDate": "end", "place": "place"}
+    lists, singles = _EVENT_LISTS, _EVENT_SINGLES
     for e, p, o in _select(source, _Q_EVENT_PROPS_ANY):
         ev = events.get(e)
         if ev is None or o is None:
@@ -214,6 +218,10 @@ def read_tables(source) -> BuildTables:
     for ev in events.values():
         for attr in lists.values():
             setattr(ev, attr, sorted(set(getattr(ev, attr))))
+    return events
+
+
+def _read_entities(source) -> dict[str, EntityInfo]:
     entities: dict[str, EntityInfo] = {}
     for s, t, label, inside, aff, lat, long, gn in _select(source, _Q_ENTITIES):
         kind = {"actors": "actor", "places": "place"}[kind_of_class(t) or "actors"]
@@ -231,6 +239,10 @@ def read_tables(source) -> BuildTables:
             ent.lat, ent.long = _number(lat), _number(long)
         if gn and gn.isdigit():
             ent.geonames = int(gn)
+    return entities
+
+
+def _read_articles(source) -> dict[str, ArticleInfo]:
     articles: dict[str, ArticleInfo] = {}
     for a, ident, d, pub in _select(source, _Q_ARTICLES):
         art = articles.setdefault(a, ArticleInfo(a, ident or a.rsplit("/", 1)[-1]))
@@ -240,13 +252,15 @@ def read_tables(source) -> BuildTables:
             art.published_by.append(pub)
     for art in articles.values():
         art.published_by.sort()
-    return BuildTables(dict(sorted(events.items())), dict(sorted(entities.items())), dict(sorted(articles.items())))
+    return articles
 
 
 def read_build(graph: str | Path) -> BuildTables:
     """:func:`read_tables` of a build: its store when there is one beside ``graph``, else the
     graph file (parsed with rdflib). ``graph`` may be the build folder."""
-    from kg.store import find_store, load_graph, open_store
+    from kg.store.graphs import load_graph
+    from kg.store.integrity import find_store
+    from kg.store.oxigraph import open_store
 
     folder = find_store(graph)
     if folder is not None:

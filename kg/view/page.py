@@ -12,12 +12,12 @@ import html
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph
 
+from kg.store.atomic import atomic_write
 from kg.view.data import explorer_data
 from kg.view.network import view_network
 from kg.view.options import vis_options
@@ -135,17 +135,10 @@ def render_html(g: Graph | nx.MultiDiGraph, *, title: str = "kg", note: str | No
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder
+    (:func:`kg.store.atomic.atomic_write`, kg's one atomic writer)."""
+    with atomic_write(path, "wb", encoding=None, fsync=False, permissions=0o644) as out:
+        out.write(text.encode("utf-8"))
 
 
 def write_html(

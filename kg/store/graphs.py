@@ -1,0 +1,74 @@
+"""Built graphs read back into rdflib: :func:`load_graph` (a ``.ttl`` / ``.trig`` / ``.nt`` /
+``.nq`` file), :func:`load_query_graph` (plus the derived facts the named queries use) and
+:func:`load_network_graph` (what the networks and the view read: from the store when one agrees
+with the build, else from the file). No spaCy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.errors import QueryError
+from kg.rdf.emit import bind_prefixes
+from kg.store.integrity import find_store
+from kg.store.oxigraph import query_store
+
+__all__ = ["load_graph", "load_query_graph", "load_network_graph"]
+
+def load_graph(path: str | Path) -> Graph:
+    """Read a built graph (Turtle, TriG, N-Triples or N-Quads) into one rdflib graph."""
+    p = Path(path)
+    if not p.exists():
+        raise QueryError(f"{p}: no such graph; run 'kg build' first or pass --graph FILE")
+    fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads"}.get(p.suffix.lower(), "turtle")
+    try:
+        if fmt in ("trig", "nquads"):
+            ds = Dataset()
+            ds.parse(p, format=fmt)
+            g = Graph()
+            for s, pr, o, _ in ds.quads((None, None, None, None)):
+                g.add((s, pr, o))
+        else:
+            g = Graph()
+            g.parse(p, format=fmt)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+        raise QueryError(f"{p}: cannot be parsed as {fmt} ({exc})") from None
+    bind_prefixes(g)
+    return g
+
+
+def load_query_graph(path: str | Path) -> Graph:
+    """:func:`load_graph`, plus the build's derived facts (``derived.ttl`` beside it) that the
+    named queries use (:mod:`kg.rdf.derive`)."""
+    g = load_graph(path)
+    derived = Path(path).with_name("derived.ttl")
+    if derived.is_file() and derived != Path(path):
+        try:
+            g.parse(derived, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+            raise QueryError(f"{derived}: cannot be parsed as turtle ({exc})") from None
+    return g
+
+
+def _network_part() -> str:
+    """The graph without its mentions and without the derived facts (:mod:`kg.rdf.derive`)."""
+    from kg.rdf.derive import NOT_DERIVED
+
+    return ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
+            "CONSTRUCT { ?s ?p ?o } WHERE {\n  ?s ?p ?o\n"
+            '  FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char="))\n'
+            f"  {NOT_DERIVED}\n}}")
+
+
+def load_network_graph(graph: str | Path, warn: Callable[[str], None] | None = None) -> Graph:
+    """What the networks and the view read of a built graph: everything but the mentions (NIF
+    phrases and the ``ckg:denotedBy`` links to them; ``ckg:mentionedIn`` stays) — taken from the Oxigraph store beside
+    ``graph`` when there is one that agrees with ``report.json`` (no parsing of the whole graph), else
+    parsed from ``graph`` (``warn`` is told why; see :func:`graph_source`)."""
+    folder = find_store(graph, warn)
+    if folder is None:
+        return load_graph(graph)
+    return query_store(folder, _network_part()).graph

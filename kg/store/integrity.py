@@ -1,0 +1,101 @@
+"""Does a build's store (or graph file) belong to the build its ``report.json`` describes?
+
+A build stopped while it published its files can leave a store of another build beside the
+exports: :func:`store_digest` is what ``report.json`` names, :func:`store_mismatch` says why a store
+disagrees, and :func:`graph_source` / :func:`find_store` tell a reader where to read a built graph
+(the store when it agrees, else the graph file when that agrees). Reads files and JSON only: no
+rdflib, pyoxigraph or spaCy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.errors import QueryError
+from kg.store.oxigraph import GRAPH_DIGESTS, STORE_DIR_NAME, STORE_MARKER
+
+__all__ = ["store_digest", "store_mismatch", "graph_source", "find_store"]
+
+def store_digest(store_dir: str | Path) -> str | None:
+    """SHA-256 of a store's graph digests (:data:`GRAPH_DIGESTS`): what ``report.json`` names as
+    ``"store"``. None when the folder is not a store kg wrote."""
+    folder = Path(store_dir)
+    try:
+        if not (folder / STORE_MARKER).is_file():
+            return None
+        return hashlib.sha256((folder / GRAPH_DIGESTS).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _report_beside(store_dir: Path) -> dict | None:
+    report = store_dir.parent / "report.json"
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def store_mismatch(store_dir: str | Path) -> str | None:
+    """Why the store ``DIR/store`` does not belong to the build ``DIR/report.json`` describes
+    (a build stopped while it published), or None when they agree or there is nothing to compare
+    (no report.json, or one written before reports named their store)."""
+    folder = Path(store_dir)
+    report = _report_beside(folder)
+    if report is None or "store" not in report:
+        return None
+    want, have = report["store"], store_digest(folder)
+    if want == have:
+        return None
+    where = folder.parent / "report.json"
+    if want is None:
+        return f"{folder}: {where} says its build kept no store; this one is left from another build"
+    return (f"{folder} does not match {where} (the store is from another build: a build was stopped while it "
+            "published its files)")
+
+
+def _file_mismatch(path: Path) -> str | None:
+    report = _report_beside(path)  # report.json beside the file
+    files = report.get("files") if report else None
+    if not isinstance(files, dict) or path.name not in files:
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return None if h.hexdigest() == files[path.name] else f"{path} does not match {path.parent / 'report.json'}"
+
+
+def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -> tuple[str, Path]:
+    """Where a reader (``kg query``, ``kg view``, ``kg network``) should read a built graph:
+    ``("store", DIR/store)`` when the build's store is there and agrees with ``report.json``, else
+    ``("file", graph)``. When the store disagrees, ``warn`` is told and the graph file is used if it
+    agrees with ``report.json``; if neither does, :class:`QueryError` says to build again."""
+    p = Path(graph)
+    folder = p if p.is_dir() else p.parent
+    cand = folder / STORE_DIR_NAME if (folder / STORE_DIR_NAME / STORE_MARKER).is_file() else folder
+    if not (cand / STORE_MARKER).is_file():
+        return "file", p
+    problem = store_mismatch(cand)
+    if problem is None:
+        return "store", cand
+    if p.is_dir() or not p.is_file():
+        raise QueryError(f"{problem}; and there is no graph file {p} to read instead. Run 'kg build' again")
+    derived = p.with_name("derived.ttl")  # read with it by load_query_graph
+    for f in (p, derived) if derived.is_file() else (p,):
+        if _file_mismatch(f) is not None:
+            raise QueryError(f"{problem}; {f} does not match it either. Run 'kg build' again into {folder}")
+    if warn is not None:
+        warn(f"{problem}; answering from {p} instead (slower). Run 'kg build' again to repair the store")
+    return "file", p
+
+
+def find_store(graph: str | Path, warn: Callable[[str], None] | None = None) -> Path | None:
+    """The store beside a built graph (``exports/graph.ttl`` → ``exports/store``), if there is one
+    that agrees with the build's ``report.json`` (see :func:`graph_source`)."""
+    kind, path = graph_source(graph, warn)
+    return path if kind == "store" else None

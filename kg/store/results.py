@@ -1,0 +1,79 @@
+"""SPARQL on an rdflib graph (:func:`run_query`) and its answers printed as a table, CSV or JSON
+(:func:`format_result`, which prints the store's answers too: :func:`kg.store.query_store` gives
+rdflib results). No pyoxigraph, no spaCy.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rdflib import Graph
+from rdflib.query import Result
+
+from kg.errors import QueryError
+from kg.store.sparql import check_federation
+
+__all__ = ["run_query", "format_result"]
+
+def run_query(g: Graph, query: str, bindings: dict | None = None, *, allow_service: bool = False) -> Result:
+    """Run SPARQL with values bound safely (``initBindings``), never formatted into the text.
+
+    A query with ``SERVICE`` is refused unless ``allow_service`` (rdflib would fetch the URL). The
+    answer is computed here, so an error while evaluating it is a :class:`QueryError` too.
+    """
+    check_federation(query, allow=allow_service)
+    try:
+        result = g.query(query, initBindings=bindings or {})
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018 - evaluates the solutions now, inside this try
+        return result
+    except Exception as exc:  # noqa: BLE001
+        raise QueryError(f"SPARQL error: {exc}") from None
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    return str(v)
+
+
+def format_result(result: Result, fmt: str = "table", g: Graph | None = None) -> str:
+    """Render a SELECT/ASK/CONSTRUCT result as ``table``, ``csv`` or ``json``."""
+    if result.type == "ASK":
+        return json.dumps({"boolean": bool(result.askAnswer)}) if fmt == "json" else str(bool(result.askAnswer)).lower()
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.serialize(format="turtle").decode("utf-8") if isinstance(
+            result.serialize(format="turtle"), bytes) else result.serialize(format="turtle")
+    names = [str(v) for v in result.vars]
+    rows = [[_cell(r[v]) for v in result.vars] for r in result]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(names)
+        w.writerows(rows)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
+    short = []
+    for r in rows:
+        short.append([_shorten(c, g) for c in r])
+    widths = [max([len(n)] + [len(r[i]) for r in short]) for i, n in enumerate(names)]
+    widths = [min(w, 60) for w in widths]
+    line = "  ".join(n.ljust(widths[i]) for i, n in enumerate(names))
+    out = [line, "  ".join("-" * w for w in widths)]
+    for r in short:
+        out.append("  ".join((c if len(c) <= widths[i] else c[: widths[i] - 1] + "…").ljust(widths[i])
+                             for i, c in enumerate(r)))
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _shorten(value: str, g: Graph | None) -> str:
+    if g is not None and value.startswith("http"):
+        try:
+            return g.namespace_manager.normalizeUri(value) if "#" in value or "/" in value else value
+        except Exception:  # noqa: BLE001
+            return value
+    return value
