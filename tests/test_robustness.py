@@ -180,7 +180,7 @@ def test_robustness_doc_exists():
 
 
 def test_cli_has_main_guard():
-    assert 'if __name__ == "__main__"' in (REPO / "kg" / "cli.py").read_text(encoding="utf-8")
+    assert 'if __name__ == "__main__"' in (REPO / "kg" / "cli" / "__main__.py").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("args, message", [

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.serve import Server, serve
+from kg.serve.server import Server, serve
 
 __all__ = ["free_port", "pages_for", "query_page", "start_front"]
 

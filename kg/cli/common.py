@@ -1,0 +1,70 @@
+"""What every ``kg`` command shares: the default graph path, the output formats, and the way
+errors and warnings are printed (one line on stderr, then the exit code).
+
+Imports only typer and :mod:`kg.errors` at module level; the library is imported inside the
+helpers that need it, so that ``kg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import typer
+
+from kg.errors import KgError, printable
+
+__all__ = ["DEFAULT_GRAPH", "OutputFormat", "fail", "warn", "usage_or_error", "names_of", "run_interruptible"]
+
+DEFAULT_GRAPH = Path("exports/graph.ttl")
+
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(exc: Exception | str, code: int = 1) -> NoReturn:
+    """Print ``kg: error: ...`` on stderr and exit with ``code``."""
+    typer.echo(f"kg: error: {printable(str(exc))}", err=True)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    """Print ``kg: warning: ...`` on stderr."""
+    typer.echo(f"kg: warning: {printable(message)}", err=True)
+
+
+def usage_or_error(exc: Exception) -> NoReturn:
+    """A name, a parameter or a filter the user typed that designates nothing is a usage error
+    (exit 2, with the suggestions of the message); anything else exits 1."""
+    from kg.names import NameError_
+    from kg.view import FilterError
+
+    fail(exc, 2 if isinstance(exc, NameError_ | FilterError) else 1)
+
+
+def names_of(g):
+    """The :class:`kg.names.NameIndex` of an rdflib graph (what --actor, --ego, --path resolve in)."""
+    from kg.names import NameIndex
+
+    return NameIndex.from_graph(g)
+
+
+def run_interruptible(call: Callable[[], T], usage_errors: tuple[type[Exception], ...]) -> T:
+    """Run a build or a removal: Ctrl-C exits 130 (the previous exports are kept), one of
+    ``usage_errors`` exits 2, any other :class:`KgError` exits 1."""
+    try:
+        return call()
+    except KeyboardInterrupt:
+        typer.echo("kg: interrupted; previous exports kept", err=True)
+        raise typer.Exit(130) from None
+    except usage_errors as exc:
+        fail(exc, 2)
+    except KgError as exc:
+        fail(exc, 1)

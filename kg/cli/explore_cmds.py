@@ -1,0 +1,295 @@
+"""``kg view``, ``kg network``, ``kg export`` and ``kg plot``: argument handling over
+:mod:`kg.view`, :mod:`kg.analyse` and :mod:`kg.exports`; the small printers of ``kg network``.
+
+Imports the library inside the functions only (``kg --help`` stays fast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from kg.cli.common import DEFAULT_GRAPH, fail, names_of, usage_or_error, warn
+from kg.errors import KgError
+
+__all__ = ["view", "network", "export_cmd", "plot", "Projection", "Measure", "ExportFormat", "Undated",
+           "PlotKind", "Period"]
+
+
+def view(
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
+    out: Path = typer.Option(Path("exports/graph.html"), "-o", "--out", help="HTML file to write."),
+    since: str = typer.Option(None, "--since", help="Keep events dated on or after YYYY[-MM[-DD]]."),
+    until: str = typer.Option(None, "--until", help="Keep events dated on or before YYYY[-MM[-DD]]."),
+    types: list[str] = typer.Option(None, "--type", help="Event type or family (repeatable), e.g. Airstrike, Battle."),
+    actor: str = typer.Option(None, "--actor", help="Keep events involving this actor (a name as you type it: "
+                                                    "Daech, EI, OSDH; or an IRI)."),
+    place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it (Homs)."),
+    ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (a name or an IRI)."),
+    depth: int = typer.Option(2, "--depth", help="Radius of --ego in hops (actor -> event -> actor is 2)."),
+    top: int = typer.Option(None, "--top", help="Keep the N best-connected events, their actors and places."),
+    title: str = typer.Option("kg", "--title", help="Page title."),
+) -> None:
+    """Write the explorer (one offline page: search, filters, timeline, map, evidence) of a graph,
+    optionally cut to a part of it; the page itself filters further.
+
+    Names (--actor, --place, --ego) are resolved as everywhere in kg: labels, aliases (Daech, EI),
+    ids or IRIs; an unknown name is a usage error (exit 2) with suggestions.
+
+    Example:  kg view -o daech.html --actor Daech --since 2014 --type Battle
+    """
+    from kg.names import resolve_name
+    from kg.view import filter_network, load_view_graph, view_network, write_html
+
+    try:
+        g = load_view_graph(graph, warn)
+        names = names_of(g) if actor or place or ego else None
+        net = filter_network(
+            view_network(g),
+            since=since, until=until, types=types or (),
+            actor=resolve_name(actor, names, "actor") if actor else None,
+            place=resolve_name(place, names, "place") if place else None,
+            ego=resolve_name(ego, names) if ego else None, depth=depth, top=top,
+        )
+        path = write_html(net, out, title=title)
+    except KgError as exc:
+        usage_or_error(exc)
+    typer.echo(f"wrote {path} ({net.number_of_nodes()} nodes, {net.number_of_edges()} edges)")
+
+
+class Projection(StrEnum):
+    interactions = "interactions"
+    actor_place = "actor-place"
+    cooccurrence = "cooccurrence"
+
+
+class Measure(StrEnum):
+    degree = "degree"
+    betweenness = "betweenness"
+    pagerank = "pagerank"
+
+
+#: the kind of node each projection holds (what its --ego names)
+_PROJECTION_KIND = {"interactions": "actor", "cooccurrence": "place", "actor-place": None}
+
+
+def _labeller(net) -> Callable[[str], str]:
+    """A node's label in the projection (its IRI when it has none, or is not a node)."""
+    return lambda u: net.nodes[u].get("label", u) if u in net else u
+
+
+def _print_stats(g, net, graph: Path, proj: str) -> None:
+    """The summary of the graph (with the build's counts) and the statistics of the projection."""
+    from kg import analyse
+    from kg.store.counts import count_build
+
+    summary = analyse.summary(g)
+    summary.update(count_build(graph).as_dict())  # the build's counts: the whole graph, mentions included
+    for k, v in summary.items():
+        typer.echo(f"{k}: {v}")
+    typer.echo(f"projection {proj}:")
+    for k, v in analyse.network_stats(net).items():
+        typer.echo(f"  {k}: {round(v, 4) if isinstance(v, float) else v}")
+
+
+def _print_top(net, top: int, by: str, proj: str, label) -> None:
+    from kg import analyse
+
+    typer.echo(f"top {top} by {by} ({proj}):")
+    for u, score in analyse.top_nodes(net, by=by, n=top):
+        typer.echo(f"  {score:8.4f}  {label(u)}")
+
+
+def _print_communities(net, proj: str, label) -> None:
+    from kg import analyse
+
+    found = analyse.communities(net)
+    typer.echo(f"{len(found)} communities ({proj}, louvain, seed {analyse.SEED}):")
+    for i, members in enumerate(found, 1):
+        typer.echo(f"  {i:3d} ({len(members)}): {', '.join(label(u) for u in members)}")
+
+
+def _print_path(g, names, path: tuple[str, str], label) -> None:
+    from kg import analyse
+    from kg.names import resolve_name
+
+    a, b = (resolve_name(n, names, "actor") for n in path)
+    result = analyse.shortest_path(g, a, b)
+    typer.echo(f"path ({len(result.hops)} hops): {' -> '.join(result.labels)}")
+    for hop in result.hops:
+        typer.echo(f"  {label(hop.source)} -- {label(hop.target)}:")
+        for e in hop.events:
+            where = f" at {e.place}" if e.place else ""
+            typer.echo(f"    {e.type} {e.date or '(undated)'}{where}: {label(e.agent)} -> {label(e.target)}  <{e.event}>")
+
+
+def _print_ego(net, names, ego: str, proj: str, depth: int, label):
+    """Print the ego network of the node ``ego`` names and return it."""
+    from kg import analyse
+    from kg.names import UnknownName, resolve_name
+
+    center = resolve_name(ego, names, _PROJECTION_KIND[proj])
+    if center not in net:
+        raise UnknownName(f"{names.describe(center)} is not a node of the {proj} projection; "
+                          "try --projection actor-place", ego)
+    sub = analyse.ego(net, center, depth)
+    typer.echo(f"ego network of {label(center)!r}, depth {depth}: {sub.number_of_nodes()} nodes, "
+               f"{sub.number_of_edges()} edges")
+    for u in sorted(sub, key=lambda u: (label(u), u)):
+        typer.echo(f"  {label(u)}  <{u}>")
+    return sub
+
+
+def _write_back(g, graph: Path, out: Path | None) -> None:
+    """Write the graph with ckg:pageRank per actor (to ``out``, or <graph>.measures.ttl)."""
+    from kg import analyse
+
+    target = out or graph.with_name(f"{graph.stem}.measures.ttl")
+    measured = analyse.add_measures(g)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    measured.serialize(destination=str(target), format="turtle")
+    typer.echo(f"wrote {target} (ckg:pageRank for {len(analyse.actors(g))} actors)")
+
+
+def network(
+    what: str = typer.Argument(None, metavar="[stats]", help="'stats' prints the summary (also when no option is given)."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
+    proj: Projection = typer.Option(Projection.interactions, "--projection", help="Network to analyse."),
+    top: int = typer.Option(None, "--top", help="List the N most central nodes."),
+    by: Measure = typer.Option(Measure.degree, "--by", help="Centrality for --top."),
+    communities: bool = typer.Option(False, "--communities", help="Louvain communities (seeded)."),
+    path: tuple[str, str] | None = typer.Option(None, "--path", metavar="A B",
+                                                help="Shortest interaction path between two actors (names as you "
+                                                     "type them: Rebelles Daech)."),
+    ego: str = typer.Option(None, "--ego", help="Print the neighbourhood of this node (a name: Daech, Homs; or an IRI)."),
+    depth: int = typer.Option(1, "--depth", help="Radius of --ego in hops."),
+    export: Path = typer.Option(None, "--export",
+                                help="Write the projection (or the --ego subgraph) as .graphml or .gexf, with dates "
+                                     "(Gephi's timeline) and coordinates."),
+    write_back: bool = typer.Option(False, "--write-back", help="Write ckg:pageRank per actor into a copy of the graph."),
+    out: Path = typer.Option(None, "--out", help="File for --write-back (default: <graph>.measures.ttl next to it)."),
+) -> None:
+    """Analyse the networks of a graph: summary, centralities, communities, paths, ego networks.
+
+    The counts (articles, actors, places, events, triples) are the build's (report.json). Names
+    (--ego, --path) are resolved as everywhere in kg; an unknown one is a usage error (exit 2).
+
+    Example:  kg network --top 5 --by pagerank --communities --path "armée syrienne" Daech
+    """
+    from kg import analyse
+    from kg.exports import enrich_network
+    from kg.store import load_graph, load_network_graph
+
+    if what not in (None, "stats"):
+        fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
+    try:
+        g = load_graph(graph) if write_back else load_network_graph(graph, warn)
+        net = analyse.projection(g, proj.value)
+        names = names_of(g) if ego or path else None
+        label = _labeller(net)
+        asked = top or communities or path or ego or export or write_back
+        if what == "stats" or not asked:
+            _print_stats(g, net, graph, proj.value)
+            top = top or (None if asked else 10)
+        if top:
+            _print_top(net, top, by.value, proj.value, label)
+        if communities:
+            _print_communities(net, proj.value, label)
+        if path:
+            _print_path(g, names, path, label)
+        sub = _print_ego(net, names, ego, proj.value, depth, label) if ego else None
+        if export:
+            chosen = (sub if sub is not None else net).copy()
+            enrich_network(chosen, g)
+            typer.echo(f"wrote {analyse.export_network(chosen, export)}")
+        if write_back:
+            _write_back(g, graph, out)
+    except (KgError, ValueError) as exc:
+        usage_or_error(exc)
+
+
+class ExportFormat(StrEnum):
+    acled = "acled"
+    jsonld = "jsonld"
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+class Undated(StrEnum):
+    drop = "drop"
+    publication = "publication"
+    keep = "keep"
+
+
+def export_cmd(
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="acled, jsonld, graphml or gexf."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig) or build folder."),
+    out: Path = typer.Option(None, "-o", "--out",
+                             help="File to write (default: beside the graph: acled.csv, graph.jsonld, "
+                                  "graph.graphml, graph.gexf)."),
+    undated: Undated = typer.Option(Undated.drop, "--undated",
+                                    help="acled: events without a date at month precision (or a place): drop them "
+                                         "(ACLED needs both), date them by their article's publication "
+                                         "(time_precision 3, tagged), or keep them with an empty date."),
+) -> None:
+    """Export a build for the tools analysts use: ACLED CSV, JSON-LD, GraphML or GEXF (Gephi).
+
+    acled: ACLED's columns in ACLED's order and conventions (event_id_cnty, time_precision 1-3,
+    inter codes, interaction, iso 760, region, geo_precision 1-3, fatalities 0 when none, English
+    names where the gazetteer has them; coordinates inherited from the containing place).
+    graphml/gexf: actors, places and events with each event's dates (Gephi's timeline) and each
+    place's coordinates (Gephi's geo layouts). jsonld: every triple, with the contract's prefixes.
+
+    Example:  kg export --format acled -o exports/acled.csv
+    """
+    from kg.exports import export as run_export
+
+    if not graph.exists():
+        fail(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE", 2)
+    try:
+        typer.echo(run_export(fmt.value, graph, out, undated=undated.value))
+    except (KgError, ValueError, OSError) as exc:
+        fail(exc, 2 if isinstance(exc, ValueError) else 1)
+
+
+class PlotKind(StrEnum):
+    timeline = "timeline"
+    network = "network"
+
+
+class Period(StrEnum):
+    auto = "auto"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+def plot(
+    kind: PlotKind = typer.Argument(..., help="timeline (events per period, by family) or network (actors)."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
+    out: Path = typer.Option(None, "-o", "--out", help="PNG to write (default: exports/<kind>.png)."),
+    by: Period = typer.Option(Period.auto, "--by",
+                              help="Timeline bins: week, month, quarter, year, or auto (the finest that fits "
+                                   "the dated events in at most 40 bars)."),
+) -> None:
+    """Draw a PNG chart of a graph: the events timeline or the actor-interaction network.
+
+    Example:  kg plot timeline --by week -o exports/timeline.png
+    """
+    from kg.exports import plot as plots
+    from kg.store import load_graph
+
+    target = out or Path("exports") / f"{kind.value}.png"
+    try:
+        g = load_graph(graph)
+        if kind is PlotKind.timeline:
+            plots.timeline(g, target, by=by.value)
+        else:
+            plots.network(g, target)
+    except KgError as exc:
+        fail(exc)
+    typer.echo(f"wrote {target}")

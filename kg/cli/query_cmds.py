@@ -1,0 +1,216 @@
+"""``kg push``, ``kg query``, ``kg serve`` and ``kg validate``: argument handling over
+:mod:`kg.push`, :mod:`kg.queries` / :mod:`kg.store`, :mod:`kg.serve` and :mod:`kg.rdf.ontology`.
+
+Imports the library inside the functions only (``kg --help`` stays fast).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, usage_or_error, warn
+from kg.errors import KgError
+
+__all__ = ["push", "query", "serve", "validate"]
+
+
+def push(
+    url: str = typer.Argument(..., help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store"),
+    graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built TriG (one named graph per article)."),
+    user: str = typer.Option(None, "--user", help="HTTP basic user (password from $KG_PUSH_PASSWORD)."),
+    timeout: float = typer.Option(60, "--timeout", help="Seconds to wait for each request."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
+) -> None:
+    """Upload each named graph to a SPARQL 1.1 Graph Store Protocol endpoint (one PUT per graph).
+
+    PUT replaces a graph, so pushing again after a rebuild replaces every article's graph.
+
+    Example:  kg push http://127.0.0.1:7878/store -g exports/graph.trig
+    """
+    import os
+
+    from kg.push import push_graphs
+
+    try:
+        result = push_graphs(graph, url, user=user, password=os.environ.get("KG_PUSH_PASSWORD"), timeout=timeout)
+    except KgError as exc:
+        fail(exc, 1)
+    if not quiet:
+        typer.echo(f"pushed {result.graphs} graph(s), {result.triples} triple(s) to {url} in {result.seconds:.1f} s")
+
+
+def _list_queries() -> None:
+    """Print the named queries of queries/ with their parameters (``kg query --list``)."""
+    from kg.queries import list_queries
+
+    for q in list_queries():
+        params = " ".join(f"?{p.name}" for p in q.params)
+        typer.echo(f"{q.name:<22} {q.title}" + (f"  [{params}]" if params else ""))
+
+
+def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_service: bool):
+    """Load the query, bind the -p values and run it over the build's store when it agrees with
+    its report.json, else over the graph file. Returns the result and the graph of labels.
+
+    An unknown query name or .rq file, or a malformed -p, exits 2."""
+    from rdflib import Literal
+
+    from kg.names import NameIndex, resolve_params
+    from kg.queries import bind_params, info_of_text, load_query, parse_param_args, query_info_for
+    from kg.store import find_store, load_query_graph, open_store, query_store, run_query, store_label_graph
+
+    try:
+        text = load_query(query_text)
+    except KgError as exc:  # no such query name or .rq file: a usage error
+        fail(exc, 2)
+    info = query_info_for(query_text) or info_of_text(text)
+    try:
+        values = parse_param_args(param)
+    except KgError as exc:
+        fail(exc, 2)
+    folder = find_store(graph, warn) if graph.exists() or graph.parent.is_dir() else None
+    if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
+        ox = open_store(folder)
+        labels = store_label_graph(ox)
+        values, strings = resolve_params(text, values, NameIndex.from_store(ox), info.params)
+        bindings = bind_params(values, labels, warn=warn)
+        bindings.update({n: Literal(values[n]) for n in strings})
+        return query_store(ox, text, bindings, allow_service=allow_service), labels
+    # the graph file, with the derived facts the named queries use (derived.ttl beside it)
+    g = load_query_graph(graph)
+    values, strings = resolve_params(text, values, NameIndex.from_graph(g), info.params)
+    bindings = bind_params(values, g, warn=warn)
+    bindings.update({n: Literal(values[n]) for n in strings})
+    return run_query(g, text, bindings, allow_service=allow_service), g
+
+
+def _print_result(result, fmt: OutputFormat, labels) -> None:
+    """SPARQL JSON (SELECT, ASK) or JSON-LD (CONSTRUCT) with -f json, else a table, CSV or Turtle."""
+    from kg.exports import jsonld_text, sparql_json
+    from kg.store import format_result
+
+    if fmt == OutputFormat.json and result.type in ("SELECT", "ASK"):
+        typer.echo(sparql_json(result))
+    elif fmt == OutputFormat.json:
+        typer.echo(jsonld_text(result.graph))
+    else:
+        typer.echo(format_result(result, fmt.value, labels))
+
+
+def query(
+    query_text: str = typer.Argument(None, metavar="QUERY",
+                                     help="SPARQL text, a .rq file, or the NAME of a query of queries/ (see --list)."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
+    param: list[str] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
+                                    help="Bind ?NAME to VALUE (an IRI, a CURIE, a label, a date); repeatable."),
+    list_: bool = typer.Option(False, "--list", "-l", help="List the named queries and their parameters."),
+    allow_service: bool = typer.Option(False, "--allow-service",
+                                       help="Run SERVICE clauses (federated queries send requests to other servers)."),
+) -> None:
+    """Run a SPARQL query over a built graph and print the result.
+
+    -p values are bound as RDF terms, never pasted into the query text: a name (Homs, Daech, EI: labels and aliases, as kg view and kg network take them) becomes the entity it names, a CURIE (ckgr:place/homs) or IRI a resource, 2024-11 a date. A -p that is not a variable of the query, or a name that designates nothing, is a usage error (exit 2) with suggestions.
+    The build's store is used when it agrees with its report.json (else the graph file, with a warning).
+
+    -f json prints SPARQL 1.1 Query Results JSON (typed values); CONSTRUCT results print as Turtle, or as JSON-LD with -f json.
+
+    Example:  kg query who-fought-whom -p actor=Daech -p since=2014 -f csv
+    """
+    if list_:
+        _list_queries()
+        return
+    if not query_text:
+        fail("missing QUERY: pass SPARQL text, a .rq file or a query name (kg query --list)", 2)
+    try:
+        result, labels = _run_query(query_text, graph, param, allow_service)
+        _print_result(result, fmt, labels)
+    except KgError as exc:
+        usage_or_error(exc)
+
+
+def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port: int, writable: bool,
+                         timeout: float) -> None:
+    """Load the graph into a store (a temporary one unless --store), start the front server,
+    print its addresses and wait for Ctrl-C or SIGTERM; clean up whatever happens."""
+    import shutil
+    import signal
+    import tempfile
+    import time
+
+    from kg.serve import prepare_store
+    from kg.serve.pages import start_front
+
+    def _interrupt(signum, frame):  # SIGTERM stops the server as Ctrl-C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    tmp = None if store is not None else Path(tempfile.mkdtemp(prefix="kg-oxigraph-"))
+    server = None
+    try:
+        folder = prepare_store(graph, store if store is not None else tmp / "store")
+        server = start_front(folder, graph=graph, host=host or "127.0.0.1", port=port, read_only=not writable,
+                             allow_remote=host is not None, query_timeout=timeout)
+        for what, url in server.addresses():
+            typer.echo(f"{what + ':':<15} {url}")
+        typer.echo("Press Ctrl-C to stop.")
+        while server.running:
+            time.sleep(0.5)
+        fail(f"the server stopped (exit {server.process.returncode}): {server.log().strip()[-500:]}")
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+    except KgError as exc:
+        fail(exc, 1)
+    finally:
+        if server is not None:
+            server.stop()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def serve(
+    graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built graph (.trig or .ttl)."),
+    port: int = typer.Option(7878, "--port", help="TCP port to listen on."),
+    host: str = typer.Option(None, "--host",
+                             help="Interface to listen on (default 127.0.0.1; any other host is reachable "
+                                  "from other machines)."),
+    writable: bool = typer.Option(False, "--writable", help="Accept SPARQL UPDATE (default: read-only)."),
+    store: Path = typer.Option(None, "--store",
+                               help="Oxigraph store folder to (re)load the graph into (default: a temporary one)."),
+    timeout: float = typer.Option(30, "--timeout", min=1, help="Seconds a query may run before it is cancelled."),
+) -> None:
+    """Serve a built graph until Ctrl-C: the SPARQL 1.1 endpoint (Oxigraph), a query page with the
+    named queries, and the explorer (graph.html); prints every address.
+
+    Read-only and on 127.0.0.1 by default. Federated queries (SERVICE) are refused, a query is
+    cancelled after --timeout seconds, and requests whose Host header names another site are
+    refused (DNS rebinding).
+
+    Example:  kg serve --graph exports/graph.trig --port 7878
+    """
+    from kg.serve import is_loopback
+
+    if host is not None and not is_loopback(host):
+        typer.echo(f"kg: warning: serving on {host}: the graph is reachable from other machines", err=True)
+    _serve_until_stopped(graph, store, host, port, writable, timeout)
+
+
+def validate(
+    graph: Path = typer.Argument(DEFAULT_GRAPH, help="Built graph (.ttl or .trig)."),
+) -> None:
+    """Check a graph against the SHACL shapes of ontology/shapes.ttl.
+
+    Example:  kg validate exports/graph.ttl
+    """
+    from kg.rdf.ontology import validate as shacl_validate
+    from kg.store import load_graph
+
+    try:
+        conforms, text = shacl_validate(load_graph(graph))
+    except KgError as exc:
+        fail(exc)
+    typer.echo("conforms" if conforms else text)
+    raise typer.Exit(0 if conforms else 1)

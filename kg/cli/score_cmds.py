@@ -1,0 +1,119 @@
+"""``kg evaluate`` and ``kg entities``: argument handling over :mod:`kg.evaluate` and the
+merge log of a build (``entities.csv``), with the small filters and printers of ``kg entities``.
+
+Imports the library inside the functions only (``kg --help`` stays fast).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail
+from kg.errors import KgError
+
+__all__ = ["evaluate", "entities"]
+
+
+def evaluate(
+    gold_dir: Path = typer.Argument(..., help="Folder of per-article gold JSON files."),
+    catalog: list[Path] = typer.Option(..., "--catalog", "-c", help="Gold entity catalogue (JSON); repeatable."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
+    texts: Path = typer.Option(None, "--texts", "-t", help="Folder of the article .txt files, to check offsets."),
+    json_out: Path = typer.Option(None, "--json", help="Also write the full result as JSON to this file."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="List misses and false positives per article."),
+) -> None:
+    """Score a graph against gold annotations: P/R/F1 of entities, events, families, roles, types.
+
+    Example:  kg evaluate gold/dev --catalog gold/entities.json --graph exports/graph.ttl --texts seeds
+    """
+    import json
+
+    from kg.evaluate import evaluate as run_evaluate
+    from kg.evaluate import format_table
+    from kg.store import load_graph
+
+    try:
+        result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts)
+    except KgError as exc:
+        fail(exc)
+    typer.echo(format_table(result, verbose=verbose))
+    if json_out is not None:
+        try:
+            json_out.write_text(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"{json_out}: cannot write the JSON result ({exc.strerror})")
+
+
+def _check_rule(rule: str | None) -> None:
+    """Exit 2 when --rule names no merge rule (with the closest one as a hint)."""
+    from kg.resolve import MERGE_RULES
+
+    if rule is not None and rule not in MERGE_RULES:
+        from rapidfuzz import process
+
+        close = process.extractOne(rule, MERGE_RULES)
+        hint = f"; did you mean {close[0]!r}?" if close and close[1] >= 60 else ""
+        fail(f"--rule {rule!r}: no such merge rule (the rules: {', '.join(MERGE_RULES)}){hint}", 2)
+
+
+def _filter_rows(rows: list[dict], search: str | None, rule: str | None) -> list[dict]:
+    """The rows of entities.csv that --search finds (in id, label, forms, or a gazetteer name) and --rule merged."""
+    from kg.gazetteer import norm
+
+    if search:
+        from kg.gazetteer import load_gazetteer
+
+        key = norm(search)
+        named = {e.id for e in load_gazetteer().lookup(search)}  # a gazetteer name: Daech, EI, ISIS
+        rows = [r for r in rows
+                if key in norm(" ".join((r["entity"], r["label"], r["surface_forms"]))) or r["entity"] in named]
+    if rule:
+        rows = [r for r in rows if rule in r["rules"].split()]
+    return rows
+
+
+def _print_rows(rows: list[dict], path: Path, fmt: OutputFormat) -> None:
+    import csv
+    import json
+
+    if fmt == OutputFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == OutputFormat.csv:
+        typer.echo(path.read_text(encoding="utf-8").splitlines()[0])
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
+        w.writerows(rows)
+    else:
+        for r in rows:
+            typer.echo(f"{r['entity']:<32} {r['class']:<14} {r['label'][:30]:<30} [{r['rules']}] "
+                       f"min {float(r['min_score']):.2f}  {r['surface_forms'][:80]}")
+        typer.echo(f"({len(rows)} entities)")
+
+
+def entities(
+    out: Path = typer.Option(Path("exports"), "-o", "--out", help="Build folder holding entities.csv."),
+    search: str = typer.Option(None, "--search", "-s",
+                               help="Only entities whose id, label or forms contain this, or that it names in the "
+                                    "gazetteer (Daech, EI)."),
+    rule: str = typer.Option(None, "--rule", "-r",
+                             help="Only entities merged by this rule: override, gazetteer, alias, normalised, "
+                                  "person-part, fuzzy, new (another name is a usage error)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
+) -> None:
+    """List the entities of a build and how their surface forms were merged (the merge log).
+
+    Undo or force a merge with an overrides file passed to `kg build --overrides FILE`:
+    {"merge": {"surface form": "entity-id"}, "split": ["surface form"]}.
+
+    Example:  kg entities --rule fuzzy
+    """
+    import csv
+
+    _check_rule(rule)
+    path = out / "entities.csv"
+    if not path.exists():
+        fail(f"{path}: no merge log; run 'kg build -o {out}' first", 1)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    _print_rows(_filter_rows(rows, search, rule), path, fmt)
