@@ -19,6 +19,7 @@ def build_killed_at(step: int, paths: list[Path], out: Path, extractions: list) 
     this process right after its ``step``-th file operation (rename or symbolic link) whose target
     is in ``out``; ``step`` 0 never kills."""
     import kg.pipeline as pipeline
+    import kg.pipeline.extraction as extraction
 
     count = [0]
     real_replace, real_symlink = os.replace, os.symlink
@@ -38,15 +39,16 @@ def build_killed_at(step: int, paths: list[Path], out: Path, extractions: list) 
         tick(dst)
 
     os.replace, os.symlink = replace, symlink
-    given(pipeline, extractions)
+    given(extraction, extractions)
     pipeline.build(paths, out, html=False, validate=False, progress=None)
 
 
-def given(pipeline, extractions: list) -> None:
-    """Make ``pipeline.extract_articles`` return ``extractions`` (by article id) instead of parsing."""
+def given(extraction, extractions: list) -> None:
+    """Make a build's extraction stage give ``extractions`` (by article id) instead of parsing: it replaces
+    ``iter_extractions`` in ``extraction`` (:mod:`kg.pipeline.extraction`, where the build looks it up)."""
     by_id = {ex.article.id: ex for ex in extractions}
 
-    def extract_articles(articles, **_kw):
-        return [dataclasses.replace(by_id[a.id], article=a) for a in articles]
+    def iter_extractions(articles, **_kw):
+        return iter([dataclasses.replace(by_id[a.id], article=a) for a in articles])
 
-    pipeline.extract_articles = extract_articles
+    extraction.iter_extractions = iter_extractions

@@ -677,16 +677,16 @@ def test_reliability_8_a_kill_after_each_publication_step_is_detected_and_repair
     not name, the user's file stays, and the next build repairs the folder."""
     import kill_helpers
 
-    import kg.pipeline
+    import kg.pipeline.extraction as extraction
     from kg.ingest import ingest
     from kg.store import count_triples
 
     out = tmp_path / "o"
     small = sorted(SEED_FILES, key=lambda f: f.stat().st_size)
     old_paths, new_paths = small[:1], small[:2]
-    extractions = kg.pipeline.extract_articles(ingest(new_paths).articles, progress=None)
-    monkeypatch.setattr(kg.pipeline, "extract_articles", kg.pipeline.extract_articles)  # restored after the test
-    kill_helpers.given(kg.pipeline, extractions)
+    extractions = extraction.extract_articles(ingest(new_paths).articles, progress=None)
+    monkeypatch.setattr(extraction, "iter_extractions", extraction.iter_extractions)  # restored after the test
+    kill_helpers.given(extraction, extractions)
     _build(old_paths, out)
     (out / "notes.txt").write_text("mine\n", encoding="utf-8")
     old = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}

@@ -404,6 +404,7 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
     report.json, replaced last, still describes the old set (and so readers see that the store,
     replaced first, is not the one it names)."""
     import kg.pipeline as pipeline
+    import kg.pipeline.publish as publish
     from kg.store import store_mismatch
 
     out = tmp_path / "out"
@@ -420,7 +421,7 @@ def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
                 raise KeyboardInterrupt
         return real_replace(src, dst)
 
-    monkeypatch.setattr(pipeline.os, "replace", replace)
+    monkeypatch.setattr(publish.os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(seeds, out, validate=False, progress=None)
     monkeypatch.undo()

@@ -99,10 +99,10 @@ def test_scale_parallel_extraction_equals_sequential():
 @pytest.mark.slow
 def test_scale_jobs_2_build_is_byte_identical(tmp_path, monkeypatch):
     """--jobs 1, --jobs 2 and the default (--jobs auto), in batches of 2: the same bytes."""
-    import kg.pipeline
+    import kg.pipeline.extraction
     from kg.pipeline import build
 
-    monkeypatch.setattr(kg.pipeline, "BATCH_SIZE", 2)  # 4 batches: the workers share them
+    monkeypatch.setattr(kg.pipeline.extraction, "BATCH_SIZE", 2)  # 4 batches: the workers share them
     src = _corpus(tmp_path)
     _build(src, tmp_path / "one", jobs=1)
     _build(src, tmp_path / "two", jobs=2)
@@ -341,9 +341,10 @@ def test_scale_streamed_exports_equal_the_emitted_dataset(tmp_path):
 @pytest.mark.model
 def test_scale_shacl_checks_a_spread_sample_and_the_view_is_capped(tmp_path, monkeypatch):
     import kg.pipeline as pipeline
+    import kg.pipeline.parts as parts
 
-    monkeypatch.setattr(pipeline, "VALIDATE_ARTICLES", 2)
-    monkeypatch.setattr(pipeline, "VIEW_EVENTS", 5)
+    monkeypatch.setattr(parts, "VALIDATE_ARTICLES", 2)
+    monkeypatch.setattr(parts, "VIEW_EVENTS", 5)
     report = pipeline.build([SEEDS], tmp_path / "out", progress=None)
     assert report.conforms is True and report.validated_articles == 2 and report.articles == 5
     assert "2 of 5 article graphs checked" in report.summary()
@@ -363,7 +364,7 @@ def test_scale_shacl_checks_a_spread_sample_and_the_view_is_capped(tmp_path, mon
     # a sample finds a violation in an article it checks
     from kg.rdf.ontology import validate
 
-    g = pipeline._closure_graph([("<https://w3id.org/conflict-kg/id/article/x>",
+    g = parts.closure_graph([("<https://w3id.org/conflict-kg/id/article/x>",
                                   "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
                                   "<https://w3id.org/conflict-kg/ontology#Article>")], [])
     assert validate(g)[0] is False  # an article without dcterms:identifier
@@ -385,14 +386,15 @@ def test_scale_store_updated_graph_by_graph_equals_a_fresh_one(tmp_path, monkeyp
     """A build over a previous store changes only the graphs that differ (no bulk load); the
     store then holds exactly what a fresh build's store holds: added, changed, removed articles."""
     import kg.pipeline as pipeline
+    import kg.pipeline.stages as stages
 
     src = tmp_path / "src"
     shutil.copytree(SEEDS, src)
     out = tmp_path / "out"
     pipeline.build([src], out, html=False, validate=False, progress=None)
     loads = []
-    real_load = pipeline.load_store
-    monkeypatch.setattr(pipeline, "load_store", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    real_load = stages.load_store
+    monkeypatch.setattr(stages, "load_store", lambda *a, **k: loads.append(a) or real_load(*a, **k))
     (src / "002_324a022aab4702df.txt").unlink()  # removed
     changed = src / "003_751435ab0718061d.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\nDes obus sont tombés sur Alep, selon l'OSDH.\n",
@@ -442,13 +444,13 @@ def test_scale_networks_and_view_read_the_store_without_mentions(tmp_path):
 def test_scale_spilled_build_equals_the_build_in_memory(tmp_path, monkeypatch):
     """Beyond SPILL_ARTICLES the records go to a spool file, streamed through resolution and
     emission: the same bytes; the spool folder is gone afterwards."""
-    import kg.pipeline as pipeline
+    import kg.pipeline.extraction as extraction
 
     reference = seed_build()  # built in memory (before the patch)
-    monkeypatch.setattr(pipeline, "SPILL_ARTICLES", 2)
+    monkeypatch.setattr(extraction, "SPILL_ARTICLES", 2)
     spools: list[Path] = []
-    real = pipeline.SpoolWriter
-    monkeypatch.setattr(pipeline, "SpoolWriter", lambda path: spools.append(path) or real(path))
+    real = extraction.SpoolWriter
+    monkeypatch.setattr(extraction, "SpoolWriter", lambda path: spools.append(path) or real(path))
     out = tmp_path / "out"
     report = _build([SEEDS], out)
     assert len(spools) == 1 and spools[0].parent.parent == out and spools[0].parent.name.startswith(".build-")

@@ -1,0 +1,202 @@
+"""The stages of a build after extraction: resolve, then write every export into a staging folder
+(graph, tables, store, SHACL, view, report) and publish them (:func:`finish`).
+
+Each step is a stage of the build's :class:`~kg.pipeline.progress.Progress`. Imports resolution,
+:mod:`kg.rdf`, :mod:`kg.store` and the pipeline's own modules; never spaCy or the extractors
+(the extraction records come in as an :class:`~kg.schema.spool.ExtractionTable`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import BuildError
+from kg.ingest import Article
+from kg.pipeline.incremental import MANIFEST_NAME, write_manifest
+from kg.pipeline.outdir import OutputFolder
+from kg.pipeline.parts import (
+    ALT_LABEL,
+    closure_graph,
+    shacl_sample,
+    shared_subjects,
+    view_entities,
+    view_sample,
+    view_triples,
+    write_view,
+)
+from kg.pipeline.progress import Progress
+from kg.pipeline.publish import STAGE_PREFIX, publish
+from kg.pipeline.report import REPORT_NAME, BuildReport, report_json, sha256
+from kg.rdf.counts import NodeCounter
+from kg.rdf.derive import DERIVED_GRAPH, derived_triples
+from kg.rdf.emit import ENTITIES_GRAPH, emit_graphs
+from kg.resolve import Resolution, resolve
+from kg.schema.spool import ExtractionTable
+from kg.store import (
+    EXPORTERS,
+    STORE_DIR_NAME,
+    GraphWriter,
+    atomic_write,
+    load_store,
+    save_digests,
+    store_digest,
+    store_digests,
+    update_store,
+)
+
+__all__ = ["finish", "export_names"]
+
+
+def export_names(html: bool) -> list[str]:
+    """The files a build publishes before report.json (graph.html with ``html``)."""
+    return [filename for filename, _writer in EXPORTERS.values()] + (["graph.html"] if html else [])
+
+
+@dataclass
+class _Staged:
+    """What emitting the graph into the staging folder leaves for the later steps."""
+
+    digests: dict[str, str] = field(default_factory=dict)  # named graph -> digest of its TriG block
+    changed: dict[str, list] | None = None  # graphs that differ from the previous store's (None: load all)
+    previous: dict[str, str] = field(default_factory=dict)
+    shacl_part: list = field(default_factory=list)
+    view_part: list = field(default_factory=list)
+    view_aliases: set = field(default_factory=set)  # when the view holds a part: the aliases of its entities
+    entity_triples: list = field(default_factory=list)
+
+
+def _resolve(report: BuildReport, extractions: ExtractionTable, overrides: str | None) -> Resolution:
+    """Step 1: one node per real thing (:func:`kg.resolve.resolve`); the report's counts."""
+    res: Resolution = resolve(extractions, overrides=overrides)
+    report.articles = len(res.extractions)
+    return res
+
+
+def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *, store: bool,
+                 checked: set[int], view_subjects: set[str] | None, html: bool, writing) -> _Staged:
+    """Step 2: stream the emitted graph into graph.ttl and graph.trig, one article at a time,
+    keeping the parts SHACL and the view need and, when a previous store is there, the graphs
+    that changed since (it is then updated graph by graph instead of loaded again)."""
+    st = _Staged(previous=store_digests(out / STORE_DIR_NAME) if store else {})
+    st.changed = {} if st.previous else None
+    view_ents = view_entities(res, view_subjects) if view_subjects is not None else set()
+    most = max(50, len(res.extractions) // 4)
+    nodes = NodeCounter()  # the counts of the graph written, as kg network and kg.open count them (#13)
+    with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
+        writer = GraphWriter(ttl, trig, shared=shared_subjects(res))
+        for i, (giri, triples) in enumerate(emit_graphs(res)):
+            st.digests[giri] = writer.write(giri, triples)
+            nodes.feed(triples)
+            writing.advance(1, giri.rsplit("/", 1)[-1])
+            if store and st.changed is not None and st.previous.get(giri) != st.digests[giri]:
+                st.changed[giri] = triples
+                if len(st.changed) > most:
+                    st.changed = None  # as good as a new graph: bulk-load it
+            if giri == str(ENTITIES_GRAPH):
+                st.entity_triples = triples
+                continue
+            if i in checked:
+                st.shacl_part.extend(triples)
+            if html:
+                st.view_part.extend(view_triples(triples, view_subjects))
+                if view_subjects is not None:
+                    st.view_aliases.update(t for t in triples if t[1] == ALT_LABEL and t[0] in view_ents)
+    counted = nodes.counts(writer.triples)
+    report.triples, report.actors, report.places, report.events = (
+        counted.triples, counted.actors, counted.places, counted.events)
+    return st
+
+
+def _stage_tables(res: Resolution, stage: Path) -> None:
+    """Step 3: events.csv and entities.csv."""
+    for _name, (filename, table_writer) in EXPORTERS.items():
+        if table_writer is not None:
+            table_writer(None, res, stage / filename)
+
+
+def _stage_store(st: _Staged, res: Resolution, stage: Path, out: Path) -> None:
+    """Step 4: the Oxigraph store in ``stage/store``: bulk-loaded from the exports, or a checkpoint
+    of the previous store with the changed graphs replaced; with its graph digests. The derived
+    facts (:mod:`kg.rdf.derive`) are one more graph, redone every build."""
+    removed = sorted(set(st.previous) - set(st.digests))
+    if st.changed is not None:
+        st.changed[str(DERIVED_GRAPH)] = list(derived_triples(res))
+    if st.changed is None:
+        load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl",
+                   derived=stage / "derived.ttl")
+    else:
+        update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, st.changed, removed)
+    save_digests(stage / STORE_DIR_NAME, st.digests)
+    st.changed = None
+
+
+def _validate(report: BuildReport, st: _Staged, checked: set[int]) -> None:
+    """Step 5: SHACL over the checked articles' graphs and the entities they reach."""
+    from kg.rdf.ontology import validate as shacl_validate
+
+    report.conforms, report.validation = shacl_validate(closure_graph(st.shacl_part, st.entity_triples))
+    report.validated_articles = len(checked)
+    if not report.conforms:
+        report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
+
+
+def _stage_report(report: BuildReport, stage: Path, names: list[str], articles: list[Article],
+                  store: bool) -> None:
+    """Step 7: the article manifest (for ``kg remove``) and report.json, which names the SHA-256
+    of every export, of the manifest and of the store (its graph digests)."""
+    write_manifest(stage / MANIFEST_NAME, articles)
+    hashes = {name: sha256(stage / name) for name in names}
+    with atomic_write(stage / REPORT_NAME) as fh:
+        json.dump(report_json(report, hashes, store_digest(stage / STORE_DIR_NAME) if store else None,
+                              sha256(stage / MANIFEST_NAME)), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+def finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFolder, *, html: bool,
+           validate: bool, overrides: str | None, store: bool, progress: Progress | None = None) -> None:
+    """Resolve; stage the exports (graph, tables, store, SHACL, view, report) in a fresh staging
+    folder; publish them (:func:`kg.pipeline.publish.publish`). Each step is a stage of ``progress``."""
+    out = folder.path
+    rep = progress or Progress()
+    with rep.stage("resolve"):
+        res = _resolve(report, extractions, overrides)
+    names = export_names(html)
+    try:
+        stage = folder.reserve(STAGE_PREFIX)
+        stage.mkdir()
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write in the output folder ({exc.strerror})") from None
+    try:
+        checked = shacl_sample(len(res.extractions)) if validate else set()
+        view_subjects = view_sample(res) if html else None
+        with rep.stage("write", total=len(res.extractions) + 1, unit="graph") as writing:
+            st = _stage_graph(report, res, stage, out, store=store, checked=checked, view_subjects=view_subjects,
+                              html=html, writing=writing)
+            _stage_tables(res, stage)
+        if store:
+            with rep.stage("store"):
+                _stage_store(st, res, stage, out)
+        if validate:
+            with rep.stage("SHACL"):
+                _validate(report, st, checked)
+        st.shacl_part = []
+        if html:  # step 6: the view
+            with rep.stage("view"):
+                st.view_part.extend(sorted(st.view_aliases))
+                write_view(report, res, closure_graph(st.view_part, st.entity_triples),
+                           view_subjects is not None, stage / "graph.html")
+        st.view_part, st.view_aliases = [], set()
+        _stage_report(report, stage, names, [ex.article for ex in res.extractions], store)
+        publish(folder, stage, names, store)
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write the exports ({exc.strerror or exc}); "
+                         "previous exports kept") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if not os.path.lexists(stage):
+            folder.forget([stage.name])
+    report.files = [str(out / name) for name in names + [REPORT_NAME]]
