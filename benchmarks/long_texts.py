@@ -4,7 +4,7 @@
 
 Each text is the SYNTHETIC corpus of ``benchmarks/make_corpus.py`` (seed 3) joined into one
 article and cut to the size (at a line break). For each size it prints the seconds of
-``kg.pipeline._extract_chunk`` (spaCy + extraction) with the text parsed whole and in pieces of
+``kg.extract.batch.extract_batch`` (spaCy + extraction) with the text parsed whole and in pieces of
 ``kg.nlp.segment.PIECE_CHARS``, per 10,000 characters, and their ratio — in the same run, the model
 loaded before timing. A cost per 10,000 characters that grows with the size is superlinear.
 The whole-text run is skipped above 1,000,000 characters (spaCy refuses it).
@@ -38,11 +38,11 @@ def _text(size: int) -> str:
 
 def _seconds(article, limit: int) -> float:
     import kg.nlp.segment
-    from kg.pipeline import _extract_chunk
+    from kg.extract.batch import extract_batch
 
     kg.nlp.segment.PIECE_CHARS = limit
     t = time.perf_counter()
-    _extract_chunk([article])
+    extract_batch([article])
     return time.perf_counter() - t
 
 
