@@ -73,6 +73,27 @@ pilonnant pilonnant ADJ 3 advcl
     assert ("pilonnant", "Shelling") in cues(doc)
 
 
+def test_rules_cue_present_the_lemmatizer_left_unreduced():
+    """A first-group verb in the present lemmatised as itself is read by its infinitive."""
+    doc = parse("""
+Le le DET 2 det
+village village NOUN 3 nsubj
+tombe tombe VERB 0 ROOT
+samedi samedi NOUN 3 obl:mod
+. . PUNCT 3 punct
+""")
+    assert cues(doc) == [("tombe", "TerritoryCapture")]
+    doc = parse("""
+Le le DET 2 det
+convoi convoi NOUN 3 nsubj
+tombe tombe VERB 0 ROOT
+en en ADP 5 case
+panne panne NOUN 3 obl:arg
+. . PUNCT 3 punct
+""")
+    assert cues(doc) == []  # the condition still holds: no place falls
+
+
 def test_rules_cue_function_words_are_never_one_word_cues():
     # "siège" as a DET-tagged slip is not a cue
     doc = parse("""

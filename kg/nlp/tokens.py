@@ -4,8 +4,10 @@
 - ``kg_lemma`` is the key of its lemma, with the model's known lemma mistakes corrected
   (the lexicon's ``lemma_fixes``, keyed by word: "tentent" -> "tenter");
 - ``kg_forms`` lists both, plus the infinitive of a gerund the tagger missed ("en
-  bombardant" -> "bombarder", by the lexicon's ``gerund_to_infinitive`` suffixes): a pattern
-  ``{"_": {"kg_forms": {"INTERSECTS": ["bombarder"]}}}`` matches any of them.
+  bombardant" -> "bombarder", by the lexicon's ``gerund_to_infinitive`` suffixes) and of a
+  first-group verb in the present the lemmatizer left as it is ("la base tombe" -> "tomber",
+  by ``present_to_infinitive``): a pattern ``{"_": {"kg_forms": {"INTERSECTS": ["bombarder"]}}}``
+  matches any of them.
 
 The extensions are registered once, at import, behind ``has_extension`` guards.
 
@@ -24,7 +26,7 @@ from spacy.tokens import Token
 from kg.lang.fr import lexicon
 from kg.schema.text import key
 
-__all__ = ["keys_of", "lemma_key", "register_extensions", "GERUND_POS"]
+__all__ = ["keys_of", "lemma_key", "register_extensions", "GERUND_POS", "present_key", "gerund_key"]
 
 #: Parts of speech a gerund may be tagged with when the lemmatizer missed it.
 GERUND_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
@@ -56,6 +58,32 @@ def _lemma_fixes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _present_suffixes() -> tuple[tuple[str, str], ...]:
+    return tuple(lexicon().map("present_to_infinitive").items())
+
+
+def present_key(tok: Token) -> str | None:
+    """The infinitive key of a verb in the present whose lemma the lemmatizer left unreduced
+    ("tombe" lemmatised "tombe"), else None. Only a first-group guess: "-e"/"-ent" -> "-er".
+
+    >>> import spacy
+    >>> doc = spacy.blank("fr")("La base tombe")
+    >>> doc[2].pos_, doc[2].lemma_ = "VERB", "tombe"
+    >>> present_key(doc[2]), present_key(doc[1])
+    ('tomber', None)
+    """
+    if tok.pos_ != "VERB":
+        return None
+    lemma, word = keys_of(tok.text, tok.lemma_)
+    if lemma != word:
+        return None
+    for suffix, infinitive in _present_suffixes():
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + infinitive
+    return None
+
+
+@lru_cache(maxsize=1)
 def _gerund_suffixes() -> tuple[tuple[str, str], ...]:
     return tuple(lexicon().map("gerund_to_infinitive").items())
 
@@ -79,9 +107,9 @@ def gerund_key(tok: Token) -> str | None:
 def _forms(tok: Token) -> list[str]:
     lemma, word = keys_of(tok.text, tok.lemma_)
     forms = [lemma] if lemma == word else [lemma, word]
-    gerund = gerund_key(tok)
-    if gerund is not None and gerund not in forms:
-        forms.append(gerund)
+    for extra in (gerund_key(tok), present_key(tok)):
+        if extra is not None and extra not in forms:
+            forms.append(extra)
     return forms
 
 

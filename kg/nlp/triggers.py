@@ -14,10 +14,11 @@ Per sentence, ``match`` finds the cues and ``set_annotations`` writes them:
 
 How cues are chosen in a sentence: multi-word patterns first (the longest at each position,
 then file order); then each content word not yet used takes the first one-word pattern (in file
-order) matched by its lemma, else by its own form, else by its gerund's infinitive, whose
-condition holds. A later noun of a type already found, under a definite or demonstrative
-determiner, names the same event and is dropped ("lors de l'avancée"); bombardments in a
-sentence about aircraft are airstrikes.
+order) matched by its lemma, else by its own form, else by its gerund's infinitive or the
+infinitive of a present the lemmatizer left unreduced ("tombe"), whose condition holds. A later
+noun of a type already found, under a definite or demonstrative determiner, names the same
+event and is dropped ("lors de l'avancée"); bombardments in a sentence about aircraft are
+airstrikes.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from kg.lang.fr import PATTERNS_DIR, LanguageDataError, Lexicon, event_patterns,
 from kg.lang.patterns import check_event_records, needs_of
 from kg.nlp.conditions import CONDITION_PREFIX, CueContext, condition
 from kg.nlp.lookup import sentences
-from kg.nlp.tokens import gerund_key, keys_of, register_extensions
+from kg.nlp.tokens import gerund_key, keys_of, present_key, register_extensions
 from kg.schema.taxonomy import EVENT_TYPES
 from kg.schema.text import key
 
@@ -149,9 +150,10 @@ class KgTriggers:
 
     @staticmethod
     def _by_precedence(tok, patterns: list[_Pattern]) -> list[_Pattern]:
-        """The one-word patterns matched by the token's lemma, else by its form, else by its gerund."""
+        """The one-word patterns matched by the token's lemma, else by its form, else by its gerund's
+        or its unreduced present's infinitive."""
         lemma, word = keys_of(tok.text, tok.lemma_)
-        for form in (lemma, word, gerund_key(tok)):
+        for form in (lemma, word, gerund_key(tok), present_key(tok)):
             chosen = [p for p in patterns if form in p.words]
             if chosen:
                 return sorted(chosen, key=lambda p: p.index)
