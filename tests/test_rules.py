@@ -184,6 +184,16 @@ déployées déployer VERB 0 ROOT - VerbForm=Part
         # "Les rebelles tentent de prendre la ville": an attempt (an attack under way)
         ("Les le DET 2 det\nrebelles rebelle NOUN 3 nsubj\ntentent tenter VERB 0 ROOT - VerbForm=Fin\nde de ADP 5 mark\n"
          "prendre prendre VERB 3 xcomp - VerbForm=Inf\nla le DET 7 det\nville ville NOUN 5 obj", 4, ATTEMPT),
+        # "Le ministre a ordonné aux troupes de quitter la ville": an infinitive the parser hung on a
+        # noun is read up to the verb that governs it (an order, not a withdrawal)
+        ("Le le DET 2 det\nministre ministre NOUN 4 nsubj\na avoir AUX 4 aux - VerbForm=Fin\n"
+         "ordonné ordonner VERB 0 ROOT - VerbForm=Part\naux à ADP 6 case\ntroupes troupe NOUN 4 obl:arg\n"
+         "de de ADP 8 mark\nquitter quitter VERB 6 acl - VerbForm=Inf\nla le DET 10 det\nville ville NOUN 8 obj",
+         7, IRREALIS),
+        # "un quartier repris la veille": a participle hung on a noun is its own clause, a fact
+        ("Les le DET 2 det\nrebelles rebelle NOUN 3 nsubj\ndéfendent défendre VERB 0 ROOT - VerbForm=Fin\n"
+         "un un DET 5 det\nquartier quartier NOUN 3 obj\nrepris reprendre VERB 5 acl - VerbForm=Part\n"
+         "la le DET 8 det\nveille veille NOUN 6 obl:mod", 5, None),
         # "L'armée prendra la ville": the future
         ("L' le DET 2 det\narmée armée NOUN 3 nsubj\nprendra prendre VERB 0 ROOT - Tense=Fut|VerbForm=Fin\nla le DET 5 det\n"
          "ville ville NOUN 3 obj", 2, IRREALIS),

@@ -135,8 +135,12 @@ def modality(head: Token, needs: tuple[str, ...] = (), lex: Lexicon | None = Non
             return verdict
         if t.dep_ in ("ccomp", "parataxis"):
             return attempt
-        if depth == 0 and t.dep_ in ("acl", "acl:relcl", "amod") and t.pos_ in ("VERB", "ADJ"):
-            return attempt  # "un quartier assiégé depuis quatre mois": a participle is its own clause
+        if depth == 0 and t.dep_ in ("acl", "acl:relcl", "amod") and t.pos_ in ("VERB", "ADJ") and (
+            t.morph.get("VerbForm") != ["Inf"]
+        ):
+            # "un quartier assiégé depuis quatre mois": a participle is its own clause; an infinitive
+            # hung on a noun ("a sommé les forces de se retirer") is read up to what governs it
+            return attempt
         if t.dep_ in ("nsubj", "nsubj:pass") and _SUBJECT_NEGATED_NEEDS not in needs:
             negatable = False
     return attempt
