@@ -402,6 +402,30 @@ Homs PROPN obl:mod 4 Homs
     assert [t.cls for t in ev.targets] == ["Civilians"]
 
 
+def test_casualties_a_shared_agent_of_coordinated_participles_makes_a_killing(nlp):
+    """ "un civil a été tué à Homs et son fils blessé par des tirs": the agent of the second participle is
+    the first's too."""
+    ex = run(nlp, """
+Un DET det 2 un
+civil NOUN nsubj:pass 5 civil
+a AUX aux:tense 5 avoir
+été AUX aux:pass 5 être
+tué VERB ROOT 0 tuer
+à ADP case 7 à
+Homs PROPN obl:mod 5 Homs
+et CCONJ cc 10 et
+son DET det 10 son
+fils NOUN conj 5 fils
+blessé VERB acl 10 blesser
+par ADP case 14 par
+des DET det 14 un
+tirs NOUN obl:mod 11 tir
+. PUNCT punct 5 .
+""")
+    (ev,) = ex.events
+    assert (ev.type, ev.place.text, [t.count for t in ev.tolls]) == ("AttackOnCivilians", "Homs", [1])
+
+
 def test_casualties_soldiers_killed_by_gunmen_is_a_clash(nlp):
     ex = run(nlp, """
 Vingt NUM nummod 2 vingt

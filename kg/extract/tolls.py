@@ -120,7 +120,7 @@ def _owner(ctx: ArticleContext, fs: list[FoundToll], triggers: list[Trigger]) ->
         if f.predicate is None:
             continue
         verb = ctx.doc[f.predicate]
-        for v in (verb, verb.head) if verb.dep_ in _IMPLICIT_SUBJECT_DEPS else (verb,):
+        for v in _cause_holders(verb):
             for c in v.children:
                 if not _is_cause(ctx, c):
                     continue
@@ -181,7 +181,7 @@ def _killing(view: View, fs: list[FoundToll], triggers: list[Trigger]) -> Killin
             continue
         agents: list[Mention] = []
         by = False
-        for v in (verb, verb.head) if verb.dep_ in _IMPLICIT_SUBJECT_DEPS else (verb,):
+        for v in _cause_holders(verb):
             for c in v.children:
                 if _is_cause(ctx, c):
                     agents += view.actor_in_subtree(c, armed)
@@ -198,6 +198,17 @@ def _killing(view: View, fs: list[FoundToll], triggers: list[Trigger]) -> Killin
         kind = KILLING_OF_FIGHTERS if fighters and not any(x.toll.civilians for x in fs) else KILLING_OF_CIVILIANS
         return Killing(kind, verb.i, tuple(dict.fromkeys(agents)), victims)
     return None
+
+
+def _cause_holders(verb: Token) -> list[Token]:
+    """The predicates whose subject or agent may be the killer: the verb (and its head, for an
+    implicit subject: "…, tuant 8 personnes"), then the participles coordinated with it, whose agent
+    the two share ("une femme a été tuée et un soldat blessé par des tirs")."""
+    out = [verb, verb.head] if verb.dep_ in _IMPLICIT_SUBJECT_DEPS else [verb]
+    for c in verb.children:
+        if c.dep_ == "conj":
+            out += [c] if c.pos_ == "VERB" else [x for x in c.children if x.dep_ == "acl" and x.pos_ == "VERB"]
+    return out
 
 
 def figure_cues(ctx: ArticleContext, triggers: list[Trigger]) -> set[int]:
