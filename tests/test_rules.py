@@ -73,6 +73,20 @@ pilonnant pilonnant ADJ 3 advcl
     assert ("pilonnant", "Shelling") in cues(doc)
 
 
+def test_rules_cue_fire_of_a_weapon_with_a_qualifier_between():
+    doc = parse("""
+Des un DET 2 det
+tirs tir NOUN 6 nsubj
+intenses intense ADJ 2 amod
+d' de ADP 5 case
+artillerie artillerie NOUN 2 nmod
+visaient viser VERB 0 ROOT
+Tadmora Tadmora PROPN 6 obj City:*
+. . PUNCT 6 punct
+""")
+    assert cues(doc) == [("tirs intenses d'artillerie", "Shelling")]
+
+
 def test_rules_cue_present_the_lemmatizer_left_unreduced():
     """A first-group verb in the present lemmatised as itself is read by its infinitive."""
     doc = parse("""
@@ -264,6 +278,39 @@ suivi suivre VERB 0 ROOT - VerbForm=Part
 . . PUNCT 4 punct
 """)
     assert _events(extract_doc(doc)) == [("ArmedClash", "Tadmora"), ("Shelling", "Tadmora")]
+
+
+def test_rules_region_that_locates_a_demonstrative_place_noun_is_not_the_event_place():
+    # "L'armée a pris Tadmora. Des tirs nourris d'obus ont touché les fermes entourant cette
+    # localité de la province de Hassaké." — the province says where "cette localité" is
+    doc = parse("""
+L' le DET 2 det
+armée armée NOUN 4 nsubj StateForce:syrian-army
+a avoir AUX 4 aux
+pris prendre VERB 0 ROOT - VerbForm=Part
+Tadmora Tadmora PROPN 4 obj City:*
+. . PUNCT 4 punct
+
+Des un DET 2 det
+tirs tir NOUN 7 nsubj
+nourris nourrir VERB 2 acl - VerbForm=Part
+d' de ADP 5 case
+obus obus NOUN 2 nmod
+ont avoir AUX 7 aux
+touché toucher VERB 0 ROOT - VerbForm=Part
+les le DET 9 det
+fermes ferme NOUN 7 obj
+entourant entourer VERB 9 acl - VerbForm=Part
+cette ce DET 12 det
+localité localité NOUN 10 obj
+de de ADP 15 case
+la le DET 15 det
+province province NOUN 12 nmod Region:province-hasakah*3
+de de ADP 17 case
+Hassaké Hassaké PROPN 15 nmod
+. . PUNCT 7 punct
+""")
+    assert _events(extract_doc(doc)) == [("Shelling", "Tadmora"), ("TerritoryCapture", "Tadmora")]
 
 
 def test_rules_attribution_selon_names_the_source_and_is_not_an_event_place():

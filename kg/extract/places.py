@@ -26,6 +26,7 @@ from kg.extract.sources import Frame
 from kg.extract.types import type_rules
 from kg.schema.records import EventRecord, Mention
 from kg.schema.taxonomy import PLACE_RANK
+from kg.schema.text import key
 
 __all__ = ["most_specific", "places_for", "context_places", "per_place", "is_anaphoric"]
 
@@ -142,6 +143,28 @@ def _qualified_place(view: View, tr: Trigger) -> Mention | None:
     return None
 
 
+def _referent_within(view: View, m: Mention) -> Mention | None:
+    """A region or country that only says where a demonstrative place noun lies ("les villages
+    entourant cette localité de la province d'Idleb"): the place the noun stands for, told before."""
+    ctx = view.ctx
+    if m.kind != "place" or PLACE_RANK.get(m.cls, 0) >= PLACE_RANK["City"]:
+        return None
+    toks = ctx.tokens_of(m)
+    own = {t.i for t in toks}
+    top = next((t for t in toks if t.head.i not in own), None)
+    if top is None or top.dep_ != "nmod":
+        return None
+    noun = top.head
+    classes = noun_classes(ctx, noun)
+    dem = ctx.lex.set("demonstratives")
+    if classes is None or view.mention_of(noun) is not None or not any(
+            key(c.text) in dem for c in noun.children if c.dep_ == "det"):
+        return None
+    finer = frozenset(c for c in classes if PLACE_RANK.get(c, 0) > PLACE_RANK[m.cls])
+    ref = resolve(view, noun, finer) if finer else None
+    return ref if ref is not None and ref.key != m.key else None
+
+
 def _near_places(view: View, si: int, zone: frozenset[int]) -> list[Mention]:
     """Rule 4: places given as references with a word of proximity ("près de Deir Ezzor")."""
     ctx = view.ctx
@@ -169,6 +192,7 @@ def places_for(view: View, tr: Trigger, si: int, frames: tuple[Frame, ...]) -> t
     cands = [m for m in view.mentions_in(tr.scope, "place")
              if not ctx.is_reference_place(m) and not _descriptive(view, m, tr)
              and (toward or not ctx.is_destination(m))]
+    cands = list(dict.fromkeys(_referent_within(view, m) or m for m in cands))
     if anaphor is not None:
         cands = [m for m in cands if m.start < head_idx]  # "sur cette zone": named before, not in a nested clause
     if cands:
@@ -179,8 +203,8 @@ def places_for(view: View, tr: Trigger, si: int, frames: tuple[Frame, ...]) -> t
     if clitic is not None and (m := resolve(view, clitic)) is not None:
         return [m], True  # "y mènent une offensive", "en ont repris le contrôle"
     zone = frames[si].zone
-    sentence = [m for m in frames[si].places
-                if not _descriptive(view, m, tr) and (toward or not ctx.is_destination(m))]
+    sentence = list(dict.fromkeys(_referent_within(view, m) or m for m in frames[si].places
+                                  if not _descriptive(view, m, tr) and (toward or not ctx.is_destination(m))))
     before = [m for m in sentence if not ctx.token_ids(m) & zone and (anaphor is None or m.start < head_idx)]
     if before:
         return most_specific(ctx, before), False
