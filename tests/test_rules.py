@@ -313,6 +313,24 @@ Hassaké Hassaké PROPN 15 nmod
     assert _events(extract_doc(doc)) == [("Shelling", "Tadmora"), ("TerritoryCapture", "Tadmora")]
 
 
+def test_rules_the_surroundings_of_a_place_are_a_reference_point():
+    # "L'armée a bombardé Tadmora depuis les environs de Qaryatein."
+    doc = parse("""
+L' le DET 2 det
+armée armée NOUN 4 nsubj StateForce:syrian-army
+a avoir AUX 4 aux
+bombardé bombarder VERB 0 ROOT - VerbForm=Part
+Tadmora Tadmora PROPN 4 obj City:*
+depuis depuis ADP 8 case
+les le DET 8 det
+environs environs NOUN 4 obl:mod
+de de ADP 10 case
+Qaryatein Qaryatein PROPN 8 nmod City:*
+. . PUNCT 4 punct
+""")
+    assert _events(extract_doc(doc)) == [("Shelling", "Tadmora")]
+
+
 def test_rules_attribution_selon_names_the_source_and_is_not_an_event_place():
     # "Selon l'OSDH, des combats ont eu lieu à Tadmora."
     doc = parse("""
