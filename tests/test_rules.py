@@ -331,6 +331,38 @@ Qaryatein Qaryatein PROPN 8 nmod City:*
     assert _events(extract_doc(doc)) == [("Shelling", "Tadmora")]
 
 
+def test_rules_clitic_y_is_the_place_of_the_event_just_told():
+    # "L'armée a bombardé Homs. Des combats ont eu lieu à Tadmora. L'aviation y a mené des raids."
+    # Homs, in the lead and an event place, is the more salient; "y" is Tadmora, just told
+    doc = parse("""
+L' le DET 2 det
+armée armée NOUN 4 nsubj StateForce:syrian-army
+a avoir AUX 4 aux
+bombardé bombarder VERB 0 ROOT - VerbForm=Part
+Homs Homs PROPN 4 obj City:homs
+. . PUNCT 4 punct
+
+Des un DET 2 det
+combats combat NOUN 4 nsubj
+ont avoir AUX 4 aux
+eu avoir VERB 0 ROOT - VerbForm=Part
+lieu lieu NOUN 4 obj
+à à ADP 7 case
+Tadmora Tadmora PROPN 4 obl City:*
+. . PUNCT 4 punct
+
+L' le DET 2 det
+aviation aviation NOUN 5 nsubj
+y y PRON 5 expl:comp
+a avoir AUX 5 aux
+mené mener VERB 0 ROOT - VerbForm=Part
+des un DET 7 det
+raids raid NOUN 5 obj
+. . PUNCT 5 punct
+""")
+    assert ("Airstrike", "Tadmora") in _events(extract_doc(doc))
+
+
 def test_rules_attribution_selon_names_the_source_and_is_not_an_event_place():
     # "Selon l'OSDH, des combats ont eu lieu à Tadmora."
     doc = parse("""

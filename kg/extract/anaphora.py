@@ -29,7 +29,7 @@ from kg.schema.records import Mention
 from kg.schema.taxonomy import PLACE_CLASSES
 from kg.schema.text import key
 
-__all__ = ["noun_classes", "anaphoric_noun", "place_clitic", "resolve", "sentence_anaphor"]
+__all__ = ["noun_classes", "anaphoric_noun", "place_clitic", "resolve", "resolve_clitic", "sentence_anaphor"]
 
 _WINDOW = 12  # sentences back an antecedent may stand
 _NP_DEPS = ("obl", "obj", "nmod", "nsubj")
@@ -93,6 +93,18 @@ def resolve(view: View, before: Token, classes: frozenset[str] | None = None) ->
     if _demonstrative(view, before):
         return _just_said(view, before, classes) or _salient(view, before, classes)
     return _salient(view, before, classes)
+
+
+def resolve_clitic(view: View, clitic: Token) -> Mention | None:
+    """The place a clitic "y" / "en" stands for: the one place of the events told in its sentence or
+    the one before ("Salaheddine a été le théâtre de combats. L'aviation y a mené des raids"), else
+    the most salient place (:func:`resolve`)."""
+    si = view.ctx.sent_of[clitic.i]
+    recent = {p.key: p for s, places in view.st.event_places if s in (si, si - 1) for p in places
+              if p.start < clitic.idx}
+    if len(recent) == 1:
+        return next(iter(recent.values()))
+    return resolve(view, clitic)
 
 
 def _fits(view: View, m: Mention, before: Token, classes: frozenset[str] | None) -> bool:

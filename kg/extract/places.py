@@ -19,7 +19,14 @@ from dataclasses import replace
 
 from spacy.tokens import Token
 
-from kg.extract.anaphora import anaphoric_noun, noun_classes, place_clitic, resolve, sentence_anaphor
+from kg.extract.anaphora import (
+    anaphoric_noun,
+    noun_classes,
+    place_clitic,
+    resolve,
+    resolve_clitic,
+    sentence_anaphor,
+)
 from kg.extract.clauses import Trigger
 from kg.extract.context import ArticleContext, View
 from kg.extract.sources import Frame
@@ -200,7 +207,7 @@ def places_for(view: View, tr: Trigger, si: int, frames: tuple[Frame, ...]) -> t
     if anaphor is not None and (m := resolve(view, anaphor, noun_classes(ctx, anaphor))) is not None:
         return [m], True  # "dans la ville": the city the text is about
     clitic = place_clitic(view, tr.anchor_tok(ctx)) or place_clitic(view, tr.head(ctx))
-    if clitic is not None and (m := resolve(view, clitic)) is not None:
+    if clitic is not None and (m := resolve_clitic(view, clitic)) is not None:
         return [m], True  # "y mènent une offensive", "en ont repris le contrôle"
     zone = frames[si].zone
     sentence = list(dict.fromkeys(_referent_within(view, m) or m for m in frames[si].places
