@@ -166,6 +166,11 @@ def _ctx():
         ("kg.needs.in_action.v1", "l' le DET 2 det\naviation aviation NOUN 4 nsubj\na avoir AUX 4 aux\nfrappé frapper VERB 0 ROOT", 1, True),
         ("kg.needs.in_action.v1", "le le DET 2 det\nrôle rôle NOUN 0 ROOT\nde de ADP 5 case\nl' le DET 5 det\naviation aviation NOUN 2 nmod", 4, False),
         ("kg.needs.in_action.v1", "des un DET 2 det\nobus obus NOUN 0 ROOT\nde de ADP 4 case\nmortier mortier NOUN 2 nmod", 3, True),
+        # "des roquettes tirées sur le village": fired, so in action; "des roquettes stockées": not
+        ("kg.needs.in_action.v1", "des un DET 2 det\nroquettes roquette NOUN 0 ROOT\ntirées tirer VERB 2 acl\n"
+         "sur sur ADP 6 case\nle le DET 6 det\nvillage village NOUN 3 obl", 1, True),
+        ("kg.needs.in_action.v1", "des un DET 2 det\nroquettes roquette NOUN 0 ROOT\nstockées stocker VERB 2 acl\n"
+         "dans dans ADP 6 case\nun un DET 6 det\nhangar hangar NOUN 3 obl", 1, False),
         ("kg.needs.reflexive.v1", "ils il PRON 3 nsubj\nse se PRON 3 expl:comp\nretirent retirer VERB 0 ROOT", 2, True),
         ("kg.needs.reflexive.v1", "il il PRON 2 nsubj\nretire retirer VERB 0 ROOT\nsa son DET 4 det\ncandidature candidature NOUN 2 obj", 1, False),
         ("kg.needs.not_org.v1", "le le DET 2 det\nsiège siège NOUN 0 ROOT\nde de ADP 4 case\nl'ONU ONU PROPN 2 nmod Organization:un", 1, False),

@@ -96,11 +96,13 @@ def into_place(tok: Token, ctx: CueContext) -> bool:
 @registry.misc("kg.needs.in_action.v1")
 def in_action(tok: Token, ctx: CueContext) -> bool:
     """A weapon noun that acts: subject or agent of a verb ("l'aviation a bombardé"), an instrument
-    ("attaqué au mortier", "à coups de roquettes", "tirs d'artillerie"), or inside another cue's noun
-    phrase ("obus de mortier")."""
+    ("attaqué au mortier", "à coups de roquettes", "tirs d'artillerie"), fired ("des roquettes tirées
+    sur le marché"), or inside another cue's noun phrase ("obus de mortier")."""
     if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or any(
         key(c.text) in ctx.lexicon.set("instrument_prepositions") for c in tok.children if c.dep_ == "case"
     ):
+        return True
+    if any(c.dep_ in ("acl", "amod") and lemma_key(c) in ctx.lexicon.set("firing_verbs") for c in tok.children):
         return True
     h = tok.head
     if tok.dep_ == "conj" and h.head.i != h.i:
