@@ -85,7 +85,7 @@ def is_anaphoric(view: View, tr: Trigger) -> bool:
 
 def _descriptive(view: View, m: Mention, tr: Trigger) -> bool:
     """The place only describes another: it hangs on a location verb or a relative clause between it
-    and the cue ("Rastan, située sur l'autoroute qui relie Homs à Hama, a été reprise")."""
+    and the cue ("Saraqeb, située sur l'autoroute qui relie Alep à Damas, a été reprise")."""
     ctx = view.ctx
     toks = ctx.tokens_of(m)
     if not toks:
@@ -117,7 +117,7 @@ def _descriptive(view: View, m: Mention, tr: Trigger) -> bool:
 def _names_a_place(view: View, t: Token, own: set[int]) -> bool:
     """The token is (part of) another town-sized or smaller place, or a place noun heading one ("la ville de
     Saraqeb"): what hangs on it says where that place is. Under a region or a country ("dans la Ghouta,
-    notamment Zamalka") a place is a part, not a description."""
+    notamment Kafr Batna") a place is a part, not a description."""
     town = PLACE_RANK["City"]
     m = view.mention_of(t)
     if m is not None:

@@ -183,5 +183,5 @@ def intransitive(tok: Token, ctx: CueContext) -> bool:
 
 @registry.misc("kg.needs.place_subject.v1")
 def place_subject(tok: Token, ctx: CueContext) -> bool:
-    """The subject is a place or a place noun ("la base … tombe le 25 juillet")."""
+    """The subject is a place or a place noun ("le village tombe samedi", "Alep est tombée")."""
     return any(c.dep_ in ("nsubj", "nsubj:pass") and _place_like(c, ctx) for c in tok.children)

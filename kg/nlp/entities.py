@@ -243,13 +243,13 @@ class KgEntities:
         ):
             k = adjectives(j + 2)
             if k < len(doc) and token_key(doc[k].text) in of:
-                j = k  # "l'école de police de Khan al-Assal"
+                j = k  # "l'hôpital militaire de Tell Ahmar"
         if j < len(doc) and token_key(doc[j].text) in of:
             j += 1
         return j
 
     def _appositive_class(self, doc: Doc, end: int) -> str | None:
-        """The place class an apposition gives a name: "Khan al-Assal, un village de …" (City)."""
+        """The place class an apposition gives a name: "Tell Ahmar, un village de …" (City)."""
         if end + 2 >= len(doc) or doc[end].text != ",":
             return None
         j = end + 1
@@ -289,7 +289,7 @@ class KgEntities:
                 continue
             appositive = self._appositive_class(doc, end)
             if appositive is not None and all(self._is_name_token(t) for t in span if not t.is_punct):
-                out.append(_Candidate(start, end, appositive, "", 0))  # "Khan al-Assal, un village de …"
+                out.append(_Candidate(start, end, appositive, "", 0))  # "Tell Ahmar, un village de …"
             elif ent.label_ == "PER":
                 words = [t for t in span if t.is_alpha or "-" in t.text]
                 if len(words) >= 2 and all(self._is_name_token(t) for t in span if not t.is_punct):
