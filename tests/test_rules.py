@@ -12,7 +12,7 @@ from ruledocs import extract_doc, parse
 from kg.nlp.conditions import CueContext, condition
 from kg.nlp.modality import ATTEMPT, CONDITIONAL, IRREALIS, modality
 from kg.nlp.pipeline import ensure_rule_annotations
-from kg.nlp.triggers import TRIGGERS
+from kg.nlp.triggers import TRIGGERS, KgTriggers
 
 # ---------------------------------------------------------------------------------------------- cues
 
@@ -726,3 +726,45 @@ def test_rules_condition_place_subject():
     assert condition("kg.needs.place_subject.v1")(doc[3], _ctx()) is True
     doc = parse("Le le DET 2 det\nrégime régime NOUN 4 nsubj\nest être AUX 4 aux\ntombé tomber VERB 0 ROOT")
     assert condition("kg.needs.place_subject.v1")(doc[3], _ctx()) is False
+
+
+def test_rules_cue_index_finds_what_spacys_matcher_finds():
+    """The one-word index and the word sequences find, for every pattern of the data file, the
+    matches spaCy's ``Matcher`` finds (a text made of each pattern's words, with and without its
+    optional tokens)."""
+    import spacy
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
+
+    from kg.lang.fr import event_patterns
+    from kg.nlp.tokens import forms_of
+    from kg.nlp.triggers import compile_pattern
+
+    nlp = spacy.blank("fr")
+    comp = KgTriggers(nlp)
+    reference = Matcher(nlp.vocab)
+    words, pos = [], []
+    for rec in event_patterns():
+        if "pattern" not in rec:
+            continue
+        compiled = compile_pattern(rec["pattern"])
+        reference.add(rec["id"], [compiled])
+        for keep_optional in (True, False):
+            for spec in compiled:
+                if "POS" in spec and "_" not in spec:
+                    if keep_optional:
+                        words.append("nourris")
+                        pos.append(sorted(spec["POS"]["IN"])[0])
+                    continue
+                words.append(sorted(spec["_"]["kg_forms"]["INTERSECTS"])[0])
+                pos.append("NOUN")
+            words.append(".")
+            pos.append("PUNCT")
+    doc = Doc(nlp.vocab, words=words, pos=pos, lemmas=words)
+    expected = {(nlp.vocab.strings[m], s, e) for m, s, e in reference(doc)}
+    ids = {p.index: p.id for p in comp.patterns}
+    by_start, singles = comp.matches(doc)
+    got = {(p.id, s, e) for s, ms in by_start.items() for p, e in ms}
+    got |= {(p.id, s, s + 1) for s, ps in singles.items() for p in ps}
+    assert ids and got == expected
+    assert all(forms_of(t) for t in doc)

@@ -26,7 +26,7 @@ from spacy.tokens import Token
 from kg.lang.fr import lexicon
 from kg.schema.text import key
 
-__all__ = ["keys_of", "lemma_key", "register_extensions", "GERUND_POS", "present_key", "gerund_key"]
+__all__ = ["keys_of", "lemma_key", "register_extensions", "GERUND_POS", "present_key", "gerund_key", "forms_of"]
 
 #: Parts of speech a gerund may be tagged with when the lemmatizer missed it.
 GERUND_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
@@ -72,9 +72,14 @@ def present_key(tok: Token) -> str | None:
     >>> present_key(doc[2]), present_key(doc[1])
     ('tomber', None)
     """
-    if tok.pos_ != "VERB":
+    return _present_of(tok.text, tok.lemma_, tok.pos_)
+
+
+@lru_cache(maxsize=131072)
+def _present_of(text: str, lemma_: str, pos: str) -> str | None:
+    if pos != "VERB":
         return None
-    lemma, word = keys_of(tok.text, tok.lemma_)
+    lemma, word = keys_of(text, lemma_)
     if lemma != word:
         return None
     for suffix, infinitive in _present_suffixes():
@@ -95,22 +100,34 @@ def lemma_key(tok: Token) -> str:
 
 def gerund_key(tok: Token) -> str | None:
     """The infinitive key of a token that looks like a gerund, else None."""
-    if tok.pos_ not in GERUND_POS:
+    return _gerund_of(tok.text, tok.pos_)
+
+
+@lru_cache(maxsize=131072)
+def _gerund_of(text: str, pos: str) -> str | None:
+    if pos not in GERUND_POS:
         return None
-    word = key(tok.text)
+    word = key(text)
     for suffix, infinitive in _gerund_suffixes():
         if word.endswith(suffix):
             return word[: -len(suffix)] + infinitive
     return None
 
 
-def _forms(tok: Token) -> list[str]:
-    lemma, word = keys_of(tok.text, tok.lemma_)
+def forms_of(tok: Token) -> tuple[str, ...]:
+    """``token._.kg_forms``: the keys a pattern word may match — lemma, word, then the infinitive
+    of a gerund or of an unreduced present (computed once per text, lemma and tag)."""
+    return _forms_of(tok.text, tok.lemma_, tok.pos_)
+
+
+@lru_cache(maxsize=131072)
+def _forms_of(text: str, lemma_: str, pos: str) -> tuple[str, ...]:
+    lemma, word = keys_of(text, lemma_)
     forms = [lemma] if lemma == word else [lemma, word]
-    for extra in (gerund_key(tok), present_key(tok)):
+    for extra in (_gerund_of(text, pos), _present_of(text, lemma_, pos)):
         if extra is not None and extra not in forms:
             forms.append(extra)
-    return forms
+    return tuple(forms)
 
 
 def register_extensions() -> None:
@@ -120,7 +137,7 @@ def register_extensions() -> None:
     if not Token.has_extension("kg_word"):
         Token.set_extension("kg_word", getter=lambda t: key(t.text))
     if not Token.has_extension("kg_forms"):
-        Token.set_extension("kg_forms", getter=_forms)
+        Token.set_extension("kg_forms", getter=forms_of)
 
 
 register_extensions()

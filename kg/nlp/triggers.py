@@ -5,6 +5,11 @@ ontology event type, optionally with a condition (``"needs"``, a function of
 :mod:`kg.nlp.conditions`). Words in patterns are written as French is written and compared by
 their key (the one compile step: ``kg_forms`` values go through :func:`kg.schema.text.key`).
 
+The patterns of the usual shapes — one word, or a sequence of words with optional tags — are
+matched by looking the token's forms up in an index (what spaCy's ``Matcher`` finds, without one
+predicate call per pattern and token: it made the component three quarters of a build's parse);
+any other shape goes to the ``Matcher``.
+
 Per sentence, ``match`` finds the cues and ``set_annotations`` writes them:
 
 - ``doc.spans["kg_triggers"]`` — the cues whose condition holds, each a span labelled with its
@@ -34,7 +39,7 @@ from kg.lang.fr import PATTERNS_DIR, LanguageDataError, Lexicon, event_patterns,
 from kg.lang.patterns import check_event_records, needs_of
 from kg.nlp.conditions import CONDITION_PREFIX, CueContext, condition
 from kg.nlp.lookup import sentences
-from kg.nlp.tokens import gerund_key, keys_of, present_key, register_extensions
+from kg.nlp.tokens import forms_of, gerund_key, keys_of, present_key, register_extensions
 from kg.schema.taxonomy import EVENT_TYPES
 from kg.schema.text import key
 
@@ -65,6 +70,52 @@ def compile_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _is_one_word(compiled: list[dict[str, Any]]) -> bool:
+    """A one-word pattern as :func:`compile_pattern` makes it: its words, content words only."""
+    if len(compiled) != 1 or set(compiled[0]) != {"_", "POS"}:
+        return False
+    spec = compiled[0]
+    return (spec["POS"] == {"NOT_IN": list(CLOSED_POS)} and set(spec["_"]) == {"kg_forms"}
+            and set(spec["_"]["kg_forms"]) == {"INTERSECTS"})
+
+
+#: one step of a word sequence: ("forms", keyed words, optional) or ("pos", tags, optional)
+_Step = tuple[str, frozenset[str], bool]
+
+
+def _sequence(compiled: list[dict[str, Any]]) -> tuple[_Step, ...] | None:
+    """A multi-word pattern as steps kg matches itself (words by ``kg_forms``, optional tags), or None
+    for one it leaves to spaCy's ``Matcher``. The first step is a required word."""
+    steps: list[_Step] = []
+    for spec in compiled:
+        optional = spec.get("OP") == "?"
+        rest = {k: v for k, v in spec.items() if k != "OP"}
+        if set(spec.get("OP", "?")) != {"?"}:
+            return None
+        if set(rest) == {"_"} and set(rest["_"]) == {"kg_forms"} and set(rest["_"]["kg_forms"]) == {"INTERSECTS"}:
+            steps.append(("forms", frozenset(rest["_"]["kg_forms"]["INTERSECTS"]), optional))
+        elif set(rest) == {"POS"} and isinstance(rest["POS"], dict) and set(rest["POS"]) == {"IN"}:
+            steps.append(("pos", frozenset(rest["POS"]["IN"]), optional))
+        else:
+            return None
+    if len(steps) < 2 or steps[0][0] != "forms" or steps[0][2]:
+        return None
+    return tuple(steps)
+
+
+def _ends(doc: Doc, i: int, steps: tuple[_Step, ...]) -> set[int]:
+    """Where ``steps`` can end when they start at token ``i`` (every way through the optional ones)."""
+    if not steps:
+        return {i}
+    kind, values, optional = steps[0]
+    out = _ends(doc, i, steps[1:]) if optional else set()
+    if i < len(doc):
+        tok = doc[i]
+        if (kind == "forms" and not values.isdisjoint(forms_of(tok))) or (kind == "pos" and tok.pos_ in values):
+            out |= _ends(doc, i + 1, steps[1:])
+    return out
+
+
 @dataclass(frozen=True)
 class _Pattern:
     index: int
@@ -84,6 +135,8 @@ class KgTriggers:
         self.lex: Lexicon = lexicon()
         self.matcher = Matcher(nlp.vocab)
         self.patterns: list[_Pattern] = []
+        self.by_word: dict[str, list[_Pattern]] = {}  # the one-word patterns, by keyed word
+        self.by_first: dict[str, list[tuple[_Pattern, tuple[_Step, ...]]]] = {}  # word sequences, by first word
         problems = check_event_records(event_patterns(), event_types=EVENT_TYPES, conditions=registered_conditions())
         if problems:
             raise LanguageDataError(f"{PATTERNS_DIR / 'events.jsonl'}: " + "; ".join(problems[:5]))
@@ -94,7 +147,15 @@ class KgTriggers:
             words = frozenset(compiled[0]["_"]["kg_forms"]["INTERSECTS"]) if len(compiled) == 1 else frozenset()
             p = _Pattern(len(self.patterns), rec["id"], rec["label"], len(compiled), words, needs_of(rec))
             self.patterns.append(p)
-            self.matcher.add(str(p.index), [compiled])
+            seq = _sequence(compiled)
+            if _is_one_word(compiled):
+                for w in words:  # looked up by the token's forms: one dict look-up instead of a predicate each
+                    self.by_word.setdefault(w, []).append(p)
+            elif seq is not None:
+                for w in seq[0][1]:  # a word sequence, tried where its first word is
+                    self.by_first.setdefault(w, []).append((p, seq))
+            else:
+                self.matcher.add(str(p.index), [compiled])
         one_word = frozenset(w for p in self.patterns if p.length == 1 for w in p.words)
         self.context = CueContext(self.lex, one_word)
         self.conditions = {name: condition(name) for p in self.patterns for name in p.needs}
@@ -114,14 +175,10 @@ class KgTriggers:
     # -- finding -------------------------------------------------------------------------
     def match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """(cues whose condition holds, cues with conditions ignored), sentence by sentence."""
-        by_start: dict[int, list[_Pattern]] = {}
-        singles: dict[int, list[_Pattern]] = {}
         sent_of = _sentence_starts(doc)
-        for match_id, start, end in self.matcher(doc):
-            p = self.patterns[int(doc.vocab.strings[match_id])]
-            if sent_of[start] != sent_of[end - 1]:
-                continue
-            (singles if p.length == 1 else by_start).setdefault(start, []).append(p)
+        by_start, singles = self.matches(doc)
+        by_start = {i: [(p, e) for p, e in ms if sent_of[i] == sent_of[e - 1]] for i, ms in by_start.items()}
+        by_start = {i: ms for i, ms in by_start.items() if ms}
         found: list[Span] = []
         candidates: list[Span] = []
         for sent in sentences(doc):
@@ -129,15 +186,38 @@ class KgTriggers:
             candidates += self._sentence(doc, sent, by_start, singles, ignore_needs=True)
         return found, candidates
 
+    def matches(self, doc: Doc) -> tuple[dict[int, list[tuple[_Pattern, int]]], dict[int, list[_Pattern]]]:
+        """Every pattern match, as spaCy's ``Matcher`` gives them: (multi-word matches by start, as
+        (pattern, end); one-word matches by token)."""
+        by_start: dict[int, list[tuple[_Pattern, int]]] = {}
+        singles: dict[int, list[_Pattern]] = {}
+        for match_id, start, end in self.matcher(doc) if len(self.matcher) else ():
+            p = self.patterns[int(doc.vocab.strings[match_id])]
+            if p.length == 1:
+                singles.setdefault(start, []).append(p)
+            else:
+                by_start.setdefault(start, []).append((p, end))
+        for tok in doc:  # what the Matcher would find for the one-word patterns and the word sequences
+            forms = forms_of(tok)
+            seqs = {p.index: (p, seq) for form in forms for p, seq in self.by_first.get(form, ())}
+            for p, seq in seqs.values():
+                by_start.setdefault(tok.i, []).extend((p, end) for end in sorted(_ends(doc, tok.i + 1, seq[1:])))
+            if tok.pos_ in CLOSED_POS:
+                continue
+            hits = {p.index: p for form in forms for p in self.by_word.get(form, ())}
+            if hits:
+                singles.setdefault(tok.i, []).extend(hits.values())
+        return {i: ms for i, ms in by_start.items() if ms}, singles
+
     def _sentence(self, doc, sent, by_start, singles, *, ignore_needs: bool) -> list[Span]:
         out: list[Span] = []
         used: set[int] = set()
         for i in range(sent.start, sent.end):
             if i in used or i not in by_start:
                 continue
-            p = min(by_start[i], key=lambda p: (-p.length, p.index))
-            out.append(Span(doc, i, i + p.length, label=p.label, span_id=p.id))
-            used.update(range(i, i + p.length))
+            p, end = min(by_start[i], key=lambda m: (-(m[1] - i), m[0].index))  # the longest, then file order
+            out.append(Span(doc, i, end, label=p.label, span_id=p.id))
+            used.update(range(i, end))
         for i in range(sent.start, sent.end):
             if i in used or i not in singles:
                 continue
