@@ -1,11 +1,11 @@
 """Issue #12's floors on the development gold (model tests): entity, event and family F1 and
 every role, on dev2 (written independently of the rules) and on the seeds.
 
-Measured when set (2026-12-01, score.py's one-produced-event-per-gold-event matching): dev2
-entity F1 0.95, event F1 0.86, family F1 0.93; agents 93/112 (0.83), targets 27/34 (0.79),
-sources 45/53 (0.85), dates 106/109 (0.97), fatalities 41/46 (0.89); seeds entity F1 0.99,
-event F1 1.00. The floors sit a little under what is reached and at or above the issue's
-targets (entity 0.93, event 0.80, family 0.88, agents/dates/sources 0.80, targets/tolls 0.70).
+Measured when set (2026-12-01, evening; score.py's one-produced-event-per-gold-event matching):
+dev2 entity F1 0.948, event F1 0.888, family F1 0.950; agents 96/116 (0.83), targets 29/37 (0.78),
+sources 47/55 (0.85), dates 109/113 (0.96), fatalities 44/49 (0.90); seeds entity F1 0.988, event
+F1 1.000. The floors sit a little under what is reached and at or above the issue's targets
+(entity 0.93, event 0.80, family 0.88, agents/dates/sources 0.80, targets/tolls 0.70).
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ def test_dev2_scores_do_not_fall(tmp_path):
     report = format_table(ev)
     for role, floor in (("agents", 0.81), ("targets", 0.74)):
         assert ev.roles[role].share >= floor, f"{role}: {ev.roles[role]}\n{report}"
-    for role, floor in (("reported_by", 0.81), ("date", 0.93), ("fatalities", 0.84)):
+    for role, floor in (("reported_by", 0.81), ("date", 0.93), ("fatalities", 0.86)):
         assert ev.roles[role].share >= floor, f"{role}: {ev.roles[role]}\n{report}"
-    for name, counts, floor in (("entity", ev.entities, 0.93), ("event", ev.events, 0.83),
-                                ("family", ev.families, 0.90)):
+    for name, counts, floor in (("entity", ev.entities, 0.93), ("event", ev.events, 0.86),
+                                ("family", ev.families, 0.92)):
         assert counts.f1 >= floor, f"{name} F1 {counts.f1:.3f} < {floor}\n{report}"
 
 
