@@ -368,6 +368,25 @@ raids raid NOUN 5 obj
     assert ("Airstrike", "Tadmora") in _events(extract_doc(doc))
 
 
+def test_rules_a_place_and_a_site_inside_it_named_side_by_side_are_both_taken():
+    # "Les rebelles ont pris Homs et la prison centrale de Homs."
+    doc = parse("""
+Les le DET 2 det
+rebelles rebelle NOUN 4 nsubj RebelGroup:rebels
+ont avoir AUX 4 aux
+pris prendre VERB 0 ROOT - VerbForm=Part
+Homs Homs PROPN 4 obj City:homs
+et et CCONJ 8 cc
+la le DET 8 det
+prison prison NOUN 5 conj Site:homs-central-prison*4
+centrale central ADJ 8 amod
+de de ADP 11 case
+Homs Homs PROPN 8 nmod
+. . PUNCT 4 punct
+""")
+    assert _events(extract_doc(doc)) == [("TerritoryCapture", "Homs"), ("TerritoryCapture", "prison centrale de Homs")]
+
+
 def test_rules_attribution_selon_names_the_source_and_is_not_an_event_place():
     # "Selon l'OSDH, des combats ont eu lieu à Tadmora."
     doc = parse("""

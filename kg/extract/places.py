@@ -50,7 +50,7 @@ def most_specific(ctx: ArticleContext, places: list[Mention]) -> list[Mention]:
         contained_by[p.key] = anc
     out = []
     for p in places:
-        if any(p.key in contained_by[q.key] for q in places if q.key != p.key):
+        if any(p.key in contained_by[q.key] and not _coordinated(ctx, p, q) for q in places if q.key != p.key):
             continue
         if p.cls == "Region" and any(
             PLACE_RANK.get(q.cls, 0) > PLACE_RANK["Region"] and not q.gaz_id and not contained_by[q.key] for q in places
@@ -60,6 +60,29 @@ def most_specific(ctx: ArticleContext, places: list[Mention]) -> list[Mention]:
             continue
         out.append(p)
     return list(dict.fromkeys(out))
+
+
+def _phrase_head(ctx: ArticleContext, m: Mention):
+    """The noun a place's phrase hangs by: the name, or the place nouns it belongs to ("la base
+    voisine de la brigade 93": "base")."""
+    toks = ctx.tokens_of(m)
+    own = {t.i for t in toks}
+    t = next((x for x in toks if x.head.i not in own), None)
+    for _ in range(2):
+        if t is None or t.dep_ not in ("nmod", "appos") or t.head.pos_ != "NOUN" or t.head.i in ctx.mention_at:
+            break
+        t = t.head
+    return t, own
+
+
+def _coordinated(ctx: ArticleContext, p: Mention, q: Mention) -> bool:
+    """Two places named side by side ("la localité d'Aïn Issa et la base voisine"): both are places
+    of the event, though one contains the other."""
+    (a, own_p), (b, own_q) = _phrase_head(ctx, p), _phrase_head(ctx, q)
+    if a is None or b is None:
+        return False
+    return (a.dep_ == "conj" and (a.head.i in own_q or a.head.i == b.i)) or (
+        b.dep_ == "conj" and (b.head.i in own_p or b.head.i == a.i))
 
 
 def _head_and_anchor(ctx: ArticleContext, tr: Trigger):
