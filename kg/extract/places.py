@@ -63,8 +63,8 @@ def most_specific(ctx: ArticleContext, places: list[Mention]) -> list[Mention]:
 
 
 def _phrase_head(ctx: ArticleContext, m: Mention):
-    """The noun a place's phrase hangs by: the name, or the place nouns it belongs to ("la base
-    voisine de la brigade 93": "base")."""
+    """The noun a place's phrase hangs by: the name, or the place nouns it belongs to ("le camp
+    voisin de Yarmouk": "camp")."""
     toks = ctx.tokens_of(m)
     own = {t.i for t in toks}
     t = next((x for x in toks if x.head.i not in own), None)
@@ -76,8 +76,8 @@ def _phrase_head(ctx: ArticleContext, m: Mention):
 
 
 def _coordinated(ctx: ArticleContext, p: Mention, q: Mention) -> bool:
-    """Two places named side by side ("la localité d'Aïn Issa et la base voisine"): both are places
-    of the event, though one contains the other."""
+    """Two places named side by side ("Homs et la prison centrale de Homs"): both are places of
+    the event, though one contains the other."""
     (a, own_p), (b, own_q) = _phrase_head(ctx, p), _phrase_head(ctx, q)
     if a is None or b is None:
         return False
