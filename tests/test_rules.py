@@ -163,6 +163,9 @@ def _ctx():
         ("kg.needs.prisoners.v1", "libérer libérer VERB 0 ROOT\nla le DET 3 det\nville ville NOUN 1 obj", 0, False),
         ("kg.needs.into_place.v1", "entrés entrer VERB 0 ROOT\ndans dans ADP 4 case\nla le DET 4 det\nville ville NOUN 1 obl", 0, True),
         ("kg.needs.into_place.v1", "les le DET 2 det\nentrées entrée NOUN 0 ROOT\nde de ADP 5 case\nla le DET 5 det\nville ville NOUN 2 nmod", 1, False),
+        # "ils y sont entrés": the place clitic
+        ("kg.needs.into_place.v1", "ils il PRON 4 nsubj\ny y PRON 4 expl:comp\nsont être AUX 4 aux\nentrés entrer VERB 0 ROOT", 3, True),
+        ("kg.needs.into_place.v1", "ils il PRON 3 nsubj\nsont être AUX 3 aux\nentrés entrer VERB 0 ROOT", 2, False),
         ("kg.needs.in_action.v1", "l' le DET 2 det\naviation aviation NOUN 4 nsubj\na avoir AUX 4 aux\nfrappé frapper VERB 0 ROOT", 1, True),
         ("kg.needs.in_action.v1", "le le DET 2 det\nrôle rôle NOUN 0 ROOT\nde de ADP 5 case\nl' le DET 5 det\naviation aviation NOUN 2 nmod", 4, False),
         ("kg.needs.in_action.v1", "des un DET 2 det\nobus obus NOUN 0 ROOT\nde de ADP 4 case\nmortier mortier NOUN 2 nmod", 3, True),

@@ -84,11 +84,14 @@ def prisoners(tok: Token, ctx: CueContext) -> bool:
 
 @registry.misc("kg.needs.into_place.v1")
 def into_place(tok: Token, ctx: CueContext) -> bool:
-    """A complement "dans/en/à" + a place ("entrés dans la ville") — not "les entrées de la ville"."""
+    """A complement "dans/en/à" + a place ("entrés dans la ville"), or the place clitic "y" ("ils y
+    sont entrés") — not "les entrées de la ville"."""
     into = ctx.lexicon.set("into_prepositions")
     for c in tok.children:
         case = {key(x.text) for x in c.children if x.dep_ == "case"}
         if case & into and any(_place_like(t, ctx) for t in c.subtree):
+            return True
+        if c.i < tok.i and key(c.text) in ctx.lexicon.set("place_pronouns"):
             return True
     return False
 
