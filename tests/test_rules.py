@@ -87,6 +87,19 @@ Tadmora Tadmora PROPN 6 obj City:*
     assert cues(doc) == [("tirs intenses d'artillerie", "Shelling")]
 
 
+def test_rules_cue_held_hostage():
+    doc = parse("""
+Vingt vingt NUM 2 nummod
+ouvriers ouvrier NOUN 4 nsubj:pass
+sont être AUX 4 aux:pass
+détenus détenir VERB 0 ROOT - VerbForm=Part
+en en ADP 6 case
+otages otage NOUN 4 obl
+. . PUNCT 4 punct
+""")
+    assert cues(doc) == [("détenus en otages", "Abduction")]
+
+
 def test_rules_cue_present_the_lemmatizer_left_unreduced():
     """A first-group verb in the present lemmatised as itself is read by its infinitive."""
     doc = parse("""
