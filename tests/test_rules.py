@@ -100,6 +100,32 @@ otages otage NOUN 4 obl
     assert cues(doc) == [("détenus en otages", "Abduction")]
 
 
+def test_rules_cue_a_warplane_shot_down_is_no_cue_and_its_words_neither():
+    doc = parse("""
+La le DET 2 det
+Turquie Turquie PROPN 4 nsubj Country:turkey
+a avoir AUX 4 aux
+abattu abattre VERB 0 ROOT - VerbForm=Part
+un un DET 6 det
+avion avion NOUN 4 obj
+de de ADP 8 case
+combat combat NOUN 6 nmod
+. . PUNCT 4 punct
+""")
+    assert cues(doc) == []
+    doc = parse("""
+Un un DET 2 det
+avion avion NOUN 5 nsubj
+de de ADP 4 case
+combat combat NOUN 2 nmod
+a avoir AUX 5 aux
+bombardé bombarder VERB 0 ROOT - VerbForm=Part
+Tadmora Tadmora PROPN 5 obj City:*
+. . PUNCT 5 punct
+""")
+    assert ("avion de combat", "Airstrike") in cues(doc)
+
+
 def test_rules_cue_present_the_lemmatizer_left_unreduced():
     """A first-group verb in the present lemmatised as itself is read by its infinitive."""
     doc = parse("""
@@ -182,6 +208,16 @@ def _ctx():
         ("kg.needs.in_action.v1", "l' le DET 2 det\naviation aviation NOUN 4 nsubj\na avoir AUX 4 aux\nfrappé frapper VERB 0 ROOT", 1, True),
         ("kg.needs.in_action.v1", "le le DET 2 det\nrôle rôle NOUN 0 ROOT\nde de ADP 5 case\nl' le DET 5 det\naviation aviation NOUN 2 nmod", 4, False),
         ("kg.needs.in_action.v1", "des un DET 2 det\nobus obus NOUN 0 ROOT\nde de ADP 4 case\nmortier mortier NOUN 2 nmod", 3, True),
+        # "l'armée a utilisé des hélicoptères": used, so in action
+        ("kg.needs.in_action.v1", "l' le DET 2 det\narmée armée NOUN 4 nsubj\na avoir AUX 4 aux\n"
+         "utilisé utiliser VERB 0 ROOT\ndes un DET 6 det\nhélicoptères hélicoptère NOUN 4 obj", 5, True),
+        # "a déployé une trentaine d'avions de combat", "a abattu un avion": things handled, not at work
+        ("kg.needs.not_handled.v1", "Moscou Moscou PROPN 3 nsubj\na avoir AUX 3 aux\ndéployé déployer VERB 0 ROOT\n"
+         "une un DET 5 det\ntrentaine trentaine NOUN 3 obj\nd' de ADP 7 case\navions avion NOUN 5 nmod", 6, False),
+        ("kg.needs.not_handled.v1", "Ankara Ankara PROPN 3 nsubj\na avoir AUX 3 aux\nabattu abattre VERB 0 ROOT\n"
+         "un un DET 5 det\navion avion NOUN 3 obj", 4, False),
+        ("kg.needs.not_handled.v1", "des un DET 2 det\navions avion NOUN 4 nsubj\nont avoir AUX 4 aux\n"
+         "bombardé bombarder VERB 0 ROOT", 1, True),
         # "des roquettes tirées sur le village": fired, so in action; "des roquettes stockées": not
         ("kg.needs.in_action.v1", "des un DET 2 det\nroquettes roquette NOUN 0 ROOT\ntirées tirer VERB 2 acl\n"
          "sur sur ADP 6 case\nle le DET 6 det\nvillage village NOUN 3 obl", 1, True),

@@ -100,13 +100,16 @@ def into_place(tok: Token, ctx: CueContext) -> bool:
 def in_action(tok: Token, ctx: CueContext) -> bool:
     """A weapon noun that acts: subject or agent of a verb ("l'aviation a bombardé"), an instrument
     ("attaqué au mortier", "à coups de roquettes", "tirs d'artillerie"), fired ("des roquettes tirées
-    sur le marché"), or inside another cue's noun phrase ("obus de mortier")."""
+    sur le marché") or used ("a utilisé des hélicoptères"), or inside another cue's noun phrase
+    ("obus de mortier")."""
     if tok.dep_ in ("nsubj", "nsubj:pass", "obl:agent") or any(
         key(c.text) in ctx.lexicon.set("instrument_prepositions") for c in tok.children if c.dep_ == "case"
     ):
         return True
     if any(c.dep_ in ("acl", "amod") and lemma_key(c) in ctx.lexicon.set("firing_verbs") for c in tok.children):
         return True
+    if tok.dep_ == "obj" and lemma_key(tok.head) in ctx.lexicon.set("use_verbs"):
+        return True  # "l'armée a utilisé des avions de combat"
     h = tok.head
     if tok.dep_ == "conj" and h.head.i != h.i:
         h = h.head  # "à coups de barils et de roquettes": the second weapon hangs where the first does
@@ -131,6 +134,21 @@ def reflexive(tok: Token, ctx: CueContext) -> bool:
 def not_org(tok: Token, ctx: CueContext) -> bool:
     """Not followed by an organisation ("le siège de l'ONU" is a building, not a siege)."""
     return not any(t.ent_type_ in _ORGANISATIONS for t in tok.doc[tok.i + 1 : tok.i + 4])
+
+
+@registry.misc("kg.needs.not_handled.v1")
+def not_handled(tok: Token, ctx: CueContext) -> bool:
+    """A weapon or aircraft not named as a thing handled: not the object (or the quantity's
+    complement) of a verb that moves, sells, owns or destroys it ("a déployé une trentaine d'avions
+    de combat", "a abattu un avion de combat")."""
+    t = tok
+    for _ in range(3):
+        if t.dep_ in ("obj", "nsubj:pass") and lemma_key(t.head) in ctx.lexicon.set("handling_verbs"):
+            return False
+        if t.dep_ != "nmod" or t.head.pos_ != "NOUN":
+            return True
+        t = t.head
+    return True
 
 
 @registry.misc("kg.needs.not_idiom.v1")

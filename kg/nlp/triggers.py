@@ -17,8 +17,8 @@ Per sentence, ``match`` finds the cues and ``set_annotations`` writes them:
 - ``doc.spans["kg_trigger_candidates"]`` — the same search with every condition ignored (what a
   denial may deny: "a démenti l'entrée des rebelles").
 
-How cues are chosen in a sentence: multi-word patterns first (the longest at each position,
-then file order); then each content word not yet used takes the first one-word pattern (in file
+How cues are chosen in a sentence: multi-word patterns first (the longest whose condition holds
+at its first word, at each position, then file order); then each content word not yet used takes the first one-word pattern (in file
 order) matched by its lemma, else by its own form, else by its gerund's infinitive or the
 infinitive of a present the lemmatizer left unreduced ("tombe"), whose condition holds. A later
 noun of a type already found, under a definite or demonstrative determiner, names the same
@@ -215,18 +215,26 @@ class KgTriggers:
         for i in range(sent.start, sent.end):
             if i in used or i not in by_start:
                 continue
-            p, end = min(by_start[i], key=lambda m: (-(m[1] - i), m[0].index))  # the longest, then file order
+            held = [m for m in by_start[i] if ignore_needs or self._holds(m[0], doc[i])]
+            if not held:  # "un avion de combat abattu": a thing named, and its words are no cues either
+                used.update(range(i, max(end for _p, end in by_start[i])))
+                continue
+            p, end = min(held, key=lambda m: (-(m[1] - i), m[0].index))  # the longest, then file order
             out.append(Span(doc, i, end, label=p.label, span_id=p.id))
             used.update(range(i, end))
         for i in range(sent.start, sent.end):
             if i in used or i not in singles:
                 continue
             for p in self._by_precedence(doc[i], singles[i]):
-                if ignore_needs or all(self.conditions[n](doc[i], self.context) for n in p.needs):
+                if ignore_needs or self._holds(p, doc[i]):
                     out.append(Span(doc, i, i + 1, label=p.label, span_id=p.id))
                     used.add(i)
                     break
         return self._chemical(self._aerial(self._same_event_nouns(sorted(out, key=lambda s: s.start)), sent))
+
+    def _holds(self, p: _Pattern, tok) -> bool:
+        """The pattern's conditions hold at its first token."""
+        return all(self.conditions[n](tok, self.context) for n in p.needs)
 
     @staticmethod
     def _by_precedence(tok, patterns: list[_Pattern]) -> list[_Pattern]:
