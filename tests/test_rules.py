@@ -265,6 +265,10 @@ déployées déployer VERB 0 ROOT - VerbForm=Part
         ("Les le DET 2 det\nrebelles rebelle NOUN 3 nsubj\ndéfendent défendre VERB 0 ROOT - VerbForm=Fin\n"
          "un un DET 5 det\nquartier quartier NOUN 3 obj\nrepris reprendre VERB 5 acl - VerbForm=Part\n"
          "la le DET 8 det\nveille veille NOUN 6 obl:mod", 5, None),
+        # "Les rebelles ont quitté la ville sans combattre": no fight
+        ("Les le DET 2 det\nrebelles rebelle NOUN 4 nsubj\nont avoir AUX 4 aux\n"
+         "quitté quitter VERB 0 ROOT - VerbForm=Part\nla le DET 6 det\nville ville NOUN 4 obj\n"
+         "sans sans ADP 8 mark\ncombattre combattre VERB 4 advcl - VerbForm=Inf", 7, IRREALIS),
         # "L'armée prendra la ville": the future
         ("L' le DET 2 det\narmée armée NOUN 3 nsubj\nprendra prendre VERB 0 ROOT - Tense=Fut|VerbForm=Fin\nla le DET 5 det\n"
          "ville ville NOUN 3 obj", 2, IRREALIS),

@@ -73,11 +73,13 @@ def _governing(t: Token, lex: Lexicon, from_subject: bool) -> str | None:
 
 
 def _marks(t: Token, depth: int, is_noun: bool, lex: Lexicon) -> str | None:
-    """Rule 3: condition and purpose marks."""
+    """Rule 3: condition, purpose and "sans" marks."""
     for c in t.children:
         ck = key(c.text)
         if c.dep_ == "mark" and ck in lex.set("condition_marks"):
             return IRREALIS
+        if c.dep_ in ("mark", "case") and ck in lex.set("without_marks") and t.morph.get("VerbForm") == ["Inf"]:
+            return IRREALIS  # "ils se sont repliés sans combattre": no fight
         if c.dep_ in ("mark", "case") and ck in lex.set("purpose_marks") and (
             t.morph.get("VerbForm") == ["Inf"] or (depth == 0 and is_noun and t.head.pos_ == "ADJ")
         ):
