@@ -443,6 +443,25 @@ Homs Homs PROPN 8 nmod
     assert _events(extract_doc(doc)) == [("TerritoryCapture", "Homs"), ("TerritoryCapture", "prison centrale de Homs")]
 
 
+def test_rules_to_go_after_the_inhabitants_is_an_attack_on_civilians():
+    # "Des miliciens s'en sont pris aux habitants de Tadmora."
+    doc = parse("""
+Des un DET 2 det
+miliciens milicien NOUN 6 nsubj
+s' se PRON 6 expl:comp
+en en PRON 6 expl:comp
+sont être AUX 6 aux
+pris prendre VERB 0 ROOT - VerbForm=Part
+aux à ADP 8 case
+habitants habitant NOUN 6 obl:arg
+de de ADP 10 case
+Tadmora Tadmora PROPN 8 nmod City:*
+. . PUNCT 6 punct
+""")
+    assert cues(doc) == [("en sont pris aux", "Offensive")]
+    assert _events(extract_doc(doc)) == [("AttackOnCivilians", "Tadmora")]
+
+
 def test_rules_attribution_selon_names_the_source_and_is_not_an_event_place():
     # "Selon l'OSDH, des combats ont eu lieu à Tadmora."
     doc = parse("""

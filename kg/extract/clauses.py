@@ -21,7 +21,7 @@ from kg.nlp.triggers import CANDIDATES, TRIGGERS
 
 __all__ = ["Trigger", "sentence_triggers", "denied_candidates", "anchor_of"]
 
-_CLIMB_DEPS = frozenset({"nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "xcomp", "iobj"})
+_CLIMB_DEPS = frozenset({"nsubj", "nsubj:pass", "obj", "obl", "obl:arg", "obl:mod", "xcomp", "iobj", "expl:comp"})
 
 
 @dataclass(frozen=True)
