@@ -462,6 +462,27 @@ Tadmora Tadmora PROPN 8 nmod City:*
     assert _events(extract_doc(doc)) == [("AttackOnCivilians", "Tadmora")]
 
 
+def test_rules_agent_of_a_noun_cue_the_parser_hung_on_the_noun_before():
+    # "Tadmora a été reprise avec l'appui des frappes de la coalition." — "de la coalition" hung on "appui"
+    doc = parse("""
+Tadmora Tadmora PROPN 4 nsubj:pass City:*
+a avoir AUX 4 aux
+été être AUX 4 aux:pass
+reprise reprendre VERB 0 ROOT - VerbForm=Part
+avec avec ADP 7 case
+l' le DET 7 det
+appui appui NOUN 4 obl:mod
+des de ADP 9 case
+frappes frappe NOUN 7 nmod
+de de ADP 12 case
+la le DET 12 det
+coalition coalition NOUN 7 nmod ForeignState:coalition
+. . PUNCT 4 punct
+""")
+    strikes = [e for e in extract_doc(doc).events if e.type == "Airstrike"]
+    assert [[a.gaz_id for a in e.agents] for e in strikes] == [["coalition"]]
+
+
 def test_rules_attribution_selon_names_the_source_and_is_not_an_event_place():
     # "Selon l'OSDH, des combats ont eu lieu à Tadmora."
     doc = parse("""

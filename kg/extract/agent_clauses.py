@@ -113,6 +113,14 @@ def _attributed_to(view: View, v: Token, zone: frozenset[int]) -> list[Mention]:
     return list(dict.fromkeys(out))
 
 
+def _stranded_complements(t: Token) -> list[Token]:
+    """The "de X" right after a noun cue that the parser hung on the noun before it ("l'appui des
+    raids aériens de la coalition": "de la coalition" on "appui"): the cue's own complement."""
+    if t.pos_ != "NOUN" or t.dep_ != "nmod" or t.head.pos_ != "NOUN" or t.head.i > t.i:
+        return []
+    return [c for c in t.head.children if c.dep_ == "nmod" and c.i > t.i and c.left_edge.i == t.right_edge.i + 1]
+
+
 def _complement_agents(view: View, tr: Trigger, t: Token, zone: frozenset[int], gerund: bool,
                        speakers: Sequence[Mention]) -> list[Mention]:
     """Agents among the complements of ``t``: "par X", an active subject, "l'offensive de X",
@@ -126,7 +134,7 @@ def _complement_agents(view: View, tr: Trigger, t: Token, zone: frozenset[int], 
     passive = passive_voice(view, t)
     by = takes_agent(view, t)
     out: list[Mention] = []
-    for c in t.children:
+    for c in [*t.children, *_stranded_complements(t)]:
         if c.i in zone:
             continue
         cases = case_words(c)
