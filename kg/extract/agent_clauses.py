@@ -114,8 +114,8 @@ def _attributed_to(view: View, v: Token, zone: frozenset[int]) -> list[Mention]:
 
 
 def _stranded_complements(t: Token) -> list[Token]:
-    """The "de X" right after a noun cue that the parser hung on the noun before it ("l'appui des
-    raids aériens de la coalition": "de la coalition" on "appui"): the cue's own complement."""
+    """The "de X" right after a noun cue that the parser hung on the noun before it ("le soutien des
+    frappes de l'aviation russe": "de l'aviation russe" on "soutien"): the cue's own complement."""
     if t.pos_ != "NOUN" or t.dep_ != "nmod" or t.head.pos_ != "NOUN" or t.head.i > t.i:
         return []
     return [c for c in t.head.children if c.dep_ == "nmod" and c.i > t.i and c.left_edge.i == t.right_edge.i + 1]
