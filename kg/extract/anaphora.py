@@ -29,7 +29,7 @@ from kg.schema.records import Mention
 from kg.schema.taxonomy import PLACE_CLASSES
 from kg.schema.text import key
 
-__all__ = ["noun_classes", "anaphoric_noun", "place_clitic", "resolve", "resolve_clitic", "sentence_anaphor"]
+__all__ = ["noun_classes", "anaphoric_noun", "place_clitic", "resolve", "resolve_clitic", "sentence_anaphor", "is_demonstrative"]
 
 _WINDOW = 12  # sentences back an antecedent may stand
 _NP_DEPS = ("obl", "obj", "nmod", "nsubj")
@@ -83,14 +83,15 @@ def _lead_sentence(view: View) -> int | None:
     return None
 
 
-def _demonstrative(view: View, tok: Token) -> bool:
+def is_demonstrative(view: View, tok: Token) -> bool:
+    """The noun has a demonstrative determiner ("cette localité")."""
     dem = view.ctx.lex.set("demonstratives")
     return any(key(c.text) in dem for c in tok.children if c.dep_ == "det")
 
 
 def resolve(view: View, before: Token, classes: frozenset[str] | None = None) -> Mention | None:
     """The place an anaphoric phrase or clitic ``before`` stands for, of one of ``classes``."""
-    if _demonstrative(view, before):
+    if is_demonstrative(view, before):
         return _just_said(view, before, classes) or _salient(view, before, classes)
     return _salient(view, before, classes)
 

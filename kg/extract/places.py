@@ -21,6 +21,7 @@ from spacy.tokens import Token
 
 from kg.extract.anaphora import (
     anaphoric_noun,
+    is_demonstrative,
     noun_classes,
     place_clitic,
     resolve,
@@ -33,7 +34,6 @@ from kg.extract.sources import Frame
 from kg.extract.types import type_rules
 from kg.schema.records import EventRecord, Mention
 from kg.schema.taxonomy import PLACE_RANK
-from kg.schema.text import key
 
 __all__ = ["most_specific", "places_for", "context_places", "per_place", "is_anaphoric"]
 
@@ -186,9 +186,7 @@ def _referent_within(view: View, m: Mention) -> Mention | None:
         return None
     noun = top.head
     classes = noun_classes(ctx, noun)
-    dem = ctx.lex.set("demonstratives")
-    if classes is None or view.mention_of(noun) is not None or not any(
-            key(c.text) in dem for c in noun.children if c.dep_ == "det"):
+    if classes is None or view.mention_of(noun) is not None or not is_demonstrative(view, noun):
         return None
     finer = frozenset(c for c in classes if PLACE_RANK.get(c, 0) > PLACE_RANK[m.cls])
     ref = resolve(view, noun, finer) if finer else None
