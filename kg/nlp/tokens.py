@@ -26,7 +26,7 @@ from spacy.tokens import Token
 from kg.lang.fr import lexicon
 from kg.schema.text import key
 
-__all__ = ["keys_of", "lemma_key", "register_extensions", "GERUND_POS", "present_key", "gerund_key", "forms_of"]
+__all__ = ["keys_of", "lemma_key", "register_extensions", "GERUND_POS", "forms_of"]
 
 #: Parts of speech a gerund may be tagged with when the lemmatizer missed it.
 GERUND_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
@@ -62,19 +62,6 @@ def _present_suffixes() -> tuple[tuple[str, str], ...]:
     return tuple(lexicon().map("present_to_infinitive").items())
 
 
-def present_key(tok: Token) -> str | None:
-    """The infinitive key of a verb in the present whose lemma the lemmatizer left unreduced
-    ("tombe" lemmatised "tombe"), else None. Only a first-group guess: "-e"/"-ent" -> "-er".
-
-    >>> import spacy
-    >>> doc = spacy.blank("fr")("La base tombe")
-    >>> doc[2].pos_, doc[2].lemma_ = "VERB", "tombe"
-    >>> present_key(doc[2]), present_key(doc[1])
-    ('tomber', None)
-    """
-    return _present_of(tok.text, tok.lemma_, tok.pos_)
-
-
 @lru_cache(maxsize=131072)
 def _present_of(text: str, lemma_: str, pos: str) -> str | None:
     if pos != "VERB":
@@ -98,11 +85,6 @@ def lemma_key(tok: Token) -> str:
     return keys_of(tok.text, tok.lemma_)[0]
 
 
-def gerund_key(tok: Token) -> str | None:
-    """The infinitive key of a token that looks like a gerund, else None."""
-    return _gerund_of(tok.text, tok.pos_)
-
-
 @lru_cache(maxsize=131072)
 def _gerund_of(text: str, pos: str) -> str | None:
     if pos not in GERUND_POS:
@@ -115,8 +97,16 @@ def _gerund_of(text: str, pos: str) -> str | None:
 
 
 def forms_of(tok: Token) -> tuple[str, ...]:
-    """``token._.kg_forms``: the keys a pattern word may match — lemma, word, then the infinitive
-    of a gerund or of an unreduced present (computed once per text, lemma and tag)."""
+    """``token._.kg_forms``: the keys a pattern word may match, in precedence order — lemma, word,
+    then the infinitive of a gerund or of a first-group present the lemmatizer left unreduced
+    ("-e"/"-ent" -> "-er"); computed once per text, lemma and tag.
+
+    >>> import spacy
+    >>> doc = spacy.blank("fr")("La base tombe")
+    >>> doc[2].pos_, doc[2].lemma_ = "VERB", "tombe"
+    >>> forms_of(doc[2]), forms_of(doc[1])
+    (('tombe', 'tomber'), ('base',))
+    """
     return _forms_of(tok.text, tok.lemma_, tok.pos_)
 
 

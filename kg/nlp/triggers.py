@@ -39,7 +39,7 @@ from kg.lang.fr import PATTERNS_DIR, LanguageDataError, Lexicon, event_patterns,
 from kg.lang.patterns import check_event_records, needs_of
 from kg.nlp.conditions import CONDITION_PREFIX, CueContext, condition
 from kg.nlp.lookup import sentences
-from kg.nlp.tokens import forms_of, gerund_key, keys_of, present_key, register_extensions
+from kg.nlp.tokens import forms_of, keys_of, register_extensions
 from kg.schema.taxonomy import EVENT_TYPES
 from kg.schema.text import key
 
@@ -240,8 +240,7 @@ class KgTriggers:
     def _by_precedence(tok, patterns: list[_Pattern]) -> list[_Pattern]:
         """The one-word patterns matched by the token's lemma, else by its form, else by its gerund's
         or its unreduced present's infinitive."""
-        lemma, word = keys_of(tok.text, tok.lemma_)
-        for form in (lemma, word, gerund_key(tok), present_key(tok)):
+        for form in forms_of(tok):  # in that order
             chosen = [p for p in patterns if form in p.words]
             if chosen:
                 return sorted(chosen, key=lambda p: p.index)
