@@ -68,9 +68,19 @@ SMALL_GRAPH_ROWS = {
 
 def _projection(sparql: str) -> list[str]:
     """The variables a SELECT query projects (plain ``?x`` and ``(... AS ?x)``), in order."""
+    from kg.store.sparql import tokens
+
     head = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\s+WHERE", sparql, re.S | re.I).group(1)
-    head = re.sub(r"\((?:[^()]|\([^()]*\))*?\bAS\s+(\?\w+)\)", r"\1", head, flags=re.I)
-    return re.findall(r"\?(\w+)", head)
+    out, depth, last = [], 0, None
+    for t in tokens(head):
+        depth += {"(": 1, ")": -1}.get(t.text, 0) if t.kind == "punct" else 0
+        if t.kind == "var":
+            last = t.text[1:]
+            if depth == 0:
+                out.append(last)
+        elif t.text == ")" and depth == 0:
+            out.append(last)  # ( … AS ?x ): the variable just before the closing parenthesis
+    return out
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)

@@ -227,7 +227,8 @@ def query_store(store, sparql: str, bindings: dict | None = None, *, allow_servi
     :func:`kg.queries.bind_params` makes them. They join the query first, as rdflib's
     ``initBindings`` do: :func:`kg.store.sparql.with_values` puts a ``VALUES`` block of them at the start
     of the outer group it finds with a SPARQL lexer, each term written by Oxigraph's serializer —
-    no value can change what the query does. A query with ``SERVICE`` is refused unless
+    no value can change what the query does — and the query's ``#+ ?name: pattern`` lines of the
+    bound names become patterns, so the join starts from the values. A query with ``SERVICE`` is refused unless
     ``allow_service``. The answer is an rdflib :class:`~rdflib.query.Result`, so
     :func:`format_result` prints it as it prints rdflib's; it is read here, so an error while
     evaluating it is a :class:`QueryError` too.
@@ -238,6 +239,7 @@ def query_store(store, sparql: str, bindings: dict | None = None, *, allow_servi
     st = store if isinstance(store, Store) else open_store(store)
     subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
     text = with_values(sparql, list(subs), [str(v) for v in subs.values()]) if subs else sparql
+    check_federation(text, allow=allow_service)  # a bound-parameter pattern is query text too
     try:
         answer = st.query(text, prefixes=PREFIXES)  # as rdflib graphs know them
         return _ox_result(answer)

@@ -15,6 +15,12 @@ a comment, a string or an IRI is never taken for a keyword.
   not do: it accepts only projected variables and binds them *after* the ``WHERE`` clause, so
   ``FILTER (!BOUND(?place) || …)`` — how the named queries make a parameter optional — would not see
   the value (rdflib's ``initBindings``, the other path, binds before).
+- :func:`with_values` also turns on the query's *bound-parameter patterns*: a comment line
+  ``#+ ?place: ?event ckg:place/ckg:within ?place .`` becomes the pattern after the colon when
+  ``?place`` is bound, so the store joins from the parameter's value instead of testing every row
+  against a ``FILTER``. Such a pattern must say no more than the query's own filter on that
+  parameter already says, and match at most once per solution: every other SPARQL engine (and
+  rdflib, kg's other path) reads it as a comment and gives the same answer, only slower.
 
 >>> [t.kind for t in tokens('SELECT ?s # SERVICE\\nWHERE { ?s <p> "SERVICE" }')]
 ['word', 'var', 'comment', 'word', 'punct', 'var', 'iri', 'string', 'punct']
@@ -30,7 +36,7 @@ from dataclasses import dataclass
 
 from kg.errors import QueryError
 
-__all__ = ["Token", "tokens", "federated", "check_federation", "outer_group_end", "with_values"]
+__all__ = ["Token", "tokens", "federated", "check_federation", "outer_group_end", "with_values", "bound_patterns"]
 
 _TOKEN = re.compile(r"""
   (?P<space>\s+)
@@ -47,6 +53,7 @@ _TOKEN = re.compile(r"""
 | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\];,.*/+\-=<>!|^])
 | (?P<other>.)
 """, re.VERBOSE | re.DOTALL | re.MULTILINE)
+_HINT = re.compile(r"#\+\s*[?$]([A-Za-z_][A-Za-z0-9_]*)\s*:(.*)\Z", re.DOTALL)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -152,4 +159,21 @@ def with_values(text: str, names: Sequence[str], terms: Sequence[str]) -> str:
             raise QueryError(f"cannot bind {term!r}: not one RDF term")
     at = outer_group_end(text)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
-    return text[:at] + block + text[at:]
+    return bound_patterns(text[:at] + block + text[at:], names)
+
+
+def bound_patterns(text: str, names: Sequence[str]) -> str:
+    """``text`` with its ``#+ ?name: pattern`` comments turned into their patterns, for the ``names``
+    that are bound (the others stay comments).
+
+    >>> bound_patterns("SELECT * { ?e ?p ?o #+ ?place: ?e <urn:in> ?place .\\n}", ["place"])
+    'SELECT * { ?e ?p ?o  ?e <urn:in> ?place .\\n}'
+    """
+    bound = set(names)
+    out, last = [], 0
+    for t in tokens(text):
+        m = _HINT.match(t.text) if t.kind == "comment" else None
+        if m and m.group(1) in bound:
+            out += [text[last:t.start], m.group(2)]
+            last = t.end
+    return "".join(out) + text[last:]
