@@ -413,3 +413,26 @@ def test_queries_cli_malicious_param_returns_no_rows(seeds_dir):
     assert result.exit_code == 2, result.output
     assert result.stdout.strip() == "" and "no such place" in result.output
     assert graph.read_bytes() == before
+
+
+def test_queries_bound_parameter_patterns_turn_on_only_for_bound_names():
+    from kg.store.sparql import bound_patterns, with_values
+
+    q = "SELECT ?e WHERE {\n  #+ ?place: ?e <urn:in> ?place .\n  #+ ?actor: ?e <urn:by> ?actor .\n  ?e a <urn:E> .\n}"
+    text = with_values(q, ["place"], ["<urn:homs>"])
+    assert "\n   ?e <urn:in> ?place .\n" in text  # the place pattern is query text now
+    assert "#+ ?actor: ?e <urn:by> ?actor ." in text  # the unbound one stays a comment
+    assert bound_patterns(q, []) == q
+    assert text.index("VALUES") < text.index("<urn:in>")
+
+
+def test_queries_a_bound_parameter_pattern_cannot_smuggle_service(tmp_path):
+    from pyoxigraph import Store
+    from rdflib import URIRef
+
+    from kg.store import query_store
+
+    q = "SELECT ?e WHERE {\n  #+ ?p: SERVICE <http://example.org/sparql> { ?e ?p ?o }\n  ?e ?p ?o .\n}"
+    with pytest.raises(QueryError, match="SERVICE"):
+        query_store(Store(), q, {"p": URIRef("urn:p")})
+    assert len(list(query_store(Store(), q))) == 0  # unbound: a comment, nothing is called
