@@ -235,11 +235,10 @@ def query_store(store, sparql: str, bindings: dict | None = None, *, allow_servi
     """
     from pyoxigraph import Store
 
-    check_federation(sparql, allow=allow_service)
-    st = store if isinstance(store, Store) else open_store(store)
     subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
     text = with_values(sparql, list(subs), [str(v) for v in subs.values()]) if subs else sparql
-    check_federation(text, allow=allow_service)  # a bound-parameter pattern is query text too
+    check_federation(text, allow=allow_service)  # the text that runs: the query and its turned-on patterns
+    st = store if isinstance(store, Store) else open_store(store)
     try:
         answer = st.query(text, prefixes=PREFIXES)  # as rdflib graphs know them
         return _ox_result(answer)
