@@ -551,3 +551,21 @@ def test_plot_cli(tmp_path):
         done = CliRunner().invoke(app, ["plot", kind, "-g", str(source), "-o", str(tmp_path / f"{kind}.png")])
         assert done.exit_code == 0, done.output
         assert (tmp_path / f"{kind}.png").is_file()
+
+
+def test_view_large_layouts_do_not_depend_on_scipy(monkeypatch):
+    """From 500 nodes networkx would switch to a scipy solver: kg's positions are the same without scipy."""
+    import sys
+
+    import networkx as nx
+
+    net = nx.random_geometric_graph(600, 0.08, seed=3)
+    with_scipy = layout.spring_positions(net, iterations=20)
+    monkeypatch.setitem(sys.modules, "scipy", None)  # import scipy now raises ImportError
+    monkeypatch.setitem(sys.modules, "scipy.sparse", None)
+    assert layout.spring_positions(net, iterations=20) == with_scipy
+    # and it is a layout: linked nodes end nearer each other than nodes taken at random
+    dist = lambda a, b: ((with_scipy[a][0] - with_scipy[b][0]) ** 2 + (with_scipy[a][1] - with_scipy[b][1]) ** 2) ** 0.5  # noqa: E731
+    linked = sum(dist(u, v) for u, v in net.edges()) / net.number_of_edges()
+    spread = sum(dist(u, (u * 7 + 13) % 600) for u in net) / 600
+    assert linked < spread / 2
