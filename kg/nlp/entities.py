@@ -56,7 +56,8 @@ class KgEntities:
         self.name_token = re.compile(rf"^(?:[A-ZÀ-Ý][\w'’-]+|(?:{prefixes})-[A-ZÀ-Ý][\w'’-]*)$")
         self.tokenizer = spacy.blank("fr").tokenizer
         self.index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-        self.max_len = 1
+        #: the lengths (longest first) of the index's keys that begin with a token key
+        self.lengths: dict[str, list[int]] = {}
         for e in self.gaz.entries.values():
             for form in {e.label, *e.aliases}:
                 toks = [t.text for t in self.tokenizer(form)]
@@ -68,7 +69,10 @@ class KgEntities:
                 mode = self._case_mode(" ".join(toks))
                 if (e.id, mode) not in self.index.setdefault(key, []):
                     self.index[key].append((e.id, mode))
-                self.max_len = max(self.max_len, len(key))
+        for key in self.index:
+            self.lengths.setdefault(key[0], []).append(len(key))
+        for first, lengths in self.lengths.items():
+            self.lengths[first] = sorted(set(lengths), reverse=True)
         self.cue_classes = {token_key(k): v for k, v in self.rules["place_cues"].items()}
         self.org_heads = {token_key(k): v for k, v in self.rules["organisation_heads"].items()}
         self.not_entities = {token_key(w) for w in self.rules["not_entities"]}
@@ -118,8 +122,8 @@ class KgEntities:
         i, n = 0, len(doc)
         while i < n:
             found = None
-            for length in range(min(self.max_len, n - i), 0, -1):
-                hits = self.index.get(tuple(keys[i:i + length]))
+            for length in self.lengths.get(keys[i], ()):
+                hits = self.index.get(tuple(keys[i:i + length])) if i + length <= n else None
                 if not hits:
                     continue
                 text = doc[i:i + length].text
