@@ -191,14 +191,29 @@ def bench_incremental(work: Path, n: int) -> None:
         f"{100 * t_inc / t_full:.1f} % (target <= 5 %)")
 
 
+def _code_key() -> str:
+    """SHA-256 (16 hex) of kg's code, data and ontology: a build made by other code is not reused."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted([*(REPO / "kg").rglob("*"), *(REPO / "ontology").rglob("*")]):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(p.relative_to(REPO).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _graph_build(work: Path, n: int) -> Path:
-    """The build of ``n`` synthetic articles that benchmarks 5 and 6 query (made once, --jobs 2)."""
+    """The build of ``n`` synthetic articles that benchmarks 5, 6 and q query (--jobs 2), made again
+    when kg's code, data or ontology changed since it was made (``.bench-code`` in the folder)."""
     out = work / f"out-graph-{n}"
-    if not ((out / "store").is_dir() and (out / "report.json").exists()):
+    key = out / ".bench-code"
+    fresh = (out / "store").is_dir() and (out / "report.json").exists()
+    if not (fresh and key.is_file() and key.read_text() == _code_key()):
         from kg.pipeline import build
 
         shutil.rmtree(out, ignore_errors=True)
         build([corpus(work, n)], out, html=False, validate=False, progress=None, jobs=2)
+        key.write_text(_code_key())
     return out
 
 
