@@ -436,3 +436,30 @@ def test_queries_a_bound_parameter_pattern_cannot_smuggle_service(tmp_path):
     with pytest.raises(QueryError, match="SERVICE"):
         query_store(Store(), q, {"p": URIRef("urn:p")})
     assert len(list(query_store(Store(), q))) == 0  # unbound: a comment, nothing is called
+
+
+def test_store_answers_hold_the_same_rdflib_terms_as_the_graph():
+    """query_store reads each Oxigraph term into the rdflib term rdflib's own query gives: IRIs, blank
+    nodes, plain, language-tagged and typed literals (the datatype kept, the value parsed)."""
+    from pyoxigraph import RdfFormat, Store
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kg.store import query_store
+
+    s, p = URIRef("urn:s"), URIRef("urn:p")
+    objects = [URIRef("urn:o"), BNode("b1"), Literal("plain"), Literal("Homs", lang="fr"),
+               Literal("19", datatype=XSD.integer), Literal("36.7", datatype=XSD.decimal),
+               Literal("2016-03-27", datatype=XSD.date), Literal("2016", datatype=XSD.gYear),
+               Literal("x", datatype=URIRef("urn:custom"))]
+    g = Graph()
+    for o in objects:
+        g.add((s, p, o))
+    store = Store()
+    store.load(g.serialize(format="nt").encode(), format=RdfFormat.N_TRIPLES)
+    got = [row[0] for row in query_store(store, "SELECT ?o WHERE { <urn:s> <urn:p> ?o }")]
+    literals = sorted((o for o in got if isinstance(o, Literal)), key=repr)
+    want = sorted((o for o in objects if isinstance(o, Literal)), key=repr)
+    assert literals == want
+    assert [(a.datatype, a.language, a.value) for a in literals] == [(b.datatype, b.language, b.value) for b in want]
+    assert URIRef("urn:o") in got and sum(isinstance(o, BNode) for o in got) == 1

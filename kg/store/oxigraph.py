@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph
@@ -209,20 +210,32 @@ def _to_ox(term):
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _to_rdflib(term):
-    from pyoxigraph import BlankNode, NamedNode
-    from rdflib import BNode, Literal, URIRef
+@lru_cache(maxsize=1)
+def _rdflib_makers() -> dict:
+    """Oxigraph term class -> the rdflib term of one (imported once, not per term: results can hold
+    hundreds of thousands of terms)."""
+    from pyoxigraph import BlankNode, Literal, NamedNode
+    from rdflib import BNode, URIRef
+    from rdflib import Literal as RLiteral
 
+    datatypes: dict[str, URIRef] = {}
+
+    def literal(term):
+        if term.language:
+            return RLiteral(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return RLiteral(term.value)
+        iri = datatypes.get(dt) or datatypes.setdefault(dt, URIRef(dt))
+        return RLiteral(term.value, datatype=iri)
+
+    return {NamedNode: lambda t: URIRef(t.value), BlankNode: lambda t: BNode(t.value), Literal: literal}
+
+
+def _to_rdflib(term):
     if term is None:
         return None
-    if isinstance(term, NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    dt = term.datatype.value
-    return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+    return _rdflib_makers()[type(term)](term)
 
 
 def query_store(store, sparql: str, bindings: dict | None = None, *, allow_service: bool = False) -> Result:
