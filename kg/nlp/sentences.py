@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,25 +25,31 @@ def sentence_boundaries(doc: Doc) -> Doc:
     else is not a start, so "…», a déclaré X" stays one sentence.
     """
     abbreviations = lexicon().set("abbreviations")
-    for i, tok in enumerate(doc):
+    toks = [(t.text, t.whitespace_, t.is_space) for t in doc]  # read once: a Token costs to make
+    starts = [1] * len(toks)  # SENT_START: 1 a start, -1 not one
+    for i, (text, _ws, space) in enumerate(toks):
         if i == 0:
-            tok.is_sent_start = True
+            starts[i] = 1
             continue
-        prev = doc[i - 1]
-        if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = not tok.is_space
+        prev_text, prev_ws, prev_space = toks[i - 1]
+        if prev_space and "\n" in prev_text or "\n" in prev_ws:
+            starts[i] = -1 if space else 1
             continue
-        if tok.is_space:
-            tok.is_sent_start = False
+        if space:
+            starts[i] = -1
             continue
         j = i - 1
-        while j > 0 and (doc[j].text in _CLOSERS or doc[j].is_space):
+        while j > 0 and (toks[j][0] in _CLOSERS or toks[j][2]):
             j -= 1
-        end = doc[j].text in _FINAL or doc[j].text.endswith(("...", "…"))
-        if end and doc[j].text == "." and j > 0:
-            before = doc[j - 1].text.lower().rstrip(".")
+        last = toks[j][0]
+        end = last in _FINAL or last.endswith(("...", "…"))
+        if end and last == "." and j > 0:
+            before = toks[j - 1][0].lower().rstrip(".")
             if before in abbreviations or (len(before) == 1 and before.isalpha()):
                 end = False
-        starts = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "«“\"-–—("
-        tok.is_sent_start = bool(end and starts)
+        first = text[:1]
+        opens = first.isupper() or first.isdigit() or first in "«“\"-–—("
+        starts[i] = 1 if end and opens else -1
+    if toks:
+        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").astype("uint64"))  # -1 wraps, as spaCy reads it
     return doc
