@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext
 from kg.extract.types import type_rules
@@ -73,20 +73,15 @@ def anchor_of(ctx: ArticleContext, head: Token) -> Token:
     return t
 
 
-def _in_sentence(ctx: ArticleContext, group: str, sent: Span) -> list[Span]:
-    return [sp for sp in ctx.doc.spans[group] if sent.start <= sp.start < sent.end]
-
-
-def _modality(ctx: ArticleContext, sent: Span) -> dict[tuple[int, int], str]:
-    return {(sp.start, sp.end): sp.label_ for sp in _in_sentence(ctx, MODALITY, sent)}
+def _modality(ctx: ArticleContext, si: int) -> dict[tuple[int, int], str]:
+    return {(sp.start, sp.end): sp.label_ for sp in ctx.spans_in(MODALITY, si)}
 
 
 def sentence_triggers(ctx: ArticleContext, si: int, zone: frozenset[int]) -> list[Trigger]:
     """The asserted and unasserted cues of sentence ``si``, with anchors, scopes and ``others``."""
-    sent = ctx.sents[si]
-    verdicts = _modality(ctx, sent)
+    verdicts = _modality(ctx, si)
     out = []
-    for sp in _in_sentence(ctx, TRIGGERS, sent):
+    for sp in ctx.spans_in(TRIGGERS, si):
         verdict = verdicts.get((sp.start, sp.end))
         etype = sp.label_
         if verdict == ATTEMPT:  # "tentent de prendre la ville": an attack under way, if the type has one
@@ -113,10 +108,9 @@ def sentence_triggers(ctx: ArticleContext, si: int, zone: frozenset[int]) -> lis
 
 def denied_candidates(ctx: ArticleContext, si: int, zone: frozenset[int], found: list[Trigger]) -> list[Trigger]:
     """Cues a denial may deny, conditions ignored ("a démenti l'entrée dans la ville des rebelles")."""
-    sent = ctx.sents[si]
     taken = {t.head_i for t in found}
     out = []
-    for sp in _in_sentence(ctx, CANDIDATES, sent):
+    for sp in ctx.spans_in(CANDIDATES, si):
         if sp.start in taken:
             continue
         anchor = anchor_of(ctx, sp[0])

@@ -59,6 +59,7 @@ class ArticleContext:
     nationality: MappingProxyType  # token index -> the state an adjective names ("frappes russes"), as a new mention
     state_adjectives: frozenset[int]  # every adjective naming a state or side acting, inside a mention or not
     containment: tuple[tuple[Mention, Mention], ...] = field(default=())
+    _spans_by_sentence: dict = field(default_factory=dict, repr=False)  # group -> sentence -> spans (lazy)
 
     @classmethod
     def build(cls, doc: Doc, article: Article, gaz: Gazetteer) -> ArticleContext:
@@ -84,6 +85,16 @@ class ArticleContext:
         return ctx
 
     # -- look-ups ------------------------------------------------------------------------
+    def spans_in(self, group: str, si: int) -> list[Span]:
+        """The spans of ``doc.spans[group]`` that begin in sentence ``si``, in the group's order
+        (indexed once per group: a scan of the group for each sentence is quadratic)."""
+        index = self._spans_by_sentence.get(group)
+        if index is None:
+            index = self._spans_by_sentence[group] = {}
+            for sp in self.doc.spans[group]:
+                index.setdefault(self.sent_of[sp.start], []).append(sp)
+        return index.get(si, [])
+
     def in_dateline(self, start: int) -> bool:
         """The offset is in the dateline ("BEYROUTH, 5 juin (AFP) -"): filing place and date, not events."""
         dl = self.article.dateline or (0, 0)

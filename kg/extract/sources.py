@@ -39,11 +39,6 @@ class Frame:
     places: tuple[Mention, ...]
 
 
-def _spans_in(ctx: ArticleContext, group: str, si: int):
-    s = ctx.sents[si]
-    return [sp for sp in ctx.doc.spans[group] if s.start <= sp.start < s.end]
-
-
 def _of_kind(ctx: ArticleContext, cue_start: int, classes: frozenset[str], heard: list[Mention]) -> Mention | None:
     """ "l'ONG", "cette chaîne": the last source of that kind, else the last such actor named before."""
     for m in reversed(heard):
@@ -56,7 +51,7 @@ def _resolve_cues(ctx: ArticleContext, si: int, last: tuple[Mention, ...], heard
     view = View(ctx, Discourse())
     out: list[Mention] = []
     kinds = ctx.lex.table("source_class_nouns")
-    for cue in _spans_in(ctx, SOURCE_CUES, si):
+    for cue in ctx.spans_in(SOURCE_CUES, si):
         if cue.label_ == SOURCE:
             out.append(ctx.mention_at[cue.start])
         elif cue.label_ == PREVIOUS:
@@ -165,7 +160,7 @@ def read_sentences(ctx: ArticleContext) -> tuple[Frame, ...]:
     last: tuple[Mention, ...] = ()
     heard: list[Mention] = []
     for si in range(len(ctx.sents)):
-        zones.append(frozenset(i for sp in _spans_in(ctx, ZONES, si) for i in range(sp.start, sp.end)))
+        zones.append(frozenset(i for sp in ctx.spans_in(ZONES, si) for i in range(sp.start, sp.end)))
         found = _resolve_cues(ctx, si, last, heard)
         sources.append(tuple(dict.fromkeys(found)))
         if found:
