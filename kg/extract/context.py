@@ -59,7 +59,7 @@ class ArticleContext:
     nationality: MappingProxyType  # token index -> the state an adjective names ("frappes russes"), as a new mention
     state_adjectives: frozenset[int]  # every adjective naming a state or side acting, inside a mention or not
     containment: tuple[tuple[Mention, Mention], ...] = field(default=())
-    _spans_by_sentence: dict = field(default_factory=dict, repr=False)  # group -> sentence -> spans (lazy)
+    _spans_by_sentence: dict = field(default_factory=dict, init=False, repr=False)  # group -> sentence -> spans
 
     @classmethod
     def build(cls, doc: Doc, article: Article, gaz: Gazetteer) -> ArticleContext:

@@ -26,11 +26,9 @@ def sentence_boundaries(doc: Doc) -> Doc:
     """
     abbreviations = lexicon().set("abbreviations")
     toks = [(t.text, t.whitespace_, t.is_space) for t in doc]  # read once: a Token costs to make
-    starts = [1] * len(toks)  # SENT_START: 1 a start, -1 not one
-    for i, (text, _ws, space) in enumerate(toks):
-        if i == 0:
-            starts[i] = 1
-            continue
+    starts = [1] * len(toks)  # SENT_START: 1 a start (the first token stays one), -1 not one
+    for i in range(1, len(toks)):
+        text, _ws, space = toks[i]
         prev_text, prev_ws, prev_space = toks[i - 1]
         if prev_space and "\n" in prev_text or "\n" in prev_ws:
             starts[i] = -1 if space else 1
