@@ -42,9 +42,15 @@ LOAD_CHUNK_LINES = 250_000
 
 
 def _pieces(path: Path, lines: int) -> Iterator[bytes]:
-    """A file written by :class:`GraphWriter`, in pieces of about ``lines`` lines, each cut at a
-    blank line (between two blocks: the writer never puts one inside a statement or a graph) and
-    preceded by the file's ``@prefix`` header."""
+    """A file written by :class:`GraphWriter` or :func:`kg.store.turtle.write_turtle`, in pieces of
+    about ``lines`` lines, each preceded by the file's ``@prefix`` header and cut between two
+    top-level blocks: at a blank line, or before a line that starts in the first column after one
+    that ends a statement (``" .``). The writers indent every line inside a block or a named graph
+    and escape newlines in literals, so such a line always begins a new subject or graph.
+
+    ``derived.ttl`` has no blank lines: cut only at them, it was one piece, and Oxigraph's bulk
+    loader held all of it in memory at once (0.79 GB for the 773,000 lines of 20,000 articles).
+    """
     with open(path, "rb") as fh:
         header: list[bytes] = []
         for line in fh:
@@ -54,10 +60,16 @@ def _pieces(path: Path, lines: int) -> Iterator[bytes]:
         head = b"".join(header)
         buf: list[bytes] = []
         for line in fh:
+            if len(buf) >= lines:
+                if not line.strip():
+                    buf.append(line)
+                    yield head + b"".join(buf)
+                    buf = []
+                    continue
+                if line[:1] not in b" \t}" and buf[-1].rstrip().endswith(b" ."):
+                    yield head + b"".join(buf)
+                    buf = []
             buf.append(line)
-            if len(buf) >= lines and not line.strip():
-                yield head + b"".join(buf)
-                buf = []
         if buf:
             yield head + b"".join(buf)
 
