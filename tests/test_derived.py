@@ -77,3 +77,71 @@ def test_derived_facts_are_beside_the_graph_not_in_it(tmp_path):
     assert int(list(n)[0][0]) == len(derived)
     # kg query on the file finds them too
     assert len(load_query_graph(out / "graph.ttl")) == report_triples + len(derived)
+
+
+@pytest.mark.model
+def test_derived_event_counts_are_the_graphs_sources_and_articles():
+    """ckg:sourceCount / ckg:articleCount of each event = its distinct ckg:reportedBy / ckg:mentionedIn in
+    graph.ttl (events several articles tell included: their sources are the union)."""
+    from rdflib import Graph
+
+    from kg.namespace import CKG
+    from kg.store import load_graph
+
+    out = seed_build()
+    graph, derived = load_graph(out / "graph.ttl"), Graph().parse(out / "derived.ttl")
+    events = {e for e in graph.subjects(object=CKG.Event)}
+    assert len(events) > 20
+    with_sources = 0
+    for ev in events:
+        sources = set(graph.objects(ev, CKG.reportedBy))
+        articles = set(graph.objects(ev, CKG.mentionedIn))
+        assert [int(n) for n in derived.objects(ev, CKG.articleCount)] == [len(articles)], ev
+        assert [int(n) for n in derived.objects(ev, CKG.sourceCount)] == ([len(sources)] if sources else []), ev
+        with_sources += bool(sources)
+    assert with_sources > 10  # events told twice: the next test
+
+
+def test_derived_counts_of_an_event_several_articles_tell():
+    """Three articles tell one capture, each citing its own sources: the event's ckg:sourceCount is the
+    union's size and its ckg:articleCount 3; as the emitted graph says."""
+    from kg.extract import EventRecord, Extraction, Mention
+    from kg.ingest import article_from_text
+    from kg.namespace import CKG
+    from kg.rdf.derive import derived_triples
+    from kg.rdf.emit import emit_graphs, rdf_term
+    from kg.resolve import resolve
+    from kg.schema.time import TimeValue
+
+    text = " date 2018-04-14 Les forces du régime ont pris Douma, selon l'OSDH et l'agence Sana"
+    exs = []
+    for aid, cited in (("a", ("OSDH",)), ("b", ("OSDH", "Sana")), ("c", ()), ("d", ("Sana",))):
+        art = article_from_text(aid, text)
+        found = [(s, k, c, g) for s, k, c, g in (("forces du régime", "actor", "StateForce", "syrian-army"),
+                                                 ("Douma", "place", "City", "douma"),
+                                                 ("OSDH", "actor", "Organization", "osdh"),
+                                                 ("Sana", "actor", "MediaOutlet", "sana"))]
+        ms = tuple(Mention(text.index(s), text.index(s) + len(s), s, k, c, g) for s, k, c, g in found)
+        army, douma, osdh, sana = ms
+        sources = tuple({"OSDH": osdh, "Sana": sana}[s] for s in cited)
+        day = 15 if aid == "d" else 14  # d: another day, another event
+        ev = EventRecord("TerritoryCapture", ((0, 5),), douma, agents=(army,), sources=sources,
+                         date=TimeValue(2018, 4, day))
+        exs.append(Extraction(art, ms, (ev,)))
+    res = resolve(exs)
+    assert res.coreference.shared  # a, b and c tell one event
+    derived = {(rdf_term(s), rdf_term(p), rdf_term(o)) for s, p, o in derived_triples(res)}
+    graph = {(rdf_term(s), rdf_term(p), rdf_term(o)) for _name, ts in emit_graphs(res) for s, p, o in ts}
+
+    def values(triples, ev, prop):
+        return sorted(o for s, p, o in triples if s == ev and p == prop)
+
+    events = sorted({s for s, p, o in graph if o == CKG.Event})
+    assert len(events) == 2
+    counts = []
+    for ev in events:
+        sources, articles = values(graph, ev, CKG.reportedBy), values(graph, ev, CKG.mentionedIn)
+        counts.append((len(sources), len(articles)))
+        assert [int(n) for n in values(derived, ev, CKG.sourceCount)] == [len(sources)]
+        assert [int(n) for n in values(derived, ev, CKG.articleCount)] == [len(articles)]
+    assert sorted(counts) == [(1, 1), (2, 3)]

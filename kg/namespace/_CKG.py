@@ -81,7 +81,7 @@ class CKG(DefinedNamespace):
     within: URIRef  # The place is this one or lies inside it: the reflexive, transitive closure of ckg:locatedIn (a derived fact).
 
     # Datatype properties
-    articleCount: URIRef  # The number of articles that name an actor (a derived fact).
+    articleCount: URIRef  # The number of articles that name an actor, or that tell an event (a derived fact).
     confidence: URIRef  # The extractor's confidence, a decimal between 0 and 1.
     count: URIRef  # The figure as stated in the text (a non-negative integer).
     date: URIRef  # When the event happened, at the precision the text supports (xsd:date, xsd:gYearMonth or xsd:gYear), resolved against the publication date; absent when it cannot be resolved.
@@ -93,6 +93,7 @@ class CKG(DefinedNamespace):
     mentionCount: URIRef  # The number of distinct text mentions of an actor (a derived fact).
     month: URIRef  # The month of the events a tally counts: "2016-03", "2016" for a year-only date, "undated" (a derived fact).
     pageRank: URIRef  # The node's PageRank in the network of actors and places, computed by kg and written back to the graph.
+    sourceCount: URIRef  # The number of distinct sources (ckg:reportedBy) of an event that has any (a derived fact).
     startDate: URIRef  # The start of a stated span ("depuis le 19 avril").
     when: URIRef  # An event's date, or else its start date (a derived fact).
 

@@ -13,7 +13,9 @@ The build writes them to ``derived.ttl`` and loads them into the store as the na
   month (``ckg:month``: ``"2016-03"``, ``"2016"`` for a year-only date, ``"undated"``).
 - counts: ``ckg:eventCount`` of a place (events there), of an actor (events it has a role in)
   and of an article (events it tells); ``ckg:mentionCount`` / ``ckg:articleCount`` of an actor;
-  ``ckg:entityCount`` of an article (actors and places it names).
+  ``ckg:entityCount`` of an article (actors and places it names); of an event,
+  ``ckg:articleCount`` (the articles that tell it) and ``ckg:sourceCount`` (its distinct
+  ``ckg:reportedBy`` sources, when it has any).
 
 Counts are of distinct events (an event several articles tell counts once). The facts are
 computed in one pass over :meth:`kg.resolve.Resolution.articles`; what is kept is per place,
@@ -38,7 +40,7 @@ __all__ = ["DERIVED_GRAPH", "DERIVED_PREDICATES", "NOT_DERIVED", "derived_triple
 DERIVED_GRAPH = CKGR["graph/derived"]
 #: the properties only derived facts use (graph.ttl has none of them)
 DERIVED_PREDICATES = ("within", "eventType", "when", "tallyPlace", "month", "tallyType", "tallyFamily",
-                      "eventCount", "mentionCount", "articleCount", "entityCount")
+                      "eventCount", "mentionCount", "articleCount", "entityCount", "sourceCount")
 #: a SPARQL filter on ``?s ?p ?o`` that keeps the graph's own facts, not the derived ones (the store's
 #: default graph holds both; the derived tallies are the subjects under ``ckgr:tally/``)
 NOT_DERIVED = ("FILTER (?p NOT IN (" + ", ".join(f"<{CKG[p]}>" for p in DERIVED_PREDICATES) + ")"
@@ -73,6 +75,7 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
     kept = _Kept(res.coreference.shared)
     for art in res.articles():
         yield from kept.article(art, ents)
+    yield from kept.shared_events()
     yield from _place_triples(ents, kept.places, kept.place_events)
     yield from _actor_triples(ents, kept)
     yield from _article_triples(kept.article_counts)
@@ -94,16 +97,30 @@ class _Kept:
     mentions: Counter = field(default_factory=Counter)
     actor_articles: Counter = field(default_factory=Counter)
     article_counts: list[tuple[str, int, int]] = field(default_factory=list)
+    shared_sources: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    shared_articles: Counter = field(default_factory=Counter)
 
     def article(self, art, ents) -> Iterator[Triple]:
-        """Count one article's entities and events; yield the facts of its events not yet told."""
+        """Count one article's entities and events; yield the facts of its events not yet told, and
+        the source and article counts of those only this article tells."""
         ex = art.extraction
         named = self._named(ex, art.entity_ids, ents)
-        ids_here: set[str] = set()
+        sources_here: defaultdict[str, set[str]] = defaultdict(set)
         for ev in art.events:
-            ids_here.add(ev.id)
+            sources_here[ev.id].update(ev.sources)
             yield from self._event(ev)
-        self.article_counts.append((ex.article.id, len(ids_here), len(named)))
+        for eid, sources in sources_here.items():
+            if eid in self.shared:  # counted when every article has been read
+                self.shared_sources[eid] |= sources
+                self.shared_articles[eid] += 1
+            else:
+                yield from _event_counts(eid, len(sources), 1)
+        self.article_counts.append((ex.article.id, len(sources_here), len(named)))
+
+    def shared_events(self) -> Iterator[Triple]:
+        """The source and article counts of the events several articles tell."""
+        for eid in sorted(self.shared_articles):
+            yield from _event_counts(eid, len(self.shared_sources[eid]), self.shared_articles[eid])
 
     def _named(self, ex, entity_ids, ents) -> set[str]:
         """The entities an article names; counts the actors' mentions and articles, keeps the places."""
@@ -143,6 +160,13 @@ class _Kept:
                 self.actor_shared.add((actor, ev.id))
             else:
                 self.actor_events[actor] += 1
+
+
+def _event_counts(eid: str, n_sources: int, n_articles: int) -> Iterator[Triple]:
+    node = f"<{event_iri(eid)}>"
+    yield node, _p("articleCount"), _int(n_articles)
+    if n_sources:
+        yield node, _p("sourceCount"), _int(n_sources)
 
 
 def _place_triples(ents, places: set[str], place_events: Counter) -> Iterator[Triple]:
