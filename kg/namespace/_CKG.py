@@ -93,6 +93,7 @@ class CKG(DefinedNamespace):
     mentionCount: URIRef  # The number of distinct text mentions of an actor (a derived fact).
     month: URIRef  # The month of the events a tally counts: "2016-03", "2016" for a year-only date, "undated" (a derived fact).
     pageRank: URIRef  # The node's PageRank in the network of actors and places, computed by kg and written back to the graph.
+    sentence: URIRef  # The sentence of the article that an event's mention lies in (a derived fact).
     sourceCount: URIRef  # The number of distinct sources (ckg:reportedBy) of an event that has any (a derived fact).
     startDate: URIRef  # The start of a stated span ("depuis le 19 avril").
     when: URIRef  # An event's date, or else its start date (a derived fact).

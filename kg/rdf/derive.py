@@ -16,6 +16,9 @@ The build writes them to ``derived.ttl`` and loads them into the store as the na
   ``ckg:entityCount`` of an article (actors and places it names); of an event,
   ``ckg:articleCount`` (the articles that tell it) and ``ckg:sourceCount`` (its distinct
   ``ckg:reportedBy`` sources, when it has any).
+- per event mention (the ``nif:Phrase`` of a trigger): ``ckg:sentence``, the sentence of its
+  article that the span lies in (the one of the event's evidence sentences whose place in the
+  text covers it), so that a query shows each span with its sentence without a text search.
 
 Counts are of distinct events (an event several articles tell counts once). The facts are
 computed in one pass over :meth:`kg.resolve.Resolution.articles`; what is kept is per place,
@@ -30,17 +33,17 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from kg.namespace import CKG, CKGR
-from kg.rdf.emit import Triple, article_iri, entity_iri, event_iri
+from kg.rdf.emit import Triple, article_iri, entity_iri, event_iri, mention_iri, string_literal
 from kg.resolve import Resolution, located_chain
 from kg.schema.taxonomy import FAMILY
 
-__all__ = ["DERIVED_GRAPH", "DERIVED_PREDICATES", "NOT_DERIVED", "derived_triples", "month_key"]
+__all__ = ["DERIVED_GRAPH", "DERIVED_PREDICATES", "NOT_DERIVED", "derived_triples", "month_key", "sentence_of"]
 
 #: the named graph of the derived facts in the store
 DERIVED_GRAPH = CKGR["graph/derived"]
 #: the properties only derived facts use (graph.ttl has none of them)
 DERIVED_PREDICATES = ("within", "eventType", "when", "tallyPlace", "month", "tallyType", "tallyFamily",
-                      "eventCount", "mentionCount", "articleCount", "entityCount", "sourceCount")
+                      "eventCount", "mentionCount", "articleCount", "entityCount", "sourceCount", "sentence")
 #: a SPARQL filter on ``?s ?p ?o`` that keeps the graph's own facts, not the derived ones (the store's
 #: default graph holds both; the derived tallies are the subjects under ``ckgr:tally/``)
 NOT_DERIVED = ("FILTER (?p NOT IN (" + ", ".join(f"<{CKG[p]}>" for p in DERIVED_PREDICATES) + ")"
@@ -106,9 +109,16 @@ class _Kept:
         ex = art.extraction
         named = self._named(ex, art.entity_ids, ents)
         sources_here: defaultdict[str, set[str]] = defaultdict(set)
+        spans: set[tuple[int, int]] = set()
         for ev in art.events:
             sources_here[ev.id].update(ev.sources)
             yield from self._event(ev)
+            for b, e in ev.triggers:
+                if (b, e) not in spans:
+                    spans.add((b, e))
+                    sentence = sentence_of(ex.article.text, ev.evidence, b, e)
+                    if sentence is not None:
+                        yield f"<{mention_iri(ex.article.id, b, e)}>", _p("sentence"), string_literal(sentence)
         for eid, sources in sources_here.items():
             if eid in self.shared:  # counted when every article has been read
                 self.shared_sources[eid] |= sources
@@ -160,6 +170,20 @@ class _Kept:
                 self.actor_shared.add((actor, ev.id))
             else:
                 self.actor_events[actor] += 1
+
+
+def sentence_of(text: str, sentences: Collection[str], start: int, end: int) -> str | None:
+    """The one of ``sentences`` (each a piece of ``text``) whose place in ``text`` covers
+    ``text[start:end]``; None when none does.
+
+    >>> sentence_of("Homs. Un raid a frappé Homs.", ["Un raid a frappé Homs."], 23, 27)
+    'Un raid a frappé Homs.'
+    """
+    for s in sentences:
+        at = text.rfind(s, max(0, end - len(s)), start + len(s))
+        if s and at != -1 and at <= start and end <= at + len(s):
+            return s
+    return None
 
 
 def _event_counts(eid: str, n_sources: int, n_articles: int) -> Iterator[Triple]:

@@ -36,7 +36,7 @@ from kg.schema.time import TimeValue
 
 __all__ = ["emit", "emit_graphs", "write_nquads", "event_terms", "event_id_terms", "triples_graph", "union_graph",
            "article_iri", "entity_iri", "event_iri", "graph_iri", "time_literal", "rdf_term", "ENTITIES_GRAPH",
-           "bind_prefixes", "Triple", "gazetteer_aliases"]
+           "bind_prefixes", "Triple", "gazetteer_aliases", "string_literal"]
 
 ENTITIES_GRAPH = CKGR["graph/entities"]
 #: a triple as three N-Triples terms (``<iri>`` or a quoted literal)
@@ -88,10 +88,13 @@ def _i(iri: str) -> str:
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _s(text: str, lang: str | None = None) -> str:
-    """A string literal (``lang`` tagged or ``xsd:string``)."""
+def string_literal(text: str, lang: str | None = None) -> str:
+    """A string literal in N-Triples (``lang`` tagged or ``xsd:string``)."""
     body = '"' + text.translate(_ESCAPES) + '"'
     return f"{body}@{lang}" if lang else body
+
+
+_s = string_literal
 
 
 def _typed(lexical: str, datatype: str) -> str:
