@@ -204,7 +204,9 @@ def test_serve_cli_runs_until_interrupted(seeds_dir, tmp_path):
     port = free_port()
     cmd = [sys.executable, "-m", "kg.cli", "serve", "--graph", str(seeds_dir / "graph.trig"), "--port", str(port),
            "--store", str(tmp_path / "store")]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # started as a script's background job is: with SIGINT ignored (kg serve must still stop on it)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         deadline = time.monotonic() + 60
         lines = []

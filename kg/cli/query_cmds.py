@@ -146,7 +146,9 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
     def _interrupt(signum, frame):  # SIGTERM stops the server as Ctrl-C does
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # SIGINT too, explicitly: a process started in the background by a script inherits SIGINT
+    # ignored, and Python then raises no KeyboardInterrupt — Ctrl-C would not stop the server
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     tmp = None if store is not None else Path(tempfile.mkdtemp(prefix="kg-oxigraph-"))
     server = None
     try:
@@ -168,7 +170,8 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
             server.stop()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def serve(
