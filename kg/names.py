@@ -35,7 +35,7 @@ kg.names.UnknownName: no such actor: 'Daach'; did you mean: Daech (État islamiq
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.errors import KgError
@@ -214,8 +214,8 @@ def resolve_name(name: str, index: NameIndex, kind: str | None = None) -> str:
     ----------
     name : str
         An IRI, a CURIE, a local name, a label or an alias, as typed.
-    index : NameIndex
-        The names of the graph.
+    index : NameIndex, or a function that makes it
+        The names of the graph (the function is called only when a value is a name to resolve).
     kind : {"actor", "place", "event"}, optional
         Only nodes of this kind (any when None).
 
@@ -302,7 +302,7 @@ def param_kind(description: str) -> str | None:
     return "string" if _STRING_PARAM.search(description) else None
 
 
-def resolve_params(sparql: str, values: dict[str, str], index: NameIndex,
+def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Callable[[], NameIndex],
                    params: Iterable = ()) -> tuple[dict[str, str], set[str]]:
     """Check ``-p NAME=VALUE`` pairs against a query and turn the names they give into IRIs.
 
@@ -312,8 +312,8 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex,
         The query text (its variables are the names a ``-p`` may bind).
     values : dict
         ``{"place": "Homs"}`` as typed.
-    index : NameIndex
-        The names of the graph.
+    index : NameIndex, or a function that makes it
+        The names of the graph (the function is called only when a value is a name to resolve).
     params : iterable of kg.queries.Param
         The parameters its header documents: their descriptions say which take an actor or a
         place (resolved with :func:`resolve_name`) and which a plain string.
@@ -351,6 +351,8 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex,
         if kind == "string":
             strings.add(name)
         elif kind in ("actor", "place") and not _TERM.match(value.strip()):
+            if callable(index):  # made when a name needs it (kg query reads no names for IRIs or dates)
+                index = index()
             value = f"<{resolve_name(value, index, kind)}>"
         out[name] = value
     return out, strings

@@ -190,7 +190,7 @@ def resolve_label(value: str, g: Graph) -> URIRef | None:
     return None
 
 
-def _term(value: str, g: Graph) -> tuple[Node, bool]:
+def _term(value: str, g: Graph | Callable[[], Graph]) -> tuple[Node, bool]:
     """An RDF term for one raw value, and whether it was understood (not a fallback literal)."""
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
@@ -204,7 +204,7 @@ def _term(value: str, g: Graph) -> tuple[Node, bool]:
         return date, True
     if _INT.match(value):
         return Literal(int(value), datatype=XSD.integer), True
-    found = resolve_label(value, g)
+    found = resolve_label(value, g() if callable(g) else g)
     if found is not None:
         return found, True
     if _NAME.match(value) and URIRef(PREFIXES["ckg"] + value) in CKG:
@@ -212,7 +212,7 @@ def _term(value: str, g: Graph) -> tuple[Node, bool]:
     return Literal(value), False
 
 
-def bind_params(params: dict[str, str], g: Graph,
+def bind_params(params: dict[str, str], g: Graph | Callable[[], Graph],
                 warn: Callable[[str], None] | None = None) -> dict[str, Node]:
     """Turn ``--param`` values into RDF terms for ``initBindings``.
 
@@ -221,7 +221,8 @@ def bind_params(params: dict[str, str], g: Graph,
     ``xsd:date`` literal; other digits an ``xsd:integer``; a label the entity it names (see
     :func:`resolve_label`) or, failing that, the local name of an ontology term
     (``Airstrike``). A value that is none of these is bound as a plain string literal, so it
-    matches no entity, and ``warn`` (if given) is told.
+    matches no entity, and ``warn`` (if given) is told. ``g`` may be a function that makes the graph
+    of labels: it is called only when a value is a label.
     """
     out: dict[str, Node] = {}
     for name, value in params.items():

@@ -405,26 +405,52 @@ def test_queries_cli_named_query_with_param_as_csv(seeds_dir):
 
 @pytest.mark.model
 def test_queries_cli_without_param_reads_no_names_from_the_store(seeds_dir, monkeypatch):
-    """With nothing to bind, kg query on a store neither reads every label nor builds the name
-    index (half a second of each call on a 1M-triple store); with a -p it does."""
+    """With nothing to bind, or only IRIs, CURIEs and dates, kg query on a store neither reads every
+    label nor builds the name index (half a second of each call on a 1M-triple store); with a name
+    to resolve it does."""
     import kg.names
     import kg.store
     from kg.store import format_result, open_store, query_store, store_label_graph
 
     store = open_store(seed_build() / "store")
     table = format_result(query_store(store, load_query("articles")), "table", store_label_graph(store))
+    graph = str(seed_build() / "graph.ttl")
+    afp, since = (CliRunner().invoke(app, ["query", "articles", "-p", p, "-g", graph]).stdout
+                  for p in ("agency=AFP", "since=2012"))  # read with the names, as before
+    assert "(1 row)" in afp and "(2 rows)" in since
 
     def refuse(*_a, **_k):
         raise AssertionError("names read without a parameter")
 
     monkeypatch.setattr(kg.store, "store_label_graph", refuse)
     monkeypatch.setattr(kg.names.NameIndex, "from_store", classmethod(refuse))
-    graph = str(seed_build() / "graph.ttl")
     result = CliRunner().invoke(app, ["query", "articles", "-g", graph])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == table.strip() and "(5 rows)" in table  # printed as with the labels read
-    with_param = CliRunner().invoke(app, ["query", "articles", "-p", "agency=AFP", "-g", graph])
-    assert with_param.exit_code != 0 and "names read without a parameter" in repr(with_param.exception)
+    for args, same_as in ((["-p", "agency=ckgr:actor/afp"], afp), (["-p", "since=2012"], since)):
+        run = CliRunner().invoke(app, ["query", "articles", *args, "-g", graph])  # nothing to look up
+        assert run.exit_code == 0 and run.stdout == same_as, run.output
+    with_name = CliRunner().invoke(app, ["query", "articles", "-p", "agency=AFP", "-g", graph])
+    assert with_name.exit_code != 0 and "names read without a parameter" in repr(with_name.exception)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("on", ["graph.ttl", "store"])
+def test_queries_cli_a_documented_string_parameter_draws_no_label_warning(on, tmp_path):
+    """-p side=media is a plain string by the query's header: it is not looked up as a label, and no
+    "no entity has this label" warning is printed (the store path printed one)."""
+    out = seed_build()
+    graph = out / "graph.ttl"
+    if on == "graph.ttl":  # a copy without its store beside it: the graph file is read
+        graph = tmp_path / "graph.ttl"
+        graph.write_bytes((out / "graph.ttl").read_bytes())
+        (tmp_path / "derived.ttl").write_bytes((out / "derived.ttl").read_bytes())
+    result = CliRunner().invoke(app, ["query", "osdh-vs-state-media", "-p", "side=media", "-f", "csv",
+                                      "-g", str(graph)])
+    assert result.exit_code == 0, result.output
+    assert "no entity has this label" not in result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {r["reportedAs"] for r in rows} == {"media"}
 
 
 @pytest.mark.model

@@ -73,23 +73,32 @@ def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_serv
     folder = find_store(graph, warn) if graph.exists() or graph.parent.is_dir() else None
     if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
         ox = open_store(folder)
-        if not values:  # nothing to bind: no names to read (~0.5 s of a call on a 1M-triple store)
-            from rdflib import Graph
+        # the labels and the name index are read only when a -p value is a name (~0.5 s on a
+        # 1M-triple store): an IRI, a CURIE, a date or nothing to bind needs neither
+        made: dict = {}
 
-            from kg.rdf.emit import bind_prefixes
+        def labels():
+            if "labels" not in made:
+                made["labels"] = store_label_graph(ox)
+            return made["labels"]
 
-            prefixes = Graph()
-            bind_prefixes(prefixes)  # what the table shortens IRIs with
-            return query_store(ox, text, {}, allow_service=allow_service), prefixes
-        labels = store_label_graph(ox)
-        values, strings = resolve_params(text, values, NameIndex.from_store(ox), info.params)
-        bindings = bind_params(values, labels, warn=warn)
+        values, strings = resolve_params(text, values, lambda: NameIndex.from_store(ox), info.params)
+        bindings = bind_params({n: v for n, v in values.items() if n not in strings}, labels, warn=warn)
         bindings.update({n: Literal(values[n]) for n in strings})
-        return query_store(ox, text, bindings, allow_service=allow_service), labels
+        result = query_store(ox, text, bindings, allow_service=allow_service)
+        if "labels" in made:
+            return result, made["labels"]
+        from rdflib import Graph
+
+        from kg.rdf.emit import bind_prefixes
+
+        prefixes = Graph()
+        bind_prefixes(prefixes)  # what the table shortens IRIs with
+        return result, prefixes
     # the graph file, with the derived facts the named queries use (derived.ttl beside it)
     g = load_query_graph(graph)
     values, strings = resolve_params(text, values, NameIndex.from_graph(g), info.params)
-    bindings = bind_params(values, g, warn=warn)
+    bindings = bind_params({n: v for n, v in values.items() if n not in strings}, g, warn=warn)
     bindings.update({n: Literal(values[n]) for n in strings})
     return run_query(g, text, bindings, allow_service=allow_service), g
 
