@@ -214,8 +214,8 @@ def resolve_name(name: str, index: NameIndex, kind: str | None = None) -> str:
     ----------
     name : str
         An IRI, a CURIE, a local name, a label or an alias, as typed.
-    index : NameIndex, or a function that makes it
-        The names of the graph (the function is called only when a value is a name to resolve).
+    index : NameIndex
+        The names of the graph.
     kind : {"actor", "place", "event"}, optional
         Only nodes of this kind (any when None).
 

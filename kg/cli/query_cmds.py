@@ -52,13 +52,17 @@ def _list_queries() -> None:
 
 def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_service: bool):
     """Load the query, bind the -p values and run it over the build's store when it agrees with
-    its report.json, else over the graph file. Returns the result and the graph of labels.
+    its report.json, else over the graph file. Returns the result and a graph whose prefixes the
+    table shortens IRIs with.
 
     An unknown query name or .rq file, or a malformed -p, exits 2."""
-    from rdflib import Literal
+    from functools import cache
 
-    from kg.names import NameIndex, resolve_params
-    from kg.queries import bind_params, info_of_text, load_query, parse_param_args, query_info_for
+    from rdflib import Graph
+
+    from kg.names import NameIndex
+    from kg.queries import info_of_text, load_query, parse_param_args, query_info_for
+    from kg.rdf.emit import bind_prefixes
     from kg.store import find_store, load_query_graph, open_store, query_store, run_query, store_label_graph
 
     try:
@@ -73,37 +77,34 @@ def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_serv
     folder = find_store(graph, warn) if graph.exists() or graph.parent.is_dir() else None
     if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
         ox = open_store(folder)
-        # the labels and the name index are read only when a -p value is a name (~0.5 s on a
-        # 1M-triple store): an IRI, a CURIE, a date or nothing to bind needs neither
-        made: dict = {}
-
-        def labels():
-            if "labels" not in made:
-                made["labels"] = store_label_graph(ox)
-            return made["labels"]
-
-        values, strings = resolve_params(text, values, lambda: NameIndex.from_store(ox), info.params)
-        bindings = bind_params({n: v for n, v in values.items() if n not in strings}, labels, warn=warn)
-        bindings.update({n: Literal(values[n]) for n in strings})
-        result = query_store(ox, text, bindings, allow_service=allow_service)
-        if "labels" in made:
-            return result, made["labels"]
-        from rdflib import Graph
-
-        from kg.rdf.emit import bind_prefixes
-
+        # the name index and the labels are read only when a -p value is a name to resolve (~0.5 s
+        # on a 1M-triple store): IRIs, CURIEs, dates, strings or nothing to bind need neither
+        bindings = _bindings(text, values, info, lambda: NameIndex.from_store(ox), cache(lambda: store_label_graph(ox)))
         prefixes = Graph()
-        bind_prefixes(prefixes)  # what the table shortens IRIs with
-        return result, prefixes
+        bind_prefixes(prefixes)
+        return query_store(ox, text, bindings, allow_service=allow_service), prefixes
     # the graph file, with the derived facts the named queries use (derived.ttl beside it)
     g = load_query_graph(graph)
-    values, strings = resolve_params(text, values, NameIndex.from_graph(g), info.params)
-    bindings = bind_params({n: v for n, v in values.items() if n not in strings}, g, warn=warn)
+    return run_query(g, text, _bindings(text, values, info, NameIndex.from_graph(g), g),
+                     allow_service=allow_service), g
+
+
+def _bindings(text: str, values: dict[str, str], info, index, labels) -> dict:
+    """The -p values as RDF terms: names of actors and places resolved with ``index``, other labels
+    with ``labels`` (either may be a function that makes it, called only when needed), and the
+    query's documented string parameters bound as the strings they are, never looked up."""
+    from rdflib import Literal
+
+    from kg.names import resolve_params
+    from kg.queries import bind_params
+
+    values, strings = resolve_params(text, values, index, info.params)
+    bindings = bind_params({n: v for n, v in values.items() if n not in strings}, labels, warn=warn)
     bindings.update({n: Literal(values[n]) for n in strings})
-    return run_query(g, text, bindings, allow_service=allow_service), g
+    return bindings
 
 
-def _print_result(result, fmt: OutputFormat, labels) -> None:
+def _print_result(result, fmt: OutputFormat, prefixes) -> None:
     """SPARQL JSON (SELECT, ASK) or JSON-LD (CONSTRUCT) with -f json, else a table, CSV or Turtle."""
     from kg.exports import jsonld_text, sparql_json
     from kg.store import format_result
@@ -113,7 +114,7 @@ def _print_result(result, fmt: OutputFormat, labels) -> None:
     elif fmt == OutputFormat.json:
         typer.echo(jsonld_text(result.graph))
     else:
-        typer.echo(format_result(result, fmt.value, labels))
+        typer.echo(format_result(result, fmt.value, prefixes))
 
 
 def query(
@@ -142,8 +143,8 @@ def query(
     if not query_text:
         fail("missing QUERY: pass SPARQL text, a .rq file or a query name (kg query --list)", 2)
     try:
-        result, labels = _run_query(query_text, graph, param, allow_service)
-        _print_result(result, fmt, labels)
+        result, prefixes = _run_query(query_text, graph, param, allow_service)
+        _print_result(result, fmt, prefixes)
     except KgError as exc:
         usage_or_error(exc)
 

@@ -232,7 +232,7 @@ def _exists_filter(toks: list[Token], i: int) -> tuple[int, str, tuple[str, ...]
         if want is None:
             if t.kind != "var":
                 return None
-        elif (t.text.upper() if t.kind == "word" else t.text) != want or t.kind == "comment":
+        elif (t.text.upper() if t.kind == "word" else t.text) != want:
             return None
     j, depth = i + 1 + len(head), 1
     body_start = j
