@@ -11,7 +11,7 @@ import shlex
 import pytest
 from conftest import ALEPPO, ISIS, make_graph
 from helpers import SEEDS, seed_build
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -236,6 +236,19 @@ def test_queries_territory_captures(seeds):
     for r in in_homs:  # every capture in Homs lies in Homs or inside it
         where = seeds.value(URIRef(r["event"]), CKG.place)
         assert where == homs or (where, CKG.locatedIn * "+", homs) in seeds
+
+
+@pytest.mark.model
+def test_queries_territory_captures_without_a_place_get_no_place_class_nor_region(seeds):
+    g = Graph()
+    for t in seeds:
+        g.add(t)
+    event = next(g.subjects(RDF.type, CKG.TerritoryCapture))
+    g.remove((event, CKG.place, None))  # a capture the text gives no place for
+    rows = [r for r in _rows(g, "territory-captures") if r["event"] == str(event)]
+    # one row, with nothing of a place: a class or region there would come from every other place
+    assert len(rows) == 1, rows
+    assert rows[0]["placeLabel"] == rows[0]["placeClass"] == rows[0]["inLabel"] == ""
 
 
 @pytest.mark.model
