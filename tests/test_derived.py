@@ -125,6 +125,34 @@ def test_derived_event_counts_are_the_graphs_sources_and_articles():
     assert with_sources > 10  # events told twice: the next test
 
 
+@pytest.mark.model
+def test_derived_dyads_count_the_graphs_events_per_agent_target_place_and_type():
+    """Each ckg:DyadTally counts the distinct events of graph.ttl with that agent, that other target,
+    that place (none: no ckg:tallyPlace) and that most specific type; every such event is counted."""
+    from collections import Counter
+
+    from rdflib import Graph
+
+    from kg.namespace import CKG
+    from kg.store import load_graph
+
+    out = seed_build()
+    graph, derived = load_graph(out / "graph.ttl"), Graph().parse(out / "derived.ttl")
+    want = Counter()
+    for ev in set(graph.subjects(object=CKG.Event)):
+        etype = derived.value(ev, CKG.eventType)
+        for agent in set(graph.objects(ev, CKG.agent)):
+            for target in set(graph.objects(ev, CKG.target)) - {agent}:
+                want[(agent, target, graph.value(ev, CKG.place), etype)] += 1
+    got = Counter()
+    for dyad in derived.subjects(object=CKG.DyadTally):
+        key = tuple(derived.value(dyad, p) for p in (CKG.tallyAgent, CKG.tallyTarget, CKG.tallyPlace,
+                                                      CKG.tallyType))
+        got[key] += int(derived.value(dyad, CKG.eventCount))
+    assert len(want) > 10 and sum(want.values()) > 20
+    assert got == want
+
+
 def test_derived_counts_of_an_event_several_articles_tell():
     """Three articles tell one capture, each citing its own sources: the event's ckg:sourceCount is the
     union's size and its ckg:articleCount 3; as the emitted graph says."""

@@ -33,6 +33,7 @@ class CKG(DefinedNamespace):
     Civilians: URIRef  # Civilians, non-combatants; the class IRI itself is also used as the ckg:casualtyGroup value for "civilians".
     CountQualifier: URIRef  # How precise a stated number is: exactly, at least, more than or about.
     Country: URIRef  # A country, e.g. Syria.
+    DyadTally: URIRef  # How many events of one type one actor carried out against another in one place: UCDP's dyad (a derived fact, computed at build time).
     Evacuation: URIRef  # The evacuation of civilians, wounded or fighters from an area ("évacuation", "évacuer").
     Event: URIRef  # A conflict event reported by an article; every event has exactly one most specific type.
     EventTally: URIRef  # How many events of one type a place had in one month (a derived fact, computed at build time).
@@ -56,6 +57,7 @@ class CKG(DefinedNamespace):
     Site: URIRef  # A point-like place: prison, mosque, street, military base, bridge, airport.
     StateForce: URIRef  # A state's army, security forces or police (here mostly the Syrian state's).
     StrategicDevelopment: URIRef  # Event family: an important development that is not itself violence (siege, withdrawal, truce, evacuation…) (ACLED "Strategic developments").
+    Tally: URIRef  # A number of events (ckg:eventCount) of one type, computed at build time (a derived fact).
     TerritoryCapture: URIRef  # The capture or recapture by force of a place or area ("prendre", "s'emparer", "reprendre", "tomber aux mains de").
     ViolenceAgainstCivilians: URIRef  # Event family: deliberate violence by an armed group against unarmed non-combatants (ACLED "Violence against civilians").
     Withdrawal: URIRef  # A withdrawal or retreat of forces from an area ("retrait", "se replier", "fuir").
@@ -74,8 +76,10 @@ class CKG(DefinedNamespace):
     place: URIRef  # The most specific place where the text locates the event.
     publishedBy: URIRef  # The agency or outlet that the text names as the dispatch's source (AFP, ATS, Reuters…).
     reportedBy: URIRef  # The original source the article attributes the report to ("selon l'OSDH", "a indiqué la télévision officielle"), not the agency that relays it.
+    tallyAgent: URIRef  # The actor that carried out the events a dyad tally counts (their ckg:agent; a derived fact).
     tallyFamily: URIRef  # The family (Battle, RemoteViolence…) of the type a tally counts (a derived fact).
     tallyPlace: URIRef  # The place of the events a tally counts (absent for events without a place; a derived fact).
+    tallyTarget: URIRef  # The actor the events a dyad tally counts were aimed at (their ckg:target, other than the agent; a derived fact).
     tallyType: URIRef  # The event type a tally counts (a derived fact).
     target: URIRef  # The actor against whom the event is directed.
     within: URIRef  # The place is this one or lies inside it: the reflexive, transitive closure of ckg:locatedIn (a derived fact).

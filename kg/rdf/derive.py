@@ -11,6 +11,10 @@ The build writes them to ``derived.ttl`` and loads them into the store as the na
 - ``ckg:EventTally`` nodes: how many events (``ckg:eventCount``) of a type (``ckg:tallyType``,
   ``ckg:tallyFamily``) a place (``ckg:tallyPlace``; absent for events without a place) had in a
   month (``ckg:month``: ``"2016-03"``, ``"2016"`` for a year-only date, ``"undated"``).
+- ``ckg:DyadTally`` nodes, UCDP's dyads: how many events (``ckg:eventCount``) of a type
+  (``ckg:tallyType``, ``ckg:tallyFamily``) an actor (``ckg:tallyAgent``) carried out against another
+  (``ckg:tallyTarget``) in a place (``ckg:tallyPlace``; absent for events without one). An event with
+  several agents or targets counts once in each pair of an agent and a target that is not itself.
 - counts: ``ckg:eventCount`` of a place (events there), of an actor (events it has a role in)
   and of an article (events it tells); ``ckg:mentionCount`` / ``ckg:articleCount`` of an actor;
   ``ckg:entityCount`` of an article (actors and places it names); of an event,
@@ -43,6 +47,7 @@ __all__ = ["DERIVED_GRAPH", "DERIVED_PREDICATES", "NOT_DERIVED", "derived_triple
 DERIVED_GRAPH = CKGR["graph/derived"]
 #: the properties only derived facts use (graph.ttl has none of them)
 DERIVED_PREDICATES = ("within", "eventType", "when", "tallyPlace", "month", "tallyType", "tallyFamily",
+                      "tallyAgent", "tallyTarget",
                       "eventCount", "mentionCount", "articleCount", "entityCount", "sourceCount", "sentence")
 #: a SPARQL filter on ``?s ?p ?o`` that keeps the graph's own facts, not the derived ones (the store's
 #: default graph holds both; the derived tallies are the subjects under ``ckgr:tally/``)
@@ -83,6 +88,7 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
     yield from _actor_triples(ents, kept)
     yield from _article_triples(kept.article_counts)
     yield from _tally_triples(kept.tallies)
+    yield from _dyad_triples(ents, kept.dyads)
 
 
 @dataclass
@@ -94,6 +100,7 @@ class _Kept:
     seen_shared: set[str] = field(default_factory=set)
     places: set[str] = field(default_factory=set)
     tallies: Counter = field(default_factory=Counter)
+    dyads: Counter = field(default_factory=Counter)
     place_events: Counter = field(default_factory=Counter)
     actor_events: Counter = field(default_factory=Counter)
     actor_shared: set[tuple[str, str]] = field(default_factory=set)
@@ -163,6 +170,9 @@ class _Kept:
         if when is not None:
             yield node, _p("when"), _when(when)
         self.tallies[(ev.place or "", month_key(when), ev.type)] += 1
+        for agent in set(ev.agents):
+            for target in set(ev.targets) - {agent}:
+                self.dyads[(agent, target, ev.place or "", ev.type)] += 1
         if ev.place:
             self.place_events[ev.place] += 1
         for actor in roles:
@@ -233,16 +243,35 @@ def _article_triples(article_counts: list[tuple[str, int, int]]) -> Iterator[Tri
 def _tally_triples(tallies: Counter) -> Iterator[Triple]:
     """The ``ckg:EventTally`` nodes: events per place, month and type."""
     for (place, month, etype), n in sorted(tallies.items()):
-        key = hashlib.sha1(f"{place}|{month}|{etype}".encode()).hexdigest()[:16]
-        node = f"<{CKGR[f'tally/{key}']}>"
+        node = _tally_node(f"{place}|{month}|{etype}")
         yield node, _A, _p("EventTally")
-        if place:
-            yield node, _p("tallyPlace"), f"<{entity_iri('place', place)}>"
-        yield node, _p("month"), f'"{month}"'
-        yield node, _p("tallyType"), f"<{CKG[etype]}>"
-        if FAMILY[etype] not in ("Event", etype):  # a type that is its own family (CasualtyReport) has none
-            yield node, _p("tallyFamily"), f"<{CKG[FAMILY[etype]]}>"
-        yield node, _p("eventCount"), _int(n)
+        yield from _tally_facts(node, place, etype, n, month=[(node, _p("month"), f'"{month}"')])
+
+
+def _dyad_triples(ents, dyads: Counter) -> Iterator[Triple]:
+    """The ``ckg:DyadTally`` nodes: events per agent, target, place and type."""
+    for (agent, target, place, etype), n in sorted(dyads.items()):
+        node = _tally_node(f"dyad|{agent}|{target}|{place}|{etype}")
+        yield node, _A, _p("DyadTally")
+        yield node, _p("tallyAgent"), f"<{entity_iri(ents[agent].kind, agent)}>"
+        yield node, _p("tallyTarget"), f"<{entity_iri(ents[target].kind, target)}>"
+        yield from _tally_facts(node, place, etype, n)
+
+
+def _tally_node(key: str) -> str:
+    return f"<{CKGR['tally/' + hashlib.sha1(key.encode()).hexdigest()[:16]]}>"
+
+
+def _tally_facts(node: str, place: str, etype: str, n: int, month: Collection[Triple] = ()) -> Iterator[Triple]:
+    """What every tally has: its place (if any), type, family and count (an event tally's month
+    after its place)."""
+    if place:
+        yield node, _p("tallyPlace"), f"<{entity_iri('place', place)}>"
+    yield from month
+    yield node, _p("tallyType"), f"<{CKG[etype]}>"
+    if FAMILY[etype] not in ("Event", etype):  # a type that is its own family (CasualtyReport) has none
+        yield node, _p("tallyFamily"), f"<{CKG[FAMILY[etype]]}>"
+    yield node, _p("eventCount"), _int(n)
 
 
 def _when(t) -> str:
