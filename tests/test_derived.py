@@ -196,3 +196,38 @@ def test_derived_counts_of_an_event_several_articles_tell():
         assert [int(n) for n in values(derived, ev, CKG.sourceCount)] == [len(sources)]
         assert [int(n) for n in values(derived, ev, CKG.articleCount)] == [len(articles)]
     assert sorted(counts) == [(1, 1), (2, 3)]
+
+
+def test_derived_dyads_of_an_event_several_articles_tell_take_every_articles_roles():
+    """Two articles tell one attack on Douma: the first names the army against the rebels, the second the
+    army against civilians. The graph's event has both targets, so it counts once in each of the two
+    dyads (army → rebels, army → civilians), not only in the first article's."""
+    from kg.extract import EventRecord, Extraction, Mention
+    from kg.ingest import article_from_text
+    from kg.namespace import CKG
+    from kg.rdf.derive import derived_triples
+    from kg.rdf.emit import emit_graphs, rdf_term
+    from kg.resolve import resolve
+    from kg.schema.time import TimeValue
+
+    text = " date 2018-04-14 L'armée a bombardé les rebelles et des civils à Douma"
+    found = (("armée", "actor", "StateForce", "syrian-army"), ("rebelles", "actor", "ArmedGroup", "rebels"),
+             ("civils", "actor", "Civilians", "civilians"), ("Douma", "place", "City", "douma"))
+    exs = []
+    for aid, target in (("a", "rebelles"), ("b", "civils")):
+        art = article_from_text(aid, text)
+        ms = {s: Mention(text.index(s), text.index(s) + len(s), s, k, c, g) for s, k, c, g in found}
+        ev = EventRecord("Airstrike", ((18, 26),), ms["Douma"], agents=(ms["armée"],), targets=(ms[target],),
+                         date=TimeValue(2018, 4, 14))
+        exs.append(Extraction(art, tuple(ms.values()), (ev,)))
+    res = resolve(exs)
+    assert res.coreference.shared  # one event
+    graph = {(rdf_term(s), rdf_term(p), rdf_term(o)) for _name, ts in emit_graphs(res) for s, p, o in ts}
+    derived = {(rdf_term(s), rdf_term(p), rdf_term(o)) for s, p, o in derived_triples(res)}
+    (event,) = {s for s, p, o in graph if o == CKG.Event}
+    targets = {o for s, p, o in graph if s == event and p == CKG.target}
+    assert len(targets) == 2  # the graph's event: both articles' targets
+    dyads = {s for s, p, o in derived if o == CKG.DyadTally}
+    pairs = {tuple(next(o for s, p, o in derived if s == d and p == prop) for prop in (CKG.tallyTarget, CKG.eventCount))
+             for d in dyads}
+    assert {(t, int(n)) for t, n in pairs} == {(t, 1) for t in targets}

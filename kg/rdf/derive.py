@@ -101,6 +101,8 @@ class _Kept:
     places: set[str] = field(default_factory=set)
     tallies: Counter = field(default_factory=Counter)
     dyads: Counter = field(default_factory=Counter)
+    #: per event several articles tell: its place and type (as first read) and every article's agents and targets
+    shared_roles: dict[str, tuple[str, str, set[str], set[str]]] = field(default_factory=dict)
     place_events: Counter = field(default_factory=Counter)
     actor_events: Counter = field(default_factory=Counter)
     actor_shared: set[tuple[str, str]] = field(default_factory=set)
@@ -134,8 +136,16 @@ class _Kept:
                 yield from _event_counts(eid, len(sources), 1)
         self.article_counts.append((ex.article.id, len(sources_here), len(named)))
 
+    def _pairs(self, agents, targets, place: str, etype: str) -> None:
+        for agent in set(agents):
+            for target in set(targets) - {agent}:
+                self.dyads[(agent, target, place, etype)] += 1
+
     def shared_events(self) -> Iterator[Triple]:
-        """The source and article counts of the events several articles tell."""
+        """The source and article counts of the events several articles tell (and their dyads, from
+        the agents and targets all of them give, as the graph has them)."""
+        for place, etype, agents, targets in self.shared_roles.values():
+            self._pairs(agents, targets, place, etype)
         for eid in sorted(self.shared_articles):
             yield from _event_counts(eid, len(self.shared_sources[eid]), self.shared_articles[eid])
 
@@ -160,6 +170,9 @@ class _Kept:
             self.places.add(ev.place)
         roles = {*ev.agents, *ev.targets, *ev.sources, *ev.disputed_by}
         if ev.id in self.shared:
+            _place, _type, agents, targets = self.shared_roles.setdefault(ev.id, (ev.place or "", ev.type, set(), set()))
+            agents.update(ev.agents)
+            targets.update(ev.targets)
             if ev.id in self.seen_shared:
                 self.actor_shared.update((actor, ev.id) for actor in roles)
                 return
@@ -170,9 +183,8 @@ class _Kept:
         if when is not None:
             yield node, _p("when"), _when(when)
         self.tallies[(ev.place or "", month_key(when), ev.type)] += 1
-        for agent in set(ev.agents):
-            for target in set(ev.targets) - {agent}:
-                self.dyads[(agent, target, ev.place or "", ev.type)] += 1
+        if ev.id not in self.shared:  # a shared event's pairs: when every article telling it has been read
+            self._pairs(ev.agents, ev.targets, ev.place or "", ev.type)
         if ev.place:
             self.place_events[ev.place] += 1
         for actor in roles:
