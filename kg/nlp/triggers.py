@@ -70,37 +70,34 @@ def compile_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _is_one_word(compiled: list[dict[str, Any]]) -> bool:
-    """A one-word pattern as :func:`compile_pattern` makes it: its words, content words only."""
-    if len(compiled) != 1 or set(compiled[0]) != {"_", "POS"}:
-        return False
-    spec = compiled[0]
-    return (spec["POS"] == {"NOT_IN": list(CLOSED_POS)} and set(spec["_"]) == {"kg_forms"}
-            and set(spec["_"]["kg_forms"]) == {"INTERSECTS"})
-
-
 #: one step of a word sequence: ("forms", keyed words, optional) or ("pos", tags, optional)
 _Step = tuple[str, frozenset[str], bool]
 
 
-def _sequence(compiled: list[dict[str, Any]]) -> tuple[_Step, ...] | None:
-    """A multi-word pattern as steps kg matches itself (words by ``kg_forms``, optional tags), or None
-    for one it leaves to spaCy's ``Matcher``. The first step is a required word."""
+def _plan(compiled: list[dict[str, Any]]) -> tuple[str, tuple[_Step, ...]]:
+    """How a pattern as :func:`compile_pattern` makes it is matched: ``("word", (step,))`` for one
+    content word (looked up by the token's forms), ``("sequence", steps)`` for words and optional
+    tags kg walks itself (the first step a required word), ``("matcher", ())`` for any other shape,
+    left to spaCy's ``Matcher``."""
     steps: list[_Step] = []
     for spec in compiled:
         optional = spec.get("OP") == "?"
         rest = {k: v for k, v in spec.items() if k != "OP"}
         if set(spec.get("OP", "?")) != {"?"}:
-            return None
-        if set(rest) == {"_"} and set(rest["_"]) == {"kg_forms"} and set(rest["_"]["kg_forms"]) == {"INTERSECTS"}:
-            steps.append(("forms", frozenset(rest["_"]["kg_forms"]["INTERSECTS"]), optional))
+            return "matcher", ()
+        words = rest.get("_", {}).get("kg_forms", {}) if set(rest.get("_", {})) == {"kg_forms"} else {}
+        if set(rest) == {"_"} and set(words) == {"INTERSECTS"}:
+            steps.append(("forms", frozenset(words["INTERSECTS"]), optional))
         elif set(rest) == {"POS"} and isinstance(rest["POS"], dict) and set(rest["POS"]) == {"IN"}:
             steps.append(("pos", frozenset(rest["POS"]["IN"]), optional))
+        elif (len(compiled) == 1 and set(rest) == {"_", "POS"} and set(words) == {"INTERSECTS"}
+              and rest["POS"] == {"NOT_IN": list(CLOSED_POS)} and not optional):
+            return "word", (("forms", frozenset(words["INTERSECTS"]), False),)
         else:
-            return None
+            return "matcher", ()
     if len(steps) < 2 or steps[0][0] != "forms" or steps[0][2]:
-        return None
-    return tuple(steps)
+        return "matcher", ()
+    return "sequence", tuple(steps)
 
 
 def _ends(doc: Doc, i: int, steps: tuple[_Step, ...]) -> set[int]:
@@ -147,13 +144,13 @@ class KgTriggers:
             words = frozenset(compiled[0]["_"]["kg_forms"]["INTERSECTS"]) if len(compiled) == 1 else frozenset()
             p = _Pattern(len(self.patterns), rec["id"], rec["label"], len(compiled), words, needs_of(rec))
             self.patterns.append(p)
-            seq = _sequence(compiled)
-            if _is_one_word(compiled):
+            how, steps = _plan(compiled)
+            if how == "word":
                 for w in words:  # looked up by the token's forms: one dict look-up instead of a predicate each
                     self.by_word.setdefault(w, []).append(p)
-            elif seq is not None:
-                for w in seq[0][1]:  # a word sequence, tried where its first word is
-                    self.by_first.setdefault(w, []).append((p, seq))
+            elif how == "sequence":
+                for w in steps[0][1]:  # a word sequence, tried where its first word is
+                    self.by_first.setdefault(w, []).append((p, steps))
             else:
                 self.matcher.add(str(p.index), [compiled])
         one_word = frozenset(w for p in self.patterns if p.length == 1 for w in p.words)
