@@ -56,8 +56,7 @@ class KgEntities:
         self.name_token = re.compile(rf"^(?:[A-ZÀ-Ý][\w'’-]+|(?:{prefixes})-[A-ZÀ-Ý][\w'’-]*)$")
         self.tokenizer = spacy.blank("fr").tokenizer
         self.index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-        #: the lengths (longest first) of the index's keys that begin with a token key
-        self.lengths: dict[str, list[int]] = {}
+        lengths: dict[str, set[int]] = {}
         for e in self.gaz.entries.values():
             for form in {e.label, *e.aliases}:
                 toks = [t.text for t in self.tokenizer(form)]
@@ -69,10 +68,9 @@ class KgEntities:
                 mode = self._case_mode(" ".join(toks))
                 if (e.id, mode) not in self.index.setdefault(key, []):
                     self.index[key].append((e.id, mode))
-        for key in self.index:
-            self.lengths.setdefault(key[0], []).append(len(key))
-        for first, lengths in self.lengths.items():
-            self.lengths[first] = sorted(set(lengths), reverse=True)
+                lengths.setdefault(key[0], set()).add(len(key))
+        #: the lengths (longest first) of the index's keys that begin with a token key
+        self.lengths: dict[str, list[int]] = {first: sorted(ls, reverse=True) for first, ls in lengths.items()}
         self.cue_classes = {token_key(k): v for k, v in self.rules["place_cues"].items()}
         self.org_heads = {token_key(k): v for k, v in self.rules["organisation_heads"].items()}
         self.not_entities = {token_key(w) for w in self.rules["not_entities"]}
