@@ -26,7 +26,8 @@ The build writes them to ``derived.ttl`` and loads them into the store as the na
 
 Counts are of distinct events (an event several articles tell counts once). The facts are
 computed in one pass over :meth:`kg.resolve.Resolution.articles`; what is kept is per place,
-actor, article and tally, plus the ids of events told more than once.
+actor, article and tally, plus, for the events told more than once, their ids and the agents and
+targets every article gives them (their dyads are counted when all are read).
 """
 
 from __future__ import annotations
