@@ -90,6 +90,34 @@ def test_names_index_from_store_equals_index_from_graph(tmp_path):
         {k: (n.kind, n.cls, n.label) for k, n in b.nodes.items()}
 
 
+def test_names_a_label_or_alias_is_resolved_without_reading_the_gazetteer(index, monkeypatch):
+    """The gazetteer (≈ 0.1 s to load) is the last rank: read only when no label, alias or id matches."""
+    import kg.gazetteer
+
+    def no_gazetteer(*_a, **_k):
+        raise AssertionError("the gazetteer was read")
+
+    monkeypatch.setattr(kg.gazetteer, "load_gazetteer", no_gazetteer)
+    assert resolve_name("État islamique", index, "actor") == str(ISIS)  # a label
+    with pytest.raises(AssertionError, match="gazetteer was read"):
+        resolve_name("Qaryatayn-sur-Mer", index, "place")  # no label, alias or id: the gazetteer is asked
+
+
+@pytest.mark.model
+def test_names_index_from_a_build_store_equals_index_from_its_graph():
+    """The store's index (two scans joined in Python) is the graph's (one query), on a real build."""
+    from helpers import seed_build
+
+    from kg.store import load_graph, open_store
+
+    out = seed_build()
+    a, b = NameIndex.from_graph(load_graph(out / "graph.ttl")), NameIndex.from_store(open_store(out / "store"))
+    assert len(a.nodes) > 40 and a.alt
+    assert a.pref == b.pref and a.alt == b.alt and a.local == b.local
+    assert {k: (n.kind, n.cls, n.label, n.alt) for k, n in a.nodes.items()} == \
+        {k: (n.kind, n.cls, n.label, n.alt) for k, n in b.nodes.items()}
+
+
 def _store_of(g, tmp_path):
     from kg.store import load_store
 
