@@ -153,14 +153,23 @@ def test_derived_dyads_count_the_graphs_events_per_agent_target_place_and_type()
     assert got == want
 
 
+def _graph_and_derived(res) -> tuple[set, set]:
+    """The triples emitted for a resolution (all its graphs) and its derived facts, as rdflib terms."""
+    from kg.rdf.derive import derived_triples
+    from kg.rdf.emit import emit_graphs, rdf_term
+
+    def terms(triples):
+        return {(rdf_term(s), rdf_term(p), rdf_term(o)) for s, p, o in triples}
+
+    return terms(t for _name, ts in emit_graphs(res) for t in ts), terms(derived_triples(res))
+
+
 def test_derived_counts_of_an_event_several_articles_tell():
     """Three articles tell one capture, each citing its own sources: the event's ckg:sourceCount is the
     union's size and its ckg:articleCount 3; as the emitted graph says."""
     from kg.extract import EventRecord, Extraction, Mention
     from kg.ingest import article_from_text
     from kg.namespace import CKG
-    from kg.rdf.derive import derived_triples
-    from kg.rdf.emit import emit_graphs, rdf_term
     from kg.resolve import resolve
     from kg.schema.time import TimeValue
 
@@ -181,8 +190,7 @@ def test_derived_counts_of_an_event_several_articles_tell():
         exs.append(Extraction(art, ms, (ev,)))
     res = resolve(exs)
     assert res.coreference.shared  # a, b and c tell one event
-    derived = {(rdf_term(s), rdf_term(p), rdf_term(o)) for s, p, o in derived_triples(res)}
-    graph = {(rdf_term(s), rdf_term(p), rdf_term(o)) for _name, ts in emit_graphs(res) for s, p, o in ts}
+    graph, derived = _graph_and_derived(res)
 
     def values(triples, ev, prop):
         return sorted(o for s, p, o in triples if s == ev and p == prop)
@@ -205,8 +213,6 @@ def test_derived_dyads_of_an_event_several_articles_tell_take_every_articles_rol
     from kg.extract import EventRecord, Extraction, Mention
     from kg.ingest import article_from_text
     from kg.namespace import CKG
-    from kg.rdf.derive import derived_triples
-    from kg.rdf.emit import emit_graphs, rdf_term
     from kg.resolve import resolve
     from kg.schema.time import TimeValue
 
@@ -222,8 +228,7 @@ def test_derived_dyads_of_an_event_several_articles_tell_take_every_articles_rol
         exs.append(Extraction(art, tuple(ms.values()), (ev,)))
     res = resolve(exs)
     assert res.coreference.shared  # one event
-    graph = {(rdf_term(s), rdf_term(p), rdf_term(o)) for _name, ts in emit_graphs(res) for s, p, o in ts}
-    derived = {(rdf_term(s), rdf_term(p), rdf_term(o)) for s, p, o in derived_triples(res)}
+    graph, derived = _graph_and_derived(res)
     (event,) = {s for s, p, o in graph if o == CKG.Event}
     targets = {o for s, p, o in graph if s == event and p == CKG.target}
     assert len(targets) == 2  # the graph's event: both articles' targets

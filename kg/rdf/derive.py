@@ -93,25 +93,34 @@ def derived_triples(res: Resolution) -> Iterator[Triple]:
 
 
 @dataclass
+class _Shared:
+    """An event several articles tell, as its articles are read: its place and type as first read,
+    the union of their actors in each role, and how many of them tell it."""
+
+    place: str
+    etype: str
+    agents: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)  # every actor with any role
+    sources: set[str] = field(default_factory=set)
+    articles: int = 0
+
+
+@dataclass
 class _Kept:
-    """What one pass over the articles keeps: per place, actor, article and tally, plus the ids of
-    events told more than once (``shared``) already seen."""
+    """What one pass over the articles keeps: per place, actor, article and tally, plus the events
+    told more than once (``shared``) seen so far (``told``)."""
 
     shared: Collection[str]
-    seen_shared: set[str] = field(default_factory=set)
+    told: dict[str, _Shared] = field(default_factory=dict)
     places: set[str] = field(default_factory=set)
     tallies: Counter = field(default_factory=Counter)
     dyads: Counter = field(default_factory=Counter)
-    #: per event several articles tell: its place and type (as first read) and every article's agents and targets
-    shared_roles: dict[str, tuple[str, str, set[str], set[str]]] = field(default_factory=dict)
     place_events: Counter = field(default_factory=Counter)
     actor_events: Counter = field(default_factory=Counter)
-    actor_shared: set[tuple[str, str]] = field(default_factory=set)
     mentions: Counter = field(default_factory=Counter)
     actor_articles: Counter = field(default_factory=Counter)
     article_counts: list[tuple[str, int, int]] = field(default_factory=list)
-    shared_sources: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    shared_articles: Counter = field(default_factory=Counter)
 
     def article(self, art, ents) -> Iterator[Triple]:
         """Count one article's entities and events; yield the facts of its events not yet told, and
@@ -131,8 +140,8 @@ class _Kept:
                         yield f"<{mention_iri(ex.article.id, b, e)}>", _p("sentence"), string_literal(sentence)
         for eid, sources in sources_here.items():
             if eid in self.shared:  # counted when every article has been read
-                self.shared_sources[eid] |= sources
-                self.shared_articles[eid] += 1
+                self.told[eid].sources |= sources
+                self.told[eid].articles += 1
             else:
                 yield from _event_counts(eid, len(sources), 1)
         self.article_counts.append((ex.article.id, len(sources_here), len(named)))
@@ -143,12 +152,13 @@ class _Kept:
                 self.dyads[(agent, target, place, etype)] += 1
 
     def shared_events(self) -> Iterator[Triple]:
-        """The source and article counts of the events several articles tell (and their dyads, from
-        the agents and targets all of them give, as the graph has them)."""
-        for place, etype, agents, targets in self.shared_roles.values():
-            self._pairs(agents, targets, place, etype)
-        for eid in sorted(self.shared_articles):
-            yield from _event_counts(eid, len(self.shared_sources[eid]), self.shared_articles[eid])
+        """The source and article counts of the events several articles tell; their actors' event
+        counts and their dyads, from the roles all of them give, as the graph has them."""
+        for eid in sorted(self.told):
+            ev = self.told[eid]
+            self._pairs(ev.agents, ev.targets, ev.place, ev.etype)
+            self.actor_events.update(ev.roles)
+            yield from _event_counts(eid, len(ev.sources), ev.articles)
 
     def _named(self, ex, entity_ids, ents) -> set[str]:
         """The entities an article names; counts the actors' mentions and articles, keeps the places."""
@@ -170,29 +180,25 @@ class _Kept:
         if ev.place:
             self.places.add(ev.place)
         roles = {*ev.agents, *ev.targets, *ev.sources, *ev.disputed_by}
-        if ev.id in self.shared:
-            _place, _type, agents, targets = self.shared_roles.setdefault(ev.id, (ev.place or "", ev.type, set(), set()))
-            agents.update(ev.agents)
-            targets.update(ev.targets)
-            if ev.id in self.seen_shared:
-                self.actor_shared.update((actor, ev.id) for actor in roles)
+        if ev.id in self.shared:  # its counts, roles and dyads: when every article telling it has been read
+            seen = self.told.get(ev.id)
+            told = self.told[ev.id] = seen or _Shared(ev.place or "", ev.type)
+            told.agents.update(ev.agents)
+            told.targets.update(ev.targets)
+            told.roles.update(roles)
+            if seen is not None:
                 return
-            self.seen_shared.add(ev.id)
         node = f"<{event_iri(ev.id)}>"
         when = ev.date or ev.start_date
         yield node, _p("eventType"), f"<{CKG[ev.type]}>"
         if when is not None:
             yield node, _p("when"), _when(when)
         self.tallies[(ev.place or "", month_key(when), ev.type)] += 1
-        if ev.id not in self.shared:  # a shared event's pairs: when every article telling it has been read
-            self._pairs(ev.agents, ev.targets, ev.place or "", ev.type)
         if ev.place:
             self.place_events[ev.place] += 1
-        for actor in roles:
-            if ev.id in self.shared:
-                self.actor_shared.add((actor, ev.id))
-            else:
-                self.actor_events[actor] += 1
+        if ev.id not in self.shared:
+            self._pairs(ev.agents, ev.targets, ev.place or "", ev.type)
+            self.actor_events.update(roles)
 
 
 def sentence_of(text: str, sentences: Collection[str], start: int, end: int) -> str | None:
@@ -233,9 +239,7 @@ def _place_triples(ents, places: set[str], place_events: Counter) -> Iterator[Tr
 
 def _actor_triples(ents, kept: _Kept) -> Iterator[Triple]:
     """Mention, article and (distinct) event counts of every actor."""
-    actor_events = Counter(kept.actor_events)
-    for actor, _eid in kept.actor_shared:
-        actor_events[actor] += 1
+    actor_events = kept.actor_events
     for actor in sorted(set(kept.mentions) | set(actor_events)):
         if ents[actor].kind != "actor":
             continue
