@@ -56,13 +56,8 @@ _KIND_OF = {"actors": "actor", "places": "place", "events": "event"}
 _A_KIND = {"actor": "an actor", "place": "a place", "event": "an event", "node": "a node"}
 # actors and places with their labels (events have no names: they are designated by IRI)
 _NAMED_CLASSES = " ".join(f"<{CKG_IRI}{c}>" for kind in ("actors", "places") for c in KIND_CLASSES[kind])
-_LABELS_QUERY = f"""
-SELECT ?s ?t ?p ?label WHERE {{
-  VALUES ?t {{ {_NAMED_CLASSES} }}
-  ?s a ?t .
-  OPTIONAL {{ VALUES ?p {{ <{_PREF}> <{_ALT}> }} ?s ?p ?label }}  # not ?s ?p ?label + FILTER: every fact of ?s
-}}"""
-# the same, as two scans a store joins faster in Python than by a look-up per node (kg.names.NameIndex.from_store)
+# typed actors and places, and the labels of anything: two scans joined in Python (NameIndex._joined) —
+# in a store, much faster than a look-up of the labels of each node
 _TYPES_QUERY = f"SELECT ?s ?t WHERE {{ VALUES ?t {{ {_NAMED_CLASSES} }} ?s a ?t }}"
 _NAMES_QUERY = f"SELECT ?s ?p ?label WHERE {{ VALUES ?p {{ <{_PREF}> <{_ALT}> }} ?s ?p ?label }}"
 
@@ -134,8 +129,8 @@ class NameIndex:
     @classmethod
     def from_graph(cls, g) -> NameIndex:
         """The names of an rdflib graph (typed nodes with their ``skos`` labels)."""
-        return cls.from_rows((str(r[0]), str(r[1]), None if r[2] is None else str(r[2]),
-                              None if r[3] is None else str(r[3])) for r in g.query(_LABELS_QUERY))
+        return cls._joined(((str(r[0]), str(r[1])) for r in g.query(_TYPES_QUERY)),
+                           ((str(r[0]), str(r[1]), str(r[2])) for r in g.query(_NAMES_QUERY)))
 
     @classmethod
     def from_store(cls, store) -> NameIndex:
@@ -145,12 +140,17 @@ class NameIndex:
         from kg.store import open_store
 
         st = store if isinstance(store, Store) else open_store(store)
-        names: dict[str, list[tuple[str, str]]] = {}
-        for r in st.query(_NAMES_QUERY):
-            names.setdefault(r[0].value, []).append((r[1].value, r[2].value))
+        return cls._joined(((r[0].value, r[1].value) for r in st.query(_TYPES_QUERY)),
+                           ((r[0].value, r[1].value, r[2].value) for r in st.query(_NAMES_QUERY)))
+
+    @classmethod
+    def _joined(cls, types: Iterable[tuple[str, str]], names: Iterable[tuple[str, str, str]]) -> NameIndex:
+        """:meth:`from_rows` of ``(node, class)`` and ``(node, label property, label)`` pairs read apart."""
+        labels: dict[str, list[tuple[str | None, str | None]]] = {}
+        for s, prop, label in names:
+            labels.setdefault(s, []).append((prop, label))
         unnamed = [(None, None)]
-        return cls.from_rows((s, t, prop, label) for s, t in ((r[0].value, r[1].value) for r in st.query(_TYPES_QUERY))
-                             for prop, label in names.get(s, unnamed))
+        return cls.from_rows((s, t, prop, label) for s, t in types for prop, label in labels.get(s, unnamed))
 
     def describe(self, iri: str) -> str:
         """``label (class)`` of a node, for messages."""
