@@ -94,9 +94,6 @@ def string_literal(text: str, lang: str | None = None) -> str:
     return f"{body}@{lang}" if lang else body
 
 
-_s = string_literal
-
-
 def _typed(lexical: str, datatype: str) -> str:
     return f'"{lexical}"^^<{datatype}>'
 
@@ -142,10 +139,10 @@ class _Emitter:
         res, ex = self.res, ra.extraction
         art = ex.article
         a = _i(article_iri(art.id))
-        out: list[Triple] = [(a, _A, _CKG["Article"]), (a, _IDENTIFIER, _s(art.id))]
+        out: list[Triple] = [(a, _A, _CKG["Article"]), (a, _IDENTIFIER, string_literal(art.id))]
         if art.published is not None:
             out.append((a, _DATE, _time(art.published)))
-        out.extend((a, _ALTERNATIVE, _s(alias)) for alias in art.also_as)
+        out.extend((a, _ALTERNATIVE, string_literal(alias)) for alias in art.also_as)
         for eid in sorted({ra.entity_of(m) for m in ex.published_by}):
             out.append((a, _CKG["publishedBy"], self.ent(eid)))
         text, base = art.text, str(article_iri(art.id))
@@ -153,7 +150,7 @@ class _Emitter:
         def mention(node: str, start: int, end: int) -> None:
             m = f"<{base}#char={start},{end}>"
             out.extend(((m, _A, _NIF_PHRASE), (m, _BEGIN, _typed(str(start), _NNI)),
-                        (m, _END, _typed(str(end), _NNI)), (m, _ANCHOR, _s(text[start:end])),
+                        (m, _END, _typed(str(end), _NNI)), (m, _ANCHOR, string_literal(text[start:end])),
                         (m, _CONTEXT, a), (node, _CKG["denotedBy"], m)))
 
         forms: dict[str, set[str]] = {}
@@ -165,7 +162,7 @@ class _Emitter:
             forms.setdefault(eid, set()).add(m.text)
         for eid, seen in forms.items():
             label = res.entities[eid].label
-            out.extend((self.ent(eid), _ALT, _s(f, "fr")) for f in sorted(seen) if f != label)
+            out.extend((self.ent(eid), _ALT, string_literal(f, "fr")) for f in sorted(seen) if f != label)
         for ev in ra.events:
             node, *toll_nodes = event_terms(ev)
             family = FAMILY[ev.type]
@@ -193,7 +190,7 @@ class _Emitter:
                     out.append((c, _CKG["casualtyGroup"], self.ent(t.group)))
                     self.used.add(t.group)
             out.append((node, _CKG["confidence"], _decimal(ev.confidence)))
-            out.extend((node, _CKG["evidence"], _s(s)) for s in ev.evidence)
+            out.extend((node, _CKG["evidence"], string_literal(s)) for s in ev.evidence)
             for b, e in ev.triggers:
                 mention(node, b, e)
         return out
@@ -213,14 +210,14 @@ class _Emitter:
             e = res.entities[eid]
             node = self.ent(eid)
             out.extend(((node, _A, _i(CKG[e.cls])), (node, _A, _CKG["Actor" if e.kind == "actor" else "Place"]),
-                        (node, _PREF, _s(e.label, "fr"))))
-            out.extend((node, _ALT, _s(a, "fr")) for a in gazetteer_aliases(e))
+                        (node, _PREF, string_literal(e.label, "fr"))))
+            out.extend((node, _ALT, string_literal(a, "fr")) for a in gazetteer_aliases(e))
             if e.located_in and e.located_in in res.entities:
                 out.append((node, _CKG["locatedIn"], self.ent(e.located_in)))
             if e.affiliated_with and e.affiliated_with in res.entities:
                 out.append((node, _CKG["affiliatedWith"], self.ent(e.affiliated_with)))
             if e.geonames:
-                out.append((node, _CKG["geonamesId"], _s(str(e.geonames))))
+                out.append((node, _CKG["geonamesId"], string_literal(str(e.geonames))))
                 out.append((node, _SAME_AS, _i(GEONAMES[f"{e.geonames}/"])))
             if e.lat is not None and e.long is not None:
                 out.extend(((node, _LAT, _decimal(e.lat)), (node, _LONG, _decimal(e.long))))
@@ -289,7 +286,7 @@ _ESCAPED = re.compile(r"\\(.)")
 @lru_cache(maxsize=1 << 16)
 def rdf_term(term: str) -> URIRef | Literal:
     """The rdflib term of an N-Triples term as :mod:`kg.rdf.emit` writes it (an IRI, or a literal:
-    plain, ``@lang`` or ``^^<datatype>``, escaped as :func:`_s` escapes) — what rdflib's
+    plain, ``@lang`` or ``^^<datatype>``, escaped as :func:`string_literal` escapes) — what rdflib's
     N-Triples parser makes of it, without parsing a document.
 
     >>> rdf_term('<https://w3id.org/conflict-kg/id/place/homs>')
