@@ -449,12 +449,17 @@ def test_scale_networks_and_view_read_the_store_without_mentions(tmp_path):
     import networkx as nx
 
     from kg.analyse import knowledge_network, projection
+    from kg.namespace import CKG, NIF, RDF
     from kg.store import load_graph, load_network_graph
 
     out = seed_build()
     part = load_network_graph(out / "graph.ttl")
     full = load_graph(out / "graph.ttl")
     assert len(part) < len(full) / 2  # the mentions are most of the graph
+    # exactly graph.ttl (which holds no derived fact) without the mentions and the links to them
+    mentions = set(full.subjects(RDF.type, NIF.Phrase))
+    assert mentions and all("#char=" in str(m) for m in mentions)
+    assert set(part) == {(s, p, o) for s, p, o in full if p != CKG.denotedBy and s not in mentions}
     a, b = knowledge_network(part), knowledge_network(full)
     assert nx.utils.graphs_equal(a, b) and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
     assert nx.utils.graphs_equal(projection(part, "interactions"), projection(full, "interactions"))

@@ -33,7 +33,7 @@ from rdflib import Graph, Literal
 from kg import view
 from kg.analyse import knowledge_network
 from kg.exports import plot
-from kg.namespace import CKG, SKOS
+from kg.namespace import CKG, NIF, RDF, SKOS
 from kg.view import layout
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
@@ -488,6 +488,12 @@ def test_view_reads_the_store_with_event_mentions_only(tmp_path):
     out = seed_build()
     part, full = view.load_view_graph(out / "graph.ttl"), load_graph(out / "graph.ttl")
     assert len(part) < len(full) / 2
+    # exactly graph.ttl without the mentions, but for the events' ones (their anchors, for the page)
+    mentions = set(full.subjects(RDF.type, NIF.Phrase))
+    evented = {(e, m) for e, m in full.subject_objects(CKG.denotedBy) if (e, RDF.type, CKG.Event) in full}
+    assert evented and set(part) == (
+        {(s, p, o) for s, p, o in full if p != CKG.denotedBy and s not in mentions}
+        | {(e, CKG.denotedBy, m) for e, m in evented} | {(m, NIF.anchorOf, full.value(m, NIF.anchorOf)) for _, m in evented})
     a, b = view.view_network(part), view.view_network(full)
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
     mentions = [m for _, d in a.nodes(data=True) if d["kind"] == "event" for m in d["mentions"]]

@@ -53,14 +53,16 @@ def load_query_graph(path: str | Path) -> Graph:
     return g
 
 
+#: the mentions (``nif:Phrase`` nodes, ``…#char=b,e``) left out of what the networks and the view read
+NO_MENTIONS = ("FILTER (?p != <https://w3id.org/conflict-kg/ontology#denotedBy>) "
+               "MINUS { ?s a <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#Phrase> }")
+
+
 def _network_part() -> str:
     """The graph without its mentions and without the derived facts (:mod:`kg.rdf.derive`)."""
     from kg.rdf.derive import NOT_DERIVED
 
-    return ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
-            "CONSTRUCT { ?s ?p ?o } WHERE {\n  ?s ?p ?o\n"
-            '  FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char="))\n'
-            f"  {NOT_DERIVED}\n}}")
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{\n  ?s ?p ?o\n  {NO_MENTIONS}\n  {NOT_DERIVED}\n}}"
 
 
 def load_network_graph(graph: str | Path, warn: Callable[[str], None] | None = None) -> Graph:

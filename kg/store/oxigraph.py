@@ -307,8 +307,17 @@ def _ox_result(answer) -> Result:
         return res
     g = RGraph()
     bind_prefixes(g)
+    terms = {}  # as above: subjects and properties repeat on most triples
+
+    def term(t):
+        r = terms.get(t)
+        if r is None:
+            r = terms[t] = _to_rdflib(t)
+        return r
+
+    add = g.add
     for t in answer:
-        g.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+        add((term(t.subject), term(t.predicate), term(t.object)))
     res = Result("CONSTRUCT")
     res.graph = g
     return res

@@ -103,7 +103,7 @@ _VIEW_PART = """
 PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 CONSTRUCT { ?s ?p ?o } WHERE {
-  { ?s ?p ?o FILTER (?p != ckg:denotedBy && !CONTAINS(STR(?s), "#char=")) %s }
+  { ?s ?p ?o %s }
   UNION { ?s a ckg:Event ; ckg:denotedBy ?o . BIND (ckg:denotedBy AS ?p) }
   UNION { ?e a ckg:Event ; ckg:denotedBy ?s . ?s nif:anchorOf ?o . BIND (nif:anchorOf AS ?p) }
 }"""
@@ -127,9 +127,10 @@ def load_view_graph(graph: str | os.PathLike[str], warn=None) -> Graph:
     """
     from kg.rdf.derive import NOT_DERIVED
     from kg.store import find_store, load_graph, query_store
+    from kg.store.graphs import NO_MENTIONS
 
     folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
-    return query_store(folder, _VIEW_PART % NOT_DERIVED).graph
+    return query_store(folder, _VIEW_PART % f"{NO_MENTIONS} {NOT_DERIVED}").graph
 
