@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from kg.analyse.knowledge import knowledge_network
 from kg.analyse.projections import actor_interactions
-from kg.rdf.counts import count_graph
+from kg.rdf.counts import Counts, count_graph
 
 __all__ = [
     "summary",
@@ -20,13 +20,17 @@ __all__ = [
 ]
 
 
-def summary(g: Graph) -> dict:
+def summary(g: Graph, counts: Counts | None = None) -> dict:
     """Counts and shape of the graph.
 
     Parameters
     ----------
     g : rdflib.Graph
         A graph following the contract.
+    counts : Counts, optional
+        The counts to report, when ``g`` is only a part of the graph (the networks' part of a
+        build's store: :func:`kg.store.counts.count_store` gives the whole build's). Counted
+        on ``g`` by default.
 
     Returns
     -------
@@ -45,7 +49,7 @@ def summary(g: Graph) -> dict:
         values = Counter(d[attr] for _, d in net.nodes(data=True) if d["kind"] == kind)
         return dict(sorted(values.items()))
 
-    counted = count_graph(g)  # the one definition of the counts (kg.rdf.counts, #13)
+    counted = counts or count_graph(g)  # the one definition of the counts (kg.rdf.counts, #13)
     components = list(nx.weakly_connected_components(net)) if len(net) else []
     return {
         "triples": counted.triples,

@@ -87,13 +87,26 @@ def _root(cls: URIRef, parents: dict[URIRef, URIRef]) -> URIRef:
     return _ancestors(cls, parents)[-1]
 
 
-def _kind_of(node: Node, g: Graph, parents: dict[URIRef, URIRef]) -> str | None:
-    """``"actor"``, ``"place"``, ``"event"`` or None, from the node's types."""
-    roots = {_root(t, parents) for t in g.objects(node, RDF.type) if isinstance(t, URIRef)}
-    for root, kind in ((CKG.Event, "event"), (CKG.Actor, "actor"), (CKG.Place, "place")):
-        if root in roots:
-            return kind
-    return None
+_KIND_ROOTS: tuple[tuple[URIRef, str], ...] = ((CKG.Event, "event"), (CKG.Actor, "actor"), (CKG.Place, "place"))
+
+
+def _kinds(g: Graph, parents: dict[URIRef, URIRef]) -> dict[Node, str]:
+    """Each typed IRI subject's kind, ``"actor"``, ``"place"`` or ``"event"`` (an event first, then an
+    actor, then a place, when its types say several), from one pass over the ``rdf:type`` statements."""
+    root_of: dict[URIRef, URIRef] = {}
+    roots: dict[Node, set[URIRef]] = {}
+    for s, t in g.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and isinstance(t, URIRef):
+            root = root_of.get(t)
+            if root is None:
+                root = root_of[t] = _root(t, parents)
+            roots.setdefault(s, set()).add(root)
+    kinds = {}
+    for s, found in roots.items():
+        kind = next((k for root, k in _KIND_ROOTS if root in found), None)
+        if kind is not None:
+            kinds[s] = kind
+    return kinds
 
 
 def first_value(values: Iterable[Node]) -> Node | None:
@@ -219,8 +232,7 @@ def label_of(g: Graph, node: Node) -> str:
 
 
 def _typed(g: Graph, kind: str, parents: dict[URIRef, URIRef]) -> list[Node]:
-    subjects = {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef)}
-    return sorted((s for s in subjects if _kind_of(s, g, parents) == kind), key=str)
+    return sorted((s for s, k in _kinds(g, parents).items() if k == kind), key=str)
 
 
 def actors(g: Graph) -> list[Node]:

@@ -84,10 +84,13 @@ def _labeller(net) -> Callable[[str], str]:
 def _print_stats(g, net, graph: Path, proj: str) -> None:
     """The summary of the graph (with the build's counts) and the statistics of the projection."""
     from kg import analyse
-    from kg.store.counts import count_build
+    from kg.store import find_store
+    from kg.store.counts import count_store
 
-    summary = analyse.summary(g)
-    summary.update(count_build(graph).as_dict())  # the build's counts: the whole graph, mentions included
+    # the build's counts (the whole graph, mentions included): the store's when ``g`` is its network
+    # part, else ``g`` is the whole graph, parsed, and summary counts it
+    folder = find_store(graph)
+    summary = analyse.summary(g, counts=count_store(folder) if folder is not None else None)
     for k, v in summary.items():
         typer.echo(f"{k}: {v}")
     typer.echo(f"projection {proj}:")
