@@ -7,6 +7,9 @@ Imports rdflib, networkx and kg.namespace/kg.rdf readers only (never spaCy nor t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache, partial
+
 import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -47,7 +50,7 @@ _ROLES: tuple[tuple[URIRef, str], ...] = (
 )
 
 
-def _fatalities_text(g: Graph, event: Node) -> str | None:
+def _fatalities_text(g: Graph, event: Node, label: Callable[[Node], str]) -> str | None:
     """``"au moins 12 civils; 3 Armée syrienne"`` from the event's CasualtyCounts."""
     parts = []
     for count_node in sorted(g.objects(event, CKG.fatalities), key=str):
@@ -57,27 +60,26 @@ def _fatalities_text(g: Graph, event: Node) -> str | None:
         qualifier = first_value(g.objects(count_node, CKG.countQualifier))
         text = _QUALIFIER_TEXT.get(qualifier, "") + str(count)
         group = first_value(g.objects(count_node, CKG.casualtyGroup))
-        parts.append(text if group is None else f"{text} {label_of(g, group)}")
+        parts.append(text if group is None else f"{text} {label(group)}")
     return "; ".join(sorted(parts)) or None
 
 
 def _event_label(g: Graph, event: Node, cls: str, place: str | None, date: str | None) -> str:
-    explicit = [v for p in (SKOS.prefLabel, RDFS.label) for v in g.objects(event, p)]
-    if explicit:
+    if any(True for p in (SKOS.prefLabel, RDFS.label) for _ in g.objects(event, p)):
         return label_of(g, event)
     return " · ".join(part for part in (cls, place, date) if part)
 
 
-def _event_attrs(g: Graph, event: Node, parents: dict) -> dict:
+def _event_attrs(g: Graph, event: Node, parents: dict, label: Callable[[Node], str]) -> dict:
     cls = most_specific_class(g, event, parents) or "Event"
     place = first_value(g.objects(event, CKG.place))
-    place_label = None if place is None else label_of(g, place)
+    place_label = None if place is None else label(place)
     date = date_of(g, event)
     evidence = first_value(g.objects(event, CKG.evidence))
     confidence = first_value(g.objects(event, CKG.confidence))
 
     def labels(prop: URIRef) -> list[str]:
-        return sorted(label_of(g, o) for o in g.objects(event, prop))
+        return sorted(label(o) for o in g.objects(event, prop))
 
     return {
         "label": _event_label(g, event, cls, place_label, date),
@@ -93,7 +95,7 @@ def _event_attrs(g: Graph, event: Node, parents: dict) -> dict:
         "sources": labels(CKG.reportedBy),
         "evidence": None if evidence is None else str(evidence),
         "confidence": number_of(confidence),
-        "fatalities": _fatalities_text(g, event),
+        "fatalities": _fatalities_text(g, event, label),
     }
 
 
@@ -120,20 +122,22 @@ def knowledge_network(g: Graph) -> nx.MultiDiGraph:
         place → place ``locatedIn``, person → group ``affiliatedWith``.
     """
     parents = class_tree(g)
+    label = cache(partial(label_of, g))  # the same actors and places label thousands of events
     net = nx.MultiDiGraph()
     for actor in actors(g):
         net.add_node(str(actor), **node_attrs(g, actor, "actor", parents))
     for place in places(g):
         if str(place) not in net:
             net.add_node(str(place), **node_attrs(g, place, "place", parents))
-    for event in events(g):
-        net.add_node(str(event), **_event_attrs(g, event, parents))
+    the_events = events(g)
+    for event in the_events:
+        net.add_node(str(event), **_event_attrs(g, event, parents, label))
 
     def link(s: Node, o: Node, role: str) -> None:
         if str(s) in net and str(o) in net:
             net.add_edge(str(s), str(o), key=role, label=role)
 
-    for event in events(g):
+    for event in the_events:
         for prop, role in _ROLES:
             for actor in iri_objects(g, event, prop):
                 link(event, actor, role)

@@ -8,6 +8,7 @@ Imports rdflib, networkx and kg.namespace/kg.rdf readers only (never spaCy nor t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import cache, partial
 
 import networkx as nx
 from rdflib import Graph
@@ -57,6 +58,7 @@ def actor_network(g: Graph) -> nx.MultiDiGraph:
         agent and target of the same event adds no self-loop.
     """
     parents = class_tree(g)
+    label = cache(partial(label_of, g))  # a place labels many events
     net = nx.MultiDiGraph()
     for actor in actors(g):
         net.add_node(str(actor), **node_attrs(g, actor, "actor", parents))
@@ -70,7 +72,7 @@ def actor_network(g: Graph) -> nx.MultiDiGraph:
             "type": most_specific_class(g, event, parents) or "Event",
             "family": event_family(g, event, parents),
             "date": date_of(g, event),
-            "place": None if place is None else label_of(g, place),
+            "place": None if place is None else label(place),
         }
         for agent in agents:
             for target in targets:
