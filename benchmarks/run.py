@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/run.py --quick    # small sizes (tens of minutes)
     .venv/bin/python benchmarks/run.py --only 1,2 # some of them
 
-Issue #14 (the default, ``--only t,q,m``):
+Issue #14 (the default, ``--only t,q,n,m``):
 
 t. throughput: ``kg build --jobs 1`` (default options: store, SHACL sample, view) vs a bare
    ``nlp.pipe`` of the same model over the same texts, both as whole processes (model load
@@ -13,6 +13,8 @@ q. every named query of ``queries/`` on the store of a graph of >= 1M triples (3
    with its documented parameters (the ``example:`` line; target median <= 50 ms) and with none
    (target <= 500 ms); median of 5 runs (1 when the first takes over 5 s), results converted to
    rdflib terms as ``kg query`` does
+n. ``kg network`` and ``kg view`` on that store's build, as whole processes (seconds, peak RSS), and
+   the time to read the networks' part of the store alone
 m. peak memory (RSS summed over the process tree) of ``kg build --jobs auto`` at 5,000 and
    20,000 articles, projected linearly to 100,000 (target <= 2 GB), and of ``kg build --dask
    local:2`` (a Dask LocalCluster) at 5,000
@@ -400,6 +402,30 @@ def bench14_queries(work: Path, n: int, repeat: int) -> None:
         f"{met_n} meet 500 ms without")
 
 
+def bench14_networks(work: Path, n: int) -> None:
+    """n: what an analyst waits for on the build of ``n`` articles the queries use — ``kg network``
+    (its summary; and the actor–place PageRank) and ``kg view`` as whole processes (seconds, peak
+    RSS), beside the time to read the networks' part of the store alone, in this process (the
+    share of the commands that is reading)."""
+    from kg.store import load_network_graph
+
+    out = _graph_build(work, n)
+    kg, graph = str(Path(sys.executable).with_name("kg")), str(out / "graph.ttl")
+    t = time.perf_counter()
+    part = len(load_network_graph(graph))
+    read_s = time.perf_counter() - t
+    runs = {}
+    for label, args in (("kg network", ["network", "-g", graph]),
+                        ("kg network --projection actor-place --top 10 --by pagerank",
+                         ["network", "-g", graph, "--projection", "actor-place", "--top", "10", "--by", "pagerank"]),
+                        ("kg view", ["view", "-g", graph, "-o", str(work / f"view-{n}.html")])):
+        secs, mb, _pss = _peak_rss([kg, *args])
+        runs[label] = {"seconds": round(secs, 1), "peak_rss_mb": round(mb)}
+        say(f"[n] {label}, {n} articles: {secs:.1f} s, peak RSS {mb:.0f} MB")
+    RESULTS["n_networks"] = {"articles": n, "part_triples": part, "read_part_s": round(read_s, 1), "runs": runs}
+    say(f"[n] reading the networks' part ({part} triples) alone: {read_s:.1f} s")
+
+
 def bench14_memory(work: Path, small: int, large: int, dask_size: int) -> None:
     """m: peak RSS of kg build (--jobs auto; extraction records spilled beyond 5,000 articles) at two
     sizes, projected linearly to 100,000; and of kg build --dask local:2 at ``dask_size``."""
@@ -439,6 +465,12 @@ def markdown() -> str:
             lines.append(f"| `{name}` {p['params'] or ''} ({q['triples']} triples) | {p['median_ms']} ms ({p['rows']} rows); "
                          f"none: {no['median_ms']} ms ({no['rows']} rows) | 50 ms / 500 ms | "
                          f"{'met' if p['met'] else 'missed'} / {'met' if no['met'] else 'missed'} |")
+    nw = RESULTS.get("n_networks")
+    if nw:
+        for label, r in nw["runs"].items():
+            lines.append(f"| `{label}`, {nw['articles']} articles | {r['seconds']} s, peak RSS {r['peak_rss_mb']} MB | | |")
+        lines.append(f"| of which reading the networks' part of the store ({nw['part_triples']:,} triples), alone | "
+                     f"{nw['read_part_s']} s | | |")
     m = RESULTS.get("m_memory")
     if m:
         for label, r in m["runs"].items():
@@ -453,7 +485,7 @@ def markdown() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="kg benchmarks (issues #6 and #14)")
     ap.add_argument("--quick", action="store_true", help="small sizes")
-    ap.add_argument("--only", default="t,q,m", help="comma-separated: t, q, m (#14) and 1-6 (#6)")
+    ap.add_argument("--only", default="t,q,n,m", help="comma-separated: t, q, n, m (#14) and 1-6 (#6)")
     ap.add_argument("--work", default="/tmp/kg-bench", help="folder for corpora and builds")
     ap.add_argument("--graph-articles", type=int, default=None,
                     help="articles of the graph that q and 5-6 query (default 3,400: >= 1M triples; quick 1,000)")
@@ -473,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
         bench14_throughput(work, [100, 200] if args.quick else [200, 1000])
     if "q" in only:
         bench14_queries(work, n_graph, repeat=5)
+    if "n" in only:
+        bench14_networks(work, n_graph)
     if "m" in only:
         sizes = [int(x) for x in (args.memory_sizes or ("1000,3000" if args.quick else "5000,20000")).split(",")]
         bench14_memory(work, sizes[0], sizes[1], dask_size=sizes[0])
