@@ -46,6 +46,7 @@ from kg.store.oxigraph import (
     load_store,
     open_store,
     query_store,
+    read_part,
     save_digests,
     store_digests,
     store_label_graph,
@@ -56,7 +57,7 @@ from kg.store.turtle import GraphWriter, prefix_header, write_derived, write_tur
 
 __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "EXPORTERS", "load_graph",
            "run_query", "format_result", "EVENT_COLUMNS", "event_rows",
-           "STORE_DIR_NAME", "load_store", "open_store", "query_store", "dump_store",
+           "STORE_DIR_NAME", "load_store", "open_store", "query_store", "read_part", "dump_store",
            "store_label_graph", "find_store", "count_triples", "write_entities_csv",
            "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS", "STORE_MARKER",
            "store_digests", "save_digests", "update_store", "store_digest", "store_mismatch", "csv_cell",

@@ -14,7 +14,7 @@ from rdflib import Dataset, Graph
 from kg.errors import QueryError
 from kg.rdf.emit import bind_prefixes
 from kg.store.integrity import find_store
-from kg.store.oxigraph import query_store
+from kg.store.oxigraph import read_part
 
 __all__ = ["load_graph", "load_query_graph", "load_network_graph"]
 
@@ -69,8 +69,9 @@ def load_network_graph(graph: str | Path, warn: Callable[[str], None] | None = N
     """What the networks and the view read of a built graph: everything but the mentions (NIF
     phrases and the ``ckg:denotedBy`` links to them; ``ckg:mentionedIn`` stays) — taken from the Oxigraph store beside
     ``graph`` when there is one that agrees with ``report.json`` (no parsing of the whole graph), else
-    parsed from ``graph`` (``warn`` is told why; see :func:`graph_source`)."""
+    parsed from ``graph`` (``warn`` is told why; see :func:`graph_source`). From the store, the graph
+    is in rdflib's ``SimpleMemory`` store (:func:`kg.store.read_part`): for reading, not for pyshacl."""
     folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
-    return query_store(folder, _network_part()).graph
+    return read_part(folder, _network_part())

@@ -26,7 +26,7 @@ from kg.store.turtle import TURTLE_PREFIXES
 
 __all__ = ["STORE_DIR_NAME", "STORE_MARKER", "STORE_PREFIX", "LOAD_CHUNK_LINES", "GRAPH_DIGESTS",
            "load_store", "update_store", "store_digests", "save_digests", "count_triples", "open_store",
-           "query_store", "store_label_graph", "dump_store"]
+           "query_store", "read_part", "store_label_graph", "dump_store"]
 
 #: the on-disk Oxigraph store of a build: ``OUT/store`` (``kg build --store``)
 STORE_DIR_NAME = "store"
@@ -305,9 +305,16 @@ def _ox_result(answer) -> Result:
             rows.append(row)
         res.bindings = rows
         return res
-    g = RGraph()
+    res = Result("CONSTRUCT")
+    res.graph = _filled(RGraph(), answer)
+    return res
+
+
+def _filled(g: Graph, triples) -> Graph:
+    """``g`` with Oxigraph's ``triples`` added (each distinct term converted once: subjects and
+    properties repeat on most triples) and kg's prefixes bound."""
     bind_prefixes(g)
-    terms = {}  # as above: subjects and properties repeat on most triples
+    terms: dict = {}
 
     def term(t):
         r = terms.get(t)
@@ -316,11 +323,34 @@ def _ox_result(answer) -> Result:
         return r
 
     add = g.add
-    for t in answer:
+    for t in triples:
         add((term(t.subject), term(t.predicate), term(t.object)))
-    res = Result("CONSTRUCT")
-    res.graph = g
-    return res
+    return g
+
+
+def read_part(store, construct: str) -> Graph:
+    """The triples a ``CONSTRUCT`` query makes of a store, as an rdflib graph for reading: in
+    rdflib's ``SimpleMemory`` store, which fills and answers look-ups 2-2.5x faster than its
+    default store (what the networks and the view read: 356,000 triples of a 3,400-article
+    build). That store has no named graphs: pass the graph to pyshacl as
+    :func:`kg.store.load_graph` reads it, not this one.
+
+    Parameters
+    ----------
+    store : str, pathlib.Path or pyoxigraph.Store
+        A store folder written by kg, or an open store.
+    construct : str
+        A SPARQL ``CONSTRUCT`` query (kg's prefixes are known to it).
+    """
+    from pyoxigraph import Store
+    from rdflib.plugins.stores.memory import SimpleMemory
+
+    check_federation(construct)
+    st = store if isinstance(store, Store) else open_store(store)
+    try:
+        return _filled(Graph(store=SimpleMemory()), st.query(construct, prefixes=PREFIXES))
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"SPARQL error: {exc}") from None
 
 
 def store_label_graph(store) -> Graph:

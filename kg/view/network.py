@@ -126,11 +126,11 @@ def load_view_graph(graph: str | os.PathLike[str], warn=None) -> Graph:
     rdflib.Graph
     """
     from kg.rdf.derive import NOT_DERIVED
-    from kg.store import find_store, load_graph, query_store
+    from kg.store import find_store, load_graph, read_part
     from kg.store.graphs import NO_MENTIONS
 
     folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
-    return query_store(folder, _VIEW_PART % f"{NO_MENTIONS} {NOT_DERIVED}").graph
+    return read_part(folder, _VIEW_PART % f"{NO_MENTIONS} {NOT_DERIVED}")
 
