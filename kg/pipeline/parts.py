@@ -106,9 +106,10 @@ def view_triples(triples: list, subjects: set[str] | None) -> Iterator:
             yield t
 
 
-def closure_graph(article_triples: list, entity_triples: list):
+def closure_graph(article_triples: list, entity_triples: list, *, for_reading: bool = False):
     """An rdflib graph of ``article_triples`` and the entity descriptions they reach (with
-    their ``locatedIn`` / ``affiliatedWith`` chains): what SHACL and the view need of a part."""
+    their ``locatedIn`` / ``affiliatedWith`` chains): what SHACL and the view need of a part
+    (``for_reading``: the view's, see :func:`kg.rdf.emit.triples_graph`)."""
     by_subject: dict[str, list] = {}
     for t in entity_triples:
         by_subject.setdefault(t[0], []).append(t)
@@ -119,7 +120,7 @@ def closure_graph(article_triples: list, entity_triples: list):
             if o in by_subject and o not in need:
                 need.add(o)
                 frontier.append(o)
-    return triples_graph(article_triples + [t for n in sorted(need) for t in by_subject[n]])
+    return triples_graph(article_triples + [t for n in sorted(need) for t in by_subject[n]], for_reading=for_reading)
 
 
 def shared_subjects(res: Resolution) -> set[str]:

@@ -187,7 +187,7 @@ def finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFold
         if html:  # step 6: the view
             with rep.stage("view"):
                 st.view_part.extend(sorted(st.view_aliases))
-                write_view(report, res, closure_graph(st.view_part, st.entity_triples),
+                write_view(report, res, closure_graph(st.view_part, st.entity_triples, for_reading=True),
                            view_subjects is not None, stage / "graph.html")
         st.view_part, st.view_aliases = [], set()
         _stage_report(report, stage, names, [ex.article for ex in res.extractions], store)

@@ -309,10 +309,17 @@ def _unescape(body: str) -> str:
     return _ESCAPED.sub(lambda m: _UNESCAPES[m.group(1)], body) if "\\" in body else body
 
 
-def triples_graph(triples: Iterable[Triple]) -> Graph:
+def triples_graph(triples: Iterable[Triple], *, for_reading: bool = False) -> Graph:
     """An rdflib graph of emitted triples (for SHACL, the view, tests): their terms are
-    converted one by one (:func:`rdf_term`), which is much faster than parsing them."""
-    g = Graph()
+    converted one by one (:func:`rdf_term`), which is much faster than parsing them.
+    ``for_reading``: in rdflib's ``SimpleMemory`` store, faster to fill and to read but without
+    named graphs (pyshacl needs them: not for SHACL)."""
+    if for_reading:
+        from rdflib.plugins.stores.memory import SimpleMemory
+
+        g = Graph(store=SimpleMemory())
+    else:
+        g = Graph()
     bind_prefixes(g)
     term = rdf_term
     g.addN((term(s), term(p), term(o), g) for s, p, o in triples)
