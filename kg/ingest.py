@@ -57,8 +57,13 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_TAG = re.compile(r"</(?:p|div|span|a|li|td|tr|table|script|style|h[1-6]|body|html|head)>", re.IGNORECASE)
-# characters that cannot appear in an IRI path segment (RFC 3987) or would change its meaning
-_BAD_ID_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`#%?/]")
+# an article id is a segment of its IRI's path: the characters RFC 3987 allows there (iunreserved,
+# sub-delims, ":" and "@"), "%" left out (it would read as an escape); any other character, among
+# them "[", "]", C1 controls, private-use characters and non-characters, makes the IRI invalid
+_ID_CLASS = ("A-Za-z0-9" + re.escape("-._~!$&'()*+,;=:@") + "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+             + "".join(f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14))
+             + "\U000e1000-\U000efffd")
+_BAD_ID_CHARS = re.compile(f"[^{_ID_CLASS}]")
 _WORD = re.compile(r"[^\W\d_]+")
 _DATELINE_WITHIN = 1000  # characters from the start of the body where a dateline may stand
 _MIN_WORDS_FOR_LANGUAGE = 25

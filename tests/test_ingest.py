@@ -146,6 +146,36 @@ def test_ingest_rejects_bad_file(tmp_path, name, data, code):
     assert str(info.value).startswith(f"{p}: ")
 
 
+def test_ingest_accepts_only_names_that_make_valid_iris(tmp_path):
+    """A file name is accepted only when its article IRI is valid (RFC 3987, as Oxigraph and the
+    Turtle readers check it): the ASCII and Latin ranges, and the edges of the ranges IRIs allow."""
+    from pyoxigraph import NamedNode
+
+    from kg.rdf.emit import article_iri
+
+    edges = [0xA0, 0xD7FF, 0xE000, 0xF8FF, 0xF900, 0xFDCF, 0xFDD0, 0xFDEF, 0xFDF0, 0xFFEF, 0xFFFD, 0xFFFE,
+             0x10000, 0x1F600, 0x1FFFD, 0x1FFFE, 0xE0000, 0xE1000, 0xEFFFD, 0xF0000, 0x10FFFD]
+    accepted = rejected = 0
+    for code in [*range(1, 0x250), *edges]:
+        c = chr(code)
+        if c in "/":
+            continue
+        p = _write(tmp_path, f"a{c}b.txt", FR.encode())
+        try:
+            read_article(p)
+        except InputRejected as exc:
+            assert exc.code == "bad_name", (hex(code), exc.code)
+            if c not in "#?%":  # valid in an IRI, but they would end its path or read as an escape
+                with pytest.raises(ValueError):
+                    NamedNode(str(article_iri(f"a{c}b")))
+            rejected += 1
+        else:
+            NamedNode(str(article_iri(f"a{c}b")))  # raises ValueError on an invalid IRI
+            accepted += 1
+        p.unlink()
+    assert accepted > 400 and rejected > 40
+
+
 def test_ingest_too_large(tmp_path):
     p = _write(tmp_path, "big.txt", FR.encode() * 10)
     with pytest.raises(InputRejected, match=r"too large .*--max-bytes") as info:

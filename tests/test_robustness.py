@@ -139,6 +139,9 @@ def _extra_inputs(tmp: Path) -> tuple[list[Path], dict[str, tuple[str, str]]]:
     (a / "collide.txt").write_bytes((" date 2019-02-01 " + _FR_2).encode())
     (b / "collide.txt").write_bytes(_FR_6.encode())  # same id as extra_a/collide.txt: second is rejected
     expected["collide.txt"] = ("rejected", "duplicate_id")
+    for name in ("bracket[1].txt", "private\ue000use.txt", "nonchar\ufdd0.txt"):
+        (a / name).write_bytes(_FR_4.encode())  # characters an IRI may not hold: the store refused the batch
+        expected[name] = ("rejected", "bad_name")
     if os.geteuid() != 0:  # root reads a chmod 000 file anyway
         (a / "locked.txt").write_bytes(_FR_3.encode())
         (a / "locked.txt").chmod(0)
