@@ -8,7 +8,7 @@ import pytest
 
 from kg.extract import EventRecord, Extraction, Mention
 from kg.ingest import article_from_text
-from kg.resolve import CIVILIANS, FUZZY_THRESHOLD, resolve, slug
+from kg.resolve import CIVILIANS, FUZZY_THRESHOLD, located_chain, resolve, slug
 
 
 def ext(aid: str, text: str, names: list[tuple[str, str, str, str]], events=()) -> Extraction:
@@ -72,6 +72,21 @@ def test_resolve_hama_city_and_province_stay_apart():
     got = ids(res, "a")
     assert got["Hama"] != got["province de Hama"]
     assert res.entities[got["Hama"]].located_in == got["province de Hama"]
+
+
+@pytest.mark.parametrize("surface", ["Hama\x01", "HAMA!"])
+def test_resolve_new_name_whose_slug_is_a_gazetteer_id_brings_its_containers(surface):
+    # the gazetteer rules miss the name (a stray control character, a "!"), the "new" rule's slug is
+    # the gazetteer's ``hama``: its province and country must join the entities too, or the place
+    # pass beside it (and every reader of the chain) looked up ``province-hama`` and crashed
+    a = ext("a", f"la ville de {surface} et le village de Kfar Nidal",
+            [(surface, "place", "City", ""), ("Kfar Nidal", "place", "City", "")])
+    res = resolve([a])
+    got = ids(res, "a")
+    assert got[surface] == "hama"
+    assert located_chain(res.entities, "hama") == ["province-hama", "syria"]
+    assert all(e.located_in in res.entities for e in res.entities.values() if e.located_in)
+    assert res.entities[got["Kfar Nidal"]].located_in == "province-hama"
 
 
 def test_resolve_person_named_by_part_of_a_fuller_name():

@@ -70,16 +70,19 @@ class _Assigner:
         return self._forms[(kind, cls)]
 
     def new(self, eid: str, kind: str, cls: str, label: str) -> Entity:
+        """The entity ``eid``, made if need be. A gazetteer id brings its ``located_in`` and the places
+        that contain it (also when it is the slug of a name the gazetteer rules missed), so every
+        ``located_in`` is an entity."""
         if eid in self.entities:
             return self.entities[eid]
         e = gaz_or_new(self.gaz, eid, kind, cls, label)
         self.entities[eid] = e
+        add_gaz_chain(self.entities, self.gaz, eid)
         return e
 
     def gaz_entity(self, gid: str) -> Entity:
-        e = self.new(gid, self.gaz[gid].kind, self.gaz[gid].cls, self.gaz[gid].label)
-        add_gaz_chain(self.entities, self.gaz, gid)
-        return e
+        g = self.gaz[gid]
+        return self.new(gid, g.kind, g.cls, g.label)
 
     def resolve_mention(self, m: Mention, same_article: tuple[Mention, ...]) -> tuple[str, str, float]:
         key = norm(m.text)
