@@ -49,6 +49,25 @@ def usage_or_error(exc: Exception) -> NoReturn:
     fail(exc, 2 if isinstance(exc, NameError_ | FilterError) else 1)
 
 
+def guard_output(path: Path | None, option: str = "-o") -> None:
+    """Exit with 2 when ``path`` is a published file of a kg build (``kg view -o OUT/graph.ttl``):
+    see :func:`kg.store.integrity.refuse_build_file`."""
+    from kg.errors import UsageError
+    from kg.store.integrity import refuse_build_file
+
+    if path is not None:
+        try:
+            refuse_build_file(path, option)
+        except UsageError as exc:
+            fail(exc, 2)
+
+
+def beside(graph: Path, name: str) -> Path:
+    """The default output ``name`` of a command that reads ``graph``: in the graph's folder (the
+    build folder when ``graph`` is one), never in the current folder."""
+    return (graph if graph.is_dir() else graph.parent) / name
+
+
 def names_of(g):
     """The :class:`kg.names.NameIndex` of an rdflib graph (what --actor, --ego, --path resolve in)."""
     from kg.names import NameIndex

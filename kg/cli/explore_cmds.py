@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.common import DEFAULT_GRAPH, fail, names_of, usage_or_error, warn
+from kg.cli.common import DEFAULT_GRAPH, beside, fail, guard_output, names_of, usage_or_error, warn
 from kg.errors import KgError
 
 __all__ = ["view", "network", "export_cmd", "plot", "Projection", "Measure", "ExportFormat", "Undated",
@@ -21,7 +21,8 @@ __all__ = ["view", "network", "export_cmd", "plot", "Projection", "Measure", "Ex
 
 def view(
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
-    out: Path = typer.Option(Path("exports/graph.html"), "-o", "--out", help="HTML file to write."),
+    out: Path = typer.Option(None, "-o", "--out", help="HTML file to write (default: view.html beside the graph; "
+                                                      "never a file of the build, such as its graph.html)."),
     since: str = typer.Option(None, "--since", help="Keep events dated on or after YYYY[-MM[-DD]]."),
     until: str = typer.Option(None, "--until", help="Keep events dated on or before YYYY[-MM[-DD]]."),
     types: list[str] = typer.Option(None, "--type", help="Event type or family (repeatable), e.g. Airstrike, Battle."),
@@ -44,6 +45,8 @@ def view(
     from kg.names import resolve_name
     from kg.view import filter_network, load_view_graph, view_network, write_html
 
+    out = out or beside(graph, "view.html")
+    guard_output(out)
     try:
         g = load_view_graph(graph, warn)
         names = names_of(g) if actor or place or ego else None
@@ -188,6 +191,8 @@ def network(
 
     if what not in (None, "stats"):
         fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
+    guard_output(export, "--export")
+    guard_output(out, "--out")
     try:
         g = load_graph(graph) if write_back else load_network_graph(graph, warn)
         net = analyse.projection(g, proj.value)
@@ -252,6 +257,7 @@ def export_cmd(
 
     if not graph.exists():
         fail(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE", 2)
+    guard_output(out)
     try:
         typer.echo(run_export(fmt.value, graph, out, undated=undated.value))
     except (KgError, ValueError, OSError) as exc:
@@ -274,7 +280,7 @@ class Period(StrEnum):
 def plot(
     kind: PlotKind = typer.Argument(..., help="timeline (events per period, by family) or network (actors)."),
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
-    out: Path = typer.Option(None, "-o", "--out", help="PNG to write (default: exports/<kind>.png)."),
+    out: Path = typer.Option(None, "-o", "--out", help="PNG to write (default: <kind>.png beside the graph)."),
     by: Period = typer.Option(Period.auto, "--by",
                               help="Timeline bins: week, month, quarter, year, or auto (the finest that fits "
                                    "the dated events in at most 40 bars)."),
@@ -286,7 +292,8 @@ def plot(
     from kg.exports import plot as plots
     from kg.store import load_graph
 
-    target = out or Path("exports") / f"{kind.value}.png"
+    target = out or beside(graph, f"{kind.value}.png")
+    guard_output(target)
     try:
         g = load_graph(graph)
         if kind is PlotKind.timeline:

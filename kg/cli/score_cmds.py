@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail
+from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, guard_output
 from kg.errors import KgError
 
 __all__ = ["evaluate", "entities"]
@@ -35,6 +35,7 @@ def evaluate(
     from kg.evaluate import format_table
     from kg.store import load_graph
 
+    guard_output(json_out, "--json")
     try:
         result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts)
     except KgError as exc:

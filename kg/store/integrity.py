@@ -14,10 +14,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.errors import QueryError
+from kg.errors import QueryError, UsageError
 from kg.store.oxigraph import GRAPH_DIGESTS, STORE_DIR_NAME, STORE_MARKER
 
-__all__ = ["store_digest", "store_mismatch", "graph_source", "find_store"]
+__all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "build_file_folder", "refuse_build_file"]
 
 def store_digest(store_dir: str | Path) -> str | None:
     """SHA-256 of a store's graph digests (:data:`GRAPH_DIGESTS`): what ``report.json`` names as
@@ -99,3 +99,30 @@ def find_store(graph: str | Path, warn: Callable[[str], None] | None = None) -> 
     that agrees with the build's ``report.json`` (see :func:`graph_source`)."""
     kind, path = graph_source(graph, warn)
     return path if kind == "store" else None
+
+
+def build_file_folder(path: str | Path) -> Path | None:
+    """The build folder ``path`` is a published file of — ``report.json``, its ``store`` or a file
+    it lists (``graph.ttl``, ``graph.html``, …) — or None. A build's files are changed only by
+    ``kg build`` and ``kg remove``: written over by anything else, ``report.json`` would no longer
+    describe them, and the build's own explorer or graph would be lost."""
+    p = Path(path)
+    try:
+        folder = p.parent.resolve()
+    except OSError:
+        return None
+    report = _report_beside(folder / p.name)
+    files = report.get("files") if report else None
+    if not isinstance(files, dict):  # no report.json of a kg build beside it
+        return None
+    return folder if p.name in {*files, "report.json", STORE_DIR_NAME} else None
+
+
+def refuse_build_file(path: str | Path, option: str = "-o") -> None:
+    """Raise :class:`UsageError` when ``path`` is a published file of a build (see
+    :func:`build_file_folder`): commands that write an output call it before they compute it."""
+    folder = build_file_folder(path)
+    if folder is not None:
+        raise UsageError(f"{path} is a file of the kg build in {folder} (its report.json lists it); "
+                         f"write elsewhere ({option} another file): a build's files are changed only by "
+                         "kg build and kg remove")

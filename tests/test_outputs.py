@@ -1,0 +1,95 @@
+"""Commands that write a file (kg view, plot, export, network --export/--write-back, evaluate --json)
+never write over a build's own files: a build's files change only by kg build and kg remove, else
+report.json no longer describes them (issue #14, found by a probe: `kg view -o OUT/graph.ttl` replaced
+the graph by a page, exit 0). Their default outputs go beside the graph they read, not into ./exports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from helpers import REPO, SEEDS
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+
+
+def _tree(folder: Path) -> dict[str, bytes | str]:
+    out: dict[str, bytes | str] = {}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            p = Path(root) / name
+            rel = str(p.relative_to(folder))
+            out[rel] = ("-> " + os.readlink(p)) if p.is_symlink() else p.read_bytes() if p.is_file() else "dir"
+    return out
+
+
+def test_build_file_folder_names_the_published_files_only(tmp_path):
+    from kg.store.integrity import build_file_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text(json.dumps({"files": {"graph.ttl": "0" * 64, "graph.html": "1" * 64}}))
+    for name in ("graph.ttl", "graph.html", "report.json", "store"):
+        assert build_file_folder(out / name) == out.resolve(), name
+    (out / "sub").mkdir()
+    assert build_file_folder(out / "sub" / ".." / "graph.ttl") == out.resolve()  # however the path is written
+    (tmp_path / "link").symlink_to(out)
+    assert build_file_folder(tmp_path / "link" / "graph.ttl") == out.resolve()
+    assert build_file_folder(out / "daech.html") is None
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "report.json").write_text('{"title": "a report of the user\'s, not a build\'s"}')
+    assert build_file_folder(other / "report.json") is None
+    assert build_file_folder(tmp_path / "nowhere" / "graph.ttl") is None
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("outputs") / "out"
+    build([SEEDS], out, progress=None)
+    return out
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("args", [
+    ["view", "-o", "{out}/graph.ttl"],
+    ["view", "-o", "{out}/graph.html", "--actor", "Rebelles"],
+    ["plot", "timeline", "-o", "{out}/graph.ttl"],
+    ["export", "-f", "acled", "-o", "{out}/report.json"],
+    ["export", "-f", "jsonld", "-o", "{out}/events.csv"],
+    ["network", "--export", "{out}/graph.trig"],
+    ["network", "--write-back", "--out", "{out}/graph.ttl"],
+    ["evaluate", str(REPO.parent / "shared" / "gold" / "dev"), "-c",
+     str(REPO.parent / "shared" / "gold" / "entities.json"), "--json", "{out}/report.json"],
+], ids=lambda a: " ".join(a[:2]))
+def test_outputs_never_write_over_a_builds_files(built, args):
+    if args[0] == "evaluate" and not Path(args[1]).is_dir():
+        pytest.skip("../shared/gold is not beside the repository")
+    before = _tree(built)
+    result = runner.invoke(app, [a.format(out=built) for a in args] + ["-g", str(built / "graph.ttl")])
+    assert result.exit_code == 2, result.output
+    assert "is a file of the kg build in" in result.output and "kg build and kg remove" in result.output
+    assert _tree(built) == before
+
+
+@pytest.mark.model
+def test_view_and_plot_write_beside_the_graph_by_default(built, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["view", "-g", str(built / "graph.ttl"), "--actor", "Rebelles"])
+    assert result.exit_code == 0, result.output
+    assert (built / "view.html").is_file() and not (elsewhere / "exports").exists()
+    result = runner.invoke(app, ["plot", "timeline", "-g", str(built / "graph.ttl")])
+    assert result.exit_code == 0, result.output
+    assert (built / "timeline.png").is_file() and not (elsewhere / "exports").exists()
+    for name in ("view.html", "timeline.png"):
+        (built / name).unlink()
