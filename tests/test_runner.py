@@ -74,6 +74,43 @@ def _divide(batch):
     return [1 / x for x in batch]
 
 
+def _interrupted_run(box: dict) -> None:
+    stream = run_batches(square_all, list(batches(range(40), 1)), jobs=2)
+    try:
+        next(stream)
+        stream.throw(KeyboardInterrupt)  # Ctrl-C while the build waits for a batch
+    except KeyboardInterrupt:
+        box["interrupted"] = True
+
+
+def test_runner_a_stopped_build_does_not_wait_forever_for_its_pool(monkeypatch):
+    """Ctrl-C during a parallel parse: the pool is stopped, and a Pool.terminate that never returns
+    (a worker stopped while it held the task queue: the build hung with its folder locked) is waited
+    for TERMINATE_WAIT seconds, not forever; the interrupt reaches the caller."""
+    import multiprocessing.pool
+    import threading
+    import time
+
+    import kg.pipeline.runner as runner
+
+    terminated = threading.Event()
+    real = multiprocessing.pool.Pool.terminate
+
+    def stuck(self):
+        real(self)
+        terminated.set()
+        time.sleep(3600)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", stuck)
+    monkeypatch.setattr(runner, "TERMINATE_WAIT", 0.5, raising=False)
+    box: dict = {}
+    t = threading.Thread(target=_interrupted_run, args=(box,), daemon=True)
+    t.start()
+    t.join(60)
+    assert not t.is_alive(), "the interrupted run is still waiting for its pool"
+    assert box == {"interrupted": True} and terminated.is_set()
+
+
 def test_runner_bad_jobs_is_a_usage_error(tmp_path):
     (tmp_path / "a.txt").write_text("Des obus sont tombés sur Alep.", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o"), "--jobs", "x"])

@@ -147,6 +147,23 @@ def _wait(async_result):
             continue
 
 
+#: seconds a stopped build (Ctrl-C, an error) waits for its pool's workers to be stopped
+TERMINATE_WAIT = 10.0
+
+
+def _terminate(pool) -> None:
+    """Stop the pool's workers — in a thread, so that another Ctrl-C cannot break off the stopping
+    half-way (which left the pool running: ``ValueError: Pool is still running`` from the join that
+    followed), and waited for at most :data:`TERMINATE_WAIT` seconds: ``Pool.terminate`` can wait
+    forever on a worker stopped while it held the pool's task queue, and the build then hung with its
+    folder locked. The workers read their tasks from this process: they end when it does."""
+    import threading
+
+    stopper = threading.Thread(target=pool.terminate, name="kg-pool-terminate", daemon=True)
+    stopper.start()
+    stopper.join(TERMINATE_WAIT)
+
+
 def _in_pool(fn, work, jobs: int, setup) -> Iterator:
     pool = _pool_context().Pool(jobs, initializer=_worker_init, initargs=(setup,))
     try:
@@ -163,11 +180,10 @@ def _in_pool(fn, work, jobs: int, setup) -> Iterator:
                 break
             yield result
         pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
         pool.join()
+    except BaseException:
+        _terminate(pool)
+        raise
 
 
 # ------------------------------------------------------------------------------ Dask
