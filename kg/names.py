@@ -41,10 +41,10 @@ from dataclasses import dataclass, field
 from kg.errors import KgError
 from kg.gazetteer import norm
 from kg.rdf.counts import CKG_IRI, KIND_CLASSES, kind_of_class
-from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
+from kg.schema.taxonomy import ACTOR_CLASSES, EVENT_FAMILIES, FAMILY
 
-__all__ = ["NameError_", "UnknownName", "AmbiguousName", "UnknownParameter", "NameIndex", "resolve_name",
-           "suggest", "resolve_params", "param_kind", "KINDS", "INSTANCES"]
+__all__ = ["NameError_", "UnknownName", "AmbiguousName", "UnknownParameter", "BadParameter", "NameIndex", "resolve_name",
+           "suggest", "resolve_params", "param_kind", "check_param", "KINDS", "INSTANCES"]
 
 #: the kinds a name can be asked for (``None``: any); events are designated by IRI only
 KINDS = ("actor", "place", "event")
@@ -292,8 +292,21 @@ class UnknownParameter(NameError_):
     """``-p NAME=…`` names no variable of the query."""
 
 
+class BadParameter(NameError_):
+    """``-p NAME=VALUE`` gives a value its parameter does not take (a month 13, a type no event
+    has, a word for a number): an answer would be empty, or wrong, rather than an error."""
+
+
 _ENTITY_PARAM = re.compile(r"\ban? (actor|place) IRI or label\b", re.IGNORECASE)
 _STRING_PARAM = re.compile(r"\ba plain string\b", re.IGNORECASE)
+#: the other kinds a description names (the words of the named queries' headers)
+_KIND_WORDS = (("date", re.compile(r"^(?:an? )?(?:date|year or month)\b", re.IGNORECASE)),
+               ("integer", re.compile(r"\ban integer\b", re.IGNORECASE)),
+               ("type", re.compile(r"^an event type or family\b", re.IGNORECASE)),
+               ("class", re.compile(r"^an actor class\b", re.IGNORECASE)))
+_CHOICE = re.compile(r'"([^"]+)"')
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_INT64 = 2**63 - 1  # the stores' integers: a larger one reads differently in Oxigraph and rdflib
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _TERM = re.compile(r"^(?:<.*>|[A-Za-z][A-Za-z0-9_\-]*:\S*|\d{4}(?:-\d{2}(?:-\d{2})?)?|[+-]?\d+)$")
 
@@ -301,15 +314,75 @@ _TERM = re.compile(r"^(?:<.*>|[A-Za-z][A-Za-z0-9_\-]*:\S*|\d{4}(?:-\d{2}(?:-\d{2
 def param_kind(description: str) -> str | None:
     """What a documented parameter takes, from its description in a query header: ``"actor"``,
     ``"place"`` ("an actor IRI or label", "a place IRI or label"), ``"string"`` ("a plain
-    string") or None (an IRI, a date, a number, an ontology term).
+    string"), ``"date"`` ("a date", "a year or month"), ``"integer"`` ("an integer"), ``"type"``
+    ("an event type or family"), ``"class"`` ("an actor class") or None (an IRI).
 
     >>> param_kind("a place IRI or label (Homs, ckgr:place/homs)"), param_kind('"OSDH" or "media" (a plain string)')
     ('place', 'string')
+    >>> param_kind("a date (2012, 2013-06)"), param_kind("the least number of sources (an integer, default 2)")
+    ('date', 'integer')
     """
     m = _ENTITY_PARAM.search(description)
     if m:
         return m.group(1).lower()
-    return "string" if _STRING_PARAM.search(description) else None
+    if _STRING_PARAM.search(description):
+        return "string"
+    return next((kind for kind, words in _KIND_WORDS if words.search(description)), None)
+
+
+def _one_of(name: str, value: str, what: str, known: Iterable[str]) -> str:
+    """``value`` as the one of ``known`` it names (case aside, with or without ``ckg:``), or
+    :class:`BadParameter` with the closest ones."""
+    from rapidfuzz import process
+
+    key = value.strip()
+    for prefix in ("ckg:", CKG_IRI, f"<{CKG_IRI}"):
+        if key.startswith(prefix):
+            key = key[len(prefix):].rstrip(">")
+    by_key = {k.casefold(): k for k in known}
+    if key.casefold() in by_key:
+        return by_key[key.casefold()]
+    close = [c for c, score, _ in process.extract(key, sorted(known), limit=3) if score >= 60]
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise BadParameter(f"-p {name}={value!r}: not {what} (one of {', '.join(sorted(known))}){hint}", value,
+                       tuple(close))
+
+
+def check_param(name: str, value: str, kind: str | None, description: str = "") -> str:
+    """``value`` checked against what its parameter takes (``kind``, see :func:`param_kind`) and
+    written as the query needs it (``airstrike`` → ``ckg:Airstrike``); :class:`BadParameter` when it
+    cannot be one (``2024-13`` for a date, ``abc`` for an integer, ``Airstrikes`` for a type).
+
+    >>> check_param("type", "airstrike", "type"), check_param("since", "2024-02", "date")
+    ('ckg:Airstrike', '2024-02')
+    """
+    import calendar
+
+    if kind == "date":
+        m = _DATE_VALUE.match(value.strip())
+        ok = m is not None
+        if m and m.group(2):
+            year, month = int(m.group(1)), int(m.group(2))
+            ok = 1 <= month <= 12 and (not m.group(3) or 1 <= int(m.group(3)) <= calendar.monthrange(year, month)[1])
+        if not ok:
+            raise BadParameter(f"-p {name}={value!r}: not a date; give YYYY, YYYY-MM or YYYY-MM-DD (2013, 2013-06, "
+                               "2013-06-21)", value)
+    elif kind == "integer":
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise BadParameter(f"-p {name}={value!r}: not an integer", value) from None
+        if abs(number) > _INT64:
+            raise BadParameter(f"-p {name}={value!r}: out of range (at most {_INT64:,})", value)
+    elif kind == "type":
+        return "ckg:" + _one_of(name, value, "an event type or family", set(FAMILY) | set(EVENT_FAMILIES))
+    elif kind == "class":
+        return "ckg:" + _one_of(name, value, "an actor class", ACTOR_CLASSES)
+    elif kind == "string":
+        choices = _CHOICE.findall(description)
+        if choices:
+            return _one_of(name, value, "a value it takes", choices)
+    return value
 
 
 def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Callable[[], NameIndex],
@@ -357,7 +430,9 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
             listed = ", ".join(f"?{k}" for k in known) or "none"
             raise UnknownParameter(f"-p {name}=…: the query has no variable ?{name} "
                                    f"(its parameters: {listed}){hint}", name, (close[0],) if hint else ())
-        kind = param_kind(documented[name].description) if name in documented else None
+        description = documented[name].description if name in documented else ""
+        kind = param_kind(description) if name in documented else None
+        value = check_param(name, value, kind, description)
         if kind == "string":
             strings.add(name)
         elif kind in ("actor", "place") and not _TERM.match(value.strip()):

@@ -134,7 +134,43 @@ def test_names_param_kinds_come_from_the_query_headers():
     assert kinds[("territory-captures", "place")] == "place"
     assert kinds[("who-fought-whom", "actor")] == "actor"
     assert kinds[("osdh-vs-state-media", "side")] == "string"
-    assert kinds[("events-by-type-month", "since")] is None
+    assert kinds[("events-by-type-month", "since")] == "date"
+    assert kinds[("multi-source-events", "minSources")] == "integer"
+    assert kinds[("events-by-type-month", "type")] == "type" and kinds[("actors-by-class", "class")] == "class"
+    assert kinds[("event-evidence", "event")] is None  # an IRI
+    # every documented parameter of a named query says what it takes (so each is checked), but IRIs
+    assert {k for k, v in kinds.items() if v is None} == {("event-evidence", "event"), ("event-evidence", "article")}
+
+
+@pytest.mark.parametrize(("name", "value", "kind", "message"), [
+    ("since", "2024-13", "date", "not a date"),
+    ("since", "20240101", "date", "not a date"),
+    ("since", "2024-02-30", "date", "not a date"),
+    ("minSources", "abc", "integer", "not an integer"),
+    ("minSources", str(2**63), "integer", "out of range"),
+    ("type", "Airstrikes", "type", "did you mean Airstrike"),
+    ("type", "Foo", "type", "not an event type or family"),
+    ("class", "Rebels", "class", "not an actor class"),
+    ("side", "tv", "string", "one of OSDH, media, organization, other"),
+])
+def test_names_params_that_cannot_be_what_they_take_are_refused(name, value, kind, message):
+    """A value its parameter cannot take gave an empty (or, for 2^63, a store-dependent) answer, exit 0."""
+    from kg.names import BadParameter, check_param
+
+    description = '"OSDH", "media", "organization" or "other" (a plain string)' if kind == "string" else ""
+    with pytest.raises(BadParameter, match=message):
+        check_param(name, value, kind, description)
+
+
+def test_names_params_are_written_as_the_query_needs_them():
+    from kg.names import check_param
+
+    assert check_param("type", "airstrike", "type") == "ckg:Airstrike"
+    assert check_param("type", "ckg:Battle", "type") == "ckg:Battle"
+    assert check_param("class", "rebelgroup", "class") == "ckg:RebelGroup"
+    assert check_param("side", "Media", "string", '"OSDH", "media" or "other" (a plain string)') == "media"
+    assert [check_param("since", d, "date") for d in ("2024", "2024-02", "2024-02-29")] == ["2024", "2024-02", "2024-02-29"]
+    assert check_param("minSources", "3", "integer") == "3"
 
 
 def test_names_params_resolve_names_and_reject_unknown_variables(index):
@@ -189,6 +225,11 @@ def test_names_cli_options_take_aliases(graph_file, args):
     (["query", "territory-captures", "-p", "placee=Alep"], "did you mean ?place?"),
     (["query", "who-fought-whom", "-p", "actor=Daach"], "did you mean: Daech"),
     (["query", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "x=1"], "no variable ?x"),
+    (["query", "who-fought-whom", "-p", "since=2024-13"], "not a date"),
+    (["query", "events-by-type-month", "-p", "type=Airstrikes"], "did you mean Airstrike"),
+    (["query", "multi-source-events", "-p", "minSources=abc"], "not an integer"),
+    (["view", "--since", "2024-13", "-o", "{tmp}/v.html"], "give a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+    (["view", "--type", "Airstrikes", "-o", "{tmp}/v.html"], "did you mean Airstrike"),
 ])
 def test_names_cli_unknown_names_and_params_are_usage_errors(graph_file, args, message):
     args = [a.replace("{tmp}", str(graph_file.parent)) for a in args]

@@ -7,6 +7,8 @@ a node by name) and :mod:`kg.errors`, never rdflib, the store or spaCy.
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import re
 from collections.abc import Iterable
 
@@ -14,6 +16,7 @@ import networkx as nx
 
 from kg.analyse import find_node
 from kg.errors import KgError
+from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
 
 __all__ = ["FilterError", "filter_network"]
 
@@ -27,9 +30,31 @@ _EVENT_ROLES = frozenset({"agent", "target", "reportedBy", "disputedBy"})
 
 
 def _check_bound(name: str, value: str | None) -> str | None:
-    if value is not None and not _DATE_BOUND.match(value):
+    if value is not None and not (_DATE_BOUND.match(value) and _real_date(value)):
         raise FilterError(f"--{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
     return value
+
+
+def _real_date(value: str) -> bool:
+    """Whether ``YYYY[-MM[-DD]]`` is a day, month or year of the calendar (not 2024-13, 2024-02-30)."""
+    parts = [int(x) for x in value.split("-")]
+    if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        return False
+    return len(parts) < 3 or 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
+
+
+def _check_types(net: nx.MultiDiGraph, types: Iterable[str]) -> set[str]:
+    """The ``types`` (casefolded) when each is an event type or family — the ontology's, or one the
+    network's events have — else :class:`FilterError` naming the closest ones."""
+    known = set(FAMILY) | set(EVENT_FAMILIES) | {d[k] for _, d in net.nodes(data=True) if d.get("kind") == "event"
+                                                 for k in ("cls", "family") if d.get(k)}
+    by_key = {k.casefold(): k for k in known}
+    for t in types:
+        if t.casefold() not in by_key:
+            close = difflib.get_close_matches(t, sorted(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise FilterError(f"--type {t!r}: not an event type or family (one of {', '.join(sorted(known))}){hint}")
+    return {t.casefold() for t in types}
 
 
 def _in_range(data: dict, since: str | None, until: str | None) -> bool:
@@ -186,10 +211,11 @@ def filter_network(
     Raises
     ------
     FilterError
-        For a malformed date or a name that designates no node.
+        For a malformed or impossible date, a type that is no event type or family, or a name
+        that designates no node.
     """
     since, until = _check_bound("since", since), _check_bound("until", until)
-    current = _by_events(net, since, until, {t.casefold() for t in types}, actor, place)
+    current = _by_events(net, since, until, _check_types(net, types), actor, place)
     current = _around(current, ego, depth) if ego else current
     current = _best(current, top) if top is not None else current
     return current.copy()
