@@ -93,3 +93,25 @@ def test_view_and_plot_write_beside_the_graph_by_default(built, tmp_path, monkey
     assert (built / "timeline.png").is_file() and not (elsewhere / "exports").exists()
     for name in ("view.html", "timeline.png"):
         (built / name).unlink()
+
+
+# ------------------------------------------------------------------ graph files that are not graphs
+def test_a_truncated_or_empty_graph_file_is_said_in_one_short_line(tmp_path):
+    """A truncated graph.ttl made a 100 kB message quoting the file; an empty one was read as a graph
+    of no triples (kg validate: "conforms", exit 0)."""
+    from conftest import make_graph
+
+    whole = tmp_path / "whole.ttl"
+    make_graph().serialize(destination=str(whole), format="turtle")
+    text = whole.read_text(encoding="utf-8")
+    truncated = tmp_path / "truncated.ttl"
+    truncated.write_text(text[: len(text) // 2].rsplit("<", 1)[0] + "<https://w3id.org/conflict-kg/id/pl", encoding="utf-8")
+    empty = tmp_path / "empty.ttl"
+    empty.write_bytes(b"")
+    for args in (["query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "-g", str(truncated)], ["validate", str(truncated)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and len(result.output) < 300, result.output
+        assert f"{truncated}: cannot be parsed as turtle (line " in result.output
+    for args in (["query", "SELECT * WHERE { ?s ?p ?o }", "-g", str(empty)], ["validate", str(empty)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and f"{empty}: empty file (0 bytes)" in result.output, result.output

@@ -18,11 +18,22 @@ from kg.store.oxigraph import read_part
 
 __all__ = ["load_graph", "load_query_graph", "load_network_graph"]
 
+def _why(exc: Exception) -> str:
+    """A parser's complaint in one short line: rdflib's Turtle errors quote the whole text read
+    so far (100 kB for a truncated graph); its line and reason are what a reader needs."""
+    if hasattr(exc, "lines") and hasattr(exc, "_why"):  # rdflib.plugins.parsers.notation3.BadSyntax
+        return f"line {exc.lines + 1}: {exc._why}"
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:300] + " …"
+
+
 def load_graph(path: str | Path) -> Graph:
     """Read a built graph (Turtle, TriG, N-Triples or N-Quads) into one rdflib graph."""
     p = Path(path)
     if not p.exists():
         raise QueryError(f"{p}: no such graph; run 'kg build' first or pass --graph FILE")
+    if p.is_file() and p.stat().st_size == 0:
+        raise QueryError(f"{p}: empty file (0 bytes), not a built graph; run 'kg build' or pass --graph FILE")
     fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads"}.get(p.suffix.lower(), "turtle")
     try:
         if fmt in ("trig", "nquads"):
@@ -35,7 +46,7 @@ def load_graph(path: str | Path) -> Graph:
             g = Graph()
             g.parse(p, format=fmt)
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
-        raise QueryError(f"{p}: cannot be parsed as {fmt} ({exc})") from None
+        raise QueryError(f"{p}: cannot be parsed as {fmt} ({_why(exc)})") from None
     bind_prefixes(g)
     return g
 
@@ -49,7 +60,7 @@ def load_query_graph(path: str | Path) -> Graph:
         try:
             g.parse(derived, format="turtle")
         except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
-            raise QueryError(f"{derived}: cannot be parsed as turtle ({exc})") from None
+            raise QueryError(f"{derived}: cannot be parsed as turtle ({_why(exc)})") from None
     return g
 
 
