@@ -252,3 +252,58 @@ def test_exports_query_json_is_sparql_results_json_with_types(tmp_path):
     construct = runner.invoke(app, ["query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", "-g", str(source),
                                     "-f", "json"])
     assert construct.exit_code == 0 and "@context" in construct.stdout  # JSON-LD
+
+
+# ------------------------------------------------------------------ CSV cells safe in a spreadsheet (#14)
+FORMULA = '=HYPERLINK("http://x","y") Des frappes aériennes ont tué 3 civils à Alep samedi.'
+COMMAND = "+cmd|' /C calc'!A0 Les rebelles ont pris Palmyre."
+
+
+def _formula_graph(tmp_path):
+    from rdflib import Literal
+
+    from kg.namespace import CKG
+
+    g = make_graph()
+    g.set((E1, CKG.evidence, Literal(FORMULA, lang="fr")))
+    g.set((E2, CKG.evidence, Literal(COMMAND, lang="fr")))
+    source = tmp_path / "graph.ttl"
+    g.serialize(destination=str(source), format="turtle")
+    return source
+
+
+def test_exports_acled_notes_cannot_run_as_formulas(tmp_path):
+    import csv
+
+    out = tmp_path / "acled.csv"
+    result = runner.invoke(app, ["export", "-f", "acled", "-g", str(_formula_graph(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {"'" + FORMULA, "'" + COMMAND} <= {r["notes"] for r in rows}
+    assert not [v for r in rows for v in r.values() if v.startswith(("=", "+", "-", "@"))]
+    airstrike = next(r for r in rows if r["notes"] == "'" + FORMULA)
+    assert airstrike["fatalities"] == "12" and airstrike["timestamp"].isdigit()  # numbers stay numbers
+
+
+def test_exports_query_csv_cells_cannot_run_as_formulas_and_numbers_stay(tmp_path):
+    import csv
+    import io
+
+    q = ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> SELECT ?ev ?n ?x ?s WHERE { ?e ckg:evidence ?ev "
+         'FILTER(STRSTARTS(?ev, "=") || STRSTARTS(?ev, "+")) BIND(-3 AS ?n) BIND(-1.5 AS ?x) BIND("-3 morts" AS ?s) '
+         "} ORDER BY ?ev")
+    result = runner.invoke(app, ["query", q, "-g", str(_formula_graph(tmp_path)), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in csv.reader(io.StringIO(result.stdout)) if r]
+    assert rows == [["ev", "n", "x", "s"], ["'" + COMMAND, "-3", "-1.5", "'-3 morts"],
+                    ["'" + FORMULA, "-3", "-1.5", "'-3 morts"]]
+
+
+def test_exports_entities_csv_printed_cannot_run_as_formulas(tmp_path):
+    (tmp_path / "entities.csv").write_text(
+        "entity,kind,class,label,located_in,affiliated_with,geonames,surface_forms,rules,min_score,articles\n"
+        'x,actor,Person,"=HYPERLINK(""http://x"")",,,,@x ×1,new,1.0,a1\n', encoding="utf-8")
+    result = runner.invoke(app, ["entities", "-o", str(tmp_path), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == 'x,actor,Person,"\'=HYPERLINK(""http://x"")",,,,\'@x ×1,new,1.0,a1'

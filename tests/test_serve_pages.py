@@ -258,3 +258,22 @@ def test_serve_pages_query_page_in_a_browser(graph, tmp_path):
     finally:
         chrome.quit()
         front.stop()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+def test_serve_pages_query_csv_download_cannot_run_formulas(tmp_path):
+    """The query page's CSV download makes cells safe as kg.store.csv_cell does; numbers stay."""
+    source = (Path(__file__).resolve().parents[1] / "kg" / "assets" / "query.js").read_text("utf-8")
+    (function,) = re.findall(r"\n  function csvCell\(.*?\n  }\n", source, re.S)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    terms = [{"type": "literal", "value": '=HYPERLINK("http://x")'}, {"type": "literal", "value": "+cmd|calc"},
+             {"type": "literal", "value": "-3", "datatype": xsd + "integer"}, {"type": "literal", "value": "-3 morts"},
+             {"type": "literal", "value": "@x", "xml:lang": "fr"}, {"type": "uri", "value": "http://x/a"},
+             {"type": "literal", "value": "a\u202eb"}, None]
+    script = tmp_path / "cells.js"
+    script.write_text(f"const XSD = {json.dumps(xsd)};\n{function}\n"
+                      f"console.log(JSON.stringify({json.dumps(terms)}.map(csvCell)));\n", "utf-8")
+    done = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ['"\'=HYPERLINK(""http://x"")"', "'+cmd|calc", "-3", "'-3 morts", "'@x",
+                                       "http://x/a", "a\\u202eb", ""]

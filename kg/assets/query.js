@@ -197,7 +197,20 @@
     }
   }
 
-  function csvCell(value) {
+  /** A binding as a CSV cell, made safe as kg.store.csv_cell makes kg's CSV files (OWASP, CSV
+   * injection): a numeric literal stays as it is (-3); any other value starting with = + - @, a tab
+   * or a carriage return gets a leading ' so a spreadsheet keeps it text, and bidirectional
+   * overrides are written as visible \u202e escapes. Then quoted when it must be. */
+  function csvCell(term) {
+    let value = term ? term.value : "";
+    const type = term && term.type === "literal" && term.datatype || "";
+    const numeric = type.startsWith(XSD) && /(integer|decimal|double|float|int|long|short|byte)$/i.test(type)
+      && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value);
+    if (!numeric) {
+      value = value.replace(/[\u202a-\u202e\u2066-\u2069]/g,
+        (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+      if (/^[=+\-@\t\r]/.test(value)) value = "'" + value;
+    }
     return /[",\n\r]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
   }
 
@@ -205,7 +218,7 @@
     if (!last || !last.results) return;
     const vars = last.head.vars;
     const lines = [vars.join(",")].concat(last.results.bindings.map((row) =>
-      vars.map((v) => csvCell(row[v] ? row[v].value : "")).join(",")));
+      vars.map((v) => csvCell(row[v])).join(",")));
     const link = el("a", {href: URL.createObjectURL(new Blob([lines.join("\r\n") + "\r\n"], {type: "text/csv"})),
       download: ($("q-named").value || "query") + ".csv"});
     link.click();

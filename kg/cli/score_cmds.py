@@ -80,12 +80,14 @@ def _print_rows(rows: list[dict], path: Path, fmt: OutputFormat) -> None:
     import csv
     import json
 
+    from kg.store import csv_cell
+
     if fmt == OutputFormat.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == OutputFormat.csv:
         typer.echo(path.read_text(encoding="utf-8").splitlines()[0])
         w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
-        w.writerows(rows)
+        w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
     else:
         for r in rows:
             typer.echo(f"{r['entity']:<32} {r['class']:<14} {r['label'][:30]:<30} [{r['rules']}] "

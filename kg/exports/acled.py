@@ -299,9 +299,11 @@ def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",
     """Write the ACLED export of a build (its store, or its graph file) to ``dest`` (CSV, atomically).
 
     ``timestamp`` defaults to the modification time of the build's graph (when it was built), so
-    exporting the same build twice gives the same bytes.
+    exporting the same build twice gives the same bytes. Text cells are made safe to open in a
+    spreadsheet as in ``events.csv`` (:func:`kg.store.csv_cell`: ``notes`` starting ``=HYPERLINK(``
+    gets a leading ``'``); numbers (``fatalities``, ``latitude``…) stay numbers.
     """
-    from kg.store import atomic_write
+    from kg.store import atomic_write, csv_cell
     from kg.store.tables import read_build
 
     src = Path(graph)
@@ -312,5 +314,5 @@ def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",
     with atomic_write(dest) as fh:
         w = csv.DictWriter(fh, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
         w.writeheader()
-        w.writerows(export.rows)
+        w.writerows({k: csv_cell(v) for k, v in row.items()} for row in export.rows)
     return export

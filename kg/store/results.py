@@ -8,11 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.query import Result
 
 from kg.errors import QueryError
+from kg.store.csv_export import csv_cell
 from kg.store.sparql import check_federation
 
 __all__ = ["run_query", "format_result"]
@@ -39,6 +41,14 @@ def _cell(v) -> str:
     return str(v)
 
 
+def _csv_cell(v) -> str:
+    """A CSV cell of an answer: a number (a numeric literal, ``-3``) as it is, any other value made
+    safe for a spreadsheet by :func:`kg.store.csv_cell` (``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``)."""
+    if isinstance(v, Literal) and isinstance(v.value, int | float | Decimal) and not isinstance(v.value, bool):
+        return str(v)
+    return csv_cell(_cell(v))
+
+
 def format_result(result: Result, fmt: str = "table", g: Graph | None = None) -> str:
     """Render a SELECT/ASK/CONSTRUCT result as ``table``, ``csv`` or ``json``."""
     if result.type == "ASK":
@@ -52,7 +62,7 @@ def format_result(result: Result, fmt: str = "table", g: Graph | None = None) ->
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(names)
-        w.writerows(rows)
+        w.writerows([_csv_cell(r[v]) for v in result.vars] for r in result)
         return buf.getvalue()
     if fmt == "json":
         return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
