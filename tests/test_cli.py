@@ -60,3 +60,22 @@ def test_cli_query_without_graph_says_what_to_do(tmp_path):
     result = runner.invoke(app, ["query", "SELECT * WHERE { ?s ?p ?o }", "--graph", str(tmp_path / "none.ttl")])
     assert result.exit_code != 0
     assert "kg build" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["network", "--top", "0"], ["network", "--top", "-3"], ["network", "--ego", "Daech", "--depth", "-1"],
+    ["view", "--top", "0"], ["view", "--top", "-2"], ["view", "--ego", "Daech", "--depth", "-1"],
+    ["push", "http://127.0.0.1:9/store", "--timeout", "-1"], ["serve", "--port", "-1"], ["serve", "--port", "70000"],
+], ids=" ".join)
+def test_cli_negative_or_zero_sizes_are_usage_errors(tmp_path, args):
+    """--top 0 would list every node (Python slicing), --top -3 all but the last 3, --depth -1 the
+    centre alone: each is a usage error (exit 2) naming the option, and nothing is written."""
+    from conftest import make_graph
+
+    graph = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(graph), format="turtle")
+    out = ["-o", str(tmp_path / "v.html")] if args[0] == "view" else []
+    result = runner.invoke(app, [*args, "-g", str(graph), *out])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{args[-2]}'" in result.output
+    assert not (tmp_path / "v.html").exists()

@@ -30,8 +30,8 @@ def view(
                                                     "Daech, EI, OSDH; or an IRI)."),
     place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it (Homs)."),
     ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (a name or an IRI)."),
-    depth: int = typer.Option(2, "--depth", help="Radius of --ego in hops (actor -> event -> actor is 2)."),
-    top: int = typer.Option(None, "--top", help="Keep the N best-connected events, their actors and places."),
+    depth: int = typer.Option(2, "--depth", min=0, help="Radius of --ego in hops (actor -> event -> actor is 2)."),
+    top: int = typer.Option(None, "--top", min=1, help="Keep the N best-connected events, their actors and places."),
     title: str = typer.Option("kg", "--title", help="Page title."),
 ) -> None:
     """Write the explorer (one offline page: search, filters, timeline, map, evidence) of a graph,
@@ -164,14 +164,14 @@ def network(
     what: str = typer.Argument(None, metavar="[stats]", help="'stats' prints the summary (also when no option is given)."),
     graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="Built graph (.ttl or .trig)."),
     proj: Projection = typer.Option(Projection.interactions, "--projection", help="Network to analyse."),
-    top: int = typer.Option(None, "--top", help="List the N most central nodes."),
+    top: int = typer.Option(None, "--top", min=1, help="List the N most central nodes."),
     by: Measure = typer.Option(Measure.degree, "--by", help="Centrality for --top."),
     communities: bool = typer.Option(False, "--communities", help="Louvain communities (seeded)."),
     path: tuple[str, str] | None = typer.Option(None, "--path", metavar="A B",
                                                 help="Shortest interaction path between two actors (names as you "
                                                      "type them: Rebelles Daech)."),
     ego: str = typer.Option(None, "--ego", help="Print the neighbourhood of this node (a name: Daech, Homs; or an IRI)."),
-    depth: int = typer.Option(1, "--depth", help="Radius of --ego in hops."),
+    depth: int = typer.Option(1, "--depth", min=0, help="Radius of --ego in hops."),
     export: Path = typer.Option(None, "--export",
                                 help="Write the projection (or the --ego subgraph) as .graphml or .gexf, with dates "
                                      "(Gephi's timeline) and coordinates."),

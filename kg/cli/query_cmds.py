@@ -20,7 +20,7 @@ def push(
     url: str = typer.Argument(..., help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store"),
     graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built TriG (one named graph per article)."),
     user: str = typer.Option(None, "--user", help="HTTP basic user (password from $KG_PUSH_PASSWORD)."),
-    timeout: float = typer.Option(60, "--timeout", help="Seconds to wait for each request."),
+    timeout: float = typer.Option(60, "--timeout", min=1, help="Seconds to wait for each request."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
 ) -> None:
     """Upload each named graph to a SPARQL 1.1 Graph Store Protocol endpoint (one PUT per graph).
@@ -194,7 +194,7 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
 
 def serve(
     graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built graph (.trig or .ttl)."),
-    port: int = typer.Option(7878, "--port", help="TCP port to listen on."),
+    port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port to listen on."),
     host: str = typer.Option(None, "--host",
                              help="Interface to listen on (default 127.0.0.1; any other host is reachable "
                                   "from other machines)."),
