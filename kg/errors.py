@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KgError", "InputError", "OntologyError", "QueryError", "BuildError", "UsageError", "CacheError",
-           "printable"]
+__all__ = ["KgError", "InputError", "OutputError", "OntologyError", "QueryError", "BuildError", "UsageError",
+           "CacheError", "printable"]
 
 
 class KgError(Exception):
@@ -23,6 +23,26 @@ class InputError(KgError):
         self.path = path
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+
+class OutputError(KgError, OSError):
+    """An output file cannot be written: a part of its path is a file, not a folder; no permission;
+    no space left. An :class:`OSError` too (with the ``errno`` and ``strerror`` of the cause), so
+    code that handles the operating system's errors still does.
+
+    >>> str(OutputError("out/x.png", "cannot be written (out is a file, not a folder)"))
+    'out/x.png: cannot be written (out is a file, not a folder)'
+    """
+
+    def __init__(self, path: str, problem: str, cause: OSError | None = None):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+        if cause is not None:
+            self.errno, self.strerror = cause.errno, cause.strerror
+
+    def __str__(self) -> str:  # the message, never OSError's "[Errno N] ..."
+        return self.args[0]
 
 
 class OntologyError(KgError):

@@ -941,3 +941,49 @@ def test_reliability_11_a_busy_port_is_said_plainly(tmp_path):
         result = runner.invoke(app, ["serve", "-g", str(tmp_path / "g.trig"), "--port", str(port)])
     assert result.exit_code == 1, result.output
     assert f"kg: error: port {port} on 127.0.0.1 is already in use; pass another --port" in result.output
+
+
+# ------------------------------------------------------------------ unwritable outputs (#14)
+@pytest.mark.parametrize("args", [
+    ["plot", "timeline", "-o", "{afile}/x.png"], ["plot", "network", "-o", "{afile}/sub/x.png"],
+    ["view", "-o", "{afile}/x.html"], ["network", "--export", "{afile}/x.gexf"],
+    ["network", "--write-back", "--out", "{afile}/x.ttl"], ["export", "-f", "acled", "-o", "{afile}/x.csv"],
+    ["export", "-f", "graphml", "-o", "{afile}/x.graphml"], ["export", "-f", "jsonld", "-o", "{afile}/x.jsonld"],
+], ids=lambda a: " ".join(x for x in a if "{afile}" not in x))
+def test_reliability_14_an_unwritable_output_path_is_one_line_naming_it(tmp_path, args):
+    """A part of the output path is a file: one line naming the path and the problem, exit 1, no traceback."""
+    from conftest import make_graph
+
+    graph, afile = tmp_path / "graph.ttl", tmp_path / "afile"
+    make_graph().serialize(destination=str(graph), format="turtle")
+    afile.write_text("mine\n", encoding="utf-8")
+    args = [a.format(afile=afile) for a in args]
+    result = runner.invoke(app, [*args, "-g", str(graph)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    target = next(a for a in args if a.startswith(str(afile)))
+    assert result.stderr.splitlines() == [
+        f"kg: error: {target}: cannot be written ({afile} is a file, not a folder); choose another path"]
+    assert afile.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_reliability_14_atomic_write_errors_are_the_outputs_and_still_oserrors(tmp_path):
+    """Writing a folder's name, or a full disk while writing, is an OutputError (an OSError too,
+    so the build's handling keeps working), no temporary file is left; the caller's own errors pass."""
+    import errno
+
+    from kg.errors import OutputError
+    from kg.store import atomic_write
+
+    with pytest.raises(OutputError, match="it is a folder") as caught:
+        with atomic_write(tmp_path) as fh:
+            fh.write("x")
+    assert isinstance(caught.value, OSError) and caught.value.errno == errno.EISDIR
+    target = tmp_path / "x.csv"
+    with pytest.raises(OutputError, match=rf"^{target}: cannot be written \(No space left on device\)$"):
+        with atomic_write(target):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    with pytest.raises(FileNotFoundError):  # reading something else inside the block: the caller's
+        with atomic_write(target):
+            (tmp_path / "missing").read_text()
+    assert list(tmp_path.iterdir()) == []

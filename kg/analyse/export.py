@@ -10,6 +10,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.store.atomic import atomic_write
+
 __all__ = [
     "export_network",
 ]
@@ -48,6 +50,8 @@ def export_network(net: nx.Graph, path: str | os.PathLike[str]) -> Path:
     ------
     ValueError
         For another suffix.
+    kg.errors.OutputError
+        When ``path`` cannot be written (a part of it is a file, no permission).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -62,9 +66,9 @@ def export_network(net: nx.Graph, path: str | os.PathLike[str]) -> Path:
         )
     else:
         flat.add_edges_from((u, v, {a: _flat(x) for a, x in d.items()}) for u, v, d in net.edges(data=True))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".graphml":
-        nx.write_graphml(flat, path)
-    else:
-        nx.write_gexf(flat, path)
+    with atomic_write(path, "wb", encoding=None) as fh:
+        if suffix == ".graphml":
+            nx.write_graphml(flat, fh)
+        else:
+            nx.write_gexf(flat, fh)
     return path

@@ -152,11 +152,12 @@ def _print_ego(net, names, ego: str, proj: str, depth: int, label):
 def _write_back(g, graph: Path, out: Path | None) -> None:
     """Write the graph with ckg:pageRank per actor (to ``out``, or <graph>.measures.ttl)."""
     from kg import analyse
+    from kg.store import atomic_write
 
     target = out or graph.with_name(f"{graph.stem}.measures.ttl")
     measured = analyse.add_measures(g)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    measured.serialize(destination=str(target), format="turtle")
+    with atomic_write(target, "wb", encoding=None) as fh:
+        measured.serialize(destination=fh, format="turtle")
     typer.echo(f"wrote {target} (ckg:pageRank for {len(analyse.actors(g))} actors)")
 
 

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from rdflib import Graph
 
 from kg.analyse import actor_interactions, knowledge_network
+from kg.store.atomic import atomic_write
 from kg.view import PALETTE, spring_positions
 
 __all__ = ["FAMILIES", "PERIODS", "AUTO_MAX_BARS", "period_of", "auto_period", "timeline_counts", "timeline",
@@ -183,10 +184,11 @@ def _counts(events: list[tuple[str | None, str]], by: str) -> tuple[str, list[st
 
 
 def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
+    """Write ``fig`` as a PNG (:func:`kg.store.atomic_write`: an unwritable path is an OutputError)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     FigureCanvasAgg(fig)
-    fig.savefig(path, format="png", metadata=_PNG_METADATA)
+    with atomic_write(path, "wb", encoding=None) as fh:
+        fig.savefig(fh, format="png", metadata=_PNG_METADATA)
     return path
 
 

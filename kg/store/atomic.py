@@ -2,13 +2,17 @@
 over the target, so a reader (or a build stopped half-way) never sees a half-written file.
 
 Every module of kg that replaces a file in place uses :func:`atomic_write` (the exports, the
-report, the journal of the output folder, the extraction cache, the explorer page).
+report, the journal of the output folder, the extraction cache, the explorer page, the charts,
+the networks' GraphML/GEXF). It is also the one place where the operating system's refusal to
+write an output becomes kg's error (:class:`kg.errors.OutputError`, one line naming the path).
 
-Imports nothing of kg (the standard library only), so any layer above :mod:`kg.store` may use it.
+Imports nothing of kg but :mod:`kg.errors` (and the standard library), so any layer above
+:mod:`kg.store` may use it.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import tempfile
@@ -16,7 +20,35 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write"]
+from kg.errors import OutputError
+
+__all__ = ["atomic_write", "output_error"]
+
+#: errors of a write itself (raised inside the ``with`` block): the file's, whatever the caller does
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def output_error(path: str | Path, exc: OSError) -> OutputError:
+    """``exc``, raised while writing ``path``, as one line that names ``path`` and the problem.
+
+    >>> import pathlib, tempfile
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> (tmp / "afile").touch()
+    >>> str(output_error(tmp / "afile" / "x.png", FileExistsError(17, "File exists"))).replace(str(tmp), "TMP")
+    'TMP/afile/x.png: cannot be written (TMP/afile is a file, not a folder); choose another path'
+    """
+    path = Path(path)
+    parent = next((p for p in path.parents if os.path.lexists(p)), None)
+    if parent is not None and not parent.is_dir():
+        kind = "a file, not a folder" if parent.is_file() else "not a folder"
+        problem = f"cannot be written ({parent} is {kind}); choose another path"
+    elif path.is_dir():
+        problem = "cannot be written (it is a folder); name a file"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        problem = f"cannot be written ({exc.strerror}); check the permissions of {path.parent}"
+    else:
+        problem = f"cannot be written ({exc.strerror or exc})"
+    return OutputError(str(path), problem, exc)
 
 
 @contextmanager
@@ -36,21 +68,40 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     ('one\\n', ['a.txt'])
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise output_error(path, exc) from None
+    written = False  # the caller's block has run to its end
     try:
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
+            try:
+                yield fh
+            except OSError as exc:
+                if exc.errno in _WRITE_ERRNOS and exc.filename is None:  # the file's write, not the caller's
+                    raise output_error(path, exc) from None
+                raise
+            written = True
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())
         if permissions is not None:
             os.chmod(tmp, permissions)
         os.replace(tmp, path)
+    except OSError as exc:
+        _unlink(tmp)
+        if not written or isinstance(exc, OutputError):  # the caller's error, or already kg's
+            raise
+        raise output_error(path, exc) from None  # flushing, closing, renaming: the output's
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
