@@ -188,6 +188,7 @@ def network(
     """
     from kg import analyse
     from kg.exports import enrich_network
+    from kg.store.tables import read_build
     from kg.store import load_graph, load_network_graph
 
     if what not in (None, "stats"):
@@ -212,7 +213,7 @@ def network(
         sub = _print_ego(net, names, ego, proj.value, depth, label) if ego else None
         if export:
             chosen = (sub if sub is not None else net).copy()
-            enrich_network(chosen, g)
+            enrich_network(chosen, g, read_build(graph, parsed=g))
             typer.echo(f"wrote {analyse.export_network(chosen, export)}")
         if write_back:
             _write_back(g, graph, out)

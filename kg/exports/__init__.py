@@ -137,7 +137,7 @@ def time_span(value: str | None) -> tuple[str, str] | None:
     return None
 
 
-def enrich_network(net, g) -> None:
+def enrich_network(net, g, tables=None) -> None:
     """Add, in place, what Gephi's timeline and geo layouts read.
 
     Events get ``start`` / ``end`` (ISO days: the span of ``ckg:date`` at its precision, else of
@@ -153,12 +153,15 @@ def enrich_network(net, g) -> None:
         A knowledge network or a projection (nodes are IRIs).
     g : rdflib.Graph
         The graph it was made from.
+    tables : kg.store.tables.BuildTables, optional
+        The tables of that graph, when they are at hand (:func:`kg.store.tables.read_build` reads a
+        build's from its store, much faster than rdflib's SPARQL over ``g``); read from ``g`` by default.
     """
     from kg.exports.acled import place_point
     from kg.namespace import CKG
     from kg.store.tables import read_tables
 
-    tables = read_tables(g)
+    tables = tables if tables is not None else read_tables(g)
     spans: dict[str, tuple[str, str] | None] = {}
 
     def span_of(node: str) -> tuple[str, str] | None:
@@ -200,9 +203,11 @@ def write_network(graph: str | Path, dest: str | Path, **_options) -> str:
     from kg.analyse import export_network, knowledge_network
     from kg.store import load_network_graph
 
+    from kg.store.tables import read_build
+
     g = load_network_graph(graph)
     net = knowledge_network(g)
-    enrich_network(net, g)
+    enrich_network(net, g, read_build(graph, parsed=g))
     path = export_network(net, dest)
     timed = sum(1 for _, d in net.nodes(data=True) if "start" in d)
     placed = sum(1 for _, d in net.nodes(data=True) if "latitude" in d)

@@ -255,9 +255,10 @@ def _read_articles(source) -> dict[str, ArticleInfo]:
     return articles
 
 
-def read_build(graph: str | Path) -> BuildTables:
+def read_build(graph: str | Path, parsed=None) -> BuildTables:
     """:func:`read_tables` of a build: its store when there is one beside ``graph``, else the
-    graph file (parsed with rdflib). ``graph`` may be the build folder."""
+    graph file (parsed with rdflib; or ``parsed``, that file already read). ``graph`` may be the
+    build folder."""
     from kg.store.graphs import load_graph
     from kg.store.integrity import find_store
     from kg.store.oxigraph import open_store
@@ -265,5 +266,7 @@ def read_build(graph: str | Path) -> BuildTables:
     folder = find_store(graph)
     if folder is not None:
         return read_tables(open_store(folder))
+    if parsed is not None:
+        return read_tables(parsed)
     p = Path(graph)
     return read_tables(load_graph(p / "graph.ttl" if p.is_dir() else p))
