@@ -188,8 +188,8 @@ def network(
     """
     from kg import analyse
     from kg.exports import enrich_network
-    from kg.store.tables import read_build
     from kg.store import load_graph, load_network_graph
+    from kg.store.tables import read_build
 
     if what not in (None, "stats"):
         fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)

@@ -202,7 +202,6 @@ def write_network(graph: str | Path, dest: str | Path, **_options) -> str:
     ``dest``'s suffix), with time spans and coordinates (:func:`enrich_network`)."""
     from kg.analyse import export_network, knowledge_network
     from kg.store import load_network_graph
-
     from kg.store.tables import read_build
 
     g = load_network_graph(graph)
