@@ -790,6 +790,9 @@ def test_reliability_11_a_users_store_folder_is_refused_before_anything_is_writt
     ('["Homs"]', "must be a JSON object"),
     ('{"merge": {}, "splt": []}', "unknown overrides key 'splt'"),
     ("{not json", "cannot read overrides"),
+    # found later by a probe: both at once made Homs an actor (exit 0, the graph not conforming)
+    ('{"merge": {"Homs": "islamic-state"}, "split": ["homs"]}', "'homs' is both merged (into 'islamic-state') and split"),
+    ('{"merge": {"Homs": "homs", "HOMS": "islamic-state"}}', "sends the form 'HOMS' to two entities"),
 ])
 def test_reliability_11_bad_overrides_are_a_usage_error_before_parsing(tmp_path, content, problem):
     bad = tmp_path / "over.json"

@@ -41,4 +41,13 @@ def load_overrides(path: str | Path | None) -> dict:
         raise UsageError(f"{p}: \"merge\" must map surface forms to entity ids (strings); {shape}")
     if not isinstance(split, list) or not all(isinstance(s, str) for s in split):
         raise UsageError(f"{p}: \"split\" must be a list of surface forms (strings); {shape}")
-    return {"merge": {norm(k): v for k, v in merge.items()}, "split": [norm(s) for s in split]}
+    merged: dict[str, str] = {}
+    for form, target in merge.items():
+        if merged.setdefault(norm(form), target) != target:  # "Homs" and "HOMS" are one form
+            raise UsageError(f"{p}: \"merge\" sends the form {form!r} to two entities ({merged[norm(form)]!r} "
+                             f"and {target!r}); keep one")
+    both = [s for s in split if norm(s) in merged]
+    if both:
+        raise UsageError(f"{p}: the form {both[0]!r} is both merged (into {merged[norm(both[0])]!r}) and split; "
+                         "keep one of the two")
+    return {"merge": merged, "split": [norm(s) for s in split]}
