@@ -115,3 +115,23 @@ def test_a_truncated_or_empty_graph_file_is_said_in_one_short_line(tmp_path):
     for args in (["query", "SELECT * WHERE { ?s ?p ?o }", "-g", str(empty)], ["validate", str(empty)]):
         result = runner.invoke(app, args)
         assert result.exit_code == 1 and f"{empty}: empty file (0 bytes)" in result.output, result.output
+
+
+@pytest.mark.model
+def test_readers_take_a_build_folder_and_csv_ends_with_one_line_break(built):
+    """kg validate DIR failed (Is a directory) where kg query -g DIR answers; -f csv printed an
+    empty line after the last row."""
+    result = runner.invoke(app, ["validate", str(built)])
+    assert result.exit_code == 0 and result.output == "conforms\n", result.output
+    result = runner.invoke(app, ["query", "SELECT ?s WHERE { ?s a ckg:Country } ORDER BY ?s", "-g", str(built / "graph.ttl"),
+                                 "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split("\n")[0].rstrip("\r") == "s" and len(result.output.splitlines()) == 5  # s, 4 countries
+    assert not result.output.endswith("\n\n") and not result.output.endswith("\r\n\n"), repr(result.output[-20:])
+
+
+@pytest.mark.model
+def test_network_export_to_an_unknown_format_is_a_usage_error(built, tmp_path):
+    result = runner.invoke(app, ["network", "-g", str(built / "graph.ttl"), "--export", str(tmp_path / "x.xyz")])
+    assert result.exit_code == 2 and "give a .graphml or .gexf file" in result.output, result.output
+    assert not (tmp_path / "x.xyz").exists()

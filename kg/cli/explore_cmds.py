@@ -194,6 +194,8 @@ def network(
     if what not in (None, "stats"):
         fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
     guard_output(export, "--export")
+    if export is not None and export.suffix.lower() not in (".graphml", ".gexf"):
+        fail(f"--export {export}: give a .graphml or .gexf file (Gephi, yEd, Cytoscape read both)", 2)
     guard_output(out, "--out")
     try:
         g = load_graph(graph) if write_back else load_network_graph(graph, warn)

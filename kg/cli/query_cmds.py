@@ -114,7 +114,8 @@ def _print_result(result, fmt: OutputFormat, prefixes) -> None:
     elif fmt == OutputFormat.json:
         typer.echo(jsonld_text(result.graph))
     else:
-        typer.echo(format_result(result, fmt.value, prefixes))
+        text = format_result(result, fmt.value, prefixes)
+        typer.echo(text, nl=not text.endswith("\n"))  # CSV ends its last row with a line break already
 
 
 def query(

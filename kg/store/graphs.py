@@ -28,8 +28,11 @@ def _why(exc: Exception) -> str:
 
 
 def load_graph(path: str | Path) -> Graph:
-    """Read a built graph (Turtle, TriG, N-Triples or N-Quads) into one rdflib graph."""
+    """Read a built graph (Turtle, TriG, N-Triples or N-Quads; or a build folder: its
+    ``graph.ttl``) into one rdflib graph."""
     p = Path(path)
+    if p.is_dir():
+        p = p / "graph.ttl"
     if not p.exists():
         raise QueryError(f"{p}: no such graph; run 'kg build' first or pass --graph FILE")
     if p.is_file() and p.stat().st_size == 0:
