@@ -32,7 +32,7 @@ from kg.gazetteer import norm
 from kg.namespace import CKG, PREFIXES, SKOS, XSD
 
 __all__ = ["QUERIES_DIR", "QueryInfo", "Param", "list_queries", "load_query", "query_info", "bind_params",
-           "parse_param_args", "resolve_label", "PREFIXES", "info_of_text", "query_info_for"]
+           "parse_param_args", "resolve_label", "PREFIXES", "info_of_text", "query_info_for", "read_query_file"]
 
 #: The folder of named queries: the repository's ``queries/``.
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
@@ -98,13 +98,26 @@ def _parse_header(path: Path, text: str) -> QueryInfo:
                      example=" ".join(fields["example"]))
 
 
+def read_query_file(path: str | Path) -> str:
+    """The text of a ``.rq`` file: UTF-8, a leading byte-order mark dropped (SPARQL parsers read
+    U+FEFF as a stray character). Raises :class:`QueryError` naming the file when it cannot be
+    read or is not UTF-8 text."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise QueryError(f"{p}: cannot be read ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{p}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                         "re-save it as UTF-8") from None
+
+
 def query_info(path: str | Path) -> QueryInfo:
     """The header of one ``.rq`` file."""
     p = Path(path)
-    try:
-        return _parse_header(p, p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise QueryError(f"{p}: cannot be read ({exc.strerror})") from None
+    return _parse_header(p, read_query_file(p))
 
 
 def info_of_text(text: str, name: str = "query") -> QueryInfo:
@@ -143,7 +156,7 @@ def load_query(name_or_path: str, folder: str | Path | None = None) -> str:
     d = Path(folder) if folder is not None else QUERIES_DIR
     p = _find(name_or_path, d)
     if p is not None:
-        return p.read_text(encoding="utf-8")
+        return read_query_file(p)
     if name_or_path.endswith(".rq"):
         raise QueryError(f"{name_or_path}: no such query file")
     if _NAME.match(name_or_path.replace("-", "_")):

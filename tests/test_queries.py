@@ -179,6 +179,36 @@ def test_queries_cli_without_query_is_a_usage_error():
     assert "missing QUERY" in result.output
 
 
+@pytest.mark.parametrize("data", [b"\xff\xfeS\x00E\x00", b"SELECT * WHERE { ?s ?p \"\xe9\" }"],
+                         ids=["utf16", "latin1"])
+def test_queries_cli_a_query_file_that_is_not_utf8_is_one_line_naming_it(tmp_path, data):
+    rq = tmp_path / "bin.rq"
+    rq.write_bytes(data)
+    result = CliRunner().invoke(app, ["query", str(rq), "-g", str(tmp_path / "graph.ttl")])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: {rq}: not UTF-8 text")
+    assert len(result.output.splitlines()) == 1 and "Traceback" not in result.output
+    with pytest.raises(QueryError, match="not UTF-8 text"):
+        load_query(str(rq))
+
+
+def test_queries_cli_a_query_file_with_a_utf8_bom_runs_and_its_syntax_errors_name_it(tmp_path):
+    graph = tmp_path / "graph.ttl"
+    make_graph().serialize(graph, format="turtle")
+    rq = tmp_path / "bom.rq"
+    rq.write_bytes("\ufeffASK { ?s ?p ?o }".encode())
+    assert load_query(str(rq)) == "ASK { ?s ?p ?o }"
+    result = CliRunner().invoke(app, ["query", str(rq), "-g", str(graph)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "true"
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELEC ?s WHERE { ?s ?p ?o }", encoding="utf-8")
+    result = CliRunner().invoke(app, ["query", str(bad), "-g", str(graph)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"kg: error: {bad}: SPARQL error")
+    assert len(result.output.splitlines()) == 1
+
+
 # ---------------------------------------------------------------- on the seeds graph (model)
 
 @pytest.fixture(scope="session")

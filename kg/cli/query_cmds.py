@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, usage_or_error, warn
-from kg.errors import KgError
+from kg.errors import KgError, QueryError
 
 __all__ = ["push", "query", "serve", "validate"]
 
@@ -55,25 +55,38 @@ def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_serv
     its report.json, else over the graph file. Returns the result and a graph whose prefixes the
     table shortens IRIs with.
 
-    An unknown query name or .rq file, or a malformed -p, exits 2."""
+    An unknown query name or .rq file (or one that is not UTF-8 text), or a malformed -p, exits 2;
+    a syntax error of a .rq file or a named query names the file."""
+    from kg.queries import info_of_text, load_query, parse_param_args, query_info_for
+
+    try:
+        text = load_query(query_text)
+        source = query_info_for(query_text)  # None for SPARQL text
+    except KgError as exc:  # no such query name or .rq file, or one that is not UTF-8: a usage error
+        fail(exc, 2)
+    info = source or info_of_text(text)
+    try:
+        values = parse_param_args(param)
+    except KgError as exc:
+        fail(exc, 2)
+    try:
+        return _answer(text, info, graph, values, allow_service)
+    except QueryError as exc:  # a syntax error in a .rq file or a named query: say which file
+        if source is not None and str(exc).startswith("SPARQL error"):
+            raise QueryError(f"{source.path}: {exc}") from None
+        raise
+
+
+def _answer(text: str, info, graph: Path, values: dict[str, str], allow_service: bool):
+    """Run ``text`` with the -p ``values`` over the build's store or the graph file (see :func:`_run_query`)."""
     from functools import cache
 
     from rdflib import Graph
 
     from kg.names import NameIndex
-    from kg.queries import info_of_text, load_query, parse_param_args, query_info_for
     from kg.rdf.emit import bind_prefixes
     from kg.store import find_store, load_query_graph, open_store, query_store, run_query, store_label_graph
 
-    try:
-        text = load_query(query_text)
-    except KgError as exc:  # no such query name or .rq file: a usage error
-        fail(exc, 2)
-    info = query_info_for(query_text) or info_of_text(text)
-    try:
-        values = parse_param_args(param)
-    except KgError as exc:
-        fail(exc, 2)
     folder = find_store(graph, warn) if graph.exists() or graph.parent.is_dir() else None
     if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
         ox = open_store(folder)
