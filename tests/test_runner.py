@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import BuildError
+from kg.errors import BuildError, UsageError
 from kg.pipeline.runner import IN_FLIGHT, batches, resolve_jobs, run_batches
 
 
@@ -116,6 +116,19 @@ def test_runner_bad_jobs_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(app, ["build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o"), "--jobs", "x"])
     assert result.exit_code == 2 and "--jobs 'x'" in result.output
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("dask", ["bogus", "tcp://10.0.0.5", "http://10.0.0.5:8786", "local:x", "local:0"])
+def test_runner_malformed_dask_is_a_usage_error_before_anything_is_parsed(tmp_path, dask):
+    pytest.importorskip("distributed")
+    (tmp_path / "a.txt").write_text("Des obus sont tombés sur Alep.", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o"), "--dask", dask])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: --dask {dask!r}: ")
+    assert "tcp://HOST:8786" in result.output and "local:N" in result.output
+    assert len(result.output.splitlines()) == 1 and not (tmp_path / "o").exists()
+    with pytest.raises(UsageError, match="--dask"):  # the library too, whoever calls it
+        list(run_batches(square_all, [[1]], dask=dask))
 
 
 def test_runner_unreachable_dask_scheduler_is_a_clear_error():

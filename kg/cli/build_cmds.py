@@ -16,9 +16,10 @@ from kg.errors import KgError, UsageError, printable
 __all__ = ["build", "remove"]
 
 
-def _check_inputs(inputs: list[Path], jobs: str) -> None:
-    """Exit 2 when an input does not exist or --jobs is not N or auto."""
-    from kg.pipeline.runner import resolve_jobs
+def _check_inputs(inputs: list[Path], jobs: str, dask: str | None) -> None:
+    """Exit 2 when an input does not exist, --jobs is not N or auto, or --dask is not a scheduler
+    address, local or local:N."""
+    from kg.pipeline.runner import check_dask, resolve_jobs
 
     for p in inputs:
         if not p.exists() and not p.is_symlink():
@@ -27,6 +28,12 @@ def _check_inputs(inputs: list[Path], jobs: str) -> None:
         resolve_jobs(jobs)
     except KgError as exc:
         fail(exc, 2)
+    try:
+        check_dask(dask)
+    except UsageError as exc:
+        fail(exc, 2)
+    except KgError as exc:  # the 'distributed' package is not installed
+        fail(exc, 1)
 
 
 def _print_build_report(report, quiet: bool) -> None:
@@ -82,7 +89,7 @@ def build(
     from kg.ingest import NoInputError
 
     inputs = paths or [Path("seeds")]
-    _check_inputs(inputs, jobs)
+    _check_inputs(inputs, jobs, dask)
     report = run_interruptible(lambda: kg.build(
         inputs, out, html=html, validate=validate, overrides=str(overrides) if overrides else None,
         max_bytes=max_bytes, jobs=jobs, incremental=incremental, store=store, dask=dask, force=force,

@@ -22,6 +22,7 @@ from kg.pipeline.outdir import OutputFolder, check_output_folder
 from kg.pipeline.progress import Progress, as_progress
 from kg.pipeline.publish import check_store_target
 from kg.pipeline.report import REPORT_NAME, BuildReport, sha256
+from kg.pipeline.runner import check_dask
 from kg.pipeline.stages import finish
 from kg.resolve import load_overrides
 from kg.store import STORE_DIR_NAME, STORE_MARKER
@@ -94,6 +95,7 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
             return report
         raise NoInputError("no .txt article file found in " + ", ".join(str(p) for p in paths))
     load_overrides(overrides)  # a bad file is reported now, not after the extraction
+    check_dask(dask)  # so is a malformed --dask
     with OutputFolder(out, force=force, on_wait=on_wait).open(check_store_target if store else None) as folder:
         xcache = open_cache(cache, out)
         stream = build_extractions(ing.articles, rep, jobs=jobs, cache=xcache, dask=dask)

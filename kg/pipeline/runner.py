@@ -31,9 +31,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from kg.errors import BuildError
+from kg.errors import BuildError, UsageError
 
-__all__ = ["run_batches", "batches", "resolve_jobs", "IN_FLIGHT"]
+__all__ = ["run_batches", "batches", "resolve_jobs", "check_dask", "IN_FLIGHT"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -187,6 +187,38 @@ def _in_pool(fn, work, jobs: int, setup) -> Iterator:
 
 
 # ------------------------------------------------------------------------------ Dask
+_DASK_FORMS = "a scheduler address such as tcp://HOST:8786, or local / local:N for N worker processes started here"
+
+
+def check_dask(dask) -> None:
+    """Raise :class:`UsageError` when ``dask`` (a ``--dask`` value) is neither ``"local"``,
+    ``"local:N"`` nor a scheduler address ``distributed`` can connect to (``tcp://HOST:PORT``,
+    ``tls://…``, ``HOST:PORT``…); checked before anything is parsed. A ``distributed.Client`` passes.
+
+    >>> check_dask("local:2"), check_dask("tcp://10.0.0.5:8786")
+    (None, None)
+    """
+    if dask is None or not isinstance(dask, str):
+        return
+    if dask == "local" or dask.startswith("local:"):
+        n = dask.partition(":")[2]
+        if n and not (n.strip().isdigit() and int(n) >= 1 or n.strip().lower() == "auto"):
+            raise UsageError(f"--dask {dask!r}: N must be a number of worker processes >= 1; expected {_DASK_FORMS}")
+        return
+    try:
+        from distributed import comm
+    except ImportError:
+        raise BuildError("--dask needs the 'distributed' package: pip install 'dask[distributed]'") from None
+    try:
+        scheme, location = comm.parse_address(dask)
+        if scheme not in comm.registry.backends:
+            raise ValueError(f"unknown scheme {scheme}://")
+        if scheme in ("tcp", "tls"):
+            comm.parse_host_port(location)  # a port is required: distributed has no default for a client
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"--dask {dask!r}: not a Dask scheduler address ({exc}); expected {_DASK_FORMS}") from None
+
+
 def _client(dask):
     """``(client, cluster)``: a client of the scheduler ``dask`` names; ``cluster`` is the
     ``LocalCluster`` started here for ``"local[:N]"`` (None otherwise)."""
@@ -197,6 +229,7 @@ def _client(dask):
     if isinstance(dask, Client):
         return dask, None, False
     text = str(dask)
+    check_dask(text)
     if text == "local" or text.startswith("local:"):
         n = resolve_jobs(text.partition(":")[2] or "auto")
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
