@@ -21,9 +21,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 
-__all__ = ["PushError", "PushResult", "push_graphs"]
+__all__ = ["PushError", "PushResult", "push_graphs", "check_url"]
 
 
 class PushError(KgError):
@@ -50,16 +50,43 @@ def _send(url: str, method: str, body: bytes, headers: dict[str, str], timeout: 
         raise PushError(f"{method} {url}: cannot connect ({reason}); is the server running?") from None
 
 
+#: files of triples only: no named graph to push
+_TRIPLE_FORMATS = (".ttl", ".nt", ".n3")
+_NO_NAMED_GRAPHS = ("no named graph ({why}); kg push uploads the named graphs of a build's graph.trig: "
+                    "pass -g OUT/graph.trig or the build folder OUT")
+
+
+def check_url(url: str) -> None:
+    """Raise :class:`UsageError` when ``url`` is not an http(s) URL with a host (and a valid port)."""
+    example = "expected an http(s):// Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store"
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"{url}: {example}")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError as exc:
+        raise UsageError(f"{url}: not a valid URL ({exc}); {example}") from None
+    if not parts.hostname:
+        raise UsageError(f"{url}: no host; {example}")
+
+
 def push_graphs(trig: str | Path, url: str, *, user: str | None = None, password: str | None = None,
                 timeout: float = 60) -> PushResult:
-    """PUT every named graph of ``trig`` to the Graph Store Protocol endpoint ``url``."""
+    """PUT every named graph of ``trig`` (a TriG file, or a build folder: its ``graph.trig``) to the
+    Graph Store Protocol endpoint ``url``.
+
+    Raises :class:`UsageError` for a malformed ``url`` (before any request) and for a file with no
+    named graph (a ``.ttl``: before any request), :class:`PushError` when a graph cannot be sent."""
     from pyoxigraph import DefaultGraph, RdfFormat, Triple, parse, serialize
 
     path = Path(trig)
+    if path.is_dir():  # a build folder: its graph.trig
+        path = path / "graph.trig"
     if not path.is_file():
         raise PushError(f"{path}: no such graph; run 'kg build' first or pass --graph FILE.trig")
-    if not url.startswith(("http://", "https://")):
-        raise PushError(f"{url}: expected an http(s):// Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    check_url(url)
+    if path.suffix.lower() in _TRIPLE_FORMATS:
+        raise UsageError(f"{path}: " + _NO_NAMED_GRAPHS.format(why="a file of triples holds only a default graph"))
     headers = {"Content-Type": "application/n-triples"}
     if user:
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
@@ -96,4 +123,6 @@ def push_graphs(trig: str | Path, url: str, *, user: str | None = None, password
         flush()
     except SyntaxError as exc:
         raise PushError(f"{path}: not valid TriG ({exc})") from None
+    if not sent:  # nothing was sent: a file of triples only (a Turtle file named .trig), or no triple at all
+        raise UsageError(f"{path}: " + _NO_NAMED_GRAPHS.format(why="its triples, if any, are all in the default graph"))
     return PushResult(n_graphs, n_triples, time.perf_counter() - t0)

@@ -79,3 +79,41 @@ def test_cli_negative_or_zero_sizes_are_usage_errors(tmp_path, args):
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{args[-2]}'" in result.output
     assert not (tmp_path / "v.html").exists()
+
+
+def _refused_url(url: str) -> None:
+    raise AssertionError(f"kg push sent a request to {url}")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:port/store", "http:///store", "ftp://h/store"])
+def test_cli_push_a_malformed_url_is_a_usage_error_naming_it(tmp_path, url):
+    trig = tmp_path / "graph.trig"
+    trig.write_text("<urn:g> { <urn:s> <urn:p> <urn:o> . }\n", encoding="utf-8")
+    result = runner.invoke(app, ["push", url, "-g", str(trig)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: {url}: ") and len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["graph.ttl", "turtle.trig"])
+def test_cli_push_a_file_with_no_named_graph_is_a_usage_error_not_a_push_of_nothing(tmp_path, monkeypatch, name):
+    import kg.push
+
+    monkeypatch.setattr(kg.push, "_send", lambda url, *a, **k: _refused_url(url))
+    path = tmp_path / name
+    path.write_text("<urn:s> <urn:p> <urn:o> .\n", encoding="utf-8")
+    result = runner.invoke(app, ["push", "http://127.0.0.1:1/store", "-g", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: {path}: no named graph")
+    assert "graph.trig" in result.output and "pushed" not in result.output
+
+
+def test_cli_push_takes_a_build_folder_for_its_graph_trig(tmp_path, monkeypatch):
+    import kg.push
+
+    sent = []
+    monkeypatch.setattr(kg.push, "_send", lambda url, method, body, *a: sent.append((method, url, body)))
+    (tmp_path / "graph.trig").write_text("<urn:g> { <urn:s> <urn:p> <urn:o> . }\n", encoding="utf-8")
+    result = runner.invoke(app, ["push", "http://127.0.0.1:1/store", "-g", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "pushed 1 graph(s), 1 triple(s)" in result.output
+    assert sent == [("PUT", "http://127.0.0.1:1/store?graph=urn%3Ag", b"<urn:s> <urn:p> <urn:o> .\n")]

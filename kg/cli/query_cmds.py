@@ -11,14 +11,14 @@ from pathlib import Path
 import typer
 
 from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, usage_or_error, warn
-from kg.errors import KgError, QueryError
+from kg.errors import KgError, QueryError, UsageError
 
 __all__ = ["push", "query", "serve", "validate"]
 
 
 def push(
     url: str = typer.Argument(..., help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store"),
-    graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built TriG (one named graph per article)."),
+    graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built TriG (one named graph per article), or the build folder."),
     user: str = typer.Option(None, "--user", help="HTTP basic user (password from $KG_PUSH_PASSWORD)."),
     timeout: float = typer.Option(60, "--timeout", min=1, help="Seconds to wait for each request."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
@@ -35,6 +35,8 @@ def push(
 
     try:
         result = push_graphs(graph, url, user=user, password=os.environ.get("KG_PUSH_PASSWORD"), timeout=timeout)
+    except UsageError as exc:  # a malformed URL, a file with no named graph
+        fail(exc, 2)
     except KgError as exc:
         fail(exc, 1)
     if not quiet:
