@@ -606,3 +606,25 @@ def test_evaluate_agrees_with_score_py_on_twins_and_repeats(twin_inputs, tmp_pat
     )
     ev = evaluate(load_graph(twin_inputs["graph"]), twin_inputs["gold"], [twin_inputs["catalog"]])
     assert_agrees(ref, ev)
+
+
+@pytest.mark.parametrize("content, problem", [
+    ({"articles": 10, "triples": 840, "rejected": []}, "'articles' is a number, not a record"),  # a report.json
+    ({"article": "a1", "entities": ["army"], "events": []}, "a per-article gold file"),
+    ({"army": {"class": "StateForce", "aliases": "armée"}}, "the aliases of 'army' are a string"),
+    ({"_extra_aliases": ["armée"]}, "'_extra_aliases' must be an object"),
+    ([1, 2], "it is a list"),
+    ("{not json", "not valid UTF-8 JSON"),
+])
+def test_evaluate_cli_a_catalogue_that_is_not_one_is_a_usage_error_naming_it(hand_inputs, tmp_path, content,
+                                                                              problem):
+    bad = tmp_path / "not-a-catalogue.json"
+    bad.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(hand_inputs["gold"]), "-c", str(hand_inputs["catalog"]),
+                                      "-c", str(bad), "-g", str(hand_inputs["graph"])])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: {bad}: ") and problem in result.output
+    assert len(result.output.splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    if not isinstance(content, str):
+        assert "not an entity catalogue" in result.output

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, guard_output
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 
 __all__ = ["evaluate", "entities"]
 
@@ -38,6 +38,8 @@ def evaluate(
     guard_output(json_out, "--json")
     try:
         result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts)
+    except UsageError as exc:  # a --catalog file that is not an entity catalogue
+        fail(exc, 2)
     except KgError as exc:
         fail(exc)
     typer.echo(format_table(result, verbose=verbose))

@@ -41,7 +41,16 @@ keys), :mod:`~kg.evaluate.scoring` (per article and overall) and :mod:`~kg.evalu
 
 from __future__ import annotations
 
-from kg.evaluate.gold import ACTOR_CLASSES, FAMILIES, PLACE_CLASSES, ROLES, GoldError, load_catalog, load_gold
+from kg.evaluate.gold import (
+    ACTOR_CLASSES,
+    FAMILIES,
+    PLACE_CLASSES,
+    ROLES,
+    CatalogueError,
+    GoldError,
+    load_catalog,
+    load_gold,
+)
 from kg.evaluate.report import format_table
 from kg.evaluate.results import ArticleScore, Counts, Evaluation, Share
 from kg.evaluate.scoring import check_offsets, evaluate, score_article
@@ -49,6 +58,7 @@ from kg.evaluate.scoring import check_offsets, evaluate, score_article
 __all__ = [
     "ACTOR_CLASSES",
     "ArticleScore",
+    "CatalogueError",
     "Counts",
     "Evaluation",
     "FAMILIES",

@@ -13,7 +13,7 @@ from typing import Any
 
 from rdflib.term import Node
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.gazetteer import ACTOR_CLASSES as GAZETTEER_ACTOR_CLASSES
 from kg.gazetteer import PLACE_CLASSES as GAZETTEER_PLACE_CLASSES
 from kg.namespace import CKG
@@ -22,6 +22,7 @@ from kg.schema.taxonomy import FAMILY
 __all__ = [
     "ACTOR_CLASSES",
     "ACTOR_ROLES",
+    "CatalogueError",
     "FAMILIES",
     "GoldError",
     "PLACE_CLASSES",
@@ -53,14 +54,47 @@ class GoldError(KgError):
     """The gold annotations, the entity catalogue or the texts folder cannot be read."""
 
 
-def read_json(path: Path, what: str) -> Any:
+class CatalogueError(GoldError, UsageError):
+    """A file given as the entity catalogue is not one (not JSON, not key -> record): the CLI exits with 2."""
+
+
+_CATALOGUE = ('expected a JSON object of key -> {"class", "label", "aliases"} record, as gold/entities.json '
+              "(the per-article gold files go in GOLD_DIR)")
+
+
+def read_json(path: Path, what: str, error: type[GoldError] = GoldError) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
             return json.load(fh)
     except OSError as exc:
         raise GoldError(f"{path}: cannot read the {what} ({exc.strerror})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise GoldError(f"{path}: the {what} is not valid UTF-8 JSON ({exc}); fix the file") from None
+        raise error(f"{path}: the {what} is not valid UTF-8 JSON ({exc}); fix the file") from None
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def _check_catalogue(path: Path, data: Any) -> None:
+    """Raise :class:`CatalogueError` naming ``path`` when ``data`` is not an entity catalogue."""
+    if not isinstance(data, dict):
+        raise CatalogueError(f"{path}: not an entity catalogue (it is {_kind(data)}); {_CATALOGUE}")
+    if "article" in data:
+        raise CatalogueError(f"{path}: not an entity catalogue but a per-article gold file (it has an 'article' "
+                             f"key); {_CATALOGUE}")
+    for k, v in data.items():
+        if k == "_extra_aliases":
+            if not isinstance(v, dict) or not all(isinstance(a, list) for a in v.values()):
+                raise CatalogueError(f"{path}: not an entity catalogue: '_extra_aliases' must be an object of "
+                                     "key -> list of aliases")
+        elif not k.startswith("_"):
+            if not isinstance(v, dict):
+                raise CatalogueError(f"{path}: not an entity catalogue: {k!r} is {_kind(v)}, not a record; {_CATALOGUE}")
+            if not isinstance(v.get("aliases", []), list):
+                raise CatalogueError(f"{path}: not an entity catalogue: the aliases of {k!r} are "
+                                     f"{_kind(v['aliases'])}, not a list; {_CATALOGUE}")
 
 
 def load_catalog(paths: Iterable[str | Path]) -> dict[str, dict]:
@@ -81,13 +115,14 @@ def load_catalog(paths: Iterable[str | Path]) -> dict[str, dict]:
     Raises
     ------
     GoldError
-        A file cannot be read or is not a JSON object.
+        A file cannot be read.
+    CatalogueError
+        A file is not an entity catalogue (not JSON, or not an object of key -> record).
     """
     cat: dict[str, dict] = {}
     for p in map(Path, paths):
-        data = read_json(p, "entity catalogue")
-        if not isinstance(data, dict):
-            raise GoldError(f"{p}: an entity catalogue must be a JSON object of key -> record")
+        data = read_json(p, "entity catalogue", CatalogueError)
+        _check_catalogue(p, data)
         for k, v in data.items():
             if k == "_extra_aliases":
                 for key, al in v.items():
