@@ -50,7 +50,7 @@ class OntologyError(KgError):
 
 
 class QueryError(KgError):
-    """A SPARQL query cannot be parsed or run, or its graph cannot be read."""
+    """A SPARQL query cannot be parsed or run, or its graph (or another export of a build) cannot be read."""
 
 
 class BuildError(KgError):

@@ -162,6 +162,30 @@ def test_resolve_merge_log_lists_forms_rules_and_scores(tmp_path):
     assert rows[0]["entity"] == "qusayr" and rows[0]["rules"] == "gazetteer"
 
 
+_HEADER = "entity,kind,class,label,located_in,affiliated_with,geonames,surface_forms,rules,min_score,articles\n"
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"id,name\nhoms,Homs\n", "no column entity, class, label, surface_forms, rules, min_score (the columns: id, name)"),
+    (b"entity,label\nhoms,Homs\n", "no column class, surface_forms, rules, min_score"),
+    (b"", "empty, no header line"),
+    (_HEADER.encode() + b"homs,place,City\n", "line 2: 3 cell(s) for 11 columns"),
+    (_HEADER.encode() + b"homs,place,City,Homs,,,,Homs,new,high,a\n", "line 2: min_score 'high' is not a number"),
+    (b"entit\xe9,label\n", "not UTF-8 text"),
+])
+def test_resolve_merge_log_that_is_not_kgs_is_one_line_naming_it(tmp_path, content, problem):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    (tmp_path / "entities.csv").write_bytes(content)
+    out = CliRunner().invoke(app, ["entities", "-o", str(tmp_path)])
+    assert out.exit_code == 1, out.output
+    assert out.output.startswith(f"kg: error: {tmp_path / 'entities.csv'}: {problem}")
+    assert len(out.output.splitlines()) == 1
+    assert out.exception is None or isinstance(out.exception, SystemExit)  # no traceback
+
+
 # ------------------------------------------------------------------ resolution as pure passes (#11, #14)
 def _two_articles():
     from kg.extract import Affiliation, Toll

@@ -114,11 +114,14 @@ def entities(
 
     Example:  kg entities --rule fuzzy
     """
-    import csv
+    from kg.store import read_entities_csv
 
     _check_rule(rule)
     path = out / "entities.csv"
     if not path.exists():
         fail(f"{path}: no merge log; run 'kg build -o {out}' first", 1)
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    try:
+        rows = read_entities_csv(path)
+    except KgError as exc:  # not kg's entities.csv (other columns, empty, not UTF-8)
+        fail(exc, 1)
     _print_rows(_filter_rows(rows, search, rule), path, fmt)

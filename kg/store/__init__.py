@@ -29,6 +29,7 @@ from kg.store.csv_export import (
     csv_cell,
     event_rows,
     iter_event_rows,
+    read_entities_csv,
     write_entities_csv,
     write_events_csv,
 )
@@ -62,4 +63,4 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS", "STORE_MARKER",
            "store_digests", "save_digests", "update_store", "store_digest", "store_mismatch", "csv_cell",
            "graph_source", "write_turtle", "write_derived", "load_query_graph", "iter_event_rows",
-           "LOAD_CHUNK_LINES"]
+           "LOAD_CHUNK_LINES", "read_entities_csv"]

@@ -13,12 +13,16 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from kg.errors import QueryError
 from kg.resolve import CIVILIANS, Resolution, located_chain
 from kg.schema.taxonomy import ACLED_EVENT_TYPE, ACLED_SUB_EVENT_TYPE, FAMILY
 from kg.store.atomic import atomic_write
 
 __all__ = ["EVENT_COLUMNS", "event_rows", "iter_event_rows", "csv_cell", "write_events_csv",
-           "write_entities_csv"]
+           "write_entities_csv", "read_entities_csv", "ENTITY_READ_COLUMNS"]
+
+#: the columns of ``entities.csv`` that ``kg entities`` reads (a build writes :data:`kg.resolve.ENTITY_COLUMNS`)
+ENTITY_READ_COLUMNS = ("entity", "class", "label", "surface_forms", "rules", "min_score")
 
 EVENT_COLUMNS = ["event_id", "event_date", "start_date", "end_date", "time_precision", "event_type",
                  "family", "acled_event_type", "acled_sub_event_type", "actor1", "actor1_class", "assoc_actor_1",
@@ -147,3 +151,41 @@ def write_entities_csv(store, res: Resolution, path: str | Path) -> None:
         w = csv.DictWriter(fh, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(_safe_row(r) for r in entity_rows(res))
+
+
+def read_entities_csv(path: str | Path) -> list[dict]:
+    """The rows of a build's ``entities.csv``. Raises :class:`QueryError` naming the file (and the
+    line) when it cannot be read, is not UTF-8, has no header, lacks one of
+    :data:`ENTITY_READ_COLUMNS`, or has a row that is short of cells or whose ``min_score`` is not a number."""
+    p = Path(path)
+    again = "; run 'kg build' again"
+    try:
+        with p.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames
+            if not header:
+                raise QueryError(f"{p}: empty, no header line; not an entities.csv of kg{again}")
+            missing = [c for c in ENTITY_READ_COLUMNS if c not in header]
+            if missing:
+                raise QueryError(f"{p}: no column {', '.join(missing)} (the columns: {', '.join(header)}); "
+                                 f"not an entities.csv of kg{again}")
+            rows = []
+            for row in reader:
+                line = reader.line_num
+                if any(row[c] is None for c in ENTITY_READ_COLUMNS):
+                    cells = sum(v is not None for k, v in row.items() if k is not None)
+                    raise QueryError(f"{p}: line {line}: {cells} cell(s) for "
+                                     f"{len(header)} columns{again}")
+                try:
+                    float(row["min_score"])
+                except ValueError:
+                    raise QueryError(f"{p}: line {line}: min_score {row['min_score']!r} is not a number{again}") \
+                        from None
+                rows.append(row)
+    except OSError as exc:
+        raise QueryError(f"{p}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}){again}") from None
+    except csv.Error as exc:
+        raise QueryError(f"{p}: not a CSV file ({exc}){again}") from None
+    return rows
