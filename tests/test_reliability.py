@@ -734,7 +734,7 @@ def test_reliability_9_remove_works_from_the_current_build(tmp_path):
     _build(SEED_FILES[3:4], tmp_path / "alone")
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "alone" / "graph.ttl").read_bytes()
     result = runner.invoke(app, ["remove", SEED_FILES[0].stem, "-o", str(out)])
-    assert result.exit_code == 1 and "no article" in result.output
+    assert result.exit_code == 2 and "no article" in result.output  # not in the current build: a usage error
 
 
 # ============================================================== 10. CSV formula injection

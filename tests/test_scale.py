@@ -82,6 +82,34 @@ def test_scale_remove_without_a_build_says_what_to_do(tmp_path):
     assert f"run 'kg build -o {tmp_path}' first" in result.output
 
 
+@pytest.mark.parametrize("marker", [None, "{}"])
+def test_scale_remove_from_a_folder_not_kgs_suggests_what_kg_remove_takes(tmp_path, marker):
+    (tmp_path / "mine.txt").write_text("mine\n", encoding="utf-8")
+    if marker is not None:
+        (tmp_path / ".kg-output").write_text(marker, encoding="utf-8")  # not a kg marker
+    result = CliRunner().invoke(app, ["remove", "x", "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: {tmp_path}: ") and len(result.output.splitlines()) == 1
+    assert "--force to" not in result.output and "no --force" in result.output  # kg remove has none
+    assert "output folder of a kg build" in result.output and "-o" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["mine.txt"] + [".kg-output"] * (marker is not None))
+
+
+@pytest.mark.model
+def test_scale_remove_an_unknown_id_is_a_usage_error_with_close_ids(tmp_path):
+    out = tmp_path / "o"
+    shutil.copytree(seed_build(), out, symlinks=True)
+    before = (out / "report.json").read_bytes()
+    for typed, suggested in [("004_8ee35a8ee1100a8d", "did you mean '004_8ee35a8ee1100a8c'?"),
+                             ("004", "did you mean '004_8ee35a8ee1100a8c'?"),
+                             ("nonexistent", "its articles: 000_cc92559fac18ee98, 001_cba15eb8f773454e")]:
+        result = CliRunner().invoke(app, ["remove", typed, "-o", str(out), "-q"])
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith(f"kg: error: {out}: no article {typed!r} in the last build")
+        assert suggested in result.output and len(result.output.splitlines()) == 1
+    assert (out / "report.json").read_bytes() == before
+
+
 # ------------------------------------------------------------------------------ model
 @pytest.mark.model
 def test_scale_parallel_extraction_equals_sequential():
@@ -154,7 +182,7 @@ def test_scale_incremental_build_equals_full_build(tmp_path):
     _build(src, tmp_path / "without")
     _assert_same_exports(out, tmp_path / "without")
     result = CliRunner().invoke(app, ["remove", "nope", "-o", str(out)])
-    assert result.exit_code == 1 and "no article 'nope'" in result.output
+    assert result.exit_code == 2 and "no article 'nope'" in result.output  # an unknown name: a usage error
 
 
 @pytest.mark.model

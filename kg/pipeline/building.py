@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kg.errors import BuildError, CacheError
+from kg.errors import BuildError, CacheError, UsageError
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, ingest
 from kg.pipeline.extraction import build_extractions, extraction_table, open_cache
 from kg.pipeline.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest
-from kg.pipeline.outdir import OutputFolder, check_output_folder
+from kg.pipeline.outdir import ForeignFolderError, OutputFolder, check_output_folder
 from kg.pipeline.progress import Progress, as_progress
 from kg.pipeline.publish import check_store_target
 from kg.pipeline.report import REPORT_NAME, BuildReport, sha256
@@ -119,8 +119,8 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
     Every build leaves its articles beside its exports (``.kg-articles.jsonl``, whose digest
     ``report.json`` names), so this works after any build, incremental or not. Articles whose
     extraction is in the cache (``out_dir/.kg-cache``, or ``cache``) are not parsed again; the
-    others are. Raises :class:`BuildError` when ``out_dir`` holds no build of this kg, or an id is
-    not in it. ``store`` defaults to whether the build kept a store. ``progress`` as for :func:`build`.
+    others are. Raises :class:`BuildError` when ``out_dir`` holds no build of this kg,
+    :class:`UsageError` (naming the close ids) when an id is not in it, or when ``out_dir`` is a folder kg did not make. ``store`` defaults to whether the build kept a store. ``progress`` as for :func:`build`.
     """
     rep = as_progress(progress)
     try:
@@ -130,12 +130,33 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
         rep.close()
 
 
+def _close_ids(unknown: list[str], known: list[str]) -> str:
+    """``"; did you mean …?"``: the ids of the build that start with or are close to an unknown one
+    (all of them when the build has a few and none is close), else where to find them."""
+    import difflib
+
+    close: list[str] = []
+    for u in unknown:
+        close += [k for k in known if k.startswith(u)][:5] or difflib.get_close_matches(u, known, n=3, cutoff=0.6)
+    close = list(dict.fromkeys(close))
+    if close:
+        return f"; did you mean {', '.join(map(repr, close))}?"
+    if len(known) <= 10:
+        return f"; its articles: {', '.join(known)}"
+    return "; report.json and .kg-articles.jsonl list them"
+
+
 def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: str | Path | None, html: bool,
             validate: bool, overrides: str | None, store: bool | None,
             on_wait: Callable[[str], None] | None) -> BuildReport:
     t0 = time.perf_counter()
     out = Path(out_dir)
-    if check_output_folder(out) == "new":
+    try:
+        kind = check_output_folder(out)
+    except ForeignFolderError as exc:  # kg remove has no --force: it rewrites only a build
+        raise UsageError(f"{out}: {exc.what}; kg remove rewrites only the output folder of a kg build "
+                         "(it has no --force): pass that folder with -o") from None
+    if kind == "new":
         raise BuildError(f"{out}: no kg build here to remove articles from; run 'kg build -o {out}' first")
     load_overrides(overrides)
 
@@ -149,8 +170,8 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
         known = {a.id for a in articles} | {alias for a in articles for alias in a.also_as}
         unknown = sorted(gone - known)
         if unknown:
-            raise BuildError(f"{out}: no article {', '.join(map(repr, unknown))} in the last build "
-                             f"({len(articles)} article(s); see report.json)")
+            raise UsageError(f"{out}: no article {', '.join(map(repr, unknown))} in the last build "
+                             f"({len(articles)} article(s)){_close_ids(unknown, sorted(known))}")
         keep = [a for a in articles if a.id not in gone]
         keep = [dataclasses.replace(a, also_as=tuple(x for x in a.also_as if x not in gone)) for a in keep]
         if not keep:

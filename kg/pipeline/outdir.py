@@ -38,7 +38,8 @@ from pathlib import Path
 from kg.errors import BuildError, UsageError
 from kg.store.atomic import atomic_write
 
-__all__ = ["OutputFolder", "MARKER", "LOCK", "STATE", "VERSION", "check_output_folder", "KG_EXPORTS"]
+__all__ = ["OutputFolder", "MARKER", "LOCK", "STATE", "VERSION", "check_output_folder", "KG_EXPORTS",
+           "ForeignFolderError"]
 
 #: the marker file: kg's own output folder (JSON ``{"format": "kg-output", "version": N}``)
 MARKER = ".kg-output"
@@ -81,6 +82,16 @@ def _legacy_build(out: Path) -> bool:
         return False
 
 
+class ForeignFolderError(UsageError):
+    """An output folder kg did not make (``kg build`` writes into it only with ``--force``);
+    ``what`` says what the folder is, without the remedy (which depends on the command)."""
+
+    def __init__(self, out: Path, what: str, remedy: str):
+        self.out = out
+        self.what = what
+        super().__init__(f"{out}: {what}; {remedy}")
+
+
 def check_output_folder(out: str | Path, *, force: bool = False) -> str:
     """Whether kg may write into ``out``: ``"new"`` (absent or empty), ``"kg"`` (marked) or
     ``"legacy"`` (an earlier kg's complete build); else raise :class:`UsageError` naming the folder.
@@ -100,8 +111,8 @@ def check_output_folder(out: str | Path, *, force: bool = False) -> str:
         if not (isinstance(data, dict) and data.get("format") == "kg-output" and isinstance(data.get("version"), int)):
             if force:
                 return "kg"
-            raise UsageError(f"{out}: {MARKER} is not a kg marker file; not writing into this folder "
-                             "(pass --force to write into it anyway)")
+            raise ForeignFolderError(out, f"{MARKER} is not a kg marker file",
+                                     "not writing into this folder (pass --force to write into it anyway)")
         if data["version"] > VERSION:
             raise UsageError(f"{out}: made by a newer kg (output format {data['version']}, this kg reads "
                              f"{VERSION}); use that version or another output folder")
@@ -117,9 +128,10 @@ def check_output_folder(out: str | Path, *, force: bool = False) -> str:
     if force:
         return "new"
     shown = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")
-    raise UsageError(f"{out}: not empty and not a kg output folder (holds {shown}); kg writes only into a new "
-                     f"or empty folder or one it made (with {MARKER}). Pass another -o folder, or --force to "
-                     "write into this one (files named like the exports are then replaced; nothing else is touched)")
+    raise ForeignFolderError(out, f"not empty and not a kg output folder (holds {shown})",
+                             f"kg writes only into a new or empty folder or one it made (with {MARKER}). Pass "
+                             "another -o folder, or --force to write into this one (files named like the exports "
+                             "are then replaced; nothing else is touched)")
 
 
 class OutputFolder:
