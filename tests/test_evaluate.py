@@ -628,3 +628,18 @@ def test_evaluate_cli_a_catalogue_that_is_not_one_is_a_usage_error_naming_it(han
     assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
     if not isinstance(content, str):
         assert "not an entity catalogue" in result.output
+
+
+def test_evaluate_cli_says_what_it_skips_and_a_texts_folder_without_the_texts(hand_inputs, tmp_path):
+    """A *.json of the gold folder that is not a gold file is skipped as score.py skips it, but said
+    (it changes the scores); a --texts folder holding none of the graph's articles was
+    'offsets valid 0/0', exit 0."""
+    args = ["evaluate", str(hand_inputs["gold"]), "-c", str(hand_inputs["catalog"]), "-g", str(hand_inputs["graph"])]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"kg: warning: {hand_inputs['gold'] / 'notes.json'}: not a gold file (a list" in result.output
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    result = CliRunner().invoke(app, [*args, "-t", str(empty)])
+    assert result.exit_code == 1, result.output
+    assert f"kg: error: {empty}: none of the graph's" in result.output and "has its text here" in result.output

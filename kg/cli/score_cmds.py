@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, guard_output
+from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, guard_output, warn
 from kg.errors import KgError, UsageError
 
 __all__ = ["evaluate", "entities"]
@@ -37,7 +37,7 @@ def evaluate(
 
     guard_output(json_out, "--json")
     try:
-        result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts)
+        result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts, warn=warn)
     except UsageError as exc:  # a --catalog file that is not an entity catalogue
         fail(exc, 2)
     except KgError as exc:

@@ -7,7 +7,7 @@ Imports only the gazetteer, the namespaces and the error base; nothing of the gr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -134,8 +134,9 @@ def load_catalog(paths: Iterable[str | Path]) -> dict[str, dict]:
     return cat
 
 
-def load_gold(gold_dir: str | Path) -> list[dict]:
-    """Read the per-article gold files (``*.json`` with an ``article`` key) of a folder.
+def load_gold(gold_dir: str | Path, warn: Callable[[str], None] | None = None) -> list[dict]:
+    """Read the per-article gold files (``*.json`` with an ``article`` key) of a folder; ``warn`` is
+    told of each other ``*.json`` (skipped, as ``score.py`` skips them).
 
     Raises
     ------
@@ -145,8 +146,13 @@ def load_gold(gold_dir: str | Path) -> list[dict]:
     folder = Path(gold_dir)
     if not folder.is_dir():
         raise GoldError(f"{folder}: no such gold folder; pass the folder of per-article gold JSON files")
-    golds = [read_json(p, "gold file") for p in sorted(folder.glob("*.json"))]
-    golds = [g for g in golds if isinstance(g, dict) and "article" in g]
+    golds = []
+    for p in sorted(folder.glob("*.json")):
+        data = read_json(p, "gold file")
+        if isinstance(data, dict) and "article" in data:
+            golds.append(data)
+        elif warn is not None:  # skipped as score.py skips it, but said: it changes the scores
+            warn(f"{p}: not a gold file ({_kind(data)}, not an object with an 'article' key); skipped")
     if not golds:
         raise GoldError(f"{folder}: no gold file (*.json with an 'article' key) in this folder")
     return golds

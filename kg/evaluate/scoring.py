@@ -7,7 +7,7 @@ Reads an rdflib graph; imports nothing of the pipeline or of spaCy.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,6 +234,9 @@ def check_offsets(graph: Graph, texts_dir: str | Path | None) -> Share:
             continue
         total += 1
         ok += text[int(b) : int(e)] == str(anchor)
+    if texts and not any(t is not None for t in texts.values()):  # "offsets valid 0/0" said nothing
+        raise GoldError(f"{folder}: none of the graph's {len(texts)} articles has its text here "
+                        "(<identifier>.txt); pass the folder the graph was built from")
     return Share(ok, total)
 
 
@@ -242,6 +245,7 @@ def evaluate(
     gold_dir: str | Path,
     catalogs: Iterable[str | Path] | Mapping[str, dict],
     texts_dir: str | Path | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Score ``graph`` against the gold of ``gold_dir``.
 
@@ -255,6 +259,8 @@ def evaluate(
         Entity catalogue files, merged by :func:`load_catalog`, or an already merged catalogue.
     texts_dir : str or Path, optional
         Folder of the article ``.txt`` files, to check mention offsets.
+    warn : callable, optional
+        Told of each ``*.json`` of ``gold_dir`` that is not a gold file (skipped).
 
     Returns
     -------
@@ -268,7 +274,7 @@ def evaluate(
     """
     catalog = dict(catalogs) if isinstance(catalogs, Mapping) else load_catalog(catalogs)
     matcher = Matcher(graph, catalog)
-    articles = tuple(score_article(matcher, g) for g in load_gold(gold_dir))
+    articles = tuple(score_article(matcher, g) for g in load_gold(gold_dir, warn))
     roles: dict[str, Share] = defaultdict(Share)
     types: dict[str, Counts] = defaultdict(Counts)
     for a in articles:
