@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -30,3 +31,17 @@ def seed_resolution():
 
     report = ingest([SEEDS])
     return resolve(extract_articles(report.articles, progress=None))
+
+
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every file under ``folder`` (links as their target), for before/after comparisons."""
+    out: dict[str, bytes | str] = {}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            p = Path(root) / name
+            rel = str(p.relative_to(folder))
+            if p.is_symlink():
+                out[rel] = "-> " + os.readlink(p)
+            elif p.is_file():
+                out[rel] = p.read_bytes()
+    return out

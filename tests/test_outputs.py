@@ -7,26 +7,16 @@ the graph by a page, exit 0). Their default outputs go beside the graph they rea
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from helpers import REPO, SEEDS
+from helpers import tree as _tree
 from typer.testing import CliRunner
 
 from kg.cli import app
 
 runner = CliRunner()
-
-
-def _tree(folder: Path) -> dict[str, bytes | str]:
-    out: dict[str, bytes | str] = {}
-    for root, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            p = Path(root) / name
-            rel = str(p.relative_to(folder))
-            out[rel] = ("-> " + os.readlink(p)) if p.is_symlink() else p.read_bytes() if p.is_file() else "dir"
-    return out
 
 
 def test_build_file_folder_names_the_published_files_only(tmp_path):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, SEEDS
+from helpers import tree as _tree
 from rdflib import Graph, Literal
 from typer.testing import CliRunner
 
@@ -43,20 +44,6 @@ runner = CliRunner()
 def _kg(*args: str, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=REPO,
                           timeout=600, **kw)
-
-
-def _tree(folder: Path) -> dict[str, bytes | str]:
-    """Every file under ``folder`` (links as their target), for before/after comparisons."""
-    out: dict[str, bytes | str] = {}
-    for root, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            p = Path(root) / name
-            rel = str(p.relative_to(folder))
-            if p.is_symlink():
-                out[rel] = "-> " + os.readlink(p)
-            elif p.is_file():
-                out[rel] = p.read_bytes()
-    return out
 
 
 def _kg_folder(path: Path) -> Path:
