@@ -89,6 +89,16 @@ def test_resolve_new_name_whose_slug_is_a_gazetteer_id_brings_its_containers(sur
     assert res.entities[got["Kfar Nidal"]].located_in == "province-hama"
 
 
+def test_resolve_new_name_whose_slug_is_a_gazetteer_id_of_another_kind_is_not_that_entry():
+    # a person the gazetteer does not know, named like a city: the "new" rule's slug is the city's
+    # id, and the person became an actor of class City, located in the province of Hama
+    a = ext("a", "Un certain Hama a parlé à Alep.", [("Hama", "actor", "Person", ""), ("Alep", "place", "City", "")])
+    res = resolve([a])
+    person = res.entities[ids(res, "a")["Hama"]]
+    assert (person.id, person.kind, person.cls, person.located_in) == ("hama-person", "actor", "Person", None)
+    assert "hama" not in res.entities  # no city of Hama: no article names it
+
+
 def test_resolve_person_named_by_part_of_a_fuller_name():
     a = ext("a", "Mohammed Khaled Ghazal a parlé. Ghazal a ajouté", [
         ("Mohammed Khaled Ghazal", "actor", "Person", ""), ("Ghazal", "actor", "Person", "")])

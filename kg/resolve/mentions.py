@@ -133,7 +133,10 @@ class _Assigner:
                 self._remember(m, key, best)
                 return best, "fuzzy", round(best_score / 100, 3)
         eid = slug(m.text)
-        while eid in self.entities and (self.entities[eid].kind != m.kind or self.entities[eid].cls != m.cls):
+        # not the id of another kind of thing: an entity met before, or a gazetteer entry (a person
+        # "Hama" is not the city of Hama, whose id the slug is)
+        while (eid in self.entities and (self.entities[eid].kind != m.kind or self.entities[eid].cls != m.cls)) \
+                or (eid not in self.entities and eid in self.gaz and self.gaz[eid].kind != m.kind):
             eid += "-" + m.cls.lower()
         self.new(eid, m.kind, m.cls, m.text)
         self._remember(m, key, eid)
