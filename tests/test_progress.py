@@ -10,7 +10,7 @@ import sys
 import pytest
 from helpers import REPO, SEEDS
 
-from kg.pipeline.progress import (
+from kg.progress import (
     CallbackProgress,
     PlainProgress,
     Progress,
@@ -104,3 +104,36 @@ def test_progress_of_a_build_in_a_log_and_quiet(tmp_path):
                             "--no-html", "--no-validate", "--no-store"],
                            cwd=REPO, capture_output=True, text=True, timeout=600)
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+
+
+def test_readers_show_progress_on_a_terminal_only():
+    """kg view / kg network (tens of seconds at thousands of articles) show their steps on a
+    terminal; piped or parsed, their output is the answer alone."""
+    import io
+
+    from kg.progress import RichProgress, terminal_progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert type(terminal_progress(io.StringIO())) is Progress
+    assert type(terminal_progress(Tty(), quiet=True)) is Progress
+    shown = terminal_progress(Tty())
+    assert isinstance(shown, RichProgress)
+    with shown.stage("read"):
+        pass
+    shown.close()
+
+
+def test_readers_take_quiet(tmp_path):
+    from conftest import make_graph
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    graph = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(graph), format="turtle")
+    for args in (["view", "-q", "-o", str(tmp_path / "v.html")], ["network", "-q"]):
+        result = CliRunner().invoke(app, [*args, "-g", str(graph)])
+        assert result.exit_code == 0 and not result.output.startswith("kg: "), result.output

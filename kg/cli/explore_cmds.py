@@ -14,6 +14,7 @@ import typer
 
 from kg.cli.common import DEFAULT_GRAPH, beside, fail, guard_output, names_of, usage_or_error, warn
 from kg.errors import KgError
+from kg.progress import terminal_progress
 
 __all__ = ["view", "network", "export_cmd", "plot", "Projection", "Measure", "ExportFormat", "Undated",
            "PlotKind", "Period"]
@@ -33,6 +34,7 @@ def view(
     depth: int = typer.Option(2, "--depth", min=0, help="Radius of --ego in hops (actor -> event -> actor is 2)."),
     top: int = typer.Option(None, "--top", min=1, help="Keep the N best-connected events, their actors and places."),
     title: str = typer.Option("kg", "--title", help="Page title."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, network, page)."),
 ) -> None:
     """Write the explorer (one offline page: search, filters, timeline, map, evidence) of a graph,
     optionally cut to a part of it; the page itself filters further.
@@ -47,19 +49,25 @@ def view(
 
     out = out or beside(graph, "view.html")
     guard_output(out)
+    progress = terminal_progress(quiet=quiet)
     try:
-        g = load_view_graph(graph, warn)
-        names = names_of(g) if actor or place or ego else None
-        net = filter_network(
-            view_network(g),
-            since=since, until=until, types=types or (),
-            actor=resolve_name(actor, names, "actor") if actor else None,
-            place=resolve_name(place, names, "place") if place else None,
-            ego=resolve_name(ego, names) if ego else None, depth=depth, top=top,
-        )
-        path = write_html(net, out, title=title)
+        with progress.stage("read"):
+            g = load_view_graph(graph, warn)
+        with progress.stage("network"):
+            names = names_of(g) if actor or place or ego else None
+            net = filter_network(
+                view_network(g),
+                since=since, until=until, types=types or (),
+                actor=resolve_name(actor, names, "actor") if actor else None,
+                place=resolve_name(place, names, "place") if place else None,
+                ego=resolve_name(ego, names) if ego else None, depth=depth, top=top,
+            )
+        with progress.stage("page"):
+            path = write_html(net, out, title=title)
     except KgError as exc:
+        progress.close()
         usage_or_error(exc)
+    progress.close()
     typer.echo(f"wrote {path} ({net.number_of_nodes()} nodes, {net.number_of_edges()} edges)")
 
 
@@ -178,6 +186,7 @@ def network(
                                      "(Gephi's timeline) and coordinates."),
     write_back: bool = typer.Option(False, "--write-back", help="Write ckg:pageRank per actor into a copy of the graph."),
     out: Path = typer.Option(None, "--out", help="File for --write-back (default: <graph>.measures.ttl next to it)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, network)."),
 ) -> None:
     """Analyse the networks of a graph: summary, centralities, communities, paths, ego networks.
 
@@ -197,9 +206,13 @@ def network(
     if export is not None and export.suffix.lower() not in (".graphml", ".gexf"):
         fail(f"--export {export}: give a .graphml or .gexf file (Gephi, yEd, Cytoscape read both)", 2)
     guard_output(out, "--out")
+    progress = terminal_progress(quiet=quiet)
     try:
-        g = load_graph(graph) if write_back else load_network_graph(graph, warn)
-        net = analyse.projection(g, proj.value)
+        with progress.stage("read"):
+            g = load_graph(graph) if write_back else load_network_graph(graph, warn)
+        with progress.stage("network"):
+            net = analyse.projection(g, proj.value)
+        progress.close()  # what follows prints the answer
         names = names_of(g) if ego or path else None
         label = _labeller(net)
         asked = top or communities or path or ego or export or write_back
@@ -220,6 +233,7 @@ def network(
         if write_back:
             _write_back(g, graph, out)
     except (KgError, ValueError) as exc:
+        progress.close()
         usage_or_error(exc)
 
 

@@ -11,8 +11,8 @@ The package, one module per concern (imports flow down this list):
 - :mod:`kg.pipeline.extraction` — :func:`extract_articles` / :func:`iter_extractions`, cache, spool;
 - :mod:`kg.pipeline.publish` — :data:`PUBLICATION_STEPS`: making a staged build current;
 - :mod:`kg.pipeline.report` — :class:`BuildReport` and report.json;
-- :mod:`kg.pipeline.runner`, :mod:`kg.pipeline.incremental`, :mod:`kg.pipeline.outdir`,
-  :mod:`kg.pipeline.progress` — workers, the extraction cache, the output folder, progress.
+- :mod:`kg.pipeline.runner`, :mod:`kg.pipeline.incremental`, :mod:`kg.pipeline.outdir` — workers, the
+  extraction cache, the output folder. Progress is :mod:`kg.progress` (the readers show it too).
 
 A test that replaces a name replaces it in the module that looks it up (e.g.
 ``kg.pipeline.extraction.BATCH_SIZE``, ``kg.pipeline.parts.VIEW_EVENTS``, ``kg.pipeline.stages.load_store``).

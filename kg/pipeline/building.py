@@ -19,11 +19,11 @@ from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, ingest
 from kg.pipeline.extraction import build_extractions, extraction_table, open_cache
 from kg.pipeline.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest
 from kg.pipeline.outdir import ForeignFolderError, OutputFolder, check_output_folder
-from kg.pipeline.progress import Progress, as_progress
 from kg.pipeline.publish import check_store_target
 from kg.pipeline.report import REPORT_NAME, BuildReport, sha256
 from kg.pipeline.runner import check_dask
 from kg.pipeline.stages import finish
+from kg.progress import Progress, as_progress
 from kg.resolve import load_overrides
 from kg.store import STORE_DIR_NAME, STORE_MARKER
 
@@ -60,7 +60,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path = "exports", *, html:
 
     ``progress`` reports each stage (read, model load, parse, resolve, write, store, SHACL,
     view): ``"auto"`` (the default) draws bars on a terminal and writes plain lines elsewhere
-    (:func:`kg.pipeline.progress.auto_progress`); None is silent; a :class:`kg.pipeline.progress.Progress` or a
+    (:func:`kg.progress.auto_progress`); None is silent; a :class:`kg.progress.Progress` or a
     callable ``(done, total, article id)`` (told of each article parsed) may be given.
 
     Raises :class:`~kg.ingest.NoInputError` when a path does not exist or no ``.txt`` file is

@@ -23,9 +23,9 @@ from kg.extract.batch import extract_batch, warm_up
 from kg.ingest import Article
 from kg.pipeline.incremental import CACHE_DIR_NAME, ExtractionCache, fingerprint
 from kg.pipeline.outdir import OutputFolder
-from kg.pipeline.progress import Progress, as_progress
 from kg.pipeline.publish import STAGE_PREFIX
 from kg.pipeline.runner import batches, resolve_jobs, run_batches
+from kg.progress import Progress, as_progress
 from kg.schema.spool import ExtractionTable, SpoolWriter
 
 __all__ = ["extract_articles", "iter_extractions", "build_extractions", "open_cache", "extraction_table",
@@ -48,7 +48,7 @@ def extract_articles(articles: Sequence[Article], *,
     ``dask`` (a scheduler address, ``"local[:N]"`` or a ``distributed.Client``); the results are
     the same either way. With a ``cache`` (:class:`~kg.pipeline.incremental.ExtractionCache`), articles
     whose extraction is cached are not parsed again, and new extractions are added to it.
-    ``progress`` (a :class:`kg.pipeline.progress.Progress`, or a callable ``(done, total, article id)``)
+    ``progress`` (a :class:`kg.progress.Progress`, or a callable ``(done, total, article id)``)
     is told of the ``model load`` (in this process) and ``parse`` stages.
     """
     return list(iter_extractions(articles, progress=progress, batch_size=batch_size, jobs=jobs, cache=cache,

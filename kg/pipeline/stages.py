@@ -1,7 +1,7 @@
 """The stages of a build after extraction: resolve, then write every export into a staging folder
 (graph, tables, store, SHACL, view, report) and publish them (:func:`finish`).
 
-Each step is a stage of the build's :class:`~kg.pipeline.progress.Progress`. Imports resolution,
+Each step is a stage of the build's :class:`~kg.progress.Progress`. Imports resolution,
 :mod:`kg.rdf`, :mod:`kg.store` and the pipeline's own modules; never spaCy or the extractors
 (the extraction records come in as an :class:`~kg.schema.spool.ExtractionTable`).
 """
@@ -28,9 +28,9 @@ from kg.pipeline.parts import (
     view_triples,
     write_view,
 )
-from kg.pipeline.progress import Progress
 from kg.pipeline.publish import STAGE_PREFIX, publish
 from kg.pipeline.report import REPORT_NAME, BuildReport, report_json, sha256
+from kg.progress import Progress
 from kg.rdf.counts import NodeCounter
 from kg.rdf.derive import DERIVED_GRAPH, derived_triples
 from kg.rdf.emit import ENTITIES_GRAPH, emit_graphs

@@ -1,4 +1,7 @@
-"""Progress of a long build, as people expect it (#13).
+"""Progress of a long build, or of a long read (``kg view``, ``kg network``), as people expect it (#13).
+
+Imports only the standard library and ``rich``: the readers show progress without importing the
+pipeline (and spaCy).
 
 A build goes through stages — ``read``, ``model load``, ``parse``, ``resolve``, ``write``,
 ``store``, ``SHACL``, ``view`` — and reports each one to a :class:`Progress`:
@@ -37,7 +40,7 @@ from contextlib import contextmanager
 from typing import IO
 
 __all__ = ["Progress", "Stage", "PlainProgress", "RichProgress", "CallbackProgress", "auto_progress",
-           "as_progress", "duration"]
+           "terminal_progress", "as_progress", "duration"]
 
 
 def duration(seconds: float) -> str:
@@ -237,6 +240,23 @@ def auto_progress(stream: IO[str] | None = None, quiet: bool = False) -> Progres
     return RichProgress(stream) if tty else PlainProgress(stream)
 
 
+def terminal_progress(stream: IO[str] | None = None, quiet: bool = False) -> Progress:
+    """What a reader (``kg view``, ``kg network``) shows while it reads and computes: a
+    :class:`RichProgress` when ``stream`` (default stderr) is a terminal, else nothing — its
+    output is the answer, often piped or parsed, and a log gains nothing from its steps.
+
+    >>> import io
+    >>> type(terminal_progress(io.StringIO())).__name__
+    'Progress'
+    """
+    stream = stream if stream is not None else sys.stderr
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return RichProgress(stream) if tty and not quiet else Progress()
+
+
 def as_progress(progress) -> Progress:
     """Whatever a caller passed as ``progress`` as a :class:`Progress`: a Progress as is, None as a
     silent one, ``"auto"`` as :func:`auto_progress`, a callable as a :class:`CallbackProgress`."""
@@ -248,4 +268,4 @@ def as_progress(progress) -> Progress:
         return auto_progress()
     if callable(progress):
         return CallbackProgress(progress)
-    raise TypeError(f"progress={progress!r}: pass a kg.pipeline.progress.Progress, a callable, 'auto' or None")
+    raise TypeError(f"progress={progress!r}: pass a kg.progress.Progress, a callable, 'auto' or None")
