@@ -977,3 +977,25 @@ def test_reliability_14_atomic_write_errors_are_the_outputs_and_still_oserrors(t
         with atomic_write(target):
             (tmp_path / "missing").read_text()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.model
+def test_reliability_probe2_ctrl_c_after_the_build_published_does_not_say_interrupted(tmp_path):
+    """A Ctrl-C in the last moment of a build that has published (while its summary prints) ended
+    the kg process with exit 130 and no word, though the build was complete."""
+    script = (
+        "import os, signal, sys\n"
+        "import kg.cli.build_cmds as b\n"
+        "from kg.cli import main\n"
+        "printed = b._print_build_report\n"
+        "def late(report, quiet):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the summary prints\n"
+        "    printed(report, quiet)\n"
+        "b._print_build_report = late\n"
+        f"sys.argv = ['kg', 'build', {str(ONE)!r}, '-o', {str(tmp_path / 'out')!r}, '--no-html', '--no-validate']\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "built 1 article(s)" in proc.stdout + proc.stderr and "interrupted" not in proc.stderr
+    assert (tmp_path / "out" / "report.json").is_file()

@@ -42,6 +42,9 @@ for _name, _command in COMMANDS.items():
 
 def main() -> None:
     """Entry point of the ``kg`` script."""
+    from kg.cli import common
+
+    common.IN_KG_PROCESS = True
     try:
         app()
     except KgError as exc:  # pragma: no cover - commands handle their own errors

@@ -7,6 +7,8 @@ helpers that need it, so that ``kg --help`` stays fast.
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -75,11 +77,15 @@ def names_of(g):
     return NameIndex.from_graph(g)
 
 
+#: set by :func:`kg.cli.main`: the app runs as the ``kg`` process (and may change its signal handling)
+IN_KG_PROCESS = False
+
+
 def run_interruptible(call: Callable[[], T], usage_errors: tuple[type[Exception], ...]) -> T:
     """Run a build or a removal: Ctrl-C exits 130 (the previous exports are kept), one of
     ``usage_errors`` exits 2, any other :class:`KgError` exits 1."""
     try:
-        return call()
+        result = call()
     except KeyboardInterrupt:
         typer.echo("kg: interrupted; previous exports kept", err=True)
         raise typer.Exit(130) from None
@@ -87,3 +93,9 @@ def run_interruptible(call: Callable[[], T], usage_errors: tuple[type[Exception]
         fail(exc, 2)
     except KgError as exc:
         fail(exc, 1)
+    # done and published: a Ctrl-C now, while the summary prints and the process ends, would say
+    # "interrupted" (exit 130) of a build that is complete. Only in the kg process (main()), not in
+    # a program that runs the app in its own process (typer's CliRunner, a notebook)
+    if IN_KG_PROCESS and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return result
