@@ -235,12 +235,25 @@ class KnowledgeGraph:
             raise UnknownName(f"{self.names.describe(center)} is not a node of the {projection} projection", ego)
         return nx.ego_graph(net, center, radius=depth, undirected=True)
 
-    def view(self, path: str | Path = "view.html", *, since: str | None = None, until: str | None = None,
+    def view(self, path: str | Path | None = None, *, since: str | None = None, until: str | None = None,
              types: Iterable[str] = (), actor: str | None = None, place: str | None = None,
              ego: str | None = None, depth: int = 2, top: int | None = None, title: str = "kg") -> Path:
-        """Write the explorer page of the graph (``kg view``), filtered; names as users type them."""
+        """Write the explorer page of the graph (``kg view``), filtered; names as users type them.
+        ``path``: ``view.html`` beside the graph by default; never a file of the build (its
+        ``graph.html``, ``graph.ttl``…: :class:`~kg.errors.UsageError`)."""
+        from kg.store.integrity import refuse_build_file
         from kg.view import filter_network, load_view_graph, view_network, write_html
 
+        if path is None:
+            from kg.errors import UsageError
+            from kg.view import is_kg_page
+
+            path = Path(self.graph_path).parent / "view.html"
+            if path.exists() and not is_kg_page(path):
+                raise UsageError(f"{path} is not a page kg wrote; pass another path")
+        refuse_build_file(path, "path")
+        if isinstance(types, str):  # one type, not its letters
+            types = (types,)
         net = filter_network(view_network(load_view_graph(self.graph_path)), since=since, until=until, types=types,
                              actor=self.resolve(actor, "actor") if actor else None,
                              place=self.resolve(place, "place") if place else None,

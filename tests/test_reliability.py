@@ -999,3 +999,52 @@ def test_reliability_probe2_ctrl_c_after_the_build_published_does_not_say_interr
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "built 1 article(s)" in proc.stdout + proc.stderr and "interrupted" not in proc.stderr
     assert (tmp_path / "out" / "report.json").is_file()
+
+
+def test_reliability_probe3_serve_refuses_a_compressed_body(tmp_path, outside):
+    """A gzipped query passed the SERVICE check unread, and Oxigraph ran it: the endpoint fetched
+    the outside URL. A body in any Content-Encoding is refused (415); uncompressed it is checked."""
+    import gzip
+
+    from kg.serve import serve
+
+    store = _small_store(tmp_path)
+    query = f"SELECT * WHERE {{ SERVICE <{outside}> {{ ?s ?p ?o }} }}".encode()
+    with serve(store, port=_free_port(), timeout=60) as server:
+        for encoding, body in (("gzip", gzip.compress(query)), ("deflate", query), ("GZIP", gzip.compress(query))):
+            req = urllib.request.Request(server.url, data=body, headers={
+                "Content-Type": "application/sparql-query", "Content-Encoding": encoding})
+            try:
+                with urllib.request.urlopen(req, timeout=60) as resp:
+                    status = resp.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            assert status == 415, (encoding, status)
+        assert _Recorder.hits == []
+        assert _post(server.url, "ASK {}")[0] == 200
+
+
+@pytest.mark.model
+def test_reliability_probe3_the_api_never_writes_over_a_builds_files(tmp_path):
+    """kg.open(b).view(b/graph.ttl) replaced the graph by a page and .export('jsonld', b/events.csv)
+    the table by JSON-LD, where the command line refuses; view() wrote into the current folder."""
+    import kg
+    from kg.errors import UsageError
+    from kg.pipeline import build
+
+    out = tmp_path / "b"
+    build([ONE], out, progress=None, validate=False)
+    before = _tree(out)
+    g = kg.open(out)
+    with pytest.raises(UsageError, match="is a file of the kg build"):
+        g.view(out / "graph.ttl")
+    with pytest.raises(UsageError, match="is a file of the kg build"):
+        g.export("jsonld", out / "events.csv")
+    assert _tree(out) == before
+    assert g.view(types="Airstrike") == out / "view.html"  # beside the graph; one type, not its letters
+    (out / "view.html").write_text("my notes", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a page kg wrote"):
+        g.view()
+    result = runner.invoke(app, ["view", "-g", str(out / "graph.ttl")])
+    assert result.exit_code == 2 and "not a page kg wrote" in result.output
+    assert (out / "view.html").read_text(encoding="utf-8") == "my notes"

@@ -47,7 +47,12 @@ def view(
     from kg.names import resolve_name
     from kg.view import filter_network, load_view_graph, view_network, write_html
 
-    out = out or beside(graph, "view.html")
+    if out is None:
+        from kg.view import is_kg_page
+
+        out = beside(graph, "view.html")
+        if out.exists() and not is_kg_page(out):  # the default name, but a file of the user's
+            fail(f"{out} is not a page kg wrote; give the page another name with -o (kg view -o FILE.html)", 2)
     guard_output(out)
     progress = terminal_progress(quiet=quiet)
     try:

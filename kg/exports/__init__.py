@@ -26,6 +26,7 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 
 from kg.namespace import DOCUMENT_PREFIXES
+from kg.store.integrity import refuse_build_file
 
 __all__ = ["FORMATS", "export", "sparql_json", "write_jsonld", "write_network", "enrich_network", "time_span",
            "CONTEXT"]
@@ -248,4 +249,5 @@ def export(fmt: str, graph: str | Path, dest: str | Path | None = None, **option
         dest = folder / ("acled.csv" if fmt == "acled" else f"graph{suffix}")
     elif fmt in ("graphml", "gexf") and Path(dest).suffix.lower() != suffix:
         raise ValueError(f"{dest}: a {fmt} file must end in {suffix}")
+    refuse_build_file(dest)  # never over a build's own files (the library as the command line)
     return writer(graph, dest, **options)

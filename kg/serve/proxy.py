@@ -130,6 +130,11 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self._refuse(411, "kg serve: send the request body with a Content-Length")
             return
+        encoding = self.headers.get("Content-Encoding", "").strip().lower()
+        if encoding not in ("", "identity"):  # a gzipped body passed the SERVICE check unread
+            self._refuse(415, f"kg serve: a request body in Content-Encoding {encoding!r} is not accepted "
+                              "(the query is checked before it is run); send it uncompressed")
+            return
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:

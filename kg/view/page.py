@@ -141,6 +141,19 @@ def _write_atomic(path: Path, text: str) -> None:
         out.write(text.encode("utf-8"))
 
 
+#: what every page kg writes holds in its head (how kg tells its own page from a file of the user's)
+GENERATOR = b'<meta name="generator" content="kg">'
+
+
+def is_kg_page(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a page kg wrote (its first kilobyte names kg as its generator)."""
+    try:
+        with open(path, "rb") as fh:
+            return GENERATOR in fh.read(1024)
+    except OSError:
+        return False
+
+
 def write_html(
     g: Graph | nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kg", note: str | None = None
 ) -> Path:
