@@ -1048,3 +1048,29 @@ def test_reliability_probe3_the_api_never_writes_over_a_builds_files(tmp_path):
     result = runner.invoke(app, ["view", "-g", str(out / "graph.ttl")])
     assert result.exit_code == 2 and "not a page kg wrote" in result.output
     assert (out / "view.html").read_text(encoding="utf-8") == "my notes"
+
+
+@pytest.mark.model
+def test_reliability_probe3_kg_remove_resolves_with_the_builds_overrides(tmp_path):
+    """kg remove resolved the remaining articles without the build's --overrides: the exports were
+    those of a build without them, not "a build without the removed articles"."""
+    import shutil
+
+    rules = tmp_path / "ov.json"
+    rules.write_text(json.dumps({"merge": {"EI": "my-ei"}, "split": ["Observatoire"]}), encoding="utf-8")
+    first, rest = SEED_FILES[2], [p for p in SEED_FILES if p != SEED_FILES[2]]
+    src = tmp_path / "all"
+    src.mkdir()
+    for p in SEED_FILES:
+        shutil.copy(p, src)
+    assert _kg("build", str(src), "-o", str(tmp_path / "i"), "-i", "--overrides", str(rules), "-q").returncode == 0
+    assert json.loads((tmp_path / "i" / "report.json").read_text())["overrides"]["merge"] == {"ei": "my-ei"}
+    assert _kg("remove", first.stem, "-o", str(tmp_path / "i"), "-q").returncode == 0
+    (tmp_path / "rest").mkdir()
+    for p in rest:
+        shutil.copy(p, tmp_path / "rest")
+    assert _kg("build", str(tmp_path / "rest"), "-o", str(tmp_path / "full"), "--overrides", str(rules),
+               "-q").returncode == 0
+    for name in ("graph.ttl", "events.csv", "entities.csv"):
+        assert (tmp_path / "i" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert b"my-ei" in (tmp_path / "i" / "graph.ttl").read_bytes()

@@ -94,7 +94,7 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
             report.seconds = time.perf_counter() - t0
             return report
         raise NoInputError("no .txt article file found in " + ", ".join(str(p) for p in paths))
-    load_overrides(overrides)  # a bad file is reported now, not after the extraction
+    rules = load_overrides(overrides)  # a bad file is reported now, not after the extraction
     check_dask(dask)  # so is a malformed --dask
     with OutputFolder(out, force=force, on_wait=on_wait).open(check_store_target if store else None) as folder:
         xcache = open_cache(cache, out)
@@ -102,12 +102,27 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
         with extraction_table(stream, len(ing.articles), folder, spill) as extractions:
             if xcache is not None:
                 report.warnings.extend(xcache.problems)
-            finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
+            report.overrides = rules if rules["merge"] or rules["split"] else None
+            finish(report, extractions, folder, html=html, validate=validate, overrides=rules, store=store,
                     progress=rep)
         if xcache is not None:
             xcache.prune(ing.articles)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _build_overrides(out: Path) -> dict | None:
+    """The overrides the build in ``out`` resolved with, as its report.json keeps them (None: none)."""
+    try:
+        data = json.loads((out / REPORT_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rules = data.get("overrides") if isinstance(data, dict) else None
+    if not (isinstance(rules, dict) and isinstance(rules.get("merge", {}), dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in rules.get("merge", {}).items())
+            and isinstance(rules.get("split", []), list) and all(isinstance(x, str) for x in rules.get("split", []))):
+        return None  # not what a build writes: none
+    return rules
 
 
 def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | Path | None = None,
@@ -158,7 +173,9 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
                          "(it has no --force): pass that folder with -o") from None
     if kind == "new":
         raise BuildError(f"{out}: no kg build here to remove articles from; run 'kg build -o {out}' first")
-    load_overrides(overrides)
+    # the build's own overrides (report.json keeps them) unless others are given: a removal resolves
+    # the remaining articles as the build did
+    rules = load_overrides(overrides if overrides is not None else _build_overrides(out))
 
     def precheck(folder: OutputFolder) -> None:
         if store:
@@ -187,7 +204,8 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
         stream = build_extractions(keep, rep, cache=xcache)
         with extraction_table(stream, len(keep), folder, None) as extractions:
             report.warnings = [w for a in keep for w in a.warnings] + (xcache.problems if xcache else [])
-            finish(report, extractions, folder, html=html, validate=validate, overrides=overrides, store=store,
+            report.overrides = rules if rules["merge"] or rules["split"] else None
+            finish(report, extractions, folder, html=html, validate=validate, overrides=rules, store=store,
                     progress=rep)
         if xcache is not None:
             xcache.prune(keep)

@@ -35,6 +35,8 @@ class BuildReport:
     validation: str = ""
     validated_articles: int = 0
     seconds: float = 0.0
+    #: the overrides the build resolved with (checked, normalised), kept in report.json for kg remove
+    overrides: dict | None = None
 
     @property
     def exit_code(self) -> int:
@@ -82,4 +84,5 @@ def report_json(report: BuildReport, digests: dict[str, str], store: str | None,
         "files": digests,
         "store": store,
         "manifest": manifest,
+        **({"overrides": report.overrides} if report.overrides else {}),
     }

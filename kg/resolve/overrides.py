@@ -8,6 +8,7 @@ Must not import rdflib, pyoxigraph or spaCy (resolve sits below rdf; ``lint-impo
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from kg.errors import UsageError
@@ -16,12 +17,16 @@ from kg.gazetteer import norm
 __all__ = ["load_overrides"]
 
 
-def load_overrides(path: str | Path | None) -> dict:
+def load_overrides(path: str | Path | Mapping | None) -> dict:
     """The user's overrides file (``--overrides``), checked: ``{"merge": {form: entity id}, "split": [form]}``.
+    A mapping is overrides already read by this function (a build's ``report.json`` keeps them, so
+    that ``kg remove`` resolves as the build did).
 
     Raises :class:`~kg.errors.UsageError` naming the file and the first problem (what ``kg build``
     checks before it parses anything).
     """
+    if isinstance(path, Mapping):
+        return {"merge": dict(path.get("merge", {})), "split": list(path.get("split", []))}
     if not path:
         return {"merge": {}, "split": []}
     p = Path(path)
