@@ -120,6 +120,8 @@ class KnowledgeGraph:
         """The IRI a name designates (``"Daech"`` → ``…/actor/islamic-state``); see :mod:`kg.names`."""
         from kg.names import resolve_name
 
+        if not isinstance(name, str):
+            raise TypeError(f"resolve: a name is a str (Daech, Homs, an IRI), not {type(name).__name__}")
         return resolve_name(name, self.names, kind)
 
     # -------------------------------------------------------------- SPARQL
@@ -182,8 +184,13 @@ class KnowledgeGraph:
         (``Airstrike``, ``Battle``); ``since`` / ``until`` ISO dates at any precision (an event
         passes when its date, or start date, cut to the bound's length, is within them).
         """
+        from kg.names import check_param
         from kg.store.tables import read_tables
 
+        # as kg query -p checks them: a date that is none, or a type no event has, is an error, not 0 rows
+        since = None if since is None else check_param("since", str(since), "date")
+        until = None if until is None else check_param("until", str(until), "date")
+        type = None if type is None else check_param("type", str(type), "type").removeprefix("ckg:")  # noqa: A001
         tables = read_tables(self._store if self._store is not None else self.rdflib)
         who = self.resolve(actor, "actor") if actor else None
         where: set[str] | None = None
@@ -224,6 +231,8 @@ class KnowledgeGraph:
 
         from kg import analyse
 
+        if depth < 0:
+            raise ValueError(f"network: depth={depth}; give 0 (the node alone) or more hops")
         net = analyse.projection(self._network_graph, projection)
         if ego is None:
             return net

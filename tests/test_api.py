@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 import kg
 from kg.api import EVENT_COLUMNS, KnowledgeGraph
-from kg.errors import QueryError
+from kg.errors import KgError, QueryError
 from kg.names import UnknownName, UnknownParameter
 
 pd = pytest.importorskip("pandas")
@@ -104,3 +104,23 @@ def test_api_on_the_seeds():
     assert {"Homs", "Baba Amr"} <= set(captures["placeLabel"])
     assert len(g.events(actor="EI")) >= 2
     assert g.counts.articles == 5
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda g: g.events(since="hier"), KgError, "not a date"),
+    (lambda g: g.events(since="2013-13-45"), KgError, "not a date"),  # was read as 2013
+    (lambda g: g.events(until="zzz"), KgError, "not a date"),
+    (lambda g: g.events(type="Airstrikes"), KgError, "did you mean Airstrike"),
+    (lambda g: g.events(actor=5), TypeError, "a name is a str"),
+    (lambda g: g.resolve(None), TypeError, "a name is a str"),
+    (lambda g: g.network(ego="Daech", depth=-1), ValueError, "depth=-1"),
+], ids=["since-word", "since-month-13", "until-word", "type-plural", "actor-int", "resolve-none", "depth"])
+def test_api_filters_that_mean_nothing_are_errors(small, call, error, message):
+    """A third probe: these gave 0 rows, all rows, a graph, or an AttributeError deep inside."""
+    with pytest.raises(error, match=message):
+        call(small)
+
+
+def test_api_filters_take_what_the_command_line_takes(small):
+    assert small.events(since=2016, frame=False) == small.events(since="2016", frame=False)
+    assert small.events(type="airstrike", frame=False) == small.events(type="Airstrike", frame=False) != []
