@@ -42,6 +42,7 @@ from kg.errors import KgError
 from kg.gazetteer import norm
 from kg.rdf.counts import CKG_IRI, KIND_CLASSES, kind_of_class
 from kg.schema.taxonomy import ACTOR_CLASSES, EVENT_FAMILIES, FAMILY
+from kg.schema.time import TimeValue
 
 __all__ = ["NameError_", "UnknownName", "AmbiguousName", "UnknownParameter", "BadParameter", "NameIndex", "resolve_name",
            "suggest", "resolve_params", "param_kind", "check_param", "KINDS", "INSTANCES"]
@@ -305,7 +306,6 @@ _KIND_WORDS = (("date", re.compile(r"^(?:an? )?(?:date|year or month)\b", re.IGN
                ("type", re.compile(r"^an event type or family\b", re.IGNORECASE)),
                ("class", re.compile(r"^an actor class\b", re.IGNORECASE)))
 _CHOICE = re.compile(r'"([^"]+)"')
-_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _INT64 = 2**63 - 1  # the stores' integers: a larger one reads differently in Oxigraph and rdflib
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _TERM = re.compile(r"^(?:<.*>|[A-Za-z][A-Za-z0-9_\-]*:\S*|\d{4}(?:-\d{2}(?:-\d{2})?)?|[+-]?\d+)$")
@@ -356,17 +356,12 @@ def check_param(name: str, value: str, kind: str | None, description: str = "") 
     >>> check_param("type", "airstrike", "type"), check_param("since", "2024-02", "date")
     ('ckg:Airstrike', '2024-02')
     """
-    import calendar
-
     if kind == "date":
-        m = _DATE_VALUE.match(value.strip())
-        ok = m is not None
-        if m and m.group(2):
-            year, month = int(m.group(1)), int(m.group(2))
-            ok = 1 <= month <= 12 and (not m.group(3) or 1 <= int(m.group(3)) <= calendar.monthrange(year, month)[1])
-        if not ok:
+        try:
+            TimeValue.from_iso(value)
+        except ValueError:
             raise BadParameter(f"-p {name}={value!r}: not a date; give YYYY, YYYY-MM or YYYY-MM-DD (2013, 2013-06, "
-                               "2013-06-21)", value)
+                               "2013-06-21)", value) from None
     elif kind == "integer":
         try:
             number = int(value.strip())

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 
 __all__ = ["TimeValue"]
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,19 @@ class TimeValue:
             raise ValueError(f"TimeValue: month {self.month} is outside 1..12")
         if self.day is not None and not 1 <= self.day <= calendar.monthrange(self.year, self.month)[1]:
             raise ValueError(f"TimeValue: {self.year}-{self.month:02d} has no day {self.day}")
+
+    @classmethod
+    def from_iso(cls, text: str) -> TimeValue:
+        """The value ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` writes; :class:`ValueError` when the text
+        is not one, or names no day, month or year of the calendar (2024-13, 2024-02-30).
+
+        >>> TimeValue.from_iso("2024-02"), TimeValue.from_iso("2024-02-29").precision
+        (TimeValue(year=2024, month=2, day=None), 'day')
+        """
+        m = _ISO.fullmatch(text)
+        if m is None:
+            raise ValueError(f"{text!r}: not YYYY, YYYY-MM or YYYY-MM-DD")
+        return cls(*(int(g) if g else None for g in m.groups()))
 
     def _key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)

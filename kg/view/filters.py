@@ -7,9 +7,7 @@ a node by name) and :mod:`kg.errors`, never rdflib, the store or spaCy.
 
 from __future__ import annotations
 
-import calendar
 import difflib
-import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -17,6 +15,7 @@ import networkx as nx
 from kg.analyse import find_node
 from kg.errors import KgError
 from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
+from kg.schema.time import TimeValue
 
 __all__ = ["FilterError", "filter_network"]
 
@@ -25,22 +24,16 @@ class FilterError(KgError, ValueError):
     """A view filter cannot be applied (bad date, unknown node)."""
 
 
-_DATE_BOUND = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _EVENT_ROLES = frozenset({"agent", "target", "reportedBy", "disputedBy"})
 
 
 def _check_bound(name: str, value: str | None) -> str | None:
-    if value is not None and not (_DATE_BOUND.match(value) and _real_date(value)):
-        raise FilterError(f"--{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    if value is not None:
+        try:
+            TimeValue.from_iso(value)  # a day, month or year of the calendar (not 2024-13, 2024-02-30)
+        except ValueError:
+            raise FilterError(f"--{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD") from None
     return value
-
-
-def _real_date(value: str) -> bool:
-    """Whether ``YYYY[-MM[-DD]]`` is a day, month or year of the calendar (not 2024-13, 2024-02-30)."""
-    parts = [int(x) for x in value.split("-")]
-    if len(parts) > 1 and not 1 <= parts[1] <= 12:
-        return False
-    return len(parts) < 3 or 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
 
 
 def _check_types(net: nx.MultiDiGraph, types: Iterable[str]) -> set[str]:
