@@ -250,17 +250,9 @@ class KnowledgeGraph:
         """Write the explorer page of the graph (``kg view``), filtered; names as users type them.
         ``path``: ``view.html`` beside the graph by default; never a file of the build (its
         ``graph.html``, ``graph.ttl``…: :class:`~kg.errors.UsageError`)."""
-        from kg.store.integrity import refuse_build_file
-        from kg.view import filter_network, load_view_graph, view_network, write_html
+        from kg.view import filter_network, load_view_graph, page_target, view_network, write_html
 
-        if path is None:
-            from kg.errors import UsageError
-            from kg.view import is_kg_page
-
-            path = Path(self.graph_path).parent / "view.html"
-            if path.exists() and not is_kg_page(path):
-                raise UsageError(f"{path} is not a page kg wrote; pass another path")
-        refuse_build_file(path, "path")
+        path = page_target(self.graph_path, path, "path")
         if isinstance(types, str):  # one type, not its letters
             types = (types,)
         net = filter_network(view_network(load_view_graph(self.graph_path)), since=since, until=until, types=types,

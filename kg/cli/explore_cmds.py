@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from kg.cli.common import DEFAULT_GRAPH, beside, fail, guard_output, names_of, usage_or_error, warn
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.progress import terminal_progress
 
 __all__ = ["view", "network", "export_cmd", "plot", "Projection", "Measure", "ExportFormat", "Undated",
@@ -45,15 +45,12 @@ def view(
     Example:  kg view -o daech.html --actor Daech --since 2014 --type Battle
     """
     from kg.names import resolve_name
-    from kg.view import filter_network, load_view_graph, view_network, write_html
+    from kg.view import filter_network, load_view_graph, page_target, view_network, write_html
 
-    if out is None:
-        from kg.view import is_kg_page
-
-        out = beside(graph, "view.html")
-        if out.exists() and not is_kg_page(out):  # the default name, but a file of the user's
-            fail(f"{out} is not a page kg wrote; give the page another name with -o (kg view -o FILE.html)", 2)
-    guard_output(out)
+    try:
+        out = page_target(graph, out)
+    except UsageError as exc:
+        fail(exc, 2)
     progress = terminal_progress(quiet=quiet)
     try:
         with progress.stage("read"):
@@ -280,11 +277,10 @@ def export_cmd(
 
     if not graph.exists():
         fail(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE", 2)
-    guard_output(out)
     try:
         typer.echo(run_export(fmt.value, graph, out, undated=undated.value))
-    except (KgError, ValueError, OSError) as exc:
-        fail(exc, 2 if isinstance(exc, ValueError) else 1)
+    except (KgError, ValueError, OSError) as exc:  # over a build's own files (UsageError) or a bad name: usage
+        fail(exc, 2 if isinstance(exc, ValueError | UsageError) else 1)
 
 
 class PlotKind(StrEnum):

@@ -37,11 +37,12 @@ from kg.view.data import (
 from kg.view.filters import FilterError, filter_network
 from kg.view.layout import spring_positions
 from kg.view.network import load_view_graph, view_network
-from kg.view.page import ASSETS, external_references, is_kg_page, render_html, write_html
+from kg.view.page import ASSETS, external_references, is_kg_page, page_target, render_html, write_html
 from kg.view.styles import GROUP_SHAPE, PALETTE, SHAPES, STYLES, Style
 
 __all__ = [
     "is_kg_page",
+    "page_target",
     "STYLES",
     "PALETTE",
     "SHAPES",

@@ -154,6 +154,22 @@ def is_kg_page(path: str | os.PathLike[str]) -> bool:
         return False
 
 
+def page_target(graph: str | os.PathLike[str], path: str | os.PathLike[str] | None = None, option: str = "-o") -> Path:
+    """Where ``kg view`` (and the API's ``view()``) writes the page of ``graph``: ``path``, or
+    ``view.html`` beside the graph — never a file of a build (:func:`kg.store.integrity.refuse_build_file`)
+    nor, by default, a ``view.html`` that kg did not write (:class:`~kg.errors.UsageError`)."""
+    from kg.errors import UsageError
+    from kg.store.integrity import refuse_build_file
+
+    if path is None:
+        g = Path(graph)
+        path = (g if g.is_dir() else g.parent) / "view.html"
+        if path.exists() and not is_kg_page(path):  # the default name, but a file of the user's
+            raise UsageError(f"{path} is not a page kg wrote; give the page another name ({option} FILE.html)")
+    refuse_build_file(path, option)
+    return Path(path)
+
+
 def write_html(
     g: Graph | nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kg", note: str | None = None
 ) -> Path:
