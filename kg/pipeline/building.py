@@ -102,7 +102,6 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
         with extraction_table(stream, len(ing.articles), folder, spill) as extractions:
             if xcache is not None:
                 report.warnings.extend(xcache.problems)
-            report.overrides = rules if rules["merge"] or rules["split"] else None
             finish(report, extractions, folder, html=html, validate=validate, overrides=rules, store=store,
                     progress=rep)
         if xcache is not None:
@@ -118,11 +117,7 @@ def _build_overrides(out: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     rules = data.get("overrides") if isinstance(data, dict) else None
-    if not (isinstance(rules, dict) and isinstance(rules.get("merge", {}), dict)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in rules.get("merge", {}).items())
-            and isinstance(rules.get("split", []), list) and all(isinstance(x, str) for x in rules.get("split", []))):
-        return None  # not what a build writes: none
-    return rules
+    return rules if isinstance(rules, dict) else None  # checked by load_overrides as a file would be
 
 
 def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | Path | None = None,
@@ -204,7 +199,6 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
         stream = build_extractions(keep, rep, cache=xcache)
         with extraction_table(stream, len(keep), folder, None) as extractions:
             report.warnings = [w for a in keep for w in a.warnings] + (xcache.problems if xcache else [])
-            report.overrides = rules if rules["merge"] or rules["split"] else None
             finish(report, extractions, folder, html=html, validate=validate, overrides=rules, store=store,
                     progress=rep)
         if xcache is not None:

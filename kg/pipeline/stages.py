@@ -69,7 +69,7 @@ class _Staged:
     entity_triples: list = field(default_factory=list)
 
 
-def _resolve(report: BuildReport, extractions: ExtractionTable, overrides: str | None) -> Resolution:
+def _resolve(report: BuildReport, extractions: ExtractionTable, overrides: dict | None) -> Resolution:
     """Step 1: one node per real thing (:func:`kg.resolve.resolve`); the report's counts."""
     res: Resolution = resolve(extractions, overrides=overrides)
     report.articles = len(res.extractions)
@@ -157,9 +157,11 @@ def _stage_report(report: BuildReport, stage: Path, names: list[str], articles: 
 
 
 def finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFolder, *, html: bool,
-           validate: bool, overrides: str | None, store: bool, progress: Progress | None = None) -> None:
-    """Resolve; stage the exports (graph, tables, store, SHACL, view, report) in a fresh staging
-    folder; publish them (:func:`kg.pipeline.publish.publish`). Each step is a stage of ``progress``."""
+           validate: bool, overrides: dict | None, store: bool, progress: Progress | None = None) -> None:
+    """Resolve (with ``overrides`` as :func:`kg.resolve.load_overrides` read them: report.json keeps
+    them); stage the exports (graph, tables, store, SHACL, view, report) in a fresh staging folder;
+    publish them (:func:`kg.pipeline.publish.publish`). Each step is a stage of ``progress``."""
+    report.overrides = overrides if overrides and (overrides["merge"] or overrides["split"]) else None
     out = folder.path
     rep = progress or Progress()
     with rep.stage("resolve"):

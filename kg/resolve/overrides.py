@@ -16,6 +16,8 @@ from kg.gazetteer import norm
 
 __all__ = ["load_overrides"]
 
+_SHAPE = 'expected JSON {"merge": {"surface form": "entity-id"}, "split": ["surface form"]}'
+
 
 def load_overrides(path: str | Path | Mapping | None) -> dict:
     """The user's overrides file (``--overrides``), checked: ``{"merge": {form: entity id}, "split": [form]}``.
@@ -26,15 +28,20 @@ def load_overrides(path: str | Path | Mapping | None) -> dict:
     checks before it parses anything).
     """
     if isinstance(path, Mapping):
-        return {"merge": dict(path.get("merge", {})), "split": list(path.get("split", []))}
+        return _checked(dict(path), "the build's overrides (report.json)")
     if not path:
         return {"merge": {}, "split": []}
     p = Path(path)
-    shape = 'expected JSON {"merge": {"surface form": "entity-id"}, "split": ["surface form"]}'
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"{p}: cannot read overrides ({exc}); {shape}") from None
+        raise UsageError(f"{p}: cannot read overrides ({exc}); {_SHAPE}") from None
+    return _checked(data, str(p))
+
+
+def _checked(data: object, p: str) -> dict:
+    """``data`` as overrides (normalised forms), or :class:`UsageError` naming ``p`` and the problem."""
+    shape = _SHAPE
     if not isinstance(data, dict):
         raise UsageError(f"{p}: overrides must be a JSON object, not {type(data).__name__}; {shape}")
     unknown = sorted(set(data) - {"merge", "split"})
