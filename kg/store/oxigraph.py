@@ -10,7 +10,7 @@ functions (a reader that never opens a store does not load it). No spaCy.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -263,17 +263,37 @@ def query_store(store, sparql: str, bindings: dict | None = None, *, allow_servi
     :func:`format_result` prints it as it prints rdflib's; it is read here, so an error while
     evaluating it is a :class:`QueryError` too.
     """
-    from pyoxigraph import Store
-
     subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
     text = with_values(sparql, list(subs), [str(v) for v in subs.values()]) if subs else sparql
     check_federation(text, allow=allow_service)  # the text that runs: the query and its turned-on patterns
+    return _read_answer(store, text, _ox_result)
+
+
+def _read_answer(store, text: str, read: Callable):
+    """``read`` of the answer of ``text`` on ``store`` (a folder or an open store), kg's prefixes
+    known as rdflib graphs know them; the answer is evaluated as it is read, so an error then is a
+    :class:`QueryError` too."""
+    from pyoxigraph import Store
+
     st = store if isinstance(store, Store) else open_store(store)
     try:
-        answer = st.query(text, prefixes=PREFIXES)  # as rdflib graphs know them
-        return _ox_result(answer)
+        return read(st.query(text, prefixes=PREFIXES))
     except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
         raise QueryError(f"SPARQL error: {exc}") from None
+
+
+def _term_converter() -> Callable:
+    """Oxigraph term → rdflib term, each distinct term converted once (labels, classes, subjects and
+    properties repeat on most rows)."""
+    terms: dict = {}
+
+    def term(t):
+        r = terms.get(t)
+        if r is None:
+            r = terms[t] = _to_rdflib(t)
+        return r
+
+    return term
 
 
 def _ox_result(answer) -> Result:
@@ -292,17 +312,9 @@ def _ox_result(answer) -> Result:
         res.vars = [Variable(n) for n in names]
         rows = []
         keys = list(enumerate(res.vars))
-        terms: dict = {}  # each distinct term converted once (labels, classes, places repeat)
+        term = _term_converter()
         for sol in answer:
-            row = {}
-            for i, var in keys:
-                t = sol[i]
-                if t is not None:
-                    r = terms.get(t)
-                    if r is None:
-                        r = terms[t] = _to_rdflib(t)
-                    row[var] = r
-            rows.append(row)
+            rows.append({var: term(t) for i, var in keys if (t := sol[i]) is not None})
         res.bindings = rows
         return res
     res = Result("CONSTRUCT")
@@ -311,17 +323,9 @@ def _ox_result(answer) -> Result:
 
 
 def _filled(g: Graph, triples) -> Graph:
-    """``g`` with Oxigraph's ``triples`` added (each distinct term converted once: subjects and
-    properties repeat on most triples) and kg's prefixes bound."""
+    """``g`` with Oxigraph's ``triples`` added and kg's prefixes bound."""
     bind_prefixes(g)
-    terms: dict = {}
-
-    def term(t):
-        r = terms.get(t)
-        if r is None:
-            r = terms[t] = _to_rdflib(t)
-        return r
-
+    term = _term_converter()
     add = g.add
     for t in triples:
         add((term(t.subject), term(t.predicate), term(t.object)))
@@ -342,15 +346,10 @@ def read_part(store, construct: str) -> Graph:
     construct : str
         A SPARQL ``CONSTRUCT`` query (kg's prefixes are known to it).
     """
-    from pyoxigraph import Store
     from rdflib.plugins.stores.memory import SimpleMemory
 
     check_federation(construct)
-    st = store if isinstance(store, Store) else open_store(store)
-    try:
-        return _filled(Graph(store=SimpleMemory()), st.query(construct, prefixes=PREFIXES))
-    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
-        raise QueryError(f"SPARQL error: {exc}") from None
+    return _read_answer(store, construct, lambda answer: _filled(Graph(store=SimpleMemory()), answer))
 
 
 def store_label_graph(store) -> Graph:
