@@ -8,7 +8,15 @@ client of ``kg serve`` reaches (Oxigraph itself listens on a private loopback ad
 - refuses federated queries (``SERVICE``; ``SERVICE`` or ``LOAD`` in updates), which would make the
   server fetch any URL and echo what it got;
 - answers 503 when Oxigraph has not answered :data:`GRACE` seconds past the query timeout, and has
-  the :class:`~kg.serve.server.Server` restart it.
+  the :class:`~kg.serve.server.Server` restart it;
+- never lets an answer cut short look complete: a streamed answer is passed on in HTTP/1.1 chunks,
+  and when Oxigraph ends it with an error instead of its end (:data:`STREAM_ERRORS`: a query
+  cancelled at the timeout after its first rows were sent), or the upstream connection breaks, the
+  proxy closes the connection without the last, empty chunk, so that the client's HTTP library
+  reports an incomplete transfer (see :meth:`_ProxyHandler._relay`);
+- passes the client's (checked) ``Host`` on, so that what Oxigraph builds from the request's URL —
+  the service description's ``sd:endpoint``, the base IRI of a query — names this server, not
+  Oxigraph's private address.
 
 Imports only the standard library, :mod:`kg.store.sparql` (the SERVICE check) and, for typing,
 :mod:`kg.serve.server`.
@@ -30,12 +38,18 @@ from kg.store.sparql import federated
 if TYPE_CHECKING:
     from kg.serve.server import Server
 
-__all__ = ["Proxy", "host_allowed", "MAX_QUERY_BYTES", "GRACE"]
+__all__ = ["Proxy", "host_allowed", "MAX_QUERY_BYTES", "GRACE", "STREAM_ERRORS"]
 
 #: largest request body the proxy reads to check it (queries and updates)
 MAX_QUERY_BYTES = 16 * 1024 * 1024
 #: seconds past the query timeout after which the proxy restarts an Oxigraph that has not stopped
 GRACE = 10.0
+#: how Oxigraph (0.5) ends an answer it had begun to stream when evaluating it fails: it writes the
+#: error's message as the last bytes of the body and ends the body as if it were complete (its HTTP
+#: framing says nothing). An answer that ends complete never ends with one of these: each format
+#: ends with its own closing characters (``}``, ``>``, a line break).
+STREAM_ERRORS = (b"The SPARQL operation has been cancelled",)
+_HELD = max(len(m) for m in STREAM_ERRORS)  # the last bytes of a streamed answer, held back to see how it ends
 
 
 def host_allowed(header: str | None, names: set[str] = frozenset()) -> bool:
@@ -64,8 +78,9 @@ def host_allowed(header: str | None, names: set[str] = frozenset()) -> bool:
     return True
 
 
+# not passed on either way; Host is (checked first): Oxigraph builds its URLs from it
 _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-        "transfer-encoding", "upgrade", "host", "server", "date", "content-length"}
+        "transfer-encoding", "upgrade", "server", "date", "content-length"}
 _CHECKED_TYPES = {"application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"}
 
 
@@ -85,9 +100,35 @@ class _Limited:
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"  # one request per connection: the response ends when it closes
+    """One request per connection (``Connection: close``). HTTP/1.1, so that a streamed answer can
+    be sent in chunks, whose missing last chunk tells the client the answer was cut short (a body
+    that ends when the connection closes cannot say so: HTTP/1.0 clients get that, and cannot tell).
+
+    ``HEAD`` is answered as ``GET`` is, without the body (RFC 9110 §9.3.2: a general-purpose
+    server must support both; Oxigraph answers 404 to ``HEAD /query`` but 200 to the same ``GET``):
+    the proxy asks Oxigraph with ``GET``, passes its status and headers on, and closes the upstream
+    connection without reading the body. Answering 405 would tell clients and link checkers that
+    an address that works does not.
+    """
+
+    protocol_version = "HTTP/1.1"
     server_version = "kg-serve"
     server: Proxy
+
+    def handle(self) -> None:
+        self.close_connection = True
+        self.handle_one_request()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        super().send_response(code, message)
+        self.send_header("Connection", "close")
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "connection":  # once (send_error adds its own)
+            if getattr(self, "_said_close", False):
+                return
+            self._said_close = True
+        super().send_header(keyword, value)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._handle()
@@ -176,28 +217,78 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if length:
             headers["Content-Length"] = str(length)
         try:
-            conn.request(self.command, self.path, body=body, headers=headers)
-            resp = conn.getresponse()
-            self.send_response(resp.status, resp.reason)
-            for k, v in resp.getheaders():
-                if k.lower() not in _HOP:
-                    self.send_header(k, v)
-            if resp.getheader("Content-Length"):
-                self.send_header("Content-Length", resp.getheader("Content-Length"))
-            self.end_headers()
-            while chunk := resp.read(1 << 16):
-                self.wfile.write(chunk)
-        except TimeoutError:
-            proxy.stuck(generation)
-            self._refuse(503, f"kg serve: the query ran over {proxy.timeout:g} s and was stopped (the Oxigraph "
-                              "server was restarted); narrow it, or start kg serve with a larger --timeout")
-        except (ConnectionError, http.client.HTTPException, OSError) as exc:
             try:
+                conn.request("GET" if self.command == "HEAD" else self.command, self.path, body=body,
+                             headers=headers)
+                resp = conn.getresponse()
+            except TimeoutError:
+                proxy.stuck(generation)
+                self._refuse(503, f"kg serve: the query ran over {proxy.timeout:g} s and was stopped (the Oxigraph "
+                                  "server was restarted); narrow it, or start kg serve with a larger --timeout")
+                return
+            except (ConnectionError, http.client.HTTPException, OSError) as exc:
                 self._refuse(502, f"kg serve: the Oxigraph server did not answer ({exc})")
-            except OSError:
-                pass  # the client went away
+                return
+            try:
+                problem = self._relay(resp)
+            except TimeoutError:
+                proxy.stuck(generation)
+                problem = f"no more of the answer after {proxy.timeout + GRACE:g} s (the Oxigraph server was restarted)"
+            except (http.client.HTTPException, OSError) as exc:  # the upstream broke, or the client left
+                problem = f"the transfer broke ({exc.__class__.__name__}: {exc})"
+            if problem is not None:
+                self.close_connection = True
+                proxy.note(f"{self.address_string()} {self.command} {self.path[:200]}: answer cut short, "
+                           f"sent as an incomplete transfer: {problem}")
+        except OSError:
+            pass  # the client went away
         finally:
             conn.close()
+
+    def _relay(self, resp: http.client.HTTPResponse) -> str | None:
+        """Pass Oxigraph's answer on as it comes; return None when it ended complete, else why not.
+
+        A body of known length is copied. Any other (Oxigraph streams query answers) is sent in
+        HTTP/1.1 chunks, holding back its last bytes to see how it ends: when it ends with one of
+        :data:`STREAM_ERRORS`, or the upstream connection breaks, the caller closes the connection
+        without sending the last, empty chunk — the client's HTTP library reports an incomplete
+        read (urllib ``IncompleteRead``, requests ``ChunkedEncodingError``, curl exit 18) instead
+        of a complete-looking answer. Memory stays bounded: nothing is held but one read.
+        """
+        self.send_response(resp.status, resp.reason)
+        for k, v in resp.getheaders():
+            if k.lower() not in _HOP:
+                self.send_header(k, v)
+        size = resp.getheader("Content-Length")
+        chunked = size is None and self.request_version != "HTTP/1.0"
+        if size is not None:
+            self.send_header("Content-Length", size)
+        elif chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if self.command == "HEAD":
+            return None
+        if size is not None:
+            while data := resp.read1(1 << 16):
+                self.wfile.write(data)
+            return None if not resp.length else f"{resp.length} byte(s) of the answer missing"
+        held = b""
+        while data := resp.read1(1 << 16):
+            held += data
+            if len(held) > _HELD:
+                self._send(held[:-_HELD], chunked)
+                held = held[-_HELD:]
+        error = next((m for m in STREAM_ERRORS if held.endswith(m)), None)
+        if error is not None:
+            return f"Oxigraph ended it with {error.decode()!r}"
+        self._send(held, chunked)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+        return None
+
+    def _send(self, data: bytes, chunked: bool) -> None:
+        if data:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
 
 
 class Proxy(ThreadingHTTPServer):
