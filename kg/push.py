@@ -79,9 +79,9 @@ def push_graphs(trig: str | Path, url: str, *, user: str | None = None, password
     named graph (a ``.ttl``: before any request), :class:`PushError` when a graph cannot be sent."""
     from pyoxigraph import DefaultGraph, RdfFormat, Triple, parse, serialize
 
-    path = Path(trig)
-    if path.is_dir():  # a build folder: its graph.trig
-        path = path / "graph.trig"
+    from kg.store.integrity import graph_file
+
+    path = graph_file(trig, "graph.trig")  # a build folder: its graph.trig
     if not path.is_file():
         raise PushError(f"{path}: no such graph; run 'kg build' first or pass --graph FILE.trig")
     check_url(url)

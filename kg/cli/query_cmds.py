@@ -209,7 +209,8 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
 
 
 def serve(
-    graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g", help="Built graph (.trig or .ttl)."),
+    graph: Path = typer.Option(Path("exports/graph.trig"), "--graph", "-g",
+                               help="Built graph (.trig or .ttl), or the build folder (its graph.trig)."),
     port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port to listen on."),
     host: str = typer.Option(None, "--host",
                              help="Interface to listen on (default 127.0.0.1; any other host is reachable "

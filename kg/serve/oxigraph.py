@@ -7,8 +7,8 @@ Oxigraph store folder with ``oxigraph load``, then copies the triples of every n
 into the default graph (``oxigraph update``), so that the queries of ``queries/`` see all
 triples once each without ``GRAPH`` clauses while each article's named graph stays queryable.
 
-Imports only the standard library and :mod:`kg.errors` (never rdflib, pyoxigraph or spaCy: the
-store is made by the ``oxigraph`` program).
+Imports only the standard library, :mod:`kg.errors` and :func:`kg.store.integrity.graph_file` (never
+rdflib, pyoxigraph or spaCy: the store is made by the ``oxigraph`` program).
 """
 
 from __future__ import annotations
@@ -65,13 +65,16 @@ def is_loopback(host: str) -> bool:
 
 
 def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: float = 300) -> Path:
-    """Load a built graph (TriG, Turtle, N-Triples, N-Quads) into a fresh Oxigraph store folder.
+    """Load a built graph (TriG, Turtle, N-Triples, N-Quads; or a build folder: its ``graph.trig``,
+    as ``kg push`` reads it) into a fresh Oxigraph store folder.
 
     ``store_dir`` must be absent, empty, or a store that this function made before (it holds
     :data:`STORE_MARKER`); such a store is emptied and reloaded, so it always mirrors the
     graph. ``oxigraph load`` runs as a child process, so the store is closed when it returns.
     """
-    graph = Path(graph_path)
+    from kg.store.integrity import graph_file
+
+    graph = graph_file(graph_path, "graph.trig")
     store = Path(store_dir)
     if not graph.is_file():
         raise ServeError(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE")

@@ -73,9 +73,13 @@ def query_page(queries_folder: str | Path | None = None) -> str:
 
 
 def _explorer_source(graph: Path | None) -> Path | bytes | None:
-    """``graph.html`` beside the graph; else a page rendered from the graph; else None."""
+    """``graph.html`` beside the graph (in the build folder ``graph`` may be); else a page rendered
+    from the graph; else None."""
     if graph is None:
         return None
+    from kg.store.integrity import graph_file
+
+    graph = graph_file(graph, "graph.trig")
     beside = graph.parent / "graph.html"
     if beside.is_file():
         return beside

@@ -35,7 +35,7 @@ from kg.store.csv_export import (
 )
 from kg.store.exporters import EXPORTERS
 from kg.store.graphs import load_graph, load_network_graph, load_query_graph
-from kg.store.integrity import find_store, graph_source, store_digest, store_mismatch
+from kg.store.integrity import find_store, graph_file, graph_source, store_digest, store_mismatch
 from kg.store.oxigraph import (
     GRAPH_DIGESTS,
     LOAD_CHUNK_LINES,
@@ -62,5 +62,5 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "store_label_graph", "find_store", "count_triples", "write_entities_csv",
            "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS", "STORE_MARKER",
            "store_digests", "save_digests", "update_store", "store_digest", "store_mismatch", "csv_cell",
-           "graph_source", "write_turtle", "write_derived", "load_query_graph", "iter_event_rows",
+           "graph_source", "graph_file", "write_turtle", "write_derived", "load_query_graph", "iter_event_rows",
            "LOAD_CHUNK_LINES", "read_entities_csv"]

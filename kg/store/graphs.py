@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import QueryError
 from kg.rdf.emit import bind_prefixes
-from kg.store.integrity import find_store
+from kg.store.integrity import find_store, graph_file
 from kg.store.oxigraph import read_part
 
 __all__ = ["load_graph", "load_query_graph", "load_network_graph"]
@@ -30,9 +30,7 @@ def _why(exc: Exception) -> str:
 def load_graph(path: str | Path) -> Graph:
     """Read a built graph (Turtle, TriG, N-Triples or N-Quads; or a build folder: its
     ``graph.ttl``) into one rdflib graph."""
-    p = Path(path)
-    if p.is_dir():
-        p = p / "graph.ttl"
+    p = graph_file(path)
     if not p.exists():
         raise QueryError(f"{p}: no such graph; run 'kg build' first or pass --graph FILE")
     if p.is_file() and p.stat().st_size == 0:

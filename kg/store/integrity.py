@@ -3,8 +3,8 @@
 A build stopped while it published its files can leave a store of another build beside the
 exports: :func:`store_digest` is what ``report.json`` names, :func:`store_mismatch` says why a store
 disagrees, and :func:`graph_source` / :func:`find_store` tell a reader where to read a built graph
-(the store when it agrees, else the graph file when that agrees). Reads files and JSON only: no
-rdflib, pyoxigraph or spaCy.
+(the store when it agrees, else the graph file when that agrees); :func:`graph_file` is the graph
+file a command given a build folder reads. Reads files and JSON only: no rdflib, pyoxigraph or spaCy.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 from kg.errors import QueryError, UsageError
 from kg.store.oxigraph import GRAPH_DIGESTS, STORE_DIR_NAME, STORE_MARKER
 
-__all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "build_file_folder", "refuse_build_file"]
+__all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "graph_file", "build_file_folder",
+           "refuse_build_file"]
 
 def store_digest(store_dir: str | Path) -> str | None:
     """SHA-256 of a store's graph digests (:data:`GRAPH_DIGESTS`): what ``report.json`` names as
@@ -99,6 +100,18 @@ def find_store(graph: str | Path, warn: Callable[[str], None] | None = None) -> 
     that agrees with the build's ``report.json`` (see :func:`graph_source`)."""
     kind, path = graph_source(graph, warn)
     return path if kind == "store" else None
+
+
+def graph_file(path: str | Path, name: str = "graph.ttl") -> Path:
+    """The graph file a command given ``path`` (``-g``) reads: ``path`` itself, or for a folder (a
+    build's) its ``name`` — ``graph.ttl``, or ``graph.trig`` where each article's named graph is
+    needed (``kg push``, ``kg serve``). Whether it exists is the caller's to say.
+
+    >>> graph_file("exports/graph.trig").as_posix()
+    'exports/graph.trig'
+    """
+    p = Path(path)
+    return p / name if p.is_dir() else p
 
 
 def build_file_folder(path: str | Path) -> Path | None:
