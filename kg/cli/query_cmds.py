@@ -168,13 +168,14 @@ def query(
 def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port: int, writable: bool,
                          timeout: float) -> None:
     """Load the graph into a store (a temporary one unless --store), start the front server,
-    print its addresses and wait for Ctrl-C or SIGTERM; clean up whatever happens."""
+    print its addresses and wait for Ctrl-C or SIGTERM; clean up whatever happens — and first what
+    killed ``kg serve`` processes left (their temporary stores)."""
     import shutil
     import signal
-    import tempfile
     import time
 
     from kg.serve import prepare_store
+    from kg.serve.oxigraph import remove_stale_folders, temporary_folder
     from kg.serve.pages import start_front
 
     def _interrupt(signum, frame):  # SIGTERM stops the server as Ctrl-C does
@@ -183,7 +184,8 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
     # SIGINT too, explicitly: a process started in the background by a script inherits SIGINT
     # ignored, and Python then raises no KeyboardInterrupt — Ctrl-C would not stop the server
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
-    tmp = None if store is not None else Path(tempfile.mkdtemp(prefix="kg-oxigraph-"))
+    remove_stale_folders()
+    tmp = None if store is not None else temporary_folder()
     server = None
     try:
         folder = prepare_store(graph, store if store is not None else tmp / "store")

@@ -26,7 +26,9 @@ proxy of kg's (:class:`~kg.serve.proxy.Proxy`, the standard library's ``Threadin
 Oxigraph 0.5 has a (partial) timeout but neither a Host check nor a switch for ``SERVICE``, hence
 the proxy.
 On Linux the Oxigraph process dies with the process that started it (``PR_SET_PDEATHSIG``), so a
-killed ``kg serve`` does not leave it running.
+killed ``kg serve`` does not leave it running; the temporary store it leaves (it cannot remove it)
+names its owner (:func:`~kg.serve.oxigraph.temporary_folder`), and the next ``kg serve`` removes it
+(:func:`~kg.serve.oxigraph.remove_stale_folders`: only such folders, and only when their owner is gone).
 
 The modules: :mod:`~kg.serve.oxigraph` (the binary, :func:`prepare_store`),
 :mod:`~kg.serve.proxy` (the front proxy: Host check, SERVICE refusal, timeout),

@@ -1,5 +1,6 @@
 """The Oxigraph side of ``kg serve``: find the ``oxigraph`` binary, load a built graph into a store
-folder (:func:`prepare_store`), and the child-process options that make Oxigraph die with kg.
+folder (:func:`prepare_store`), the temporary folders that hold such a store (:func:`temporary_folder`,
+:func:`remove_stale_folders`), and the child-process options that make Oxigraph die with kg.
 
 The ``oxigraph`` PyPI package ships a command-line server, ``oxigraph``, installed next to
 the Python interpreter. :func:`prepare_store` loads ``graph.trig`` (or ``graph.ttl``) into an
@@ -17,16 +18,23 @@ import ipaddress
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from kg.errors import KgError
 
-__all__ = ["ServeError", "STORE_MARKER", "find_oxigraph", "is_loopback", "prepare_store", "child_options"]
+__all__ = ["ServeError", "STORE_MARKER", "TEMP_PREFIX", "OWNER_MARKER", "find_oxigraph", "is_loopback",
+           "prepare_store", "child_options", "temporary_folder", "remove_stale_folders"]
 
 #: File that marks a folder as an Oxigraph store made by kg, so it may be emptied and reloaded.
 STORE_MARKER = ".kg-oxigraph-store"
+#: Name prefix of the temporary folders ``kg serve`` loads a graph into (without ``--store``).
+TEMP_PREFIX = "kg-oxigraph-"
+#: File in such a folder naming the process that made it: ``kg serve pid=<PID> start=<start> ns=<PID namespace>``.
+OWNER_MARKER = ".kg-serve-owner"
 _UNION_UPDATE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _FORMATS = {".trig": "trig", ".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".n3": "n3"}
 
@@ -119,6 +127,88 @@ def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: flo
         _check(proc, f"{derived}: oxigraph load failed")
     (store / STORE_MARKER).write_text(f"loaded from {graph.resolve()}\n", encoding="utf-8")
     return store
+
+
+def _started(pid: int) -> str:
+    """When process ``pid`` started, in clock ticks since boot (Linux: ``/proc/PID/stat``, field 22),
+    so that a PID used again by another process is told apart; "" where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[19].decode("ascii")
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+
+
+def _pid_space() -> str:
+    """This process's PID namespace (Linux), so that a PID is judged only where it means the same
+    process (containers sharing ``/tmp`` each number their own); "" where that cannot be read."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int, started: str) -> bool:
+    """Whether process ``pid`` runs and is the one that started at ``started`` (when that is known)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        pass
+    except OSError:
+        return True  # cannot tell: assume alive, keep its folder
+    now = _started(pid)
+    return not (started and now and now != started)
+
+
+def temporary_folder(base: str | Path | None = None) -> Path:
+    """A new private folder for ``kg serve``'s store (in ``base``, default the system's temporary
+    folder), marked as this process's (:data:`OWNER_MARKER`), so that a later ``kg serve`` can tell
+    it is stale once this process is gone — killed, it cannot remove it (:func:`remove_stale_folders`)."""
+    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=base))
+    pid = os.getpid()
+    owner = f"kg serve pid={pid} start={_started(pid)} ns={_pid_space()}\n"
+    (folder / OWNER_MARKER).write_text(owner, encoding="utf-8")
+    return folder
+
+
+def remove_stale_folders(base: str | Path | None = None) -> list[Path]:
+    """Remove the folders :func:`temporary_folder` made for ``kg serve`` processes that are gone (a
+    ``kg serve`` killed with SIGKILL leaves its copy of the graph behind); return them.
+
+    Only what proves to be kg's is touched: a folder directly in ``base`` (default: the system's
+    temporary folder), named :data:`TEMP_PREFIX`…, not a link, owned by this user, holding an
+    :data:`OWNER_MARKER` file (not a link) that names a process of this PID namespace which no longer
+    runs (or whose PID now belongs to a process started at another time). Anything else — a folder without the marker
+    (a ``kg serve`` older than the marker, or one starting right now), a live owner's — stays.
+    """
+    root = Path(base) if base is not None else Path(tempfile.gettempdir())
+    removed = []
+    try:
+        candidates = [p for p in root.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return removed
+    for folder in sorted(candidates):
+        try:
+            info = folder.lstat()
+            marker = (folder / OWNER_MARKER).lstat()
+            if not (stat.S_ISDIR(info.st_mode) and stat.S_ISREG(marker.st_mode)):
+                continue
+            if hasattr(os, "getuid") and (info.st_uid != os.getuid() or marker.st_uid != os.getuid()):
+                continue
+            words = (folder / OWNER_MARKER).read_text("utf-8").split()
+            fields = dict(w.split("=", 1) for w in words[2:])
+            pid = int(fields["pid"])
+        except (OSError, ValueError, KeyError, UnicodeDecodeError):
+            continue
+        if words[:2] != ["kg", "serve"] or pid <= 0 or fields.get("ns", "") != _pid_space():
+            continue  # not kg's marker, or a process of another PID namespace
+        if _alive(pid, fields.get("start", "")):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _check(proc: subprocess.CompletedProcess, what: str) -> None:
