@@ -196,3 +196,22 @@ def test_serve_proxy_never_names_oxigraphs_private_address(small):
         seen.append(_fetch(small.base_url + path)[1:])
     for headers, body in seen:
         assert private not in json.dumps(headers) and private.encode() not in body
+
+
+def test_serve_proxy_answer_without_a_body_has_no_chunks(tmp_path):
+    """Oxigraph answers an update 204 No Content: passed on with no body and no chunked framing."""
+    graph = tmp_path / "graph.trig"
+    graph.write_text(TRIG, encoding="utf-8")
+    store = prepare_store(graph, tmp_path / "store")
+    with serve(store, port=free_port(), read_only=False, timeout=TIMEOUT) as server:
+        body = urllib.parse.urlencode({"update": 'INSERT DATA { <urn:x> <urn:p> "X" }'}).encode()
+        with socket.create_connection((server.host, server.port), timeout=TIMEOUT) as sock:
+            sock.sendall(
+                b"POST /update HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+            raw = b""
+            while chunk := sock.recv(1 << 16):
+                raw += chunk
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 204 ") and b"transfer-encoding" not in head.lower() and rest == b""

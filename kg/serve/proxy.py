@@ -259,14 +259,15 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         for k, v in resp.getheaders():
             if k.lower() not in _HOP:
                 self.send_header(k, v)
+        bodiless = resp.status < 200 or resp.status in (204, 304)  # an answer that has no body
         size = resp.getheader("Content-Length")
-        chunked = size is None and self.request_version != "HTTP/1.0"
+        chunked = size is None and not bodiless and self.request_version != "HTTP/1.0"
         if size is not None:
             self.send_header("Content-Length", size)
         elif chunked:
             self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        if self.command == "HEAD":
+        if self.command == "HEAD" or bodiless:
             return None
         if size is not None:
             while data := resp.read1(1 << 16):
