@@ -7,9 +7,10 @@ The CLI turns them into one-line messages and exit codes at the edge.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 __all__ = ["KgError", "InputError", "OutputError", "OntologyError", "QueryError", "BuildError", "UsageError",
-           "CacheError", "printable"]
+           "CacheError", "printable", "closest"]
 
 
 class KgError(Exception):
@@ -81,3 +82,25 @@ def printable(text: str) -> str:
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or f"\\u{ord(c):04x}"
 
     return _UNPRINTABLE.sub(esc, text)
+
+
+def closest(value: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """The values of ``known`` closest to ``value``, for a message's "did you mean …?": first those
+    ``value`` begins (case aside), then those alike (rapidfuzz's ``ratio``, 60 or more, case aside),
+    closest first; at most ``n``, and none when nothing is close. Every "did you mean" of kg (a
+    type, a parameter, a merge rule, an article id) is found here.
+
+    >>> closest("Airstrikes", ["Airstrike", "Battle", "Shelling"]), closest("004", ["003_a1", "004_b2", "005_c3"])
+    (['Airstrike'], ['004_b2'])
+    >>> closest("zzz", ["Airstrike", "Battle"])
+    []
+    """
+    from rapidfuzz import fuzz, process
+
+    choices = list(dict.fromkeys(known))
+    key = value.casefold()
+    found = [k for k in choices if key and k.casefold().startswith(key)][:n]
+    alike = process.extract(value, choices, scorer=fuzz.ratio, processor=str.casefold, score_cutoff=60,
+                            limit=None)
+    found += [k for k, _score, _i in alike if k not in found]
+    return found[:n]

@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from kg.errors import KgError
+from kg.errors import KgError, closest
 from kg.gazetteer import norm
 from kg.rdf.counts import CKG_IRI, KIND_CLASSES, kind_of_class
 from kg.schema.taxonomy import ACTOR_CLASSES, EVENT_FAMILIES, FAMILY
@@ -333,8 +333,6 @@ def param_kind(description: str) -> str | None:
 def _one_of(name: str, value: str, what: str, known: Iterable[str]) -> str:
     """``value`` as the one of ``known`` it names (case aside, with or without ``ckg:``), or
     :class:`BadParameter` with the closest ones."""
-    from rapidfuzz import process
-
     key = value.strip()
     for prefix in ("ckg:", CKG_IRI, f"<{CKG_IRI}"):
         if key.startswith(prefix):
@@ -342,7 +340,7 @@ def _one_of(name: str, value: str, what: str, known: Iterable[str]) -> str:
     by_key = {k.casefold(): k for k in known}
     if key.casefold() in by_key:
         return by_key[key.casefold()]
-    close = [c for c, score, _ in process.extract(key, sorted(known), limit=3) if score >= 60]
+    close = closest(key, sorted(known))
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise BadParameter(f"-p {name}={value!r}: not {what} (one of {', '.join(sorted(known))}){hint}", value,
                        tuple(close))
@@ -410,8 +408,6 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
     UnknownName, AmbiguousName
         When an actor or place parameter names nothing, or several nodes.
     """
-    from rapidfuzz import process
-
     documented = {p.name: p for p in params}
     variables = set(_VARIABLE.findall("\n".join(line for line in sparql.splitlines()
                                                  if not line.lstrip().startswith("#"))))
@@ -420,11 +416,11 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
     for name, value in values.items():
         if name not in variables:
             known = sorted(documented) or sorted(variables)
-            close = process.extractOne(name, known) if known else None
-            hint = f"; did you mean ?{close[0]}?" if close and close[1] >= 60 else ""
+            close = closest(name, known, n=1)
+            hint = f"; did you mean ?{close[0]}?" if close else ""
             listed = ", ".join(f"?{k}" for k in known) or "none"
             raise UnknownParameter(f"-p {name}=…: the query has no variable ?{name} "
-                                   f"(its parameters: {listed}){hint}", name, (close[0],) if hint else ())
+                                   f"(its parameters: {listed}){hint}", name, tuple(close))
         description = documented[name].description if name in documented else ""
         kind = param_kind(description) if name in documented else None
         value = check_param(name, value, kind, description)

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, guard_output, warn
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, UsageError, closest
 
 __all__ = ["evaluate", "entities"]
 
@@ -55,10 +55,8 @@ def _check_rule(rule: str | None) -> None:
     from kg.resolve import MERGE_RULES
 
     if rule is not None and rule not in MERGE_RULES:
-        from rapidfuzz import process
-
-        close = process.extractOne(rule, MERGE_RULES)
-        hint = f"; did you mean {close[0]!r}?" if close and close[1] >= 60 else ""
+        close = closest(rule, MERGE_RULES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
         fail(f"--rule {rule!r}: no such merge rule (the rules: {', '.join(MERGE_RULES)}){hint}", 2)
 
 

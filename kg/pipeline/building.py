@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kg.errors import BuildError, CacheError, UsageError
+from kg.errors import BuildError, CacheError, UsageError, closest
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, ingest
 from kg.pipeline.extraction import build_extractions, extraction_table, open_cache
 from kg.pipeline.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest
@@ -143,12 +143,7 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
 def _close_ids(unknown: list[str], known: list[str]) -> str:
     """``"; did you mean …?"``: the ids of the build that start with or are close to an unknown one
     (all of them when the build has a few and none is close), else where to find them."""
-    import difflib
-
-    close: list[str] = []
-    for u in unknown:
-        close += [k for k in known if k.startswith(u)][:5] or difflib.get_close_matches(u, known, n=3, cutoff=0.6)
-    close = list(dict.fromkeys(close))
+    close = list(dict.fromkeys(c for u in unknown for c in closest(u, known, n=5)))
     if close:
         return f"; did you mean {', '.join(map(repr, close))}?"
     if len(known) <= 10:

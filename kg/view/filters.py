@@ -7,13 +7,12 @@ a node by name) and :mod:`kg.errors`, never rdflib, the store or spaCy.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 import networkx as nx
 
 from kg.analyse import find_node
-from kg.errors import KgError
+from kg.errors import KgError, closest
 from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
 from kg.schema.time import TimeValue
 
@@ -44,7 +43,7 @@ def _check_types(net: nx.MultiDiGraph, types: Iterable[str]) -> set[str]:
     by_key = {k.casefold(): k for k in known}
     for t in types:
         if t.casefold() not in by_key:
-            close = difflib.get_close_matches(t, sorted(known), n=3, cutoff=0.6)
+            close = closest(t, sorted(known))
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise FilterError(f"--type {t!r}: not an event type or family (one of {', '.join(sorted(known))}){hint}")
     return {t.casefold() for t in types}
