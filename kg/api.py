@@ -3,15 +3,20 @@
 ``kg.open("exports")`` returns a :class:`KnowledgeGraph`; ``kg.build(...)`` builds one. Every
 name goes through the same resolver as the command line (:mod:`kg.names`: ``"Daech"``, ``"EI"``,
 ``"homs"``), and every count comes from :mod:`kg.rdf.counts`, as the build's summary does.
+
+A :class:`KnowledgeGraph` follows its folder: when ``kg build`` or ``kg remove`` rewrites it, the
+next call reads the new build, and no answer mixes two builds (see :class:`KnowledgeGraph`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import threading
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 
-from kg.errors import QueryError
+from kg.errors import KgError, QueryError
 
 __all__ = ["KnowledgeGraph", "open_graph", "build", "EVENT_COLUMNS"]
 
@@ -47,8 +52,106 @@ def _python(term):
     return str(term)
 
 
+#: how many times a call is made when its build is rewritten while it reads (then QueryError)
+_TRIES = 3
+
+
+class _Build:
+    """One build of a folder as a :class:`KnowledgeGraph` reads it: its graph file, its store (when
+    it kept one that agrees with ``report.json``) and what is read of them, each read once, on first
+    use. ``stamp`` (:func:`kg.store.build_stamp`) is that of the files it was opened on."""
+
+    def __init__(self, path: Path, stamp: tuple):
+        from kg.store import find_store
+
+        if path.is_dir():
+            self.graph_path = next((path / n for n in ("graph.ttl", "graph.trig") if (path / n).is_file()),
+                                   path / "graph.ttl")
+        else:
+            self.graph_path = path
+        self.stamp = stamp
+        self.store_path = find_store(self.graph_path)
+        if not self.graph_path.is_file() and self.store_path is None:
+            raise QueryError(f"{path}: no built graph here (graph.ttl or a store); run kg.build(...) or "
+                             "'kg build -o DIR' first")
+
+    @cached_property
+    def store(self):
+        from kg.store import open_store
+
+        return open_store(self.store_path) if self.store_path is not None else None
+
+    @cached_property
+    def rdflib(self):
+        from kg.store import load_graph
+
+        return load_graph(self.graph_path)
+
+    @cached_property
+    def network_graph(self):
+        """The graph without its mentions, from the store; else the whole graph (parsed once)."""
+        from kg.store import read_network_part
+
+        return read_network_part(self.store) if self.store is not None else self.rdflib
+
+    @cached_property
+    def counts(self):
+        from kg.rdf.counts import count_graph
+        from kg.store.counts import count_store
+
+        return count_store(self.store) if self.store is not None else count_graph(self.rdflib)
+
+    @cached_property
+    def names(self):
+        from kg.names import NameIndex
+
+        return NameIndex.from_store(self.store) if self.store is not None else NameIndex.from_graph(self.rdflib)
+
+    def tables(self):
+        from kg.store.tables import read_tables
+
+        return read_tables(self.store if self.store is not None else self.rdflib)
+
+
+def _one_build(method: Callable) -> Callable:
+    """``method`` answers from one build: the folder's current one (read again when a build or
+    ``kg remove`` rewrote the folder since the last call), and made again when the folder is
+    rewritten while it reads; :class:`QueryError` when that happens :data:`_TRIES` times. A method
+    it calls (``events`` → ``resolve``) reads the same build."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        if getattr(self._reading, "build", None) is not None:  # called by a method that reads one build
+            return method(self, *args, **kwargs)
+        from kg.store import build_stamp
+
+        for _ in range(_TRIES):
+            stamp = build_stamp(self._path)
+            try:
+                self._reading.build = self._current(stamp)
+                answer = method(self, *args, **kwargs)
+            except Exception:
+                if build_stamp(self._path) == stamp:
+                    raise
+                continue  # failed because the build changed under it (its store deleted): again
+            finally:
+                self._reading.build = None
+            if build_stamp(self._path) == stamp:
+                return answer
+        raise QueryError(f"{self._path}: its build was rewritten {_TRIES} times while it was read (kg build or "
+                         "kg remove writing it); call again when they are done")
+
+    return call
+
+
 class KnowledgeGraph:
     """A built graph: its folder, its store (when the build kept one) and its graph file.
+
+    The handle follows its folder: when ``kg build`` or ``kg remove`` rewrites it, the next call
+    (or attribute: ``counts``, ``names``, ``rdflib``) reads the new build, and what was read of
+    the old one is dropped. Every answer comes from one build, never two: a call made while the
+    folder is being rewritten is made again on the new build (:class:`~kg.errors.QueryError` when
+    it keeps changing). What a call returned (a DataFrame, the ``rdflib`` graph) stays as it was.
 
     Parameters
     ----------
@@ -63,68 +166,76 @@ class KnowledgeGraph:
     """
 
     def __init__(self, path: str | Path = "exports"):
-        from kg.store import find_store
+        from kg.store import build_stamp
 
-        p = Path(path)
-        if p.is_dir():
-            self.folder = p
-            self.graph_path = next((p / n for n in ("graph.ttl", "graph.trig") if (p / n).is_file()), p / "graph.ttl")
-        else:
-            self.folder, self.graph_path = p.parent, p
-        if not self.graph_path.is_file() and find_store(self.graph_path) is None:
-            raise QueryError(f"{path}: no built graph here (graph.ttl or a store); run kg.build(...) or "
-                             "'kg build -o DIR' first")
-        self.store_path = find_store(self.graph_path)
+        self._path = Path(path)
+        self.folder = self._path if self._path.is_dir() else self._path.parent
+        self._reading = threading.local()  # the build a call is reading (see _one_build)
+        self._build = _Build(self._path, build_stamp(self._path))
+
+    def _current(self, stamp: tuple | None = None) -> _Build:
+        """The build the folder holds now (its files' ``stamp``): the one read so far when its files
+        are the same."""
+        from kg.store import build_stamp
+
+        stamp = build_stamp(self._path) if stamp is None else stamp
+        if stamp != self._build.stamp:
+            self._build = _Build(self._path, stamp)
+        return self._build
+
+    @property
+    def _b(self) -> _Build:
+        """The build the running call reads (see :func:`_one_build`)."""
+        return getattr(self._reading, "build", None) or self._current()
+
+    @property
+    def graph_path(self) -> Path:
+        """The graph file of the build (``graph.ttl``, or ``graph.trig`` when the build wrote only it)."""
+        return self._current().graph_path
+
+    @property
+    def store_path(self) -> Path | None:
+        """The build's store (``DIR/store``), or None when it kept none that agrees with ``report.json``."""
+        return self._current().store_path
 
     def __repr__(self) -> str:
-        c = self.counts
+        try:
+            c = self.counts
+        except KgError as exc:  # the folder holds no build any more
+            return f"<KnowledgeGraph: {exc}>"
         return (f"<KnowledgeGraph {self.folder}: {c.articles} articles, {c.events} events, {c.actors} actors, "
                 f"{c.places} places, {c.triples} triples>")
 
     # -------------------------------------------------------------- the graph
-    @cached_property
-    def _store(self):
-        from kg.store import open_store
-
-        return open_store(self.store_path) if self.store_path is not None else None
-
-    @cached_property
+    @property
+    @_one_build
     def rdflib(self):
         """The whole graph as an rdflib ``Graph`` (parsed from the graph file: slow for big builds)."""
-        from kg.store import load_graph
-
-        return load_graph(self.graph_path)
-
-    @cached_property
-    def _network_graph(self):
-        from kg.store import load_network_graph
-
-        return load_network_graph(self.graph_path)
+        return self._b.rdflib
 
     @property
+    @_one_build
     def counts(self):
         """:class:`kg.rdf.counts.Counts`: articles, actors, places, events, triples (as the build reports them)."""
-        from kg.rdf.counts import count_graph
-        from kg.store.counts import count_store
+        return self._b.counts
 
-        return count_store(self._store) if self._store is not None else count_graph(self.rdflib)
-
-    @cached_property
+    @property
+    @_one_build
     def names(self):
         """The :class:`kg.names.NameIndex` of the graph (what :meth:`resolve` looks names up in)."""
-        from kg.names import NameIndex
+        return self._b.names
 
-        return NameIndex.from_store(self._store) if self._store is not None else NameIndex.from_graph(self.rdflib)
-
+    @_one_build
     def resolve(self, name: str, kind: str | None = None) -> str:
         """The IRI a name designates (``"Daech"`` → ``…/actor/islamic-state``); see :mod:`kg.names`."""
         from kg.names import resolve_name
 
         if not isinstance(name, str):
             raise TypeError(f"resolve: a name is a str (Daech, Homs, an IRI), not {type(name).__name__}")
-        return resolve_name(name, self.names, kind)
+        return resolve_name(name, self._b.names, kind)
 
     # -------------------------------------------------------------- SPARQL
+    @_one_build
     def query(self, query: str, params: dict[str, str] | None = None, *, frame: bool | None = None, **kw):
         """Run a named query (``"territory-captures"``), a ``.rq`` file or SPARQL text.
 
@@ -143,20 +254,20 @@ class KnowledgeGraph:
         from kg.queries import bind_params, info_of_text, load_query, query_info_for
         from kg.store import query_store, run_query, store_label_graph
 
+        b = self._b
         text = load_query(query)
         values = {**(params or {}), **{k: str(v) for k, v in kw.items()}}
         info = query_info_for(query) or info_of_text(text)
-        values, strings = resolve_params(text, values, self.names, info.params)
+        values, strings = resolve_params(text, values, b.names, info.params)
         from rdflib import Literal
 
-        if self._store is not None:
-            bindings = bind_params(values, store_label_graph(self._store))
+        if b.store is not None:
+            bindings = bind_params(values, store_label_graph(b.store))
         else:
-            bindings = bind_params(values, self.rdflib)
+            bindings = bind_params(values, b.rdflib)
         for name in strings:
             bindings[name] = Literal(values[name])
-        result = query_store(self._store, text, bindings) if self._store is not None else \
-            run_query(self.rdflib, text, bindings)
+        result = query_store(b.store, text, bindings) if b.store is not None else run_query(b.rdflib, text, bindings)
         if result.type == "ASK":
             return bool(result.askAnswer)
         if result.type != "SELECT":
@@ -175,6 +286,7 @@ class KnowledgeGraph:
         return pd.DataFrame(rows, columns=list(columns))
 
     # -------------------------------------------------------------- events, networks, pages
+    @_one_build
     def events(self, *, actor: str | None = None, place: str | None = None, type: str | None = None,  # noqa: A002
                since: str | None = None, until: str | None = None, frame: bool | None = None):
         """The events, one row each (:data:`EVENT_COLUMNS`), optionally filtered.
@@ -185,13 +297,12 @@ class KnowledgeGraph:
         passes when its date, or start date, cut to the bound's length, is within them).
         """
         from kg.names import check_param
-        from kg.store.tables import read_tables
 
         # as kg query -p checks them: a date that is none, or a type no event has, is an error, not 0 rows
         since = None if since is None else check_param("since", str(since), "date")
         until = None if until is None else check_param("until", str(until), "date")
         type = None if type is None else check_param("type", str(type), "type").removeprefix("ckg:")  # noqa: A001
-        tables = read_tables(self._store if self._store is not None else self.rdflib)
+        tables = self._b.tables()
         who = self.resolve(actor, "actor") if actor else None
         where: set[str] | None = None
         if place:
@@ -224,6 +335,7 @@ class KnowledgeGraph:
         rows.sort(key=lambda r: (r["date"] or r["start"] or "~", r["event"]))
         return self._table(rows, EVENT_COLUMNS, frame)
 
+    @_one_build
     def network(self, projection: str = "interactions", *, ego: str | None = None, depth: int = 1):
         """A networkx projection (``interactions``, ``actor-place``, ``cooccurrence``), or the
         neighbourhood of ``ego`` (a name) in it."""
@@ -233,7 +345,7 @@ class KnowledgeGraph:
 
         if depth < 0:
             raise ValueError(f"network: depth={depth}; give 0 (the node alone) or more hops")
-        net = analyse.projection(self._network_graph, projection)
+        net = analyse.projection(self._b.network_graph, projection)
         if ego is None:
             return net
         kind = {"interactions": "actor", "cooccurrence": "place"}.get(projection)
@@ -241,9 +353,10 @@ class KnowledgeGraph:
         if center not in net:
             from kg.names import UnknownName
 
-            raise UnknownName(f"{self.names.describe(center)} is not a node of the {projection} projection", ego)
+            raise UnknownName(f"{self._b.names.describe(center)} is not a node of the {projection} projection", ego)
         return nx.ego_graph(net, center, radius=depth, undirected=True)
 
+    @_one_build
     def view(self, path: str | Path | None = None, *, since: str | None = None, until: str | None = None,
              types: Iterable[str] = (), actor: str | None = None, place: str | None = None,
              ego: str | None = None, depth: int = 2, top: int | None = None, title: str = "kg") -> Path:
@@ -252,20 +365,22 @@ class KnowledgeGraph:
         ``graph.html``, ``graph.ttl``…: :class:`~kg.errors.UsageError`)."""
         from kg.view import filter_network, load_view_graph, page_target, view_network, write_html
 
-        path = page_target(self.graph_path, path, "path")
+        graph = self._b.graph_path
+        path = page_target(graph, path, "path")
         if isinstance(types, str):  # one type, not its letters
             types = (types,)
-        net = filter_network(view_network(load_view_graph(self.graph_path)), since=since, until=until, types=types,
+        net = filter_network(view_network(load_view_graph(graph)), since=since, until=until, types=types,
                              actor=self.resolve(actor, "actor") if actor else None,
                              place=self.resolve(place, "place") if place else None,
                              ego=self.resolve(ego) if ego else None, depth=depth, top=top)
         return write_html(net, path, title=title)
 
+    @_one_build
     def export(self, fmt: str, dest: str | Path | None = None, **options) -> str:
         """Write an export (``acled``, ``jsonld``, ``graphml``, ``gexf``; see :mod:`kg.exports`)."""
         from kg.exports import export
 
-        return export(fmt, self.graph_path, dest, **options)
+        return export(fmt, self._b.graph_path, dest, **options)
 
 
 def open_graph(path: str | Path = "exports") -> KnowledgeGraph:

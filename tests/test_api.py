@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
-from conftest import ALEPPO, ISIS, make_graph
+from conftest import ALEPPO, E4, ISIS, make_graph
 from typer.testing import CliRunner
 
 import kg
 from kg.api import EVENT_COLUMNS, KnowledgeGraph
 from kg.errors import KgError, QueryError
 from kg.names import UnknownName, UnknownParameter
+from kg.store import STORE_DIR_NAME
 
 pd = pytest.importorskip("pandas")
 
@@ -124,3 +128,96 @@ def test_api_filters_that_mean_nothing_are_errors(small, call, error, message):
 def test_api_filters_take_what_the_command_line_takes(small):
     assert small.events(since=2016, frame=False) == small.events(since="2016", frame=False)
     assert small.events(type="airstrike", frame=False) == small.events(type="Airstrike", frame=False) != []
+
+
+# ------------------------------------------------------------------ a handle after kg build / kg remove
+def _publish(folder, g, store: bool, name: str) -> None:
+    """Write ``g`` as a build does (each file replaced whole; a new store, the ``store`` link swapped to
+    it, the old store deleted): what the handle sees when kg build or kg remove rewrites the folder."""
+    from kg.store import load_store
+
+    staged = folder / f".stage-{name}.ttl"
+    staged.write_text("\n" + g.serialize(format="nt"), encoding="utf-8")
+    if store:
+        trig = folder / f".stage-{name}.trig"
+        trig.write_text("", encoding="utf-8")
+        load_store(folder / f".store-{name}", named=trig, default=staged)
+        trig.unlink()
+        old = os.readlink(folder / STORE_DIR_NAME) if (folder / STORE_DIR_NAME).is_symlink() else None
+        os.symlink(f".store-{name}", folder / ".link")
+        os.replace(folder / ".link", folder / STORE_DIR_NAME)
+        if old:
+            shutil.rmtree(folder / old)
+    os.replace(staged, folder / "graph.ttl")
+
+
+def _without_e4():
+    g = make_graph()
+    g.remove((E4, None, None))
+    return g
+
+
+@pytest.mark.parametrize("store", [True, False], ids=["store", "graph-file"])
+def test_api_a_handle_reads_the_build_its_folder_holds_now(tmp_path, store):
+    """After kg remove (or a rebuild) an open handle gave the old store's counts and events with the
+    new graph file's rdflib graph: two builds in one object. It reads the new build, all of it."""
+    _publish(tmp_path, make_graph(), store, "a")
+    g = kg.open(tmp_path)
+    assert (g.store_path is not None) is store
+    assert g.counts.events == 4 and len(g.events(frame=False)) == 4 and len(g.rdflib) == len(make_graph())
+    assert g.resolve("Daech") == str(ISIS) and len(g.network("actor-place")) == 6
+    _publish(tmp_path, _without_e4(), store, "b")  # e4, Daech's shelling of Alep, removed
+    assert g.counts.events == 3 and g.counts.triples == len(_without_e4()) == len(g.rdflib)
+    assert [r["event"] for r in g.events(frame=False)] == [r["event"] for r in kg.open(tmp_path).events(frame=False)]
+    assert str(E4) not in {r["event"] for r in g.events(actor="Daech", frame=False)}
+    assert g.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", frame=False) == [{"n": len(_without_e4())}]
+    assert "3 events" in repr(g)
+    shutil.rmtree(tmp_path)
+    with pytest.raises(QueryError, match="no built graph"):
+        _ = g.counts
+    assert "no built graph" in repr(g)
+
+
+def test_api_a_call_during_a_rebuild_answers_from_one_build(tmp_path, monkeypatch):
+    """A call that reads while the folder is rewritten is made again, on the new build alone."""
+    import kg.store.tables
+
+    _publish(tmp_path, make_graph(), True, "a")
+    g = kg.open(tmp_path)
+    assert g.counts.events == 4  # the old build's store is open
+    read, calls = kg.store.tables.read_tables, []
+
+    def rebuilt_meanwhile(source):
+        calls.append(source)
+        if len(calls) == 1:
+            _publish(tmp_path, _without_e4(), True, "b")
+        return read(source)
+
+    monkeypatch.setattr(kg.store.tables, "read_tables", rebuilt_meanwhile)
+    assert len(g.events(frame=False)) == 3 and len(calls) == 2 and g.counts.events == 3
+
+    def rebuilt_each_time(source):
+        _publish(tmp_path, make_graph(), True, f"c{len(calls)}")
+        calls.append(source)
+        return read(source)
+
+    monkeypatch.setattr(kg.store.tables, "read_tables", rebuilt_each_time)
+    with pytest.raises(QueryError, match="rewritten 3 times while it was read"):
+        g.events()
+
+
+@pytest.mark.model
+def test_api_a_handle_after_kg_remove(tmp_path):
+    from helpers import seed_build
+
+    from kg.pipeline import remove
+
+    out = tmp_path / "o"
+    shutil.copytree(seed_build(), out, symlinks=True)
+    g = kg.open(out)
+    before = g.counts
+    assert len(g.events(frame=False)) == before.events and g.counts.articles == 5
+    remove(["004_8ee35a8ee1100a8c"], out, html=False, validate=False, progress=None)
+    fresh = kg.open(out)
+    assert g.counts == fresh.counts != before and g.counts.articles == 4
+    assert g.counts.triples == len(g.rdflib) and len(g.events(frame=False)) == g.counts.events

@@ -16,7 +16,7 @@ from kg.rdf.emit import bind_prefixes
 from kg.store.integrity import find_store, graph_file
 from kg.store.oxigraph import read_part
 
-__all__ = ["load_graph", "load_query_graph", "load_network_graph"]
+__all__ = ["load_graph", "load_query_graph", "load_network_graph", "read_network_part"]
 
 def _why(exc: Exception) -> str:
     """A parser's complaint in one short line: rdflib's Turtle errors quote the whole text read
@@ -86,4 +86,10 @@ def load_network_graph(graph: str | Path, warn: Callable[[str], None] | None = N
     folder = find_store(graph, warn)
     if folder is None:
         return load_graph(graph)
-    return read_part(folder, _network_part())
+    return read_network_part(folder)
+
+
+def read_network_part(store) -> Graph:
+    """What :func:`load_network_graph` reads of a build's store (a store folder, or a store open:
+    for a reader that reads more of the same store and must not read two builds)."""
+    return read_part(store, _network_part())

@@ -4,7 +4,9 @@ A build stopped while it published its files can leave a store of another build 
 exports: :func:`store_digest` is what ``report.json`` names, :func:`store_mismatch` says why a store
 disagrees, and :func:`graph_source` / :func:`find_store` tell a reader where to read a built graph
 (the store when it agrees, else the graph file when that agrees); :func:`graph_file` is the graph
-file a command given a build folder reads. Reads files and JSON only: no rdflib, pyoxigraph or spaCy.
+file a command given a build folder reads; :func:`build_stamp` tells a reader
+that keeps what it read (``kg.open``) when the build was rewritten since. Reads files and JSON only:
+no rdflib, pyoxigraph or spaCy.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pathlib import Path
 from kg.errors import QueryError, UsageError
 from kg.store.oxigraph import GRAPH_DIGESTS, STORE_DIR_NAME, STORE_MARKER
 
-__all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "graph_file", "build_file_folder",
-           "refuse_build_file"]
+__all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "graph_file", "build_stamp",
+           "build_file_folder", "refuse_build_file"]
+
 
 def store_digest(store_dir: str | Path) -> str | None:
     """SHA-256 of a store's graph digests (:data:`GRAPH_DIGESTS`): what ``report.json`` names as
@@ -112,6 +115,26 @@ def graph_file(path: str | Path, name: str = "graph.ttl") -> Path:
     """
     p = Path(path)
     return p / name if p.is_dir() else p
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def build_stamp(graph: str | Path) -> tuple:
+    """What changes whenever ``kg build`` or ``kg remove`` rewrites the build of ``graph`` (a
+    build folder, or its graph file): the identity (inode, time, size) of its ``report.json``, of
+    its graph file(s) and of its store's marker file. A build replaces each of them whole
+    (``os.replace``; the store is a new folder the ``store`` link is swapped to), so each of its
+    steps of publication changes the stamp: two equal stamps mean the same files."""
+    p = Path(graph)
+    folder = p if p.is_dir() else p.parent
+    graphs = (folder / "graph.ttl", folder / "graph.trig") if p.is_dir() else (p,)
+    return tuple(_stat(f) for f in (folder / "report.json", folder / STORE_DIR_NAME / STORE_MARKER, *graphs))
 
 
 def build_file_folder(path: str | Path) -> Path | None:
