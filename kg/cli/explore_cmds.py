@@ -94,16 +94,14 @@ def _labeller(net) -> Callable[[str], str]:
     return lambda u: net.nodes[u].get("label", u) if u in net else u
 
 
-def _print_stats(g, net, graph: Path, proj: str) -> None:
+def _print_stats(g, net, store, proj: str) -> None:
     """The summary of the graph (with the build's counts) and the statistics of the projection."""
     from kg import analyse
-    from kg.store import find_store
     from kg.store.counts import count_store
 
-    # the build's counts (the whole graph, mentions included): the store's when ``g`` is its network
-    # part, else ``g`` is the whole graph, parsed, and summary counts it
-    folder = find_store(graph)
-    summary = analyse.summary(g, counts=count_store(folder) if folder is not None else None)
+    # the build's counts (the whole graph, mentions included): the store's when there is one (``g``
+    # may be its network part), else ``g`` is the whole graph, parsed, and summary counts it
+    summary = analyse.summary(g, counts=count_store(store) if store is not None else None)
     for k, v in summary.items():
         typer.echo(f"{k}: {v}")
     typer.echo(f"projection {proj}:")
@@ -199,8 +197,8 @@ def network(
     """
     from kg import analyse
     from kg.exports import enrich_network
-    from kg.store import load_graph, load_network_graph
-    from kg.store.tables import read_build
+    from kg.store import find_store, load_graph, open_store, read_network_part
+    from kg.store.tables import read_tables
 
     if what not in (None, "stats"):
         fail(ValueError(f"unknown analysis {what!r}; use 'stats' or the options (see kg network --help)"), 2)
@@ -210,8 +208,10 @@ def network(
     guard_output(out, "--out")
     progress = terminal_progress(quiet=quiet)
     try:
-        with progress.stage("read"):
-            g = load_graph(graph) if write_back else load_network_graph(graph, warn)
+        with progress.stage("read"):  # the build's store, found and opened once: one build read
+            folder = find_store(graph, warn)
+            store = open_store(folder) if folder is not None else None
+            g = load_graph(graph) if write_back or store is None else read_network_part(store)
         with progress.stage("network"):
             net = analyse.projection(g, proj.value)
         progress.close()  # what follows prints the answer
@@ -219,7 +219,7 @@ def network(
         label = _labeller(net)
         asked = top or communities or path or ego or export or write_back
         if what == "stats" or not asked:
-            _print_stats(g, net, graph, proj.value)
+            _print_stats(g, net, store, proj.value)
             top = top or (None if asked else 10)
         if top:
             _print_top(net, top, by.value, proj.value, label)
@@ -230,7 +230,7 @@ def network(
         sub = _print_ego(net, names, ego, proj.value, depth, label) if ego else None
         if export:
             chosen = (sub if sub is not None else net).copy()
-            enrich_network(chosen, g, read_build(graph, parsed=g))
+            enrich_network(chosen, g, read_tables(store if store is not None else g))
             typer.echo(f"wrote {analyse.export_network(chosen, export)}")
         if write_back:
             _write_back(g, graph, out)
