@@ -1074,3 +1074,26 @@ def test_reliability_probe3_kg_remove_resolves_with_the_builds_overrides(tmp_pat
     for name in ("graph.ttl", "events.csv", "entities.csv"):
         assert (tmp_path / "i" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert b"my-ei" in (tmp_path / "i" / "graph.ttl").read_bytes()
+
+
+# ------------------------------------------------------------------ a fourth probe (adversarial inputs)
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_reliability_probe4_networks_are_xml_whatever_the_articles_hold(tmp_path, fmt):
+    """An article with a control character or U+FFFE (which XML 1.0 cannot hold, even escaped) in an
+    event's sentence or a name made kg export -f graphml|gexf write a file no XML parser reads."""
+    import xml.etree.ElementTree as ET
+
+    from conftest import ARMY, E1, make_graph
+
+    from kg.exports import export
+    from kg.namespace import CKG, SKOS
+
+    g = make_graph()
+    g.add((E1, CKG.evidence, Literal("Frappe à Idleb\x01\x1b[2J \ufffe\x0b lundi.")))
+    g.set((ARMY, SKOS.prefLabel, Literal("Armée\x02 syrienne", lang="fr")))
+    source = tmp_path / "graph.ttl"
+    g.serialize(destination=str(source), format="turtle")
+    out = tmp_path / f"net.{fmt}"
+    export(fmt, source, out)
+    text = ET.tostring(ET.parse(out).getroot(), encoding="unicode")  # parses
+    assert "Idleb\\u0001\\u001b[2J \\ufffe\\u000b lundi." in text and "Armée\\u0002 syrienne" in text

@@ -6,6 +6,7 @@ Imports rdflib, networkx and kg.namespace/kg.rdf readers only (never spaCy nor t
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -14,20 +15,36 @@ from kg.store.atomic import atomic_write
 
 __all__ = [
     "export_network",
+    "xml_text",
 ]
+
+# the characters XML 1.0 cannot hold, even escaped (C0 controls but tab and line breaks, surrogates,
+# U+FFFE and U+FFFF): an article may carry them into a label or an event's evidence
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    r"""``text`` as XML 1.0 can hold it: each character it cannot (a control character, U+FFFE)
+    written as a visible ``\uXXXX``, as the CSV files write bidirectional overrides.
+
+    >>> xml_text("Idleb\x01 \ufffe")
+    'Idleb\\u0001 \\ufffe'
+    """
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _flat(value: object) -> object:
-    """A GraphML/GEXF-friendly attribute value (lists joined, None as "")."""
+    """A GraphML/GEXF-friendly attribute value (lists joined, None as "", text XML 1.0 can hold)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple | set | frozenset):
-        return "; ".join(
-            str(v) for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value)
-        )
-    if isinstance(value, bool | int | float | str):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return xml_text("; ".join(str(v) for v in items))
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, bool | int | float):
         return value
-    return str(value)
+    return xml_text(str(value))
 
 
 def export_network(net: nx.Graph, path: str | os.PathLike[str]) -> Path:
