@@ -1097,3 +1097,30 @@ def test_reliability_probe4_networks_are_xml_whatever_the_articles_hold(tmp_path
     export(fmt, source, out)
     text = ET.tostring(ET.parse(out).getroot(), encoding="unicode")  # parses
     assert "Idleb\\u0001\\u001b[2J \\ufffe\\u000b lundi." in text and "Armée\\u0002 syrienne" in text
+
+
+def test_reliability_probe4_query_answers_show_control_characters_and_keep_them(tmp_path):
+    """An ESC sequence in an article (\\x1b[2J clears the screen, \\x1b]0;…\\x07 retitles the terminal)
+    was printed raw by kg query's table and CSV on a terminal, and silently cut out of the answer
+    when piped (click strips what looks like ANSI codes): a CSV file that lost text. Now the table
+    and CSV show it as a visible \\u001b, Turtle as a \\u001B escape, JSON as JSON escapes it."""
+    from conftest import E1, make_graph
+
+    from kg.namespace import CKG
+
+    hostile = "Frappe à Idleb\x1b[2J\x1b]0;PWNED\x07\x01 lundi."
+    g = make_graph()
+    g.add((E1, CKG.evidence, Literal(hostile)))
+    source = tmp_path / "graph.ttl"
+    g.serialize(destination=str(source), format="turtle")
+    select = "SELECT ?ev WHERE { ?e <https://w3id.org/conflict-kg/ontology#evidence> ?ev }"
+    construct = "CONSTRUCT { ?e <urn:ev> ?ev } WHERE { ?e <https://w3id.org/conflict-kg/ontology#evidence> ?ev }"
+    shown = "Idleb\\u001b[2J\\u001b]0;PWNED\\u0007\\u0001 lundi."
+    for args, expected in ((["-f", "table"], shown), (["-f", "csv"], shown),
+                           (["-f", "json"], "Idleb\\u001b[2J\\u001b]0;PWNED\\u0007\\u0001 lundi.")):
+        result = runner.invoke(app, ["query", select, "-g", str(source), *args])
+        assert result.exit_code == 0, result.output
+        assert expected in result.stdout and "\x1b" not in result.stdout, (args, result.stdout)
+    result = runner.invoke(app, ["query", construct, "-g", str(source)])
+    assert result.exit_code == 0 and "\x1b" not in result.stdout, result.output
+    assert hostile in {str(o) for o in Graph().parse(data=result.stdout, format="turtle").objects()}

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from kg.cli.common import DEFAULT_GRAPH, OutputFormat, fail, guard_output, warn
-from kg.errors import KgError, UsageError, closest
+from kg.errors import KgError, UsageError, closest, printable
 
 __all__ = ["evaluate", "entities"]
 
@@ -89,9 +89,9 @@ def _print_rows(rows: list[dict], path: Path, fmt: OutputFormat) -> None:
         w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
         w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
     else:
-        for r in rows:
-            typer.echo(f"{r['entity']:<32} {r['class']:<14} {r['label'][:30]:<30} [{r['rules']}] "
-                       f"min {float(r['min_score']):.2f}  {r['surface_forms'][:80]}")
+        for r in rows:  # an entities.csv of an earlier kg may hold control characters: shown, never run
+            typer.echo(printable(f"{r['entity']:<32} {r['class']:<14} {r['label'][:30]:<30} [{r['rules']}] "
+                                 f"min {float(r['min_score']):.2f}  {r['surface_forms'][:80]}"))
         typer.echo(f"({len(rows)} entities)")
 
 

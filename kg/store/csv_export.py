@@ -96,22 +96,27 @@ def _merge_row(first: dict, row: dict) -> None:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# bidirectional overrides and isolates, and the control characters but tab and line breaks (C0,
+# DEL, C1: an escape sequence that a terminal showing the file would run)
+_HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def csv_cell(value):
     r"""A table cell made safe to open in a spreadsheet (OWASP, CSV injection): a text starting
     with ``= + - @``, a tab or a carriage return gets a leading ``'`` so that it stays text and is
     never run as a formula; bidirectional overrides (U+202A-U+202E, U+2066-U+2069), which make a
-    cell show other text than it holds, are written as visible ``\u202e`` escapes. Numbers stay.
+    cell show other text than it holds, and control characters (an ESC sequence runs in the
+    terminal that shows the file) are written as visible ``\u202e``, ``\u001b`` escapes. Numbers stay.
 
     >>> csv_cell('=HYPERLINK("http://x")'), csv_cell("-12 morts"), csv_cell(-12), csv_cell("a\u202eb")
     ('\'=HYPERLINK("http://x")', "'-12 morts", -12, 'a\\u202eb')
+    >>> csv_cell("Idleb\x1b[2J")
+    'Idleb\\u001b[2J'
     """
     if not isinstance(value, str):
         return value
-    if _BIDI.search(value):
-        value = _BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    if _HIDDEN.search(value):
+        value = _HIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

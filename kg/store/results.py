@@ -8,12 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from rdflib import Graph, Literal
 from rdflib.query import Result
 
-from kg.errors import QueryError
+from kg.errors import QueryError, printable
 from kg.store.csv_export import csv_cell
 from kg.store.sparql import check_federation
 
@@ -35,6 +36,15 @@ def run_query(g: Graph, query: str, bindings: dict | None = None, *, allow_servi
         raise QueryError(f"SPARQL error: {exc}") from None
 
 
+# control characters but tab and line breaks: Turtle holds them as \u escapes (UCHAR) as well as raw,
+# and escaped they neither run on the terminal that shows the answer nor get stripped on the way
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _uchar(m: re.Match) -> str:
+    return f"\\u{ord(m.group(0)):04X}"
+
+
 def _cell(v) -> str:
     if v is None:
         return ""
@@ -54,8 +64,8 @@ def format_result(result: Result, fmt: str = "table", g: Graph | None = None) ->
     if result.type == "ASK":
         return json.dumps({"boolean": bool(result.askAnswer)}) if fmt == "json" else str(bool(result.askAnswer)).lower()
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.serialize(format="turtle").decode("utf-8") if isinstance(
-            result.serialize(format="turtle"), bytes) else result.serialize(format="turtle")
+        text = result.serialize(format="turtle")
+        return _CONTROL.sub(_uchar, text.decode("utf-8") if isinstance(text, bytes) else text)
     names = [str(v) for v in result.vars]
     rows = [[_cell(r[v]) for v in result.vars] for r in result]
     if fmt == "csv":
@@ -67,8 +77,8 @@ def format_result(result: Result, fmt: str = "table", g: Graph | None = None) ->
     if fmt == "json":
         return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
     short = []
-    for r in rows:
-        short.append([_shorten(c, g) for c in r])
+    for r in rows:  # on a terminal: a control character (ESC…) or bidi override shown, never run
+        short.append([printable(_shorten(c, g)) for c in r])
     widths = [max([len(n)] + [len(r[i]) for r in short]) for i, n in enumerate(names)]
     widths = [min(w, 60) for w in widths]
     line = "  ".join(n.ljust(widths[i]) for i, n in enumerate(names))
