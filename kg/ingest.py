@@ -30,6 +30,7 @@ from pathlib import Path
 from kg.errors import BuildError, InputError
 from kg.lang.fr import dateline_pattern, lexicon
 from kg.lang.fr.timex import find_times, parse_header_date
+from kg.schema.ids import id_problem
 from kg.schema.records import Article
 from kg.schema.text import key
 from kg.schema.time import TimeValue
@@ -57,13 +58,6 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_TAG = re.compile(r"</(?:p|div|span|a|li|td|tr|table|script|style|h[1-6]|body|html|head)>", re.IGNORECASE)
-# an article id is a segment of its IRI's path: the characters RFC 3987 allows there (iunreserved,
-# sub-delims, ":" and "@"), "%" left out (it would read as an escape); any other character, among
-# them "[", "]", C1 controls, private-use characters and non-characters, makes the IRI invalid
-_ID_CLASS = ("A-Za-z0-9" + re.escape("-._~!$&'()*+,;=:@") + "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
-             + "".join(f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14))
-             + "\U000e1000-\U000efffd")
-_BAD_ID_CHARS = re.compile(f"[^{_ID_CLASS}]")
 _WORD = re.compile(r"[^\W\d_]+")
 _DATELINE_WITHIN = 1000  # characters from the start of the body where a dateline may stand
 _MIN_WORDS_FOR_LANGUAGE = 25
@@ -284,10 +278,10 @@ def read_article(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES)
     """Read one article file; raise :class:`InputRejected` naming the file and the problem."""
     p = Path(path)
     name = str(p)
-    if _BAD_ID_CHARS.search(p.stem) or not p.stem:
-        bad = _BAD_ID_CHARS.search(p.stem)
-        raise InputRejected(name, "bad_name", f"file name cannot be an article id (contains "
-                                              f"{bad.group(0) if bad else 'nothing'!r}); rename the file")
+    bad = id_problem(p.stem)
+    if bad is not None:
+        raise InputRejected(name, "bad_name", f"file name cannot be an article id (contains {bad}); "
+                                              "rename the file")
     if p.is_symlink() and not p.exists():
         raise InputRejected(name, "broken_link", "broken symbolic link (its target does not exist)")
     if p.exists() and not p.is_file():

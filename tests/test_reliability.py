@@ -1124,3 +1124,19 @@ def test_reliability_probe4_query_answers_show_control_characters_and_keep_them(
     result = runner.invoke(app, ["query", construct, "-g", str(source)])
     assert result.exit_code == 0 and "\x1b" not in result.stdout, result.output
     assert hostile in {str(o) for o in Graph().parse(data=result.stdout, format="turtle").objects()}
+
+
+@pytest.mark.parametrize("target, bad", [("my ei", "' '"), ("  homs", "' '"), ("x/y", "'/'"), ("a#b", "'#'"),
+                                         ("%41", "'%'"), ("<x>", "'<'")])
+def test_reliability_probe4_an_override_target_that_cannot_be_an_id_is_a_usage_error(tmp_path, target, bad):
+    """A merge target is an entity id, which is in the entity's IRI: "my ei" parsed every article and
+    then stopped the build with a traceback when the store read the IRI (exit 1); "x/y#z" and "%41"
+    made IRIs naming something else. Refused as the other mistakes of the file are, before parsing."""
+    rules = tmp_path / "over.json"
+    rules.write_text(json.dumps({"merge": {"Homs": target}}), encoding="utf-8")
+    result = runner.invoke(app, ["build", str(ONE), "-o", str(tmp_path / "o"), "--overrides", str(rules)])
+    assert result.exit_code == 2, result.output
+    assert f"kg: error: {rules}: " in result.output and "cannot be an entity id" in result.output
+    assert f"contains {bad}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "o").exists()

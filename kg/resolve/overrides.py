@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kg.errors import UsageError
 from kg.gazetteer import norm
+from kg.schema.ids import id_problem
 
 __all__ = ["load_overrides"]
 
@@ -55,6 +56,12 @@ def _checked(data: object, p: str) -> dict:
         raise UsageError(f"{p}: \"split\" must be a list of surface forms (strings); {shape}")
     merged: dict[str, str] = {}
     for form, target in merge.items():
+        bad = id_problem(target)
+        if bad is not None:  # the id is in the entity's IRI: found at the store's load, after parsing
+            raise UsageError(
+                f'{p}: "merge" sends {form!r} to {target!r}, which cannot be an entity id (it is in the '
+                f'entity\'s IRI, and contains {bad}); use a slug such as "tiger-forces"'
+            )
         if merged.setdefault(norm(form), target) != target:  # "Homs" and "HOMS" are one form
             raise UsageError(f"{p}: \"merge\" sends the form {form!r} to two entities ({merged[norm(form)]!r} "
                              f"and {target!r}); keep one")
