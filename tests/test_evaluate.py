@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -643,3 +644,37 @@ def test_evaluate_cli_says_what_it_skips_and_a_texts_folder_without_the_texts(ha
     result = CliRunner().invoke(app, [*args, "-t", str(empty)])
     assert result.exit_code == 1, result.output
     assert f"kg: error: {empty}: none of the graph's" in result.output and "has its text here" in result.output
+
+
+# --------------------------------------------------------------------------- gold files of the wrong shape (probe 4)
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"entities": "army"}, "'entities' must be a list of catalogue keys"),
+        ({"entities": [None]}, "'entities' must be a list of catalogue keys"),
+        ({"article": ["a1"]}, "'article' is a list, not an article id"),
+        ({"events": {"type": "Offensive"}}, "'events' is an object, not a list of events"),
+        ({"events": [None]}, "event 1 is null, not an object"),
+        ({"events": [{"place": "homs"}]}, "event 1 has no 'type'"),
+        ({"events": [{"type": "Offensive"}]}, "event 1 has no 'place'"),
+        ({"events": [{"type": "Offensive", "place": "homs", "agents": "army"}]}, "'agents' must be a list"),
+        (
+            {"events": [{"type": "Offensive", "place": "homs", "fatalities": [{"count": "douze"}]}]},
+            "'fatalities' must be objects with an integer 'count'",
+        ),
+        ({"events": [{"type": "Offensive", "place": "homs", "date": "2024-13-45"}]}, "'date' is not a date"),
+    ],
+)
+def test_evaluate_probe4_a_gold_file_of_the_wrong_shape_is_named(hand_inputs, change, problem):
+    """A gold file whose events were an object, whose event had no place, or a count "douze" stopped
+    kg evaluate with a traceback (AttributeError, KeyError, TypeError); "entities": "army" was
+    scored as the keys "a", "r", "m", "y" (exit 0). Now a GoldError naming the file and the problem."""
+    gold = hand_inputs["gold"] / "a1.json"
+    gold.write_text(json.dumps({**GOLD_FILES["a1"], **change}), encoding="utf-8")
+    with pytest.raises(GoldError, match=re.escape(str(gold)) + ".*" + re.escape(problem)):
+        evaluate(hand_graph(), hand_inputs["gold"], [hand_inputs["catalog"]])
+    result = CliRunner().invoke(
+        app, ["evaluate", str(hand_inputs["gold"]), "-c", str(hand_inputs["catalog"]), "-g", str(hand_inputs["graph"])]
+    )
+    assert result.exit_code == 1 and problem in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

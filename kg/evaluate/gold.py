@@ -18,6 +18,7 @@ from kg.gazetteer import ACTOR_CLASSES as GAZETTEER_ACTOR_CLASSES
 from kg.gazetteer import PLACE_CLASSES as GAZETTEER_PLACE_CLASSES
 from kg.namespace import CKG
 from kg.schema.taxonomy import FAMILY
+from kg.schema.time import TimeValue
 
 __all__ = [
     "ACTOR_CLASSES",
@@ -134,6 +135,52 @@ def load_catalog(paths: Iterable[str | Path]) -> dict[str, dict]:
     return cat
 
 
+_ID_LISTS = ("entities", "optional_entities")
+_EVENT_LISTS = ("place_alt", *ACTOR_ROLES)
+_EVENT_TEXTS = ("date", "start", "end", "note")
+
+
+def _gold_problem(data: dict) -> str | None:
+    """What makes ``data`` (a JSON object with an ``article`` key) not a per-article gold file, as
+    ``gold/README.md`` describes it; None when nothing does."""
+
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    if not isinstance(data["article"], str) or not data["article"]:
+        return f"'article' is {_kind(data['article'])}, not an article id"
+    for k in _ID_LISTS:
+        if not strings(data.get(k, [])):
+            return f"{k!r} must be a list of catalogue keys (strings)"
+    events = data.get("events", [])
+    if not isinstance(events, list):
+        return f"'events' is {_kind(events)}, not a list of events"
+    for i, ev in enumerate(events, 1):
+        if not isinstance(ev, dict):
+            return f"event {i} is {_kind(ev)}, not an object"
+        for k in ("type", "place"):
+            if not isinstance(ev.get(k), str) or not ev[k]:
+                return f"event {i} has no {k!r} (a string)"
+        for k in _EVENT_LISTS:
+            if not strings(ev.get(k, [])):
+                return f"event {i} ({ev['type']}@{ev['place']}): {k!r} must be a list of catalogue keys (strings)"
+        for k in _EVENT_TEXTS:
+            if not isinstance(ev.get(k, ""), str):
+                return f"event {i} ({ev['type']}@{ev['place']}): {k!r} must be a string"
+            if k != "note" and k in ev:
+                try:
+                    TimeValue.from_iso(ev[k])
+                except ValueError as exc:  # compared as text with the graph's dates: it would never match
+                    return f"event {i} ({ev['type']}@{ev['place']}): {k!r} is not a date ({exc})"
+        tolls = ev.get("fatalities", [])
+        if not isinstance(tolls, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("count"), int) and not isinstance(f["count"], bool)
+            for f in tolls
+        ):
+            return f"event {i} ({ev['type']}@{ev['place']}): 'fatalities' must be objects with an integer 'count'"
+    return None
+
+
 def load_gold(gold_dir: str | Path, warn: Callable[[str], None] | None = None) -> list[dict]:
     """Read the per-article gold files (``*.json`` with an ``article`` key) of a folder; ``warn`` is
     told of each other ``*.json`` (skipped, as ``score.py`` skips them).
@@ -141,7 +188,8 @@ def load_gold(gold_dir: str | Path, warn: Callable[[str], None] | None = None) -
     Raises
     ------
     GoldError
-        The folder does not exist, holds no gold file, or a file is not valid JSON.
+        The folder does not exist, holds no gold file, or a file is not valid JSON or not a gold
+        file (an object with an ``article`` key whose lists, events and counts are not of their type).
     """
     folder = Path(gold_dir)
     if not folder.is_dir():
@@ -150,6 +198,11 @@ def load_gold(gold_dir: str | Path, warn: Callable[[str], None] | None = None) -
     for p in sorted(folder.glob("*.json")):
         data = read_json(p, "gold file")
         if isinstance(data, dict) and "article" in data:
+            problem = _gold_problem(data)
+            if problem is not None:
+                raise GoldError(
+                    f"{p}: not a gold file as gold/README.md describes it: {problem}; fix the file"
+                )
             golds.append(data)
         elif warn is not None:  # skipped as score.py skips it, but said: it changes the scores
             warn(f"{p}: not a gold file ({_kind(data)}, not an object with an 'article' key); skipped")
