@@ -1140,3 +1140,35 @@ def test_reliability_probe4_an_override_target_that_cannot_be_an_id_is_a_usage_e
     assert f"contains {bad}" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "o").exists()
+
+
+def test_reliability_probe4_files_other_commands_write_get_the_usual_permissions(tmp_path):
+    """kg export, kg view -o and kg network --export left their files owner-only (0600, the mode of the
+    temporary file they are renamed from), where a build's exports get 0666 minus the umask: an
+    analyst's colleagues could not open the GEXF written for them."""
+    from conftest import make_graph
+
+    from kg.store.atomic import atomic_write
+
+    source = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(source), format="turtle")
+    old = os.umask(0o027)
+    try:
+        outs = []
+        for fmt, name in (("acled", "a.csv"), ("jsonld", "g.jsonld"), ("graphml", "g.graphml"), ("gexf", "g.gexf")):
+            result = runner.invoke(app, ["export", "-f", fmt, "-g", str(source), "-o", str(tmp_path / name)])
+            assert result.exit_code == 0, result.output
+            outs.append(tmp_path / name)
+        result = runner.invoke(app, ["network", "-g", str(source), "--export", str(tmp_path / "n.gexf")])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["view", "-g", str(source), "-o", str(tmp_path / "v.html")])
+        assert result.exit_code == 0, result.output
+        with atomic_write(tmp_path / "plain.txt") as fh:
+            fh.write("x")
+        outs += [tmp_path / "n.gexf", tmp_path / "v.html", tmp_path / "plain.txt"]
+        assert {p.name: oct(p.stat().st_mode & 0o777) for p in outs} == {p.name: "0o640" for p in outs}
+        with atomic_write(tmp_path / "own.txt", permissions=0o600) as fh:  # asked for: kept
+            fh.write("x")
+        assert (tmp_path / "own.txt").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)

@@ -19,6 +19,7 @@ from kg.pipeline.incremental import MANIFEST_NAME
 from kg.pipeline.outdir import OutputFolder
 from kg.pipeline.report import REPORT_NAME
 from kg.store import STORE_DIR_NAME, STORE_MARKER, STORE_PREFIX
+from kg.store.atomic import file_mode
 
 __all__ = ["PUBLICATION_STEPS", "STAGE_PREFIX", "publish", "check_store_target"]
 
@@ -52,8 +53,7 @@ def check_store_target(folder: OutputFolder) -> None:
 def publish(folder: OutputFolder, stage: Path, names: list[str], store: bool) -> None:
     """Make the staged build current in the order of :data:`PUBLICATION_STEPS`."""
     out = folder.path
-    umask = os.umask(0)
-    os.umask(umask)
+    mode = file_mode()
     # 1. store: the new one moved beside the link, then the link swapped to it (or an old one unlinked)
     if store:
         _publish_store(folder, stage)
@@ -61,10 +61,10 @@ def publish(folder: OutputFolder, stage: Path, names: list[str], store: bool) ->
         _unlink_store(folder)
     # 2. exports: each data file, then the article manifest, replaced in one os.replace
     for name in names + [MANIFEST_NAME]:
-        os.chmod(stage / name, 0o666 & ~umask)
+        os.chmod(stage / name, mode)
         os.replace(stage / name, out / name)
     # 3. report: report.json, which names them all
-    os.chmod(stage / REPORT_NAME, 0o666 & ~umask)
+    os.chmod(stage / REPORT_NAME, mode)
     os.replace(stage / REPORT_NAME, out / REPORT_NAME)
     _sync_folder(out)
     # 4. tidy: the store this build replaced, and the staging folder (in the caller)

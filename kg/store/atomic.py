@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kg.errors import OutputError
 
-__all__ = ["atomic_write", "output_error"]
+__all__ = ["atomic_write", "file_mode", "output_error"]
 
 #: errors of a write itself (raised inside the ``with`` block): the file's, whatever the caller does
 _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
@@ -57,8 +57,9 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     """Write to a temporary file beside ``path``, then rename it over ``path``.
 
     Text modes write ``encoding`` with no newline translation. ``fsync`` flushes the file to disk
-    before the rename (off for files a checksum guards, such as the extraction cache);
-    ``permissions`` (e.g. ``0o644``) replaces the temporary file's owner-only mode.
+    before the rename (off for files a checksum guards, such as the extraction cache). The file
+    gets ``permissions`` (e.g. ``0o644``), by default those ``open(path, "w")`` would give a new
+    file (``0o666`` minus the umask), never the temporary file's owner-only ``0o600``.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "sub" / "a.txt"
@@ -87,8 +88,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())
-        if permissions is not None:
-            os.chmod(tmp, permissions)
+        os.chmod(tmp, file_mode() if permissions is None else permissions)
         os.replace(tmp, path)
     except OSError as exc:
         _unlink(tmp)
@@ -98,6 +98,18 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     except BaseException:
         _unlink(tmp)
         raise
+
+
+def file_mode() -> int:
+    """The mode ``open(path, "w")`` gives a new file: ``0o666`` minus the process's umask (read from
+    ``/proc/self/status`` where it is, which leaves the umask alone for the other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            umask = next(int(line.split()[1], 8) for line in fh if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _unlink(tmp: str) -> None:

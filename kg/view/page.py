@@ -137,7 +137,7 @@ def render_html(g: Graph | nx.MultiDiGraph, *, title: str = "kg", note: str | No
 def _write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder
     (:func:`kg.store.atomic.atomic_write`, kg's one atomic writer)."""
-    with atomic_write(path, "wb", encoding=None, fsync=False, permissions=0o644) as out:
+    with atomic_write(path, "wb", encoding=None, fsync=False) as out:
         out.write(text.encode("utf-8"))
 
 
