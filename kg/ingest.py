@@ -272,6 +272,8 @@ def _read_bytes(p: Path, name: str, max_bytes: int) -> bytes:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks, form feed
+# a character that shows: not a space of any script (U+3000, U+2003…), a byte-order mark or a zero-width one
+_VISIBLE = re.compile(r"[^\s\ufeff\u200b-\u200d\u2060]")
 
 
 def read_article(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
@@ -289,13 +291,13 @@ def read_article(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES)
         raise InputRejected(name, code, f"{what}, not an article file")
     raw = _read_bytes(p, name, max_bytes)
     text, warns = _decode(name, raw)
-    if not text.strip("\ufeff \t\r\n\f\v\u00a0"):
+    if not _VISIBLE.search(text):
         raise InputRejected(name, "empty", "empty file (no text)")
     control = len(_CONTROL.findall(text, 0, 4096))
     if control > 8:
         raise InputRejected(name, "binary", "looks binary (control characters), not text; skipped")
     art = article_from_text(p.stem, text, path=name, warnings=warns)
-    if not art.body.strip():
+    if not _VISIBLE.search(art.body):
         raise InputRejected(name, "header_only", "no article text after the date header")
     if _HTML_START.match(art.body) or len(_HTML_TAG.findall(art.body[:20_000])) >= 5:
         raise InputRejected(name, "html", "an HTML page, not article text; save its text as .txt first")

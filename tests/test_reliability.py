@@ -1126,8 +1126,9 @@ def test_reliability_probe4_query_answers_show_control_characters_and_keep_them(
     assert hostile in {str(o) for o in Graph().parse(data=result.stdout, format="turtle").objects()}
 
 
-@pytest.mark.parametrize("target, bad", [("my ei", "' '"), ("  homs", "' '"), ("x/y", "'/'"), ("a#b", "'#'"),
-                                         ("%41", "'%'"), ("<x>", "'<'")])
+@pytest.mark.parametrize(
+    "target, bad", [("my ei", "' '"), ("  homs", "' '"), ("x/y", "'/'"), ("a#b", "'#'"), ("%41", "'%'"), ("<x>", "'<'")]
+)
 def test_reliability_probe4_an_override_target_that_cannot_be_an_id_is_a_usage_error(tmp_path, target, bad):
     """A merge target is an entity id, which is in the entity's IRI: "my ei" parsed every article and
     then stopped the build with a traceback when the store read the IRI (exit 1); "x/y#z" and "%41"
@@ -1172,3 +1173,23 @@ def test_reliability_probe4_files_other_commands_write_get_the_usual_permissions
         assert (tmp_path / "own.txt").stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        ("\u3000 \u2003\n\t\u00a0\n", "empty"),  # ideographic and em spaces
+        ("\ufeff\u200b\u200b\n\u2060", "empty"),  # zero-width spaces and joiners: nothing shows
+        (" date 2024-03-12\n\u3000\u200b\n", "header_only"),
+    ],
+)
+def test_reliability_probe4_a_file_of_spaces_of_any_script_has_no_text(tmp_path, content, code):
+    """A file of ideographic or em spaces was rejected as "no article text after the date header"
+    (it has no header), and one of zero-width spaces was built as an article with no text."""
+    from kg.ingest import InputRejected, read_article
+
+    path = tmp_path / "blank.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputRejected) as info:
+        read_article(path)
+    assert info.value.code == code
