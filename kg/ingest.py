@@ -196,6 +196,7 @@ def article_from_text(article_id: str, text: str, *, path: str = "", published: 
             body_start = m.end()
         elif m.group(1) == "date" or any(c.isdigit() for c in m.group(2)):
             header = m.group(0).strip("\ufeff \t\n")
+            header = header if len(header) <= 60 else header[:59] + "…"  # one line of a terminal, not 10 kB
             warns.append(Notice(name, "bad_date", f"line 1: malformed date header {header!r}; "
                                                   "publication date treated as unknown"))
             body_start = m.end()

@@ -1193,3 +1193,14 @@ def test_reliability_probe4_a_file_of_spaces_of_any_script_has_no_text(tmp_path,
     with pytest.raises(InputRejected) as info:
         read_article(path)
     assert info.value.code == code
+
+
+def test_reliability_probe4_a_long_malformed_header_is_quoted_short():
+    """A first line " date 2024-111…" of 10,000 characters was quoted whole in the bad_date warning:
+    10 kB on the terminal and in report.json for one line."""
+    from kg.ingest import article_from_text
+
+    art = article_from_text("x", " date 2024-" + "1" * 10_000 + "\nLes rebelles ont pris Alep.")
+    (warning,) = art.warnings
+    assert warning.code == "bad_date" and len(warning) < 200 and "'date 2024-111" in warning and "…'" in warning
+    assert art.body == "Les rebelles ont pris Alep."
