@@ -1204,3 +1204,20 @@ def test_reliability_probe4_a_long_malformed_header_is_quoted_short():
     (warning,) = art.warnings
     assert warning.code == "bad_date" and len(warning) < 200 and "'date 2024-111" in warning and "…'" in warning
     assert art.body == "Les rebelles ont pris Alep."
+
+
+@pytest.mark.model
+def test_reliability_probe4_a_build_without_the_page_removes_the_previous_builds_page(tmp_path):
+    """kg build --no-html into a folder built with the page left the previous build's graph.html
+    beside the new graph (report.json no longer naming it), where a --no-store build unlinks the
+    previous store: the page showed articles the build no longer had. A graph.html that is not the
+    file the report named (the user's) stays."""
+    out = tmp_path / "o"
+    _build([ONE], out, html=True)
+    assert "graph.html" in _report(out)["files"]
+    _build([SEED_FILES[0]], out, html=False)
+    assert not (out / "graph.html").exists() and "graph.html" not in _report(out)["files"]
+    (out / "graph.html").write_text("my page\n", encoding="utf-8")
+    _build([ONE], out, html=False)
+    assert (out / "graph.html").read_text(encoding="utf-8") == "my page\n"
+    assert "events.csv" in _report(out)["files"]

@@ -11,13 +11,14 @@ imports no extraction, resolution or RDF.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from kg.errors import UsageError
 from kg.pipeline.incremental import MANIFEST_NAME
 from kg.pipeline.outdir import OutputFolder
-from kg.pipeline.report import REPORT_NAME
+from kg.pipeline.report import REPORT_NAME, sha256
 from kg.store import STORE_DIR_NAME, STORE_MARKER, STORE_PREFIX
 from kg.store.atomic import file_mode
 
@@ -59,16 +60,40 @@ def publish(folder: OutputFolder, stage: Path, names: list[str], store: bool) ->
         _publish_store(folder, stage)
     else:
         _unlink_store(folder)
-    # 2. exports: each data file, then the article manifest, replaced in one os.replace
+    stale = _stale_exports(out, names)
+    # 2. exports: each data file, then the article manifest, replaced in one os.replace; an export
+    # of the previous build that this one does not write (graph.html after --no-html) removed
     for name in names + [MANIFEST_NAME]:
         os.chmod(stage / name, mode)
         os.replace(stage / name, out / name)
+    for name in stale:
+        (out / name).unlink(missing_ok=True)
     # 3. report: report.json, which names them all
     os.chmod(stage / REPORT_NAME, mode)
     os.replace(stage / REPORT_NAME, out / REPORT_NAME)
     _sync_folder(out)
     # 4. tidy: the store this build replaced, and the staging folder (in the caller)
     folder.tidy()
+
+
+def _stale_exports(out: Path, names: list[str]) -> list[str]:
+    """The exports the current ``report.json`` names that a build writing ``names`` does not
+    write (``graph.html`` after ``--no-html``), each still the very file the report names (its
+    SHA-256): left, they would show the previous build beside the new one. A file of that name
+    that is not the one kg wrote is not touched."""
+    try:
+        files = json.loads((out / REPORT_NAME).read_text(encoding="utf-8")).get("files") or {}
+    except (OSError, ValueError, AttributeError):
+        return []
+    stale = []
+    for name, digest in sorted(files.items()) if isinstance(files, dict) else ():
+        if (not isinstance(name, str) or name in names or Path(name).name != name or name.startswith(".")
+                or name in (REPORT_NAME, MANIFEST_NAME, STORE_DIR_NAME)):
+            continue  # written by this build, or not a name of an export beside report.json
+        path = out / name
+        if path.is_file() and not path.is_symlink() and sha256(path) == digest:
+            stale.append(name)
+    return stale
 
 
 def _publish_store(folder: OutputFolder, stage: Path) -> None:
