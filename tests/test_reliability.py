@@ -1221,3 +1221,27 @@ def test_reliability_probe4_a_build_without_the_page_removes_the_previous_builds
     _build([ONE], out, html=False)
     assert (out / "graph.html").read_text(encoding="utf-8") == "my page\n"
     assert "events.csv" in _report(out)["files"]
+
+
+@pytest.mark.model
+def test_reliability_probe4_removing_an_article_keeps_its_duplicate_under_the_duplicates_name(tmp_path):
+    """b.txt has a.txt's text: the build makes one article 'a' with the alias 'b'. kg remove a took
+    b's article with it (the graph had no article left of the two files), where a build without a.txt
+    builds it as 'b'. Now the exports equal that build's, byte for byte."""
+    import shutil
+
+    src, rest = tmp_path / "all", tmp_path / "rest"
+    src.mkdir()
+    rest.mkdir()
+    for folder in (src, rest):
+        shutil.copy(ONE, folder / "b.txt")
+        shutil.copy(SEED_FILES[0], folder / "c.txt")
+    shutil.copy(ONE, src / "a.txt")
+    _build([src], tmp_path / "o")
+    assert _report(tmp_path / "o")["articles"] == 2
+    result = runner.invoke(app, ["remove", "a", "-o", str(tmp_path / "o"), "-q", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    _build([rest], tmp_path / "full")
+    for name in ("graph.ttl", "graph.trig", "events.csv", "entities.csv", "derived.ttl"):
+        assert (tmp_path / "o" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert _report(tmp_path / "o")["articles"] == 2

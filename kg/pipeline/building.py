@@ -151,6 +151,18 @@ def _close_ids(unknown: list[str], known: list[str]) -> str:
     return "; report.json and .kg-articles.jsonl list them"
 
 
+def _without(article: Article, gone: set[str]) -> Article | None:
+    """``article`` once the names in ``gone`` are removed, as a build without those files would read
+    it: None when none of its names is left; under its first other name (a file with the same text,
+    kept as an alias) when its own id goes, its other names kept as aliases."""
+    names = [n for n in (article.id, *article.also_as) if n not in gone]
+    if not names:
+        return None
+    if names[0] == article.id:
+        return dataclasses.replace(article, also_as=tuple(names[1:]))
+    return dataclasses.replace(article, id=names[0], also_as=tuple(names[1:]), path="")
+
+
 def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: str | Path | None, html: bool,
             validate: bool, overrides: str | None, store: bool | None,
             on_wait: Callable[[str], None] | None) -> BuildReport:
@@ -179,8 +191,7 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
         if unknown:
             raise UsageError(f"{out}: no article {', '.join(map(repr, unknown))} in the last build "
                              f"({len(articles)} article(s)){_close_ids(unknown, sorted(known))}")
-        keep = [a for a in articles if a.id not in gone]
-        keep = [dataclasses.replace(a, also_as=tuple(x for x in a.also_as if x not in gone)) for a in keep]
+        keep = sorted((k for a in articles if (k := _without(a, gone)) is not None), key=lambda a: a.id)
         if not keep:
             raise BuildError(f"{out}: removing {', '.join(sorted(gone))} would leave no article; "
                              "delete the folder instead")
