@@ -225,7 +225,8 @@ def article_from_text(article_id: str, text: str, *, path: str = "", published: 
 
 
 def _decode(path: str, raw: bytes) -> tuple[str, list[str]]:
-    """Bytes to text: UTF-8 (BOM kept as U+FEFF), UTF-16/32 with a BOM, else Windows-1252."""
+    """Bytes to text: UTF-8 (BOM kept as U+FEFF), UTF-16/32 with a BOM, UTF-16 without one (a NUL
+    byte every other byte), else Windows-1252."""
     for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
@@ -236,6 +237,15 @@ def _decode(path: str, raw: bytes) -> tuple[str, list[str]]:
                                                       f"{codec.upper()} at byte {exc.start}; re-save as UTF-8") from None
             return text, [Notice(path, "encoding", f"decoded as {codec.upper()} (byte-order mark found); "
                                                    "offsets refer to the decoded text")]
+    codec = _utf16_without_bom(raw)
+    if codec is not None:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: binary, below
+        else:
+            return text, [Notice(path, "encoding", f"decoded as {codec.upper()} (no byte-order mark, a NUL byte "
+                                                   "every other byte); offsets refer to the decoded text")]
     if b"\x00" in raw[:4096]:
         raise InputRejected(path, "binary", "binary file (NUL bytes), not text; skipped")
     try:
@@ -251,6 +261,28 @@ def _decode(path: str, raw: bytes) -> tuple[str, list[str]]:
     text = raw.decode("cp1252", errors="replace")
     return text, [Notice(path, "encoding", f"not valid UTF-8 (byte {first_bad}); decoded as Windows-1252/"
                                            "Latin-1; offsets refer to the decoded text")]
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``raw`` looks like UTF-16 saved without a byte-order
+    mark (``iconv -t UTF-16LE``): an even length, and in its first 4 KB a NUL byte at every other
+    position (the high byte of Latin letters) and almost none at the others; else None.
+
+    >>> _utf16_without_bom("Les rebelles ont pris Alep.".encode("utf-16-le"))
+    'utf-16-le'
+    >>> _utf16_without_bom(bytes(range(256)) * 4) is None  # binary: NUL bytes here and there
+    True
+    """
+    sample = raw[:4096]
+    if len(raw) % 2 or len(sample) < 8:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= half // 2 and even <= half // 100:
+        return "utf-16-le"
+    if even >= half // 2 and odd <= half // 100:
+        return "utf-16-be"
+    return None
 
 
 def _read_bytes(p: Path, name: str, max_bytes: int) -> bytes:

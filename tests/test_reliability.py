@@ -1245,3 +1245,23 @@ def test_reliability_probe4_removing_an_article_keeps_its_duplicate_under_the_du
     for name in ("graph.ttl", "graph.trig", "events.csv", "entities.csv", "derived.ttl"):
         assert (tmp_path / "o" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert _report(tmp_path / "o")["articles"] == 2
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_reliability_probe4_utf16_without_a_byte_order_mark_is_read_not_called_binary(tmp_path, codec):
+    """A file saved as UTF-16 without a byte-order mark (iconv -t UTF-16LE) was rejected as "binary
+    file (NUL bytes), not text": it is decoded, with an encoding warning, as UTF-16 with a mark is.
+    A binary file stays rejected."""
+    from kg.ingest import InputRejected, read_article
+
+    text = " date 2024-03-12\nDamas, 12 mars 2024 (AFP) - Des frappes aériennes ont tué 12 civils à Idleb."
+    path = tmp_path / "u16.txt"
+    path.write_bytes(text.encode(codec))
+    art = read_article(path)
+    assert art.text == text and art.published.iso() == "2024-03-12"
+    assert [w.code for w in art.warnings] == ["encoding"] and codec.upper() in art.warnings[0]
+    png = tmp_path / "image.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    with pytest.raises(InputRejected) as info:
+        read_article(png)
+    assert info.value.code == "binary"
