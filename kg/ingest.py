@@ -51,8 +51,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 5_000_000
-# ` date TOKEN` at the very start (after an optional BOM); TOKEN is judged by parse_header_date
-_HEADER = re.compile(r"\A\ufeff?[ \t]*(date)[ \t]+(\S*)[ \t]*(?:\n)?", re.IGNORECASE)
+# ` date TOKEN` at the very start (after an optional BOM), spaces of any kind (a no-break space pasted
+# from a word processor) around "date"; TOKEN is judged by parse_header_date
+_HEADER = re.compile(r"\A\ufeff?[^\S\n]*(date)[^\S\n]+(\S*)[^\S\n]*(?:\n)?", re.IGNORECASE)
 _HTML_START = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
     re.IGNORECASE | re.DOTALL,

@@ -1265,3 +1265,15 @@ def test_reliability_probe4_utf16_without_a_byte_order_mark_is_read_not_called_b
     with pytest.raises(InputRejected) as info:
         read_article(png)
     assert info.value.code == "binary"
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2009", "\u3000"])
+def test_reliability_probe4_a_date_header_with_a_no_break_space_is_a_header(space):
+    """" date\\u00a02024-03-12" (a no-break space, as a word processor pastes it) was not a header:
+    no warning, the header left in the article's text and its publication date unknown, so every
+    relative date of the text ("lundi", "hier") stayed unresolved."""
+    from kg.ingest import article_from_text
+
+    art = article_from_text("x", f"{space}date{space}2024-03-12{space}\nLes rebelles ont pris Alep lundi.")
+    assert art.published.iso() == "2024-03-12" and art.body == "Les rebelles ont pris Alep lundi."
+    assert not art.warnings
