@@ -87,8 +87,13 @@ def _stale_exports(out: Path, names: list[str]) -> list[str]:
         return []
     stale = []
     for name, digest in sorted(files.items()) if isinstance(files, dict) else ():
-        if (not isinstance(name, str) or name in names or Path(name).name != name or name.startswith(".")
-                or name in (REPORT_NAME, MANIFEST_NAME, STORE_DIR_NAME)):
+        if (
+            not isinstance(name, str)
+            or name in names
+            or Path(name).name != name
+            or name.startswith(".")
+            or name in (REPORT_NAME, MANIFEST_NAME, STORE_DIR_NAME)
+        ):
             continue  # written by this build, or not a name of an export beside report.json
         path = out / name
         if path.is_file() and not path.is_symlink() and sha256(path) == digest:
