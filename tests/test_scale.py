@@ -110,6 +110,21 @@ def test_scale_remove_an_unknown_id_is_a_usage_error_with_close_ids(tmp_path):
     assert (out / "report.json").read_bytes() == before
 
 
+@pytest.mark.model
+def test_scale_remove_of_every_article_is_a_usage_error(tmp_path):
+    """A removal kg refuses by design (it would leave an empty build) is the user's request to
+    change, like an unknown id: exit 2, found before anything is parsed, the build untouched."""
+    out = tmp_path / "o"
+    shutil.copytree(seed_build(), out, symlinks=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    ids = [p.stem for p in sorted(SEEDS.glob("*.txt"))]
+    result = CliRunner().invoke(app, ["remove", *ids, "-o", str(out), "-q"])
+    assert result.exit_code == 2, result.output
+    assert "would leave no article; delete the folder instead" in result.output
+    assert len(result.output.splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
 # ------------------------------------------------------------------------------ model
 @pytest.mark.model
 def test_scale_parallel_extraction_equals_sequential():

@@ -193,7 +193,7 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
                              f"({len(articles)} article(s)){_close_ids(unknown, sorted(known))}")
         keep = sorted((k for a in articles if (k := _without(a, gone)) is not None), key=lambda a: a.id)
         if not keep:
-            raise BuildError(f"{out}: removing {', '.join(sorted(gone))} would leave no article; "
+            raise UsageError(f"{out}: removing {', '.join(sorted(gone))} would leave no article; "
                              "delete the folder instead")
         cache_dir = Path(cache) if cache else out / CACHE_DIR_NAME
         xcache = ExtractionCache(cache_dir) if cache_dir.is_dir() else None
