@@ -305,6 +305,43 @@ def _read_bytes(p: Path, name: str, max_bytes: int) -> bytes:
     return raw
 
 
+#: formats a file may be in that are not text, told by their first bytes (the signatures of file(1)'s
+#: magic database, https://github.com/file/file/tree/master/magic/Magdir: archive, compress, pdf,
+#: rtf, msooxml, ole2compounddocs, images, sql): (signature, rejection code, what it is, what to do).
+#: Checked before decoding: a ZIP header's bytes also read as UTF-16 without a byte-order mark, and an
+#: RTF or a PDF holds no NUL byte in its first 4 KB.
+_SIGNATURES = tuple((re.compile(sig, re.DOTALL), code, what, todo) for sig, code, what, todo in (
+    (rb"%PDF-", "document", "a PDF document", "save its text as .txt first"),
+    (rb"\{\\rtf", "document", "an RTF document", "save its text as .txt first"),
+    (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "document", "a Word 97-2003 (OLE2) document", "save its text as .txt first"),
+    (rb"PK(?:\x03\x04|\x05\x06|\x07\x08)", "document",
+     "a ZIP archive (as a .docx or .odt document is)", "save its text as .txt, or unzip it, first"),
+    (rb"\x1f\x8b", "binary", "a gzip-compressed file", "decompress it first (gunzip)"),
+    (rb"BZh[1-9]1AY&SY", "binary", "a bzip2-compressed file", "decompress it first (bunzip2)"),
+    (rb"\xfd7zXZ\x00", "binary", "an xz-compressed file", "decompress it first (unxz)"),
+    (rb"\x28\xb5\x2f\xfd", "binary", "a zstd-compressed file", "decompress it first (unzstd)"),
+    (rb"7z\xbc\xaf\x27\x1c", "binary", "a 7-Zip archive", "extract it first"),
+    (rb"\x89PNG\r\n\x1a\n", "binary", "a PNG image", "it is not text"),
+    (rb"\xff\xd8\xff", "binary", "a JPEG image", "it is not text"),
+    (rb"GIF8[79]a", "binary", "a GIF image", "it is not text"),
+    (rb"SQLite format 3\x00", "binary", "an SQLite database", "it is not text"),
+))
+
+
+def _format_problem(raw: bytes) -> tuple[str, str] | None:
+    """(rejection code, message) when ``raw`` begins as a known format that is not text.
+
+    >>> _format_problem(b"%PDF-1.7 ...")
+    ('document', 'a PDF document, not text; save its text as .txt first')
+    >>> _format_problem("Damas, 3 mars 2024 (AFP) - PK".encode()) is None
+    True
+    """
+    for sig, code, what, todo in _SIGNATURES:
+        if sig.match(raw):
+            return code, f"{what}, not text; {todo}"
+    return None
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks, form feed
 # a character that shows: not a space of any script (U+3000, U+2003…), a byte-order mark or a zero-width one
 _VISIBLE = re.compile(r"[^\s\ufeff\u200b-\u200d\u2060]")
@@ -324,6 +361,9 @@ def read_article(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES)
         code, what = ("not_a_file", "a folder") if p.is_dir() else ("not_a_file", "not a regular file")
         raise InputRejected(name, code, f"{what}, not an article file")
     raw = _read_bytes(p, name, max_bytes)
+    known = _format_problem(raw)
+    if known is not None:
+        raise InputRejected(name, *known)
     text, warns = _decode(name, raw)
     if not _VISIBLE.search(text):
         raise InputRejected(name, "empty", "empty file (no text)")

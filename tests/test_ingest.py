@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import pickle
 from pathlib import Path
@@ -129,6 +130,11 @@ def test_ingest_utf8_bom_kept_as_character(tmp_path):
     ("bom.txt", b"\xef\xbb\xbf", "empty"),
     ("header.txt", b" date 2024-12\n", "header_only"),
     ("png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("rtf.txt", b"{\\rtf1\\ansi {\\pard Les rebelles ont pris Alep.\\par}}", "document"),
+    ("pdf.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "document"),
+    ("docx.txt", b"PK\x03\x04\x14\x00\x06\x00", "document"),
+    ("doc.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + FR.encode(), "document"),
+    ("gz.txt", gzip.compress(FR.encode()), "binary"),
     ("ctl.txt", bytes(range(1, 9)) * 3, "binary"),
     ("page.txt", b"<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
     ("frag.txt", b"<!-- saved --><head><title>x</title></head>", "html"),
@@ -144,6 +150,21 @@ def test_ingest_rejects_bad_file(tmp_path, name, data, code):
     assert info.value.code == code
     assert isinstance(info.value, InputError)
     assert str(info.value).startswith(f"{p}: ")
+
+
+def test_ingest_names_the_format_of_a_file_that_is_not_text(tmp_path):
+    """A compressed file or a document renamed .txt is told by its first bytes, and the message says
+    what it is and what to do (it said "NUL bytes", or the file was built as an article)."""
+    cases = [("a.txt", gzip.compress(FR.encode()), "a gzip-compressed file, not text; decompress it first"),
+             ("b.txt", b"{\\rtf1 " + FR.encode(), "an RTF document, not text; save its text as .txt first"),
+             ("c.txt", b"PK\x03\x04" + FR.encode(), "a ZIP archive (as a .docx or .odt document is)")]
+    for name, data, said in cases:
+        with pytest.raises(InputRejected) as info:
+            read_article(_write(tmp_path, name, data))
+        assert said in str(info.value), str(info.value)
+    # text that only looks like a signature further on, or in other letters, is text
+    for text in (FR + " %PDF-", "pk " + FR, "{rtf} " + FR):
+        assert read_article(_write(tmp_path, "t.txt", text.encode())).body == text
 
 
 def test_ingest_accepts_only_names_that_make_valid_iris(tmp_path):
