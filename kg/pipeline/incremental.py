@@ -57,7 +57,7 @@ _PKG = Path(__file__).resolve().parents[1]
 #: imports is matched.
 EXTRACTION_SOURCES = (
     "schema/__init__.py", "schema/records.py", "schema/taxonomy.py", "schema/_taxonomy.py", "schema/text.py",
-    "schema/time.py", "lang/**/*.py", "lang/**/*.json", "lang/**/*.jsonl", "nlp/**/*.py", "extract/**/*.py",
+    "schema/time.py", "schema/ids.py", "lang/**/*.py", "lang/**/*.json", "lang/**/*.jsonl", "nlp/**/*.py", "extract/**/*.py",
     "extract/**/*.json", "gazetteer.py", "geo.py", "ingest.py", "errors.py", "data/*.json",
     "data/*.jsonl",
 )
