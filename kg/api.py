@@ -296,11 +296,14 @@ class KnowledgeGraph:
         (``Airstrike``, ``Battle``); ``since`` / ``until`` ISO dates at any precision (an event
         passes when its date, or start date, cut to the bound's length, is within them).
         """
-        from kg.names import check_param
+        from kg.names import BadParameter, check_param
+        from kg.schema.time import empty_period
 
         # as kg query -p checks them: a date that is none, or a type no event has, is an error, not 0 rows
         since = None if since is None else check_param("since", str(since), "date")
         until = None if until is None else check_param("until", str(until), "date")
+        if empty_period(since, until):
+            raise BadParameter(f"events: since={since!r} is after until={until!r}: no date lies between them", since)
         type = None if type is None else check_param("type", str(type), "type").removeprefix("ckg:")  # noqa: A001
         tables = self._b.tables()
         who = self.resolve(actor, "actor") if actor else None

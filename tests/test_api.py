@@ -118,7 +118,10 @@ def test_api_on_the_seeds():
     (lambda g: g.events(actor=5), TypeError, "a name is a str"),
     (lambda g: g.resolve(None), TypeError, "a name is a str"),
     (lambda g: g.network(ego="Daech", depth=-1), ValueError, "depth=-1"),
-], ids=["since-word", "since-month-13", "until-word", "type-plural", "actor-int", "resolve-none", "depth"])
+    (lambda g: g.events(since="2016-03", until="2016-02"), KgError, "is after until"),  # was 0 rows
+    (lambda g: g.view(since="2020", until="2012"), KgError, "is after --until"),  # was an empty page
+], ids=["since-word", "since-month-13", "until-word", "type-plural", "actor-int", "resolve-none", "depth",
+        "since-after-until", "view-since-after-until"])
 def test_api_filters_that_mean_nothing_are_errors(small, call, error, message):
     """A third probe: these gave 0 rows, all rows, a graph, or an AttributeError deep inside."""
     with pytest.raises(error, match=message):

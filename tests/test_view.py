@@ -331,6 +331,11 @@ def test_view_filter_dates(knet, since, until, expected):
     assert _events(out) == sorted(map(str, expected))
 
 
+def test_view_filter_bounds_at_different_precisions_are_a_period(knet):
+    """``--since 2016-03 --until 2016`` is March to December 2016, not a period that ends before it starts."""
+    assert _events(view.filter_network(knet, since="2016-03", until="2016")) == sorted(map(str, [E2, E3]))
+
+
 def test_view_filter_start_date(knet):
     from rdflib import Literal
     from rdflib.namespace import XSD
@@ -404,6 +409,8 @@ def test_view_filter_top_without_events_keeps_the_best_connected_nodes(knet):
         ({"actor": "Hezbollah"}, "Hezbollah"),
         ({"place": "Armée syrienne"}, "place"),  # an actor is no place
         ({"ego": "nowhere"}, "nowhere"),
+        ({"since": "2016-03", "until": "2016-02"}, "after --until"),  # swapped bounds: no date can pass
+        ({"since": "2016-02-04", "until": "2016-02-03"}, "after --until"),
     ],
 )
 def test_view_filter_errors(knet, kwargs, message):

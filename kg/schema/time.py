@@ -6,7 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-__all__ = ["TimeValue"]
+__all__ = ["TimeValue", "empty_period"]
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -101,3 +101,19 @@ class TimeValue:
     def overlaps(self, other: TimeValue) -> bool:
         """True when one value contains the other."""
         return self.contains(other) or other.contains(self)
+
+
+def empty_period(since: str | None, until: str | None) -> bool:
+    """True when no date can lie in [``since``, ``until``]: ``since`` is after ``until``, compared at
+    the coarser of their precisions, as the filters compare an event's date with each bound (cut to
+    the bound's length). ``2020-06`` .. ``2020`` is not empty (June to December 2020).
+
+    >>> empty_period("2020", "2012"), empty_period("2020-06", "2020"), empty_period("2020-06-15", "2020-06-10")
+    (True, False, True)
+    >>> empty_period("2020", None)
+    False
+    """
+    if not since or not until:
+        return False
+    common = min(len(since), len(until))
+    return since[:common] > until[:common]

@@ -14,7 +14,7 @@ import networkx as nx
 from kg.analyse import find_node
 from kg.errors import KgError, closest
 from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
-from kg.schema.time import TimeValue
+from kg.schema.time import TimeValue, empty_period
 
 __all__ = ["FilterError", "filter_network"]
 
@@ -203,10 +203,12 @@ def filter_network(
     Raises
     ------
     FilterError
-        For a malformed or impossible date, a type that is no event type or family, or a name
+        For a malformed or impossible date, ``since`` after ``until``, a type that is no event type or family, or a name
         that designates no node.
     """
     since, until = _check_bound("since", since), _check_bound("until", until)
+    if empty_period(since, until):  # every event would fail: a slip (the bounds swapped), not a question
+        raise FilterError(f"--since {since} is after --until {until}: no date lies between them; swap them?")
     current = _by_events(net, since, until, _check_types(net, types), actor, place)
     current = _around(current, ego, depth) if ego else current
     current = _best(current, top) if top is not None else current
