@@ -27,7 +27,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import QueryError
+from kg.errors import QueryError, closest
 from kg.gazetteer import norm
 from kg.namespace import CKG, PREFIXES, SKOS, XSD
 
@@ -157,23 +157,38 @@ def load_query(name_or_path: str, folder: str | Path | None = None) -> str:
     p = _find(name_or_path, d)
     if p is not None:
         return read_query_file(p)
+    names = [q.stem for q in sorted(d.glob("*.rq"))] if d.is_dir() else []
     if name_or_path.endswith(".rq"):
-        raise QueryError(f"{name_or_path}: no such query file")
+        stem = Path(name_or_path).stem
+        if stem in names:  # the name of a named query, written as a file
+            hint = f"; the named query is 'kg query {stem}' ({d / (stem + '.rq')})"
+        else:
+            close = closest(stem, names)
+            hint = f"; did you mean the named query {', '.join(close)}?" if close else ""
+        raise QueryError(f"{name_or_path}: no such query file{hint}")
     if _NAME.match(name_or_path.replace("-", "_")):
-        known = ", ".join(q.name for q in list_queries(d)) or "none"
-        raise QueryError(f"{name_or_path}: no such named query in {d} (known: {known}); "
+        close = closest(name_or_path, names)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"{name_or_path}: no such named query in {d}{hint} (known: {', '.join(names) or 'none'}); "
                          "pass SPARQL text, a .rq file or one of those names")
     return name_or_path
 
 
 def parse_param_args(items: list[str] | None) -> dict[str, str]:
-    """``["place=Homs", "since=2024"]`` → ``{"place": "Homs", "since": "2024"}``."""
+    """``["place=Homs", "since=2024"]`` → ``{"place": "Homs", "since": "2024"}``.
+
+    A parameter takes one value: the same name twice (``-p place=Homs -p place=Alep``) is a
+    :class:`QueryError`, not the last value silently (a query binds a variable to one term).
+    """
     out: dict[str, str] = {}
     for item in items or []:
         name, sep, value = item.partition("=")
         name = name.strip().lstrip("?$")
         if not sep or not _NAME.match(name):
             raise QueryError(f"--param {item!r}: expected NAME=VALUE, e.g. --param place=Homs")
+        if name in out and out[name] != value.strip():
+            raise QueryError(f"--param {name} given twice ({out[name]!r}, {value.strip()!r}): a parameter takes "
+                             "one value; run the query once for each")
         out[name] = value.strip()
     return out
 

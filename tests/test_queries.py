@@ -105,12 +105,27 @@ def test_queries_load_query_by_name_path_or_text(tmp_path):
         load_query(str(tmp_path / "missing.rq"))
 
 
+@pytest.mark.parametrize(("typed", "message"), [
+    ("territory-capture", "did you mean territory-captures?"),  # a typo: the closest names, not only the list
+    ("Territory-Captures", "did you mean territory-captures?"),
+    ("who-fougth-whom", "did you mean who-fought-whom?"),
+    ("territory-captures.rq", "the named query is 'kg query territory-captures'"),  # a name written as a file
+    ("adversary.rq", "did you mean the named query adversaries?"),
+])
+def test_queries_unknown_name_suggests_the_closest(typed, message):
+    with pytest.raises(QueryError, match=re.escape(message)):
+        load_query(typed)
+
+
 def test_queries_parse_param_args():
     assert parse_param_args(["place=Homs", "?since=2024-11", "x= a=b "]) == {
         "place": "Homs", "since": "2024-11", "x": "a=b"}
     for bad in (["place"], ["=Homs"], ["pl ace=Homs"], ["a}b=1"]):
         with pytest.raises(QueryError, match="NAME=VALUE"):
             parse_param_args(bad)
+    assert parse_param_args(["place=Homs", "place= Homs"]) == {"place": "Homs"}  # the same value twice
+    with pytest.raises(QueryError, match="given twice"):  # was: the last one, silently
+        parse_param_args(["place=Homs", "place=Alep"])
 
 
 @pytest.mark.parametrize(("value", "expected"), [
