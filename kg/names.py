@@ -250,6 +250,10 @@ def resolve_name(name: str, index: NameIndex, kind: str | None = None) -> str:
             return iri
         if iri not in index.nodes and kind in (None, "event") and iri.startswith(INSTANCES + "event/"):
             return iri  # events have no names, only IRIs: the caller checks that the event is there
+        if iri in index.nodes:  # a node, of another kind: say which
+            other = index.nodes[iri].kind or "node"
+            raise UnknownName(f"no such {what}: <{iri}> is {_A_KIND.get(other, other)}, "
+                              f"{index.describe(iri)!r}", name)
         raise UnknownName(f"no such {what} in the graph: <{iri}>", name)
     key = norm(text)
     ranks: list[tuple[str, Iterable[str]]] = []
@@ -308,7 +312,11 @@ _KIND_WORDS = (("date", re.compile(r"^(?:an? )?(?:date|year or month)\b", re.IGN
 _CHOICE = re.compile(r'"([^"]+)"')
 _INT64 = 2**63 - 1  # the stores' integers: a larger one reads differently in Oxigraph and rdflib
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
-_TERM = re.compile(r"^(?:<.*>|[A-Za-z][A-Za-z0-9_\-]*:\S*|\d{4}(?:-\d{2}(?:-\d{2})?)?|[+-]?\d+)$")
+#: an IRI or a CURIE: an actor or place parameter takes it as it is, without reading the graph's
+#: names (fast on a large store; ``ckg:Civilians`` is a casualty group, not a node with a name), but
+#: one of kg's IRIs of another kind (``ckgr:actor/…`` for a place) is an error. Anything else — a
+#: name, an id, a number, a date — is looked up with :func:`resolve_name`.
+_IRI_OR_CURIE = re.compile(r"^(?:<.*>|[A-Za-z][A-Za-z0-9_\-]*:\S*)$")
 
 
 def param_kind(description: str) -> str | None:
@@ -378,6 +386,17 @@ def check_param(name: str, value: str, kind: str | None, description: str = "") 
     return value
 
 
+def _check_kind_of_iri(name: str, value: str, kind: str) -> None:
+    """:class:`UnknownName` when ``value`` is one of kg's IRIs for another kind of node than ``kind``
+    (``-p place=ckgr:actor/isis``): kg's IRIs say their kind (``…/id/actor/…``), no name need be read."""
+    iri = _as_iri(value)
+    if iri is None or not iri.startswith(INSTANCES):
+        return
+    other = iri[len(INSTANCES):].partition("/")[0]
+    if other != kind and other in _A_KIND:
+        raise UnknownName(f"-p {name}={value}: no such {kind}: <{iri}> is {_A_KIND[other]} IRI", value)
+
+
 def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Callable[[], NameIndex],
                    params: Iterable = ()) -> tuple[dict[str, str], set[str]]:
     """Check ``-p NAME=VALUE`` pairs against a query and turn the names they give into IRIs.
@@ -426,7 +445,9 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
         value = check_param(name, value, kind, description)
         if kind == "string":
             strings.add(name)
-        elif kind in ("actor", "place") and not _TERM.match(value.strip()):
+        elif kind in ("actor", "place") and _IRI_OR_CURIE.match(value.strip()):
+            _check_kind_of_iri(name, value, kind)
+        elif kind in ("actor", "place"):
             if callable(index):  # made when a name needs it (kg query reads no names for IRIs or dates)
                 index = index()
             value = f"<{resolve_name(value, index, kind)}>"

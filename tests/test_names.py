@@ -3,6 +3,8 @@ with suggestions, one meaning per short flag."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import typer.main
 from conftest import ALEPPO, ARMY, ISIS, OSDH, PALMYRA, make_graph
@@ -187,6 +189,25 @@ def test_names_params_resolve_names_and_reject_unknown_variables(index):
     assert values["place"] == "ckgr:place/aleppo"
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("3", "no such place: '3'"),  # a number or a date is no place: it was bound as a literal, 0 rows
+    ("2016", "no such place: '2016'"),
+    ("ckgr:actor/isis", "is an actor IRI"),  # an actor where a place is expected: was 0 rows, exit 0
+    (f"<{ISIS}>", "is an actor IRI"),
+])
+def test_names_place_params_that_name_no_place_are_errors(index, value, message):
+    info = query_info(next(q.path for q in list_queries() if q.name == "territory-captures"))
+    with pytest.raises(UnknownName, match=re.escape(message)):
+        resolve_params(load_query("territory-captures"), {"place": value}, index, info.params)
+
+
+def test_names_ontology_terms_stay_terms(index):
+    """``-p group=ckg:Civilians`` (casualty-tolls: "an actor IRI or label, or ckg:Civilians") is no node to look up."""
+    info = query_info(next(q.path for q in list_queries() if q.name == "casualty-tolls"))
+    values, _ = resolve_params(load_query("casualty-tolls"), {"group": "ckg:Civilians"}, index, info.params)
+    assert values == {"group": "ckg:Civilians"}
+
+
 def test_names_plain_string_params_stay_strings(index):
     info = query_info(next(q.path for q in list_queries() if q.name == "osdh-vs-state-media"))
     values, strings = resolve_params(load_query("osdh-vs-state-media"), {"side": "OSDH"}, index, info.params)
@@ -262,3 +283,9 @@ def test_names_cli_one_meaning_per_short_flag():
                     meanings.setdefault(flag, set()).add(longs[0] if longs else param.name)
     assert {f: m for f, m in meanings.items() if len(m) > 1} == {}
     assert meanings["-p"] == {"--param"}
+
+
+def test_names_an_iri_of_another_kind_says_what_it_is(index):
+    """``kg view --place ckgr:actor/isis`` said "no such place in the graph", as if the IRI named nothing."""
+    with pytest.raises(UnknownName, match=re.escape(f"no such place: <{ISIS}> is an actor")):
+        resolve_name(str(ISIS), index, "place")
