@@ -241,7 +241,8 @@ class KnowledgeGraph:
 
         Parameters are given as a dict or as keywords (``place="Homs"``) and bound as ``kg query
         -p`` binds them: names resolve through :meth:`resolve`, dates and numbers become typed
-        literals; a parameter that is not a variable of the query is an error.
+        literals; a parameter that is not a variable of the query is an error; ``None`` leaves a
+        parameter unbound.
 
         Returns
         -------
@@ -256,7 +257,13 @@ class KnowledgeGraph:
 
         b = self._b
         text = load_query(query)
-        values = {**(params or {}), **{k: str(v) for k, v in kw.items()}}
+        # None leaves a parameter unbound (all rows), as not passing it does: g.query(q, since=maybe)
+        given = [(k, v) for k, v in (*(params or {}).items(), *kw.items()) if v is not None]
+        values: dict[str, str] = {}
+        for k, v in given:
+            if k in values and values[k] != str(v):
+                raise QueryError(f"query: parameter {k!r} given twice ({values[k]!r}, {str(v)!r}): it takes one value")
+            values[k] = str(v)
         info = query_info_for(query) or info_of_text(text)
         values, strings = resolve_params(text, values, b.names, info.params)
         from rdflib import Literal

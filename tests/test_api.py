@@ -128,6 +128,14 @@ def test_api_filters_that_mean_nothing_are_errors(small, call, error, message):
         call(small)
 
 
+def test_api_query_none_leaves_a_parameter_unbound(small):
+    """``g.query(q, place=maybe)`` with ``maybe = None``: all rows, as without it (was bound to the name 'None')."""
+    assert small.query(IN_PLACE, place=None, frame=False) == small.query(IN_PLACE, frame=False) != []
+    assert small.query(IN_PLACE, {"place": None}, frame=False) == small.query(IN_PLACE, frame=False)
+    with pytest.raises(QueryError, match="given twice"):  # the dict and a keyword disagree
+        small.query(IN_PLACE, {"place": "Alep"}, place="Palmyre")
+
+
 def test_api_filters_take_what_the_command_line_takes(small):
     assert small.events(since=2016, frame=False) == small.events(since="2016", frame=False)
     assert small.events(type="airstrike", frame=False) == small.events(type="Airstrike", frame=False) != []
