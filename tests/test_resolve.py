@@ -166,10 +166,33 @@ def test_resolve_merge_log_lists_forms_rules_and_scores(tmp_path):
     runner = CliRunner()
     out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--rule", "fuzzy"])
     assert out.exit_code == 0, out.output
-    assert "Abou Mohamed al-Tellawi" in out.output and "(1 entities)" in out.output
+    assert "Abou Mohamed al-Tellawi" in out.output and "(1 entity)" in out.output
     out = runner.invoke(app, ["entities", "-o", str(tmp_path), "--search", "qousseir", "-f", "json"])
     rows = json.loads(out.output)
     assert rows[0]["entity"] == "qusayr" and rows[0]["rules"] == "gazetteer"
+
+
+def test_resolve_entities_reads_the_build_that_g_names(tmp_path):
+    """-g means --graph in every command: ``kg entities -g DIR`` (or a file of DIR) was 'No such option'; and
+    ``kg entities -o x.csv``, read as an output file, was told to "run 'kg build -o x.csv' first"."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.store import write_entities_csv
+
+    write_entities_csv(None, resolve([ext("a", "Qousseir", [("Qousseir", "place", "City", "qusayr")])]),
+                       tmp_path / "entities.csv")
+    (tmp_path / "graph.ttl").write_text("", encoding="utf-8")
+    runner = CliRunner()
+    by_g = runner.invoke(app, ["entities", "-g", str(tmp_path)])
+    assert by_g.exit_code == 0 and "qusayr" in by_g.output, by_g.output
+    assert runner.invoke(app, ["entities", "-g", str(tmp_path / "graph.ttl")]).output == by_g.output
+    assert runner.invoke(app, ["entities", "-o", str(tmp_path)]).output == by_g.output  # the older name still works
+    wrong = runner.invoke(app, ["entities", "-o", str(tmp_path / "mine.csv"), "-f", "csv"])
+    assert wrong.exit_code == 1 and "not a build folder" in wrong.output and "kg build -o" not in wrong.output.split(
+        "pass")[0], wrong.output
+    both = runner.invoke(app, ["entities", "-g", str(tmp_path), "-o", str(tmp_path / "other")])
+    assert both.exit_code == 2 and "give the build folder once" in both.output
 
 
 _HEADER = "entity,kind,class,label,located_in,affiliated_with,geonames,surface_forms,rules,min_score,articles\n"

@@ -76,6 +76,21 @@ def _filter_rows(rows: list[dict], search: str | None, rule: str | None) -> list
     return rows
 
 
+def _merge_log(graph: Path | None, out: Path | None) -> Path:
+    """The ``entities.csv`` of the build that ``-g`` (or its older name ``-o``) names: a build folder
+    or a file in it. Exits 2 when both are given and differ; 1, naming the folder, when it holds none
+    (``-o x.csv``, read as an output file, was told to run ``kg build -o x.csv``)."""
+    if graph is not None and out is not None and graph != out:
+        fail(f"-g {graph} and -o {out}: give the build folder once, with -g", 2)
+    given = graph if graph is not None else out
+    folder = Path("exports") if given is None else given if given.is_dir() or not given.exists() else given.parent
+    path = folder / "entities.csv"
+    if not path.is_file():
+        what = "no such folder" if not folder.exists() else "no entities.csv in it"
+        fail(f"{folder}: not a build folder ({what}); pass the folder 'kg build -o' wrote, with -g DIR", 1)
+    return path
+
+
 def _print_rows(rows: list[dict], path: Path, fmt: OutputFormat) -> None:
     import csv
     import json
@@ -92,11 +107,13 @@ def _print_rows(rows: list[dict], path: Path, fmt: OutputFormat) -> None:
         for r in rows:  # an entities.csv of an earlier kg may hold control characters: shown, never run
             typer.echo(printable(f"{r['entity']:<32} {r['class']:<14} {r['label'][:30]:<30} [{r['rules']}] "
                                  f"min {float(r['min_score']):.2f}  {r['surface_forms'][:80]}"))
-        typer.echo(f"({len(rows)} entities)")
+        typer.echo(f"({len(rows)} {'entity' if len(rows) == 1 else 'entities'})")
 
 
 def entities(
-    out: Path = typer.Option(Path("exports"), "-o", "--out", help="Build folder holding entities.csv."),
+    graph: Path = typer.Option(None, "--graph", "-g", help="Build folder (or a file of it, such as its graph.ttl) "
+                                                          "holding entities.csv [default: exports]."),
+    out: Path = typer.Option(None, "-o", "--out", hidden=True, help="Older name of --graph (the build's folder)."),
     search: str = typer.Option(None, "--search", "-s",
                                help="Only entities whose id, label or forms contain this, or that it names in the "
                                     "gazetteer (Daech, EI)."),
@@ -110,14 +127,12 @@ def entities(
     Undo or force a merge with an overrides file passed to `kg build --overrides FILE`:
     {"merge": {"surface form": "entity-id"}, "split": ["surface form"]}.
 
-    Example:  kg entities --rule fuzzy
+    Example:  kg entities -g exports --rule fuzzy
     """
     from kg.store import read_entities_csv
 
     _check_rule(rule)
-    path = out / "entities.csv"
-    if not path.exists():
-        fail(f"{path}: no merge log; run 'kg build -o {out}' first", 1)
+    path = _merge_log(graph, out)
     try:
         rows = read_entities_csv(path)
     except KgError as exc:  # not kg's entities.csv (other columns, empty, not UTF-8)
