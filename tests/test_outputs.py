@@ -107,6 +107,22 @@ def test_a_truncated_or_empty_graph_file_is_said_in_one_short_line(tmp_path):
         assert result.exit_code == 1 and f"{empty}: empty file (0 bytes)" in result.output, result.output
 
 
+def test_validate_says_when_a_graph_holds_nothing_of_kg(tmp_path):
+    """kg validate of another graph (the wrong file) said "conforms" and nothing else: the shapes target
+    kg's classes, so a graph without them conforms vacuously. It still conforms, with a warning saying so."""
+    from conftest import make_graph
+
+    other = tmp_path / "other.ttl"
+    other.write_text("@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(other)])
+    assert result.exit_code == 0 and result.stdout == "conforms\n", result.output
+    assert "no article, event, actor or place of kg" in result.stderr
+    ours = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(ours), format="turtle")
+    result = runner.invoke(app, ["validate", str(ours)])  # a kg graph (this small one breaks a few shapes)
+    assert "no article, event, actor or place of kg" not in result.output
+
+
 @pytest.mark.model
 def test_readers_take_a_build_folder_and_csv_ends_with_one_line_break(built):
     """kg validate DIR failed (Is a directory) where kg query -g DIR answers; -f csv printed an

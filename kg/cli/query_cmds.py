@@ -245,12 +245,19 @@ def validate(
 
     Example:  kg validate exports/graph.ttl
     """
+    from kg.rdf.counts import count_graph
     from kg.rdf.ontology import validate as shacl_validate
     from kg.store import load_graph
 
     try:
-        conforms, text = shacl_validate(load_graph(graph))
+        g = load_graph(graph)
+        conforms, text = shacl_validate(g)
     except KgError as exc:
         fail(exc)
+    counts = count_graph(g)
+    if conforms and not (counts.articles or counts.events or counts.actors or counts.places):
+        # the shapes target kg's classes: a graph without them conforms vacuously (another graph, the wrong file)
+        warn(f"{graph}: no article, event, actor or place of kg in it ({counts.triples} triples): "
+             "nothing for the shapes to check; is it a kg graph?")
     typer.echo("conforms" if conforms else text)
     raise typer.Exit(0 if conforms else 1)
