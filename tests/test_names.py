@@ -268,7 +268,7 @@ def test_names_cli_unknown_rule_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["entities", "-o", str(tmp_path), "--rule", "fuzz"])
     assert result.exit_code == 2 and "did you mean 'fuzzy'" in result.output
     result = runner.invoke(app, ["entities", "-o", str(tmp_path), "--rule", "gazetteer"])
-    assert result.exit_code == 0 and "(1 entities)" in result.output
+    assert result.exit_code == 0 and "(1 entity)" in result.output
 
 
 def test_names_cli_one_meaning_per_short_flag():
