@@ -254,6 +254,7 @@ class KnowledgeGraph:
         from kg.names import resolve_params
         from kg.queries import bind_params, info_of_text, load_query, query_info_for
         from kg.store import query_store, run_query, store_label_graph
+        from kg.store.results import solutions
 
         b = self._b
         text = load_query(query)
@@ -280,7 +281,7 @@ class KnowledgeGraph:
         if result.type != "SELECT":
             return result.graph
         names = [str(v) for v in result.vars]
-        rows = [{n: _python(r[v]) for n, v in zip(names, result.vars, strict=True)} for r in result]
+        rows = [{n: _python(v) for n, v in zip(names, r, strict=True)} for r in solutions(result)]
         return self._table(rows, names, frame)
 
     @staticmethod

@@ -624,3 +624,28 @@ def test_queries_store_and_graph_agree_with_each_hinted_parameter_bound(name):
         got = [_cells(r) for r in query_store(store, text, bindings)]
         assert want, f"{name} with {param}={top[0][0]}: no rows to compare"
         assert sorted(got) == sorted(want), f"{name} with {param}={top[0][0]}"
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_queries_a_solution_that_binds_nothing_is_a_row(engine):
+    """SPARQL counts a solution that binds no variable (``SELECT * {}`` has one; an OPTIONAL that
+    matched nothing gives one): every format shows it — rdflib's iteration drops it, and the table
+    said "(0 rows)", JSON ``"bindings": []``, the API an empty list."""
+    import json
+
+    from pyoxigraph import Store
+
+    from kg.exports import sparql_json
+    from kg.store import query_store
+    from kg.store.results import format_result
+
+    def ask(q):
+        return run_query(Graph(), q) if engine == "rdflib" else query_store(Store(), q)
+
+    q = "SELECT ?x WHERE { OPTIONAL { ?s <urn:nope> ?x } }"
+    assert format_result(ask(q), "table").endswith("(1 row)")
+    assert format_result(ask(q), "csv") == 'x\n""\n'
+    assert json.loads(format_result(ask(q), "json")) == [{"x": ""}]
+    assert json.loads(sparql_json(ask(q)))["results"]["bindings"] == [{}]
+    assert json.loads(sparql_json(ask("SELECT * WHERE { }")))["results"]["bindings"] == [{}]
+    assert format_result(ask("SELECT ?x WHERE { ?s <urn:nope> ?x }"), "table").endswith("(0 rows)")

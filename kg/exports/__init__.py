@@ -27,6 +27,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg.namespace import DOCUMENT_PREFIXES
 from kg.store.integrity import refuse_build_file
+from kg.store.results import solutions
 
 __all__ = ["FORMATS", "export", "sparql_json", "write_jsonld", "write_network", "enrich_network", "time_span",
            "CONTEXT"]
@@ -87,9 +88,7 @@ def sparql_json(result) -> str:
     if result.type != "SELECT":
         raise ValueError(f"SPARQL results JSON is for SELECT and ASK, not {result.type}")
     names = [str(v) for v in result.vars]
-    rows = []
-    for row in result:
-        rows.append({n: _term_json(row[v]) for n, v in zip(names, result.vars, strict=True) if row[v] is not None})
+    rows = [{n: _term_json(v) for n, v in zip(names, row, strict=True) if v is not None} for row in solutions(result)]
     return json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False, indent=1)
 
 

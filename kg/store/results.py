@@ -18,7 +18,7 @@ from kg.errors import QueryError, printable
 from kg.store.csv_export import csv_cell
 from kg.store.sparql import check_federation
 
-__all__ = ["run_query", "format_result"]
+__all__ = ["run_query", "format_result", "solutions"]
 
 def run_query(g: Graph, query: str, bindings: dict | None = None, *, allow_service: bool = False) -> Result:
     """Run SPARQL with values bound safely (``initBindings``), never formatted into the text.
@@ -59,6 +59,21 @@ def _csv_cell(v) -> str:
     return csv_cell(_cell(v))
 
 
+def solutions(result: Result) -> list[list]:
+    """Every solution of a SELECT answer, as its values in ``result.vars`` order (None where unbound).
+
+    Iterating an rdflib ``Result`` drops each solution that binds no variable (``SELECT * WHERE {}``
+    has one; an ``OPTIONAL`` that matched nothing gives others): SPARQL counts them, so this reads
+    ``result.bindings``.
+
+    >>> from rdflib import Graph
+    >>> solutions(Graph().query("SELECT ?x WHERE { OPTIONAL { ?s ?p ?x } }"))
+    [[None]]
+    """
+    names = list(result.vars or ())
+    return [[b.get(v) for v in names] for b in result.bindings]
+
+
 def format_result(result: Result, fmt: str = "table", g: Graph | None = None) -> str:
     """Render a SELECT/ASK/CONSTRUCT result as ``table``, ``csv`` or ``json``."""
     if result.type == "ASK":
@@ -67,12 +82,13 @@ def format_result(result: Result, fmt: str = "table", g: Graph | None = None) ->
         text = result.serialize(format="turtle")
         return _CONTROL.sub(_uchar, text.decode("utf-8") if isinstance(text, bytes) else text)
     names = [str(v) for v in result.vars]
-    rows = [[_cell(r[v]) for v in result.vars] for r in result]
+    answer = solutions(result)
+    rows = [[_cell(v) for v in r] for r in answer]
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(names)
-        w.writerows([_csv_cell(r[v]) for v in result.vars] for r in result)
+        w.writerows([_csv_cell(v) for v in r] for r in answer)
         return buf.getvalue()
     if fmt == "json":
         return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
