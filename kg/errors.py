@@ -62,6 +62,11 @@ class UsageError(BuildError):
     """A bad option value or a target kg must not write into (the CLI exits with 2)."""
 
 
+class NoGraphError(QueryError, UsageError):
+    """The graph a command was given to read does not exist: a usage error (exit 2) as a missing
+    input path is, and a :class:`QueryError` for readers that catch those."""
+
+
 class CacheError(KgError):
     """A cache or build-manifest file is not one kg wrote (bad format, version or checksum)."""
 

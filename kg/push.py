@@ -21,13 +21,17 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, NoGraphError, UsageError
 
 __all__ = ["PushError", "PushResult", "push_graphs", "check_url"]
 
 
 class PushError(KgError):
     """A graph could not be uploaded."""
+
+
+class _NoGraph(PushError, NoGraphError):
+    """No graph where the command was told to read one: a PushError and a usage error (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def push_graphs(trig: str | Path, url: str, *, user: str | None = None, password
 
     path = graph_file(trig, "graph.trig")  # a build folder: its graph.trig
     if not path.is_file():
-        raise PushError(f"{path}: no such graph; run 'kg build' first or pass --graph FILE.trig")
+        raise _NoGraph(f"{path}: no such graph; run 'kg build' first or pass --graph FILE.trig")
     check_url(url)
     if path.suffix.lower() in _TRIPLE_FORMATS:
         raise UsageError(f"{path}: " + _NO_NAMED_GRAPHS.format(why="a file of triples holds only a default graph"))

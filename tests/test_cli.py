@@ -117,3 +117,16 @@ def test_cli_push_takes_a_build_folder_for_its_graph_trig(tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "pushed 1 graph(s), 1 triple(s)" in result.output
     assert sent == [("PUT", "http://127.0.0.1:1/store?graph=urn%3Ag", b"<urn:s> <urn:p> <urn:o> .\n")]
+
+
+@pytest.mark.parametrize("command", [["query", "articles"], ["view"], ["network"], ["plot", "timeline"],
+                                     ["export", "-f", "acled"], ["validate"], ["push", "http://localhost:9/x"],
+                                     ["serve"]])
+def test_cli_a_graph_that_does_not_exist_is_a_usage_error(tmp_path, command):
+    """``-g`` naming nothing is the user's to fix, as a missing input path is for kg build: exit 2
+    from every reader (query, view, network and plot exited 1, export 2)."""
+    missing = tmp_path / "nowhere"
+    args = [*command, str(missing)] if command == ["validate"] else [*command, "-g", str(missing)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"{missing}" in result.output and "no such graph" in result.output

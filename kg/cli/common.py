@@ -16,7 +16,7 @@ from typing import NoReturn, TypeVar
 
 import typer
 
-from kg.errors import KgError, printable
+from kg.errors import KgError, UsageError, printable
 
 __all__ = ["DEFAULT_GRAPH", "OutputFormat", "fail", "warn", "usage_or_error", "names_of", "run_interruptible"]
 
@@ -32,7 +32,11 @@ class OutputFormat(StrEnum):
 
 
 def fail(exc: Exception | str, code: int = 1) -> NoReturn:
-    """Print ``kg: error: ...`` on stderr and exit with ``code``."""
+    """Print ``kg: error: ...`` on stderr and exit with ``code`` — 2 for a
+    :class:`~kg.errors.UsageError` whatever ``code`` says (the README's exit codes: every usage
+    error exits 2)."""
+    if isinstance(exc, UsageError):
+        code = 2
     typer.echo(f"kg: error: {printable(str(exc))}", err=True)
     raise typer.Exit(code)
 

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import KgError, NoGraphError
 
 __all__ = ["ServeError", "STORE_MARKER", "TEMP_PREFIX", "OWNER_MARKER", "find_oxigraph", "is_loopback",
            "prepare_store", "child_options", "temporary_folder", "remove_stale_folders"]
@@ -41,6 +41,10 @@ _FORMATS = {".trig": "trig", ".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".n3": "n3
 
 class ServeError(KgError):
     """The SPARQL server cannot be prepared, started or stopped."""
+
+
+class _NoGraph(ServeError, NoGraphError):
+    """No graph where the command was told to read one: a ServeError and a usage error (exit 2)."""
 
 
 def find_oxigraph() -> str:
@@ -85,7 +89,7 @@ def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: flo
     graph = graph_file(graph_path, "graph.trig")
     store = Path(store_dir)
     if not graph.is_file():
-        raise ServeError(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE")
+        raise _NoGraph(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE")
     fmt = _FORMATS.get(graph.suffix.lower())
     if fmt is None:
         raise ServeError(f"{graph}: unknown RDF format; expected one of {', '.join(sorted(_FORMATS))}")

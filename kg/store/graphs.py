@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kg.errors import QueryError
+from kg.errors import NoGraphError, QueryError
 from kg.rdf.emit import bind_prefixes
 from kg.store.integrity import find_store, graph_file
 from kg.store.oxigraph import read_part
@@ -32,7 +32,7 @@ def load_graph(path: str | Path) -> Graph:
     ``graph.ttl``) into one rdflib graph."""
     p = graph_file(path)
     if not p.exists():
-        raise QueryError(f"{p}: no such graph; run 'kg build' first or pass --graph FILE")
+        raise NoGraphError(f"{p}: no such graph; run 'kg build' first or pass --graph FILE")
     if p.is_file() and p.stat().st_size == 0:
         raise QueryError(f"{p}: empty file (0 bytes), not a built graph; run 'kg build' or pass --graph FILE")
     fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads"}.get(p.suffix.lower(), "turtle")
