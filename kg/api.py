@@ -10,6 +10,7 @@ next call reads the new build, and no answer mixes two builds (see :class:`Knowl
 
 from __future__ import annotations
 
+import builtins
 import functools
 import threading
 from collections.abc import Callable, Iterable
@@ -232,6 +233,8 @@ class KnowledgeGraph:
 
         if not isinstance(name, str):
             raise TypeError(f"resolve: a name is a str (Daech, Homs, an IRI), not {type(name).__name__}")
+        if kind not in (None, "actor", "place", "event"):
+            raise ValueError(f"resolve: kind={kind!r}; give 'actor', 'place', 'event' or None (any)")
         return resolve_name(name, self._b.names, kind)
 
     # -------------------------------------------------------------- SPARQL
@@ -312,7 +315,9 @@ class KnowledgeGraph:
         until = None if until is None else check_param("until", str(until), "date")
         if empty_period(since, until):
             raise BadParameter(f"events: since={since!r} is after until={until!r}: no date lies between them", since)
-        type = None if type is None else check_param("type", str(type), "type").removeprefix("ckg:")  # noqa: A001
+        if type is not None and not isinstance(type, str):
+            raise TypeError(f"events: type is one event type or family (a str), not {builtins.type(type).__name__}")
+        type = None if type is None else check_param("type", type, "type").removeprefix("ckg:")  # noqa: A001
         tables = self._b.tables()
         who = self.resolve(actor, "actor") if actor else None
         where: set[str] | None = None
@@ -354,6 +359,8 @@ class KnowledgeGraph:
 
         from kg import analyse
 
+        if not isinstance(depth, int) or isinstance(depth, bool):
+            raise TypeError(f"network: depth is a number of hops (an int), not {type(depth).__name__}")
         if depth < 0:
             raise ValueError(f"network: depth={depth}; give 0 (the node alone) or more hops")
         net = analyse.projection(self._b.network_graph, projection)

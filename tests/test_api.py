@@ -120,8 +120,11 @@ def test_api_on_the_seeds():
     (lambda g: g.network(ego="Daech", depth=-1), ValueError, "depth=-1"),
     (lambda g: g.events(since="2016-03", until="2016-02"), KgError, "is after until"),  # was 0 rows
     (lambda g: g.view(since="2020", until="2012"), KgError, "is after --until"),  # was an empty page
+    (lambda g: g.network(ego="Daech", depth="2"), TypeError, "depth is a number"),  # a TypeError deep inside
+    (lambda g: g.resolve("Daech", "bogus"), ValueError, "kind='bogus'"),  # was "no such bogus"
+    (lambda g: g.events(type=["Airstrike"]), TypeError, "type is one event type"),  # its list in the message
 ], ids=["since-word", "since-month-13", "until-word", "type-plural", "actor-int", "resolve-none", "depth",
-        "since-after-until", "view-since-after-until"])
+        "since-after-until", "view-since-after-until", "depth-str", "resolve-kind", "type-list"])
 def test_api_filters_that_mean_nothing_are_errors(small, call, error, message):
     """A third probe: these gave 0 rows, all rows, a graph, or an AttributeError deep inside."""
     with pytest.raises(error, match=message):
