@@ -295,3 +295,24 @@ def test_resolve_coreference_table_equals_the_list_version():
     repeated = {i for i in ids_ if ids_.count(i) > 1}
     assert repeated and set(res.coreference.shared) == repeated
     assert res.event_count == len(ids_) == 6
+
+
+def test_resolve_a_merge_joins_names_of_one_kind(tmp_path):
+    """``{"Homs": "osdh"}`` made the organisation a place too (``ckg:locatedIn``, a graph SHACL
+    rejects): a form the gazetteer knows as another kind than the target is a usage error before
+    parsing; a form it does not know keeps its mentions of another kind apart from the target."""
+    from kg.errors import UsageError
+    from kg.resolve import load_overrides
+
+    over = tmp_path / "overrides.json"
+    over.write_text(json.dumps({"merge": {"Homs": "osdh"}}), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"sends 'Homs' \(a place in kg's gazetteer\) to 'osdh', an actor"):
+        load_overrides(over)
+    over.write_text(json.dumps({"merge": {"ville de Homs": "homs", "Daech": "islamic-state"}}), encoding="utf-8")
+    assert load_overrides(over)["merge"]  # same kind, or a form the gazetteer does not know: accepted
+    over.write_text(json.dumps({"merge": {"Qasr Miryam": "osdh"}}), encoding="utf-8")
+    a = ext("a", "Qasr Miryam et Qasr Miryam", [("Qasr Miryam", "place", "City", ""), ("Qasr Miryam", "actor", "Person", "")])
+    res = resolve([a], overrides=over)
+    kinds = {m.kind: eid for m, eid in zip(a.mentions, res.mentions["a"], strict=True)}
+    assert kinds["actor"] == "osdh" and kinds["place"] != "osdh"
+    assert res.entities[kinds["place"]].kind == "place" and res.entities["osdh"].kind == "actor"

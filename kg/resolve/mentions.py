@@ -80,14 +80,22 @@ class _Assigner:
         add_gaz_chain(self.entities, self.gaz, eid)
         return e
 
+    def _kind_of(self, eid: str, default: str) -> str:
+        """The kind of the entity ``eid`` (a gazetteer entry's, or the one made first), else ``default``."""
+        if eid in self.gaz:
+            return self.gaz[eid].kind
+        return self.entities[eid].kind if eid in self.entities else default
+
     def gaz_entity(self, gid: str) -> Entity:
         g = self.gaz[gid]
         return self.new(gid, g.kind, g.cls, g.label)
 
     def resolve_mention(self, m: Mention, same_article: tuple[Mention, ...]) -> tuple[str, str, float]:
         key = norm(m.text)
-        if key in self.overrides["merge"]:
-            target = self.overrides["merge"][key]
+        target = self.overrides["merge"].get(key)
+        if target is not None and self._kind_of(target, m.kind) == m.kind:
+            # a merge joins names of one kind: a mention of another kind (the form a place here, the
+            # target an actor) is resolved as if the rule were not there, never made into the target
             if target in self.gaz:
                 self.gaz_entity(target)
             else:

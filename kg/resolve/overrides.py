@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kg.errors import UsageError
-from kg.gazetteer import norm
+from kg.gazetteer import load_gazetteer, norm
 from kg.schema.ids import id_problem
 
 __all__ = ["load_overrides"]
@@ -62,6 +62,11 @@ def _checked(data: object, p: str) -> dict:
                 f'{p}: "merge" sends {form!r} to {target!r}, which cannot be an entity id (it is in the '
                 f'entity\'s IRI, and contains {bad}); use a slug such as "tiger-forces"'
             )
+        other = _other_kind(form, target)
+        if other is not None:
+            raise UsageError(f'{p}: "merge" sends {form!r} ({other[0]} in kg\'s gazetteer) to {target!r}, '
+                             f"{other[1]}: a merge joins names of one kind of thing; name an entity of the "
+                             "same kind, or a new id")
         if merged.setdefault(norm(form), target) != target:  # "Homs" and "HOMS" are one form
             raise UsageError(f"{p}: \"merge\" sends the form {form!r} to two entities ({merged[norm(form)]!r} "
                              f"and {target!r}); keep one")
@@ -70,3 +75,19 @@ def _checked(data: object, p: str) -> dict:
         raise UsageError(f"{p}: the form {both[0]!r} is both merged (into {merged[norm(both[0])]!r}) and split; "
                          "keep one of the two")
     return {"merge": merged, "split": [norm(s) for s in split]}
+
+
+def _other_kind(form: str, target: str) -> tuple[str, str] | None:
+    """("a place", "an actor") when ``target`` is a gazetteer entry of one kind and ``form`` names only
+    entries of another (``{"Homs": "osdh"}``): merged, the place's mentions would make the
+    organisation a place too (a graph SHACL rejects). None when the two may be one kind of thing;
+    forms the gazetteer does not know are checked as the mentions come (:mod:`kg.resolve.mentions`)."""
+    gaz = load_gazetteer()
+    if target not in gaz:
+        return None
+    kinds = {e.kind for e in gaz.lookup(form)}
+    want = gaz[target].kind
+    if not kinds or want in kinds:
+        return None
+    article = {"actor": "an actor", "place": "a place"}
+    return " or ".join(sorted(article.get(k, k) for k in kinds)), article.get(want, want)
