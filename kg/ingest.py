@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -413,15 +414,19 @@ def _scan(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejected
 
 
 def _unique_ids(files: list[Path], rejected: list[Rejected]) -> list[Path]:
-    # same stem twice would mint the same article IRI: keep the first, reject the others
+    # same stem twice would mint the same article IRI: keep the first, reject the others. Stems that
+    # differ only in Unicode normalisation ("é" as one code point or as "e" and a combining accent, as
+    # macOS writes names) mint two IRIs that read the same everywhere: one article id too.
     seen: dict[str, Path] = {}
     unique: list[Path] = []
     for f in sorted(set(files), key=lambda x: (x.stem, str(x))):
-        if f.stem in seen:
-            rejected.append(Rejected(str(f), f"same article id {f.stem!r} as {seen[f.stem]}; rename one of them",
+        key = unicodedata.normalize("NFC", f.stem)
+        if key in seen:
+            how = "" if seen[key].stem == f.stem else " once Unicode-normalised (NFC)"
+            rejected.append(Rejected(str(f), f"same article id {f.stem!r} as {seen[key]}{how}; rename one of them",
                                      "duplicate_id"))
             continue
-        seen[f.stem] = f
+        seen[key] = f
         unique.append(f)
     return unique
 

@@ -254,6 +254,18 @@ def test_ingest_explicit_broken_link_and_missing_path(tmp_path):
         ingest([tmp_path / "missing"])
 
 
+def test_ingest_names_that_differ_only_in_unicode_normalisation_are_one_id(tmp_path):
+    """"é" as one code point and as "e" + U+0301 (as macOS writes names) made two article ids that
+    read the same in every export and message: the second is a duplicate id, and the message says why."""
+    nfc, nfd = "homs_\u00e9t\u00e9", "homs_e\u0301te\u0301"
+    _write(tmp_path, f"{nfc}.txt", FR.encode())
+    _write(tmp_path, f"{nfd}.txt", (FR + " Autre.").encode())
+    report = ingest([tmp_path])
+    assert len(report.articles) == 1
+    assert [r.code for r in report.rejected] == ["duplicate_id"]
+    assert "once Unicode-normalised (NFC)" in report.rejected[0].problem
+
+
 def test_ingest_same_stem_in_two_folders(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
