@@ -130,3 +130,18 @@ def test_cli_a_graph_that_does_not_exist_is_a_usage_error(tmp_path, command):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert f"{missing}" in result.output and "no such graph" in result.output
+
+
+def test_cli_query_csv_of_a_graph_answer_says_it_is_turtle(tmp_path):
+    """-f csv of a CONSTRUCT printed Turtle without a word (a script expecting CSV got Turtle)."""
+    from conftest import make_graph
+
+    graph = tmp_path / "g.ttl"
+    make_graph().serialize(destination=str(graph), format="turtle")
+    q = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o }"
+    result = CliRunner().invoke(app, ["query", q, "-g", str(graph), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "a CONSTRUCT answer is a graph, printed as Turtle" in result.stderr
+    assert "/actor/isis> a <" in result.stdout  # the Turtle
+    quiet = CliRunner().invoke(app, ["query", "SELECT ?s WHERE { ?s a ?o }", "-g", str(graph), "-f", "csv"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""

@@ -129,6 +129,9 @@ def _print_result(result, fmt: OutputFormat, prefixes) -> None:
     elif fmt == OutputFormat.json:
         typer.echo(jsonld_text(result.graph))
     else:
+        if fmt == OutputFormat.csv and result.type in ("CONSTRUCT", "DESCRIBE"):
+            warn(f"a {result.type} answer is a graph, printed as Turtle: -f csv is for SELECT answers "
+                 "(-f json gives JSON-LD)")
         text = format_result(result, fmt.value, prefixes)
         typer.echo(text, nl=not text.endswith("\n"))  # CSV ends its last row with a line break already
 
