@@ -62,11 +62,6 @@ def _checked(data: object, p: str) -> dict:
                 f'{p}: "merge" sends {form!r} to {target!r}, which cannot be an entity id (it is in the '
                 f'entity\'s IRI, and contains {bad}); use a slug such as "tiger-forces"'
             )
-        other = _other_kind(form, target)
-        if other is not None:
-            raise UsageError(f'{p}: "merge" sends {form!r} ({other[0]} in kg\'s gazetteer) to {target!r}, '
-                             f"{other[1]}: a merge joins names of one kind of thing; name an entity of the "
-                             "same kind, or a new id")
         if merged.setdefault(norm(form), target) != target:  # "Homs" and "HOMS" are one form
             raise UsageError(f"{p}: \"merge\" sends the form {form!r} to two entities ({merged[norm(form)]!r} "
                              f"and {target!r}); keep one")
@@ -74,6 +69,12 @@ def _checked(data: object, p: str) -> dict:
     if both:
         raise UsageError(f"{p}: the form {both[0]!r} is both merged (into {merged[norm(both[0])]!r}) and split; "
                          "keep one of the two")
+    for form, target in merge.items():
+        other = _other_kind(form, target)
+        if other is not None:
+            raise UsageError(f'{p}: "merge" sends {form!r} ({other[0]} in kg\'s gazetteer) to {target!r}, '
+                             f"{other[1]}: a merge joins names of one kind of thing; name an entity of the "
+                             "same kind, or a new id")
     return {"merge": merged, "split": [norm(s) for s in split]}
 
 

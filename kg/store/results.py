@@ -25,12 +25,16 @@ def run_query(g: Graph, query: str, bindings: dict | None = None, *, allow_servi
 
     A query with ``SERVICE`` is refused unless ``allow_service`` (rdflib would fetch the URL). The
     answer is computed here, so an error while evaluating it is a :class:`QueryError` too.
+
+    A solution that binds nothing is dropped: rdflib answers a ``GROUP BY`` over no solution with one
+    empty group (SPARQL, and Oxigraph, with none), and cannot tell it from a true empty solution
+    (``SELECT * {}``), which this path therefore loses too — the store keeps it (:func:`solutions`).
     """
     check_federation(query, allow=allow_service)
     try:
         result = g.query(query, initBindings=bindings or {})
         if result.type == "SELECT":
-            result.bindings  # noqa: B018 - evaluates the solutions now, inside this try
+            result.bindings = [b for b in result.bindings if b]  # evaluated now, inside this try
         return result
     except Exception as exc:  # noqa: BLE001
         raise QueryError(f"SPARQL error: {exc}") from None
@@ -64,10 +68,11 @@ def solutions(result: Result) -> list[list]:
 
     Iterating an rdflib ``Result`` drops each solution that binds no variable (``SELECT * WHERE {}``
     has one; an ``OPTIONAL`` that matched nothing gives others): SPARQL counts them, so this reads
-    ``result.bindings``.
+    ``result.bindings`` (an answer of the store keeps them; :func:`run_query`'s cannot).
 
-    >>> from rdflib import Graph
-    >>> solutions(Graph().query("SELECT ?x WHERE { OPTIONAL { ?s ?p ?x } }"))
+    >>> from pyoxigraph import Store
+    >>> from kg.store import query_store
+    >>> solutions(query_store(Store(), "SELECT ?x WHERE { OPTIONAL { ?s ?p ?x } }"))
     [[None]]
     """
     names = list(result.vars or ())
