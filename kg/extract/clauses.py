@@ -78,7 +78,15 @@ def _modality(ctx: ArticleContext, si: int) -> dict[tuple[int, int], str]:
 
 
 def sentence_triggers(ctx: ArticleContext, si: int, zone: frozenset[int]) -> list[Trigger]:
-    """The asserted and unasserted cues of sentence ``si``, with anchors, scopes and ``others``."""
+    """The asserted and unasserted cues of sentence ``si``, with anchors, scopes and ``others``
+    (made once per sentence and zone: the roles passes ask again for each cue of the sentence)."""
+    cached = ctx._triggers_by_sentence.get((si, zone))
+    if cached is None:
+        cached = ctx._triggers_by_sentence[si, zone] = tuple(_sentence_triggers(ctx, si, zone))
+    return list(cached)
+
+
+def _sentence_triggers(ctx: ArticleContext, si: int, zone: frozenset[int]) -> list[Trigger]:
     verdicts = _modality(ctx, si)
     out = []
     for sp in ctx.spans_in(TRIGGERS, si):
@@ -89,13 +97,17 @@ def sentence_triggers(ctx: ArticleContext, si: int, zone: frozenset[int]) -> lis
             verdict = None if type_rules()[sp.label_].attempt_type else IRREALIS
         out.append(Trigger(etype, sp.start, sp.end, sp.id_, anchor_of(ctx, sp[0]).i,
                            irrealis=verdict == IRREALIS, conditional=verdict == CONDITIONAL))
+    subtrees: dict[int, frozenset[int]] = {}  # anchor -> its subtree (each pair of cues compares them)
+    for tr in out:
+        if tr.anchor not in subtrees:
+            subtrees[tr.anchor] = frozenset(subtree_ids(ctx.doc[tr.anchor]))
     scoped = []
     for tr in out:
-        scope = subtree_ids(ctx.doc[tr.anchor])
+        scope = set(subtrees[tr.anchor])
         for other in out:
             if other is tr or other.irrealis or other.anchor == tr.anchor:
                 continue  # an intended action's places are the purpose of this one ("pour s'emparer de X")
-            other_ids = subtree_ids(ctx.doc[other.anchor])
+            other_ids = subtrees[other.anchor]
             if other.anchor in scope and tr.head_i not in other_ids:
                 scope -= other_ids
         scoped.append(replace(tr, scope=frozenset(scope - zone)))

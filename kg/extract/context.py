@@ -60,6 +60,7 @@ class ArticleContext:
     state_adjectives: frozenset[int]  # every adjective naming a state or side acting, inside a mention or not
     containment: tuple[tuple[Mention, Mention], ...] = field(default=())
     _spans_by_sentence: dict = field(default_factory=dict, init=False, repr=False)  # group -> sentence -> spans
+    _triggers_by_sentence: dict = field(default_factory=dict, init=False, repr=False)  # (sentence, zone) -> cues
 
     @classmethod
     def build(cls, doc: Doc, article: Article, gaz: Gazetteer) -> ArticleContext:
