@@ -28,7 +28,9 @@ airstrikes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 from spacy.language import Language
@@ -179,8 +181,9 @@ class KgTriggers:
         found: list[Span] = []
         candidates: list[Span] = []
         for sent in sentences(doc):
-            found += self._sentence(doc, sent, by_start, singles, ignore_needs=False)
-            candidates += self._sentence(doc, sent, by_start, singles, ignore_needs=True)
+            aircraft = cache(partial(self._about_aircraft, sent))  # asked at most once for both searches
+            found += self._sentence(doc, sent, by_start, singles, aircraft, ignore_needs=False)
+            candidates += self._sentence(doc, sent, by_start, singles, aircraft, ignore_needs=True)
         return found, candidates
 
     def matches(self, doc: Doc) -> tuple[dict[int, list[tuple[_Pattern, int]]], dict[int, list[_Pattern]]]:
@@ -206,7 +209,7 @@ class KgTriggers:
                 singles.setdefault(tok.i, []).extend(hits.values())
         return {i: ms for i, ms in by_start.items() if ms}, singles
 
-    def _sentence(self, doc, sent, by_start, singles, *, ignore_needs: bool) -> list[Span]:
+    def _sentence(self, doc, sent, by_start, singles, aircraft, *, ignore_needs: bool) -> list[Span]:
         out: list[Span] = []
         used: set[int] = set()
         for i in range(sent.start, sent.end):
@@ -227,7 +230,7 @@ class KgTriggers:
                     out.append(Span(doc, i, i + 1, label=p.label, span_id=p.id))
                     used.add(i)
                     break
-        return self._chemical(self._aerial(self._same_event_nouns(sorted(out, key=lambda s: s.start)), sent))
+        return self._chemical(self._aerial(self._same_event_nouns(sorted(out, key=lambda s: s.start)), aircraft))
 
     def _holds(self, p: _Pattern, tok) -> bool:
         """The pattern's conditions hold at its first token."""
@@ -256,10 +259,14 @@ class KgTriggers:
             kept.append(s)
         return kept
 
-    def _aerial(self, spans: list[Span], sent: Span) -> list[Span]:
-        """Bombardments in a sentence about aircraft are airstrikes."""
+    def _about_aircraft(self, sent: Span) -> bool:
+        """The sentence names aircraft (a word of the lexicon's ``aerial_words``)."""
         aerial = self.lex.set("aerial_words")
-        if not self.aerial or not any(k in aerial for t in sent for k in keys_of(t.text, t.lemma_)):
+        return any(k in aerial for t in sent for k in keys_of(t.text, t.lemma_))
+
+    def _aerial(self, spans: list[Span], aircraft: Callable[[], bool]) -> list[Span]:
+        """Bombardments in a sentence about aircraft (``aircraft()``) are airstrikes."""
+        if not any(s.label_ in self.aerial for s in spans) or not aircraft():  # nothing to retype: no need to ask
             return spans
         out = []
         for s in spans:
