@@ -119,6 +119,12 @@ class ArticleContext:
         return {t.i for t in self.tokens_of(m)}
 
     @cached_property
+    def sentence_lines(self) -> tuple[int, ...]:
+        """The line (paragraph) of each sentence: what the sources and episodes passes compare."""
+        text = self.doc.text
+        return tuple(text.count("\n", 0, s.start_char) for s in self.sents)
+
+    @cached_property
     def _reference_phrases(self) -> tuple[str, ...]:
         return self.lex.phrases("reference_before")
 

@@ -67,10 +67,9 @@ def _resolve_cues(ctx: ArticleContext, si: int, last: tuple[Mention, ...], heard
     return out
 
 
-def paragraphs(ctx: ArticleContext) -> list[int]:
-    """The paragraph (line) of each sentence."""
-    text = ctx.doc.text
-    return [text.count("\n", 0, s.start_char) for s in ctx.sents]
+def paragraphs(ctx: ArticleContext) -> tuple[int, ...]:
+    """The paragraph (line) of each sentence (:attr:`ArticleContext.sentence_lines`, counted once)."""
+    return ctx.sentence_lines
 
 
 def furniture(ctx: ArticleContext) -> set[int]:
