@@ -77,7 +77,7 @@ def published_by(view: View) -> list[Mention]:
     elided = "|".join(re.escape(w) for w in ctx.lex.phrases("elided_articles"))
     interview = re.compile(rf"\b(?:{preps})\s+(?:{elided})\s*$|\b(?:{preps})\s+$")
     out = []
-    text = ctx.doc.text
+    text = ctx.text
     for m in view.mentions:
         if m.cls != "MediaOutlet" or m.gaz_id not in agencies:
             continue

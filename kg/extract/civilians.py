@@ -35,7 +35,7 @@ def population_figure(ctx: ArticleContext, m: Mention) -> bool:
     toks = ctx.tokens_of(m)
     if not toks or ctx.lemma(toks[-1]) not in ctx.lex.set("inhabitant_nouns"):
         return False
-    quantity = next((q for q in ctx.quantities if q.end <= m.start and not ctx.doc.text[q.end : m.start].strip()), None)
+    quantity = next((q for q in ctx.quantities if q.end <= m.start and not ctx.text[q.end : m.start].strip()), None)
     if quantity is None:
         return False
     t = toks[-1]

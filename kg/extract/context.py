@@ -78,10 +78,12 @@ class ArticleContext:
                 mention_at[t.i] = m
             ent_tokens[m] = tuple(doc.char_span(m.start, m.end) or ())
         dl = article.dateline or (0, 0)
-        times = tuple(t for t in find_times(doc.text, article.published) if not dl[0] <= t.start < dl[1])
+        text = doc.text  # spaCy joins the tokens on each access: read once, kept as ctx.text
+        times = tuple(t for t in find_times(text, article.published) if not dl[0] <= t.start < dl[1])
         ctx = cls(doc, article, gaz, lexicon(), sents, tuple(sent_of), tuple(mentions), MappingProxyType(mention_at),
-                  MappingProxyType(ent_tokens), times, tuple(find_quantities(doc.text)),
+                  MappingProxyType(ent_tokens), times, tuple(find_quantities(text)),
                   *_nationality_mentions(doc, gaz, sent_of, mention_at))
+        object.__setattr__(ctx, "text", text)
         object.__setattr__(ctx, "containment", tuple(dict.fromkeys(c for s in sents for c in ctx._containment(s))))
         return ctx
 
@@ -119,9 +121,14 @@ class ArticleContext:
         return {t.i for t in self.tokens_of(m)}
 
     @cached_property
+    def text(self) -> str:
+        """``doc.text``, read once: spaCy's ``Doc.text`` joins every token's text on each access."""
+        return self.doc.text
+
+    @cached_property
     def sentence_lines(self) -> tuple[int, ...]:
         """The line (paragraph) of each sentence: what the sources and episodes passes compare."""
-        text = self.doc.text
+        text = self.text
         return tuple(text.count("\n", 0, s.start_char) for s in self.sents)
 
     @cached_property

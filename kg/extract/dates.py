@@ -135,7 +135,7 @@ def _plus_days(v: TimeValue, days: int) -> TimeValue:
 def article_times(ctx: ArticleContext) -> tuple[TimeMention, ...]:
     """The article's time expressions; a deictic day quoted («… hier …», a dit samedi X) counts from
     the day of speaking when the reporting clause gives it."""
-    text = ctx.doc.text
+    text = ctx.text
     openers = "".join(ctx.lex.raw["quote_openers"])
     closers = "".join(ctx.lex.raw["quote_closers"])
     out = []

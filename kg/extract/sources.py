@@ -76,7 +76,7 @@ def furniture(ctx: ArticleContext) -> set[int]:
     """Sentences that are not the story: titles and headings (a line without final punctuation),
     captions (a line opening with a caption word, "Photo : …", and the line it runs onto) and the
     dateline."""
-    text = ctx.doc.text
+    text = ctx.text
     captions = ctx.lex.set("caption_words")
     aside_lines: set[int] = set()
     running = False  # a caption not finished on its line
