@@ -76,14 +76,20 @@ class CacheError(KgError):
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def printable(text: str) -> str:
-    r"""``text`` safe to print on one terminal line: control and bidi characters escaped.
+_LINES = "\t\n\r"
 
-    >>> printable("a\nb.txt: empty"), printable("x\u202etxt.exe")
-    ('a\\nb.txt: empty', 'x\\u202etxt.exe')
+
+def printable(text: str, *, keep_lines: bool = False) -> str:
+    r"""``text`` safe to print on one terminal line: control and bidi characters escaped (``\u001b``).
+    ``keep_lines`` keeps tabs and line breaks as they are (a CSV cell, which may hold them).
+
+    >>> printable("a\nb.txt: empty"), printable("x\u202etxt.exe"), printable("a\tb\x1b", keep_lines=True)
+    ('a\\nb.txt: empty', 'x\\u202etxt.exe', 'a\tb\\u001b')
     """
     def esc(m: re.Match) -> str:
         c = m.group(0)
+        if keep_lines and c in _LINES:
+            return c
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or f"\\u{ord(c):04x}"
 
     return _UNPRINTABLE.sub(esc, text)

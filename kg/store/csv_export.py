@@ -9,11 +9,10 @@ spaCy.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.errors import QueryError
+from kg.errors import QueryError, printable
 from kg.resolve import CIVILIANS, Resolution, located_chain
 from kg.schema.taxonomy import ACLED_EVENT_TYPE, ACLED_SUB_EVENT_TYPE, FAMILY
 from kg.store.atomic import atomic_write
@@ -96,9 +95,6 @@ def _merge_row(first: dict, row: dict) -> None:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# bidirectional overrides and isolates, and the control characters but tab and line breaks (C0,
-# DEL, C1: an escape sequence that a terminal showing the file would run)
-_HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def csv_cell(value):
@@ -115,8 +111,7 @@ def csv_cell(value):
     """
     if not isinstance(value, str):
         return value
-    if _HIDDEN.search(value):
-        value = _HIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    value = printable(value, keep_lines=True)  # bidi and control characters, as kg prints them
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
