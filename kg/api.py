@@ -256,7 +256,7 @@ class KnowledgeGraph:
         """
         from kg.names import resolve_params
         from kg.queries import bind_params, info_of_text, load_query, query_info_for
-        from kg.store import query_store, run_query, store_label_graph
+        from kg.store import has_iri, query_store, run_query, store_label_graph
         from kg.store.results import solutions
 
         b = self._b
@@ -269,7 +269,8 @@ class KnowledgeGraph:
                 raise QueryError(f"query: parameter {k!r} given twice ({values[k]!r}, {str(v)!r}): it takes one value")
             values[k] = str(v)
         info = query_info_for(query) or info_of_text(text)
-        values, strings = resolve_params(text, values, b.names, info.params)
+        values, strings = resolve_params(text, values, b.names, info.params,
+                                         lambda iri: has_iri(b.store if b.store is not None else b.rdflib, iri))
         from rdflib import Literal
 
         if b.store is not None:

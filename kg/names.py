@@ -386,19 +386,36 @@ def check_param(name: str, value: str, kind: str | None, description: str = "") 
     return value
 
 
-def _check_kind_of_iri(name: str, value: str, kind: str) -> None:
+def _check_kind_of_iri(name: str, value: str, kind: str, exists: Callable[[str], bool] | None = None,
+                       names: Callable[[], NameIndex] | None = None) -> None:
     """:class:`UnknownName` when ``value`` is one of kg's IRIs for another kind of node than ``kind``
-    (``-p place=ckgr:actor/isis``): kg's IRIs say their kind (``…/id/actor/…``), no name need be read."""
+    (``-p place=ckgr:actor/isis``): kg's IRIs say their kind (``…/id/actor/…``), no name need be read;
+    or when ``exists`` (a look-up of the IRI in the graph, not of its names) says no triple has it —
+    then, and only then, ``names`` is read to suggest the nodes whose names are closest to the IRI's
+    last segment."""
     iri = _as_iri(value)
-    if iri is None or not iri.startswith(INSTANCES):
+    if iri is None:
         return
-    other = iri[len(INSTANCES):].partition("/")[0]
-    if other != kind and other in _A_KIND:
-        raise UnknownName(f"-p {name}={value}: no such {kind}: <{iri}> is {_A_KIND[other]} IRI", value)
+    if iri.startswith(INSTANCES):
+        other = iri[len(INSTANCES):].partition("/")[0]
+        if other != kind and other in _A_KIND:
+            raise UnknownName(f"-p {name}={value}: no such {kind}: <{iri}> is {_A_KIND[other]} IRI", value)
+    if exists is None or exists(iri):
+        return
+    last = iri.rstrip("/").rpartition("/")[2].replace("-", " ").replace("_", " ")
+    hints = suggest(last, names(), kind) if names is not None and last.strip() else []
+    hint = f"; did you mean: {', '.join(hints)}?" if hints else "; list the names with 'kg entities --search …'"
+    raise UnknownName(f"-p {name}={value}: no such {kind} in the graph: no triple has <{iri}>{hint}", value,
+                      tuple(hints))
+
+
+def _maker(index: NameIndex | Callable[[], NameIndex]) -> Callable[[], NameIndex]:
+    return index if callable(index) else lambda: index
 
 
 def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Callable[[], NameIndex],
-                   params: Iterable = ()) -> tuple[dict[str, str], set[str]]:
+                   params: Iterable = (), exists: Callable[[str], bool] | None = None,
+                   ) -> tuple[dict[str, str], set[str]]:
     """Check ``-p NAME=VALUE`` pairs against a query and turn the names they give into IRIs.
 
     Parameters
@@ -412,6 +429,10 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
     params : iterable of kg.queries.Param
         The parameters its header documents: their descriptions say which take an actor or a
         place (resolved with :func:`resolve_name`) and which a plain string.
+    exists : function, optional
+        ``exists(iri)``: whether a triple of the graph has the IRI (one look-up; names are not
+        read for IRIs). An actor or place parameter given as an IRI that no triple has is then an
+        :class:`UnknownName`, not an answer of 0 rows.
 
     Returns
     -------
@@ -446,7 +467,7 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
         if kind == "string":
             strings.add(name)
         elif kind in ("actor", "place") and _IRI_OR_CURIE.match(value.strip()):
-            _check_kind_of_iri(name, value, kind)
+            _check_kind_of_iri(name, value, kind, exists, _maker(index))
         elif kind in ("actor", "place"):
             if callable(index):  # made when a name needs it (kg query reads no names for IRIs or dates)
                 index = index()

@@ -139,6 +139,13 @@ def test_api_query_none_leaves_a_parameter_unbound(small):
         small.query(IN_PLACE, {"place": "Alep"}, place="Palmyre")
 
 
+def test_api_query_an_iri_of_nothing_is_an_unknown_name(small):
+    """``g.query(q, place="ckgr:place/nowhere")`` gave an empty table: it now says no triple has the IRI."""
+    with pytest.raises(UnknownName, match="no triple has <.*/place/nowhere>"):
+        small.query(IN_PLACE, place="ckgr:place/nowhere")
+    assert small.query(IN_PLACE, place=f"<{ALEPPO}>", frame=False) == small.query(IN_PLACE, place="Alep", frame=False)
+
+
 def test_api_filters_take_what_the_command_line_takes(small):
     assert small.events(since=2016, frame=False) == small.events(since="2016", frame=False)
     assert small.events(type="airstrike", frame=False) == small.events(type="Airstrike", frame=False) != []

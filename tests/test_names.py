@@ -7,7 +7,7 @@ import re
 
 import pytest
 import typer.main
-from conftest import ALEPPO, ARMY, ISIS, OSDH, PALMYRA, make_graph
+from conftest import ALEPPO, ARMY, ISIS, OSDH, PALMYRA, SYRIA, make_graph
 from rdflib import Literal
 from typer.testing import CliRunner
 
@@ -201,6 +201,36 @@ def test_names_place_params_that_name_no_place_are_errors(index, value, message)
         resolve_params(load_query("territory-captures"), {"place": value}, index, info.params)
 
 
+def test_names_an_iri_no_triple_has_is_an_error_with_suggestions(index):
+    """``-p place=ckgr:place/alepp`` answered 0 rows, exit 0: an IRI of nothing is now refused, with
+    the nodes whose names are closest to its last segment (names read only on that failure)."""
+    info = query_info(next(q.path for q in list_queries() if q.name == "territory-captures"))
+    text = load_query("territory-captures")
+    asked = []
+
+    def exists(iri):
+        asked.append(iri)
+        return iri == str(ALEPPO)
+
+    with pytest.raises(UnknownName, match=r"no triple has <.*/place/alepp>; did you mean: Alep") as err:
+        resolve_params(text, {"place": "ckgr:place/alepp"}, index, info.params, exists)
+    assert "Alep" in err.value.args[0] and asked == [str(CKGR["place/alepp"])]
+    values, _ = resolve_params(text, {"place": "ckgr:place/aleppo"}, lambda: pytest.fail("names read"),
+                               info.params, exists)
+    assert values == {"place": "ckgr:place/aleppo"}  # an IRI that is there: no name read
+
+
+def test_names_has_iri_looks_up_subjects_and_objects_in_a_store_or_a_graph(tmp_path):
+    from kg.store import has_iri, open_store
+
+    g = make_graph()
+    store = open_store(_store_of(g, tmp_path))
+    for source in (g, store):
+        assert has_iri(source, str(ALEPPO)) and has_iri(source, str(SYRIA))  # a subject; an object only
+        assert not has_iri(source, str(CKGR["place/atlantis"]))
+        assert not has_iri(source, "not an iri")
+
+
 def test_names_ontology_terms_stay_terms(index):
     """``-p group=ckg:Civilians`` (casualty-tolls: "an actor IRI or label, or ckg:Civilians") is no node to look up."""
     info = query_info(next(q.path for q in list_queries() if q.name == "casualty-tolls"))
@@ -245,6 +275,7 @@ def test_names_cli_options_take_aliases(graph_file, args):
     (["view", "--place", "Alepp", "-o", "{tmp}/v.html"], "did you mean: Alep"),
     (["query", "territory-captures", "-p", "placee=Alep"], "did you mean ?place?"),
     (["query", "who-fought-whom", "-p", "actor=Daach"], "did you mean: Daech"),
+    (["query", "who-fought-whom", "-p", "actor=ckgr:actor/daech"], "no triple has <"),  # was 0 rows, exit 0
     (["query", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "x=1"], "no variable ?x"),
     (["query", "who-fought-whom", "-p", "since=2024-13"], "not a date"),
     (["query", "events-by-type-month", "-p", "type=Airstrikes"], "did you mean Airstrike"),

@@ -87,33 +87,43 @@ def _answer(text: str, info, graph: Path, values: dict[str, str], allow_service:
 
     from kg.names import NameIndex
     from kg.rdf.emit import bind_prefixes
-    from kg.store import find_store, load_query_graph, open_store, query_store, run_query, store_label_graph
+    from kg.store import (
+        find_store,
+        has_iri,
+        load_query_graph,
+        open_store,
+        query_store,
+        run_query,
+        store_label_graph,
+    )
 
     folder = find_store(graph, warn) if graph.exists() or graph.parent.is_dir() else None
     if folder is not None:  # the build's Oxigraph store: no parsing, fast at any size
         ox = open_store(folder)
         # the name index and the labels are read only when a -p value is a name to resolve (~0.5 s
         # on a 1M-triple store): IRIs, CURIEs, dates, strings or nothing to bind need neither
-        bindings = _bindings(text, values, info, lambda: NameIndex.from_store(ox), cache(lambda: store_label_graph(ox)))
+        bindings = _bindings(text, values, info, lambda: NameIndex.from_store(ox), cache(lambda: store_label_graph(ox)),
+                             lambda iri: has_iri(ox, iri))
         prefixes = Graph()
         bind_prefixes(prefixes)
         return query_store(ox, text, bindings, allow_service=allow_service), prefixes
     # the graph file, with the derived facts the named queries use (derived.ttl beside it)
     g = load_query_graph(graph)
-    return run_query(g, text, _bindings(text, values, info, NameIndex.from_graph(g), g),
+    return run_query(g, text, _bindings(text, values, info, NameIndex.from_graph(g), g, lambda iri: has_iri(g, iri)),
                      allow_service=allow_service), g
 
 
-def _bindings(text: str, values: dict[str, str], info, index, labels) -> dict:
+def _bindings(text: str, values: dict[str, str], info, index, labels, exists) -> dict:
     """The -p values as RDF terms: names of actors and places resolved with ``index``, other labels
-    with ``labels`` (either may be a function that makes it, called only when needed), and the
-    query's documented string parameters bound as the strings they are, never looked up."""
+    with ``labels`` (either may be a function that makes it, called only when needed), an actor or
+    place given as an IRI checked with ``exists``, and the query's documented string parameters
+    bound as the strings they are, never looked up."""
     from rdflib import Literal
 
     from kg.names import resolve_params
     from kg.queries import bind_params
 
-    values, strings = resolve_params(text, values, index, info.params)
+    values, strings = resolve_params(text, values, index, info.params, exists)
     bindings = bind_params({n: v for n, v in values.items() if n not in strings}, labels, warn=warn)
     bindings.update({n: Literal(values[n]) for n in strings})
     return bindings

@@ -44,6 +44,7 @@ from kg.store.oxigraph import (
     STORE_PREFIX,
     count_triples,
     dump_store,
+    has_iri,
     load_store,
     open_store,
     query_store,
@@ -63,4 +64,4 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS", "STORE_MARKER",
            "store_digests", "save_digests", "update_store", "store_digest", "store_mismatch", "csv_cell",
            "graph_source", "graph_file", "write_turtle", "write_derived", "load_query_graph", "iter_event_rows",
-           "LOAD_CHUNK_LINES", "read_entities_csv", "read_network_part", "build_stamp"]
+           "LOAD_CHUNK_LINES", "read_entities_csv", "read_network_part", "build_stamp", "has_iri"]

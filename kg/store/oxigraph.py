@@ -184,6 +184,24 @@ def count_triples(store) -> int:
     return int(row["n"].value) - int(derived["n"].value)
 
 
+def has_iri(source, iri: str) -> bool:
+    """Whether a triple of ``source`` (a pyoxigraph store or an rdflib graph) has ``iri`` as its
+    subject or object: two index look-ups, no name read (``kg query -p actor=<IRI>`` checks that
+    the IRI is in the graph before answering 0 rows)."""
+    from pyoxigraph import NamedNode, Store
+    from rdflib import URIRef
+
+    if isinstance(source, Store):
+        try:
+            node = NamedNode(iri)
+        except ValueError:  # not an IRI Oxigraph takes: no triple can have it
+            return False
+        return any(True for _ in source.quads_for_pattern(node, None, None)) or any(
+            True for _ in source.quads_for_pattern(None, None, node))
+    ref = URIRef(iri)
+    return (ref, None, None) in source or (None, None, ref) in source
+
+
 #: where the stores live: ``OUT/store`` is a symbolic link to ``OUT/.store-<pid>-<n>`` (see kg.pipeline.outdir)
 STORE_PREFIX = ".store-"
 
