@@ -418,7 +418,9 @@ def bench14_networks(work: Path, n: int) -> None:
     for label, args in (("kg network", ["network", "-g", graph]),
                         ("kg network --projection actor-place --top 10 --by pagerank",
                          ["network", "-g", graph, "--projection", "actor-place", "--top", "10", "--by", "pagerank"]),
-                        ("kg view", ["view", "-g", graph, "-o", str(work / f"view-{n}.html")])):
+                        # every event (what `kg view` wrote before it kept 5,000 by default), then the default
+                        ("kg view --all", ["view", "-g", graph, "-o", str(work / f"view-{n}.html"), "--all"]),
+                        ("kg view", ["view", "-g", graph, "-o", str(work / f"view-{n}-5000.html")])):
         secs, mb, _pss = _peak_rss([kg, *args])
         runs[label] = {"seconds": round(secs, 1), "peak_rss_mb": round(mb)}
         say(f"[n] {label}, {n} articles: {secs:.1f} s, peak RSS {mb:.0f} MB")

@@ -460,6 +460,42 @@ def test_view_cli_filters(tmp_path):
     assert done.exit_code == 2 and "YYYY" in done.output  # a bad option value is a usage error (#13)
 
 
+def test_view_cli_caps_a_large_part_as_the_build_page_does(tmp_path, monkeypatch):
+    """kg view of a 3,400-article build wrote all 25,104 events (16.5 MB) where the build's graph.html
+    keeps 5,000: a part over the cap keeps the best-connected (a warning and the page say so); --top
+    and --all choose; the two together are a usage error."""
+    from typer.testing import CliRunner
+
+    import kg.pipeline.parts
+    from kg.cli import app
+
+    monkeypatch.setattr(kg.pipeline.parts, "VIEW_EVENTS", 2)  # the make_graph fixture has 4 events
+    source = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(source), format="turtle")
+    out = tmp_path / "v.html"
+    capped = CliRunner().invoke(app, ["view", "-g", str(source), "-o", str(out), "-q"])
+    assert capped.exit_code == 0, capped.output
+    assert "holds the 2 best-connected event(s) of 4" in capped.output
+    page = out.read_text("utf-8")
+    assert len(page_data(page)["events"]) == 2 and "best-connected events of 4" in page
+    everything = CliRunner().invoke(app, ["view", "-g", str(source), "-o", str(out), "-q", "--all"])
+    assert everything.exit_code == 0 and "holds the" not in everything.output
+    assert len(page_data(out.read_text("utf-8"))["events"]) == 4
+    three = CliRunner().invoke(app, ["view", "-g", str(source), "-o", str(out), "-q", "--top", "3"])
+    assert three.exit_code == 0 and len(page_data(out.read_text("utf-8"))["events"]) == 3
+    both = CliRunner().invoke(app, ["view", "-g", str(source), "-o", str(out), "--top", "3", "--all"])
+    assert both.exit_code == 2 and "contradict" in both.output
+
+
+def test_view_cap_events_keeps_the_best_connected():
+    net = knowledge_network(make_graph())
+    same, total = view.cap_events(net, 10)
+    assert same is net and total == 4
+    cut, total = view.cap_events(net, 1)
+    assert total == 4 and sum(1 for _u, d in cut.nodes(data=True) if d["kind"] == "event") == 1
+    assert cut.nodes == view.filter_network(net, top=1).nodes
+
+
 # ------------------------------------------------------------------- large graphs
 
 

@@ -32,7 +32,10 @@ def view(
     place: str = typer.Option(None, "--place", help="Keep events in this place or places located in it (Homs)."),
     ego: str = typer.Option(None, "--ego", help="Keep the neighbourhood of this node (a name or an IRI)."),
     depth: int = typer.Option(2, "--depth", min=0, help="Radius of --ego in hops (actor -> event -> actor is 2)."),
-    top: int = typer.Option(None, "--top", min=1, help="Keep the N best-connected events, their actors and places."),
+    top: int = typer.Option(None, "--top", min=1, help="Keep the N best-connected events, their actors and places "
+                                                       "(default: all, up to 5,000; see --all)."),
+    all_events: bool = typer.Option(False, "--all", help="Keep every event of the part, however many (a page "
+                                                         "of 25,000 events weighs ~17 MB and opens slowly)."),
     title: str = typer.Option("kg", "--title", help="Page title."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, network, page)."),
 ) -> None:
@@ -40,13 +43,19 @@ def view(
     optionally cut to a part of it; the page itself filters further.
 
     Names (--actor, --place, --ego) are resolved as everywhere in kg: labels, aliases (Daech, EI),
-    ids or IRIs; an unknown name is a usage error (exit 2) with suggestions.
+    ids or IRIs; an unknown name is a usage error (exit 2) with suggestions. A part of more than
+    5,000 events keeps the 5,000 best-connected, as a build's graph.html does (a warning says so);
+    --top N keeps another number, --all every one.
 
     Example:  kg view -o daech.html --actor Daech --since 2014 --type Battle
     """
     from kg.names import resolve_name
-    from kg.view import filter_network, load_view_graph, page_target, view_network, write_html
+    from kg.pipeline.parts import VIEW_EVENTS
+    from kg.view import cap_events, filter_network, load_view_graph, page_target, view_network, write_html
 
+    if all_events and top is not None:
+        fail(f"--all and --top {top} contradict each other: --all keeps every event, --top the {top} best-connected",
+             2)
     try:
         out = page_target(graph, out)
     except UsageError as exc:
@@ -64,8 +73,16 @@ def view(
                 place=resolve_name(place, names, "place") if place else None,
                 ego=resolve_name(ego, names) if ego else None, depth=depth, top=top,
             )
+            note = None
+            if top is None and not all_events:
+                net, total = cap_events(net, VIEW_EVENTS)
+                if total > VIEW_EVENTS:
+                    note = (f"This page holds the {VIEW_EVENTS:,} best-connected events of {total:,}; "
+                            "'kg view --top N' or '--all' writes more, filters any part.")
+                    warn(f"{out.name} holds the {VIEW_EVENTS} best-connected event(s) of {total}; "
+                         "--top N keeps another number, --all every event, filters (--since, --place…) any part")
         with progress.stage("page"):
-            path = write_html(net, out, title=title)
+            path = write_html(net, out, title=title, note=note)
     except KgError as exc:
         progress.close()
         usage_or_error(exc)

@@ -16,7 +16,7 @@ from kg.errors import KgError, closest
 from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
 from kg.schema.time import TimeValue, empty_period
 
-__all__ = ["FilterError", "filter_network"]
+__all__ = ["FilterError", "filter_network", "cap_events"]
 
 
 class FilterError(KgError, ValueError):
@@ -213,3 +213,10 @@ def filter_network(
     current = _around(current, ego, depth) if ego else current
     current = _best(current, top) if top is not None else current
     return current.copy()
+
+
+def cap_events(net: nx.MultiDiGraph, limit: int) -> tuple[nx.MultiDiGraph, int]:
+    """``net`` cut to its ``limit`` best-connected events (as ``filter_network(top=limit)``) when it
+    has more, with the number of events it had: what a page can show of a large build."""
+    total = sum(1 for _u, d in net.nodes(data=True) if d["kind"] == "event")
+    return (_best(net, limit).copy() if total > limit else net), total
