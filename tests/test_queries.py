@@ -224,6 +224,42 @@ def test_queries_cli_a_query_file_with_a_utf8_bom_runs_and_its_syntax_errors_nam
     assert len(result.output.splitlines()) == 1
 
 
+def _small_store(tmp_path):
+    from kg.store import load_store
+
+    ttl = tmp_path / "graph.ttl"
+    ttl.write_text("\n" + make_graph().serialize(format="nt"), encoding="utf-8")
+    trig = tmp_path / "graph.trig"
+    trig.write_text("", encoding="utf-8")
+    return load_store(tmp_path / "store", named=trig, default=ttl)
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    # Oxigraph said "error at 6:1" (the end of the query) for the first: the line and token are what help
+    ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\nSELECT ?e WHERE {\n  ?e a ckg:Airstrike .\n"
+     "  ?e ckg:place ?place ,, .\n}\n", "line 4, column 23, at ',,' in '?e ckg:place ?place ,, .'"),
+    ("SELEC ?x WHERE { ?x ?y ?z }", "line 1, column 1, at 'SELEC'"),
+    ("SELECT ?x WHERE {\n ?x foo:bar ?z }", "line 2, column 5: prefix 'foo:' is not declared"),
+])
+def test_queries_store_syntax_errors_say_where_the_author_wrote_them(tmp_path, text, where):
+    from kg.store import open_store, query_store
+
+    store = open_store(_small_store(tmp_path))
+    # the VALUES block joined does not move the place (a text that is no query cannot take parameters)
+    for bindings in ({}, {"place": URIRef(ALEPPO)}) if "SELECT" in text else ({},):
+        with pytest.raises(QueryError, match=re.escape(f"SPARQL error at {where}")) as err:
+            query_store(store, text, bindings)
+        assert "(Oxigraph: error at" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_queries_syntax_error_at_names_nothing_in_a_query_that_parses():
+    from kg.store.sparql import syntax_error_at
+
+    assert syntax_error_at("SELECT ?x WHERE { ?x ckg:p ?z }", ["ckg"]) is None
+    assert syntax_error_at("PREFIX a: <http://x/>\nASK { ?x a:p ?z }") is None
+    assert "prefix 'ckg:' is not declared" in syntax_error_at("ASK { ?x ckg:p ?z }")
+
+
 # ---------------------------------------------------------------- on the seeds graph (model)
 
 @pytest.fixture(scope="session")

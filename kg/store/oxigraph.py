@@ -21,7 +21,7 @@ from kg.errors import QueryError
 from kg.namespace import PREFIXES
 from kg.rdf.emit import bind_prefixes
 from kg.store.atomic import atomic_write
-from kg.store.sparql import check_federation, with_values
+from kg.store.sparql import check_federation, syntax_error_at, with_values
 from kg.store.turtle import TURTLE_PREFIXES
 
 __all__ = ["STORE_DIR_NAME", "STORE_MARKER", "STORE_PREFIX", "LOAD_CHUNK_LINES", "GRAPH_DIGESTS",
@@ -284,19 +284,26 @@ def query_store(store, sparql: str, bindings: dict | None = None, *, allow_servi
     subs = {str(k): _to_ox(v) for k, v in (bindings or {}).items()}
     text = with_values(sparql, list(subs), [str(v) for v in subs.values()]) if subs else sparql
     check_federation(text, allow=allow_service)  # the text that runs: the query and its turned-on patterns
-    return _read_answer(store, text, _ox_result)
+    return _read_answer(store, text, _ox_result, written=sparql)
 
 
-def _read_answer(store, text: str, read: Callable):
+def _read_answer(store, text: str, read: Callable, written: str | None = None):
     """``read`` of the answer of ``text`` on ``store`` (a folder or an open store), kg's prefixes
     known as rdflib graphs know them; the answer is evaluated as it is read, so an error then is a
-    :class:`QueryError` too."""
+    :class:`QueryError` too. A syntax error says where it is in ``written`` (the query as its author
+    wrote it, before the parameters joined it): :func:`kg.store.sparql.syntax_error_at`."""
     from pyoxigraph import Store
 
     st = store if isinstance(store, Store) else open_store(store)
     try:
         return read(st.query(text, prefixes=PREFIXES))
-    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+    except SyntaxError as exc:
+        where = syntax_error_at(written if written is not None else text, list(PREFIXES))
+        if where is None:
+            raise QueryError(f"SPARQL error: {exc}") from None
+        said = str(exc).splitlines()[0] if str(exc) else ""  # its first line: the rest lists character classes
+        raise QueryError(f"SPARQL error at {where} (Oxigraph: {said[:100]}{' …' if len(said) > 100 else ''})") from None
+    except (ValueError, OSError, RuntimeError) as exc:
         raise QueryError(f"SPARQL error: {exc}") from None
 
 

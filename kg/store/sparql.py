@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 from kg.errors import QueryError
 
-__all__ = ["Token", "tokens", "federated", "check_federation", "outer_group_end", "with_values", "bound_patterns"]
+__all__ = ["Token", "tokens", "federated", "check_federation", "outer_group_end", "with_values", "bound_patterns",
+           "syntax_error_at"]
 
 _TOKEN = re.compile(r"""
   (?P<space>\s+)
@@ -243,3 +244,35 @@ def _exists_filter(toks: list[Token], i: int) -> tuple[int, str, tuple[str, ...]
     if depth or j >= len(toks) or toks[j].text != ")":
         return None
     return j, toks[i + 5].text[1:], _pattern_key(toks[body_start:j - 1])
+
+
+def syntax_error_at(text: str, known: Sequence[str] = ()) -> str | None:
+    """Where a query that does not parse goes wrong, as a reader needs it: ``"line 4, column 19, at ','
+    in '?e ckg:place ?p ,, .'"`` — found by rdflib's SPARQL parser, which stops at the first token it
+    cannot read, where Oxigraph's often reports the end of the query; or the first prefixed name
+    whose prefix neither the query nor ``known`` (the prefixes kg declares for it) declares. None when
+    neither finds anything (the two grammars differ at the edges: Oxigraph's own message then
+    stands alone)."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
+    except ParseBaseException as exc:
+        line = exc.line
+        near = line[exc.col - 1:].split()
+        at = f", at {near[0][:30]!r}" if near else ""
+        return f"line {exc.lineno}, column {exc.col}{at} in {line.strip()[:120]!r}"
+    except Exception:  # noqa: BLE001 - any other failure of the second parser: nothing to add
+        return None
+    toks = tokens(text)
+    declared = set(known) | {toks[i + 1].text[:-1] for i, t in enumerate(toks[:-1])
+                             if t.kind == "word" and t.text.upper() == "PREFIX" and toks[i + 1].kind == "pname"}
+    for t in toks:
+        prefix = t.text.partition(":")[0]
+        if t.kind == "pname" and prefix not in declared:
+            lineno = text.count("\n", 0, t.start) + 1
+            col = t.start - (text.rfind("\n", 0, t.start) + 1) + 1
+            return (f"line {lineno}, column {col}: prefix {prefix + ':'!r} is not declared "
+                    f"(PREFIX {prefix}: <…>; kg declares {', '.join(p + ':' for p in sorted(known))})")
+    return None
