@@ -432,7 +432,8 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
     exists : function, optional
         ``exists(iri)``: whether a triple of the graph has the IRI (one look-up; names are not
         read for IRIs). An actor or place parameter given as an IRI that no triple has is then an
-        :class:`UnknownName`, not an answer of 0 rows.
+        :class:`UnknownName`, not an answer of 0 rows; so is any parameter given one of kg's own
+        IRIs (``ckgr:event/…``, ``ckgr:article/…``) that no triple has.
 
     Returns
     -------
@@ -472,5 +473,9 @@ def resolve_params(sparql: str, values: dict[str, str], index: NameIndex | Calla
             if callable(index):  # made when a name needs it (kg query reads no names for IRIs or dates)
                 index = index()
             value = f"<{resolve_name(value, index, kind)}>"
+        elif kind is None and exists is not None and (iri := _as_iri(value)) is not None \
+                and iri.startswith(INSTANCES) and not exists(iri):
+            # "-p event=ckgr:event/…" of no event: one of kg's own IRIs that no triple has is a slip
+            raise UnknownName(f"-p {name}={value}: no triple of the graph has <{iri}>", value)
         out[name] = value
     return out, strings

@@ -220,6 +220,20 @@ def test_names_an_iri_no_triple_has_is_an_error_with_suggestions(index):
     assert values == {"place": "ckgr:place/aleppo"}  # an IRI that is there: no name read
 
 
+def test_names_an_event_or_article_iri_of_kg_that_no_triple_has_is_an_error():
+    """``-p event=ckgr:event/0000`` (event-evidence: "an event IRI") answered 0 rows, exit 0."""
+    info = query_info(next(q.path for q in list_queries() if q.name == "event-evidence"))
+    text = load_query("event-evidence")
+    there = str(CKGR["event/abc"])
+    for value in ("ckgr:event/0000", "ckgr:article/nope"):
+        with pytest.raises(UnknownName, match=r"no triple of the graph has <https://w3id.org/conflict-kg/id/"):
+            resolve_params(text, {value.split(":")[1].split("/")[0]: value}, {}, info.params, lambda i: i == there)
+    values, _ = resolve_params(text, {"event": "ckgr:event/abc"}, {}, info.params, lambda i: i == there)
+    assert values == {"event": "ckgr:event/abc"}
+    values, _ = resolve_params(text, {"event": "<http://example.org/e>"}, {}, info.params, lambda i: False)
+    assert values == {"event": "<http://example.org/e>"}  # another namespace: not kg's to judge
+
+
 def test_names_has_iri_looks_up_subjects_and_objects_in_a_store_or_a_graph(tmp_path):
     from kg.store import has_iri, open_store
 
