@@ -89,6 +89,14 @@ class _Build:
         return load_graph(self.graph_path)
 
     @cached_property
+    def query_graph(self):
+        """The graph file and the build's derived facts (``derived.ttl``), which the named queries
+        read: what SPARQL runs on when there is no store (the store holds both)."""
+        from kg.store import load_query_graph
+
+        return load_query_graph(self.graph_path)
+
+    @cached_property
     def network_graph(self):
         """The graph without its mentions, from the store; else the whole graph (parsed once)."""
         from kg.store import read_network_part
@@ -276,10 +284,10 @@ class KnowledgeGraph:
         if b.store is not None:
             bindings = bind_params(values, store_label_graph(b.store))
         else:
-            bindings = bind_params(values, b.rdflib)
+            bindings = bind_params(values, b.query_graph)
         for name in strings:
             bindings[name] = Literal(values[name])
-        result = query_store(b.store, text, bindings) if b.store is not None else run_query(b.rdflib, text, bindings)
+        result = query_store(b.store, text, bindings) if b.store is not None else run_query(b.query_graph, text, bindings)
         if result.type == "ASK":
             return bool(result.askAnswer)
         if result.type != "SELECT":

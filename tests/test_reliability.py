@@ -1277,3 +1277,26 @@ def test_reliability_probe4_a_date_header_with_a_no_break_space_is_a_header(spac
     art = article_from_text("x", f"{space}date{space}2024-03-12{space}\nLes rebelles ont pris Alep lundi.")
     assert art.published.iso() == "2024-03-12" and art.body == "Les rebelles ont pris Alep lundi."
     assert not art.warnings
+
+
+# ============================================================== fifth session (#14): a third probe
+WHEN = "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?e ckg:when ?d }"
+
+
+@pytest.mark.model
+def test_reliability_probe5_without_a_store_queries_read_the_derived_facts(tmp_path):
+    """Without a store (--no-store, or its link deleted) the named queries answered from graph.ttl
+    alone: `kg.open(DIR).query(...)` and `kg query -g DIR` looked for derived.ttl beside DIR, not in
+    it, so every capture came back undated and `place=Homs` found none — silently. They read the
+    derived facts as `kg query -g DIR/graph.ttl` and the store do."""
+    import kg
+
+    out = tmp_path / "o"
+    _build([ONE], out, store=False)
+    dated = runner.invoke(app, ["query", WHEN, "-g", str(out / "graph.ttl"), "-f", "csv"])
+    assert dated.exit_code == 0 and int(dated.stdout.split()[1]) > 0
+    for graph in (out, out / "graph.ttl"):
+        result = runner.invoke(app, ["query", WHEN, "-g", str(graph), "-f", "csv"])
+        assert result.exit_code == 0 and result.stdout == dated.stdout, graph
+        assert kg.open(graph).query(WHEN, frame=False) == [{"n": int(dated.stdout.split()[1])}], graph
+    assert len(kg.open(out).rdflib) == _report(out)["triples"]  # g.rdflib stays the graph, without them

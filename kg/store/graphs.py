@@ -56,8 +56,9 @@ def load_query_graph(path: str | Path) -> Graph:
     """:func:`load_graph`, plus the build's derived facts (``derived.ttl`` beside it) that the
     named queries use (:mod:`kg.rdf.derive`)."""
     g = load_graph(path)
-    derived = Path(path).with_name("derived.ttl")
-    if derived.is_file() and derived != Path(path):
+    graph = graph_file(path)  # a build folder: its graph.ttl, and derived.ttl beside it (not beside the folder)
+    derived = graph.with_name("derived.ttl")
+    if derived.is_file() and derived != graph:
         try:
             g.parse(derived, format="turtle")
         except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
