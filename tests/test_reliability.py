@@ -1300,3 +1300,22 @@ def test_reliability_probe5_without_a_store_queries_read_the_derived_facts(tmp_p
         assert result.exit_code == 0 and result.stdout == dated.stdout, graph
         assert kg.open(graph).query(WHEN, frame=False) == [{"n": int(dated.stdout.split()[1])}], graph
     assert len(kg.open(out).rdflib) == _report(out)["triples"]  # g.rdflib stays the graph, without them
+
+
+@pytest.mark.model
+def test_reliability_probe5_a_folder_whose_store_disagrees_is_read_from_its_graph_file(tmp_path):
+    """With a store of another build beside report.json, `kg query -g DIR` and `kg network -g DIR`
+    stopped: "there is no graph file DIR to read instead" — DIR/graph.ttl was there and matched
+    report.json. They warn and answer from it, as `-g DIR/graph.ttl` did."""
+    out = tmp_path / "o"
+    _build([ONE], out)
+    data = _report(out)
+    data["store"] = "0" * 64
+    (out / "report.json").write_text(json.dumps(data), encoding="utf-8")
+    want = runner.invoke(app, ["query", COUNT, "-g", str(out / "graph.ttl"), "-f", "csv"])
+    assert want.exit_code == 0 and "answering from" in want.output
+    for args in (["query", COUNT, "-f", "csv"], ["network"]):
+        result = runner.invoke(app, [*args, "-g", str(out)])
+        assert result.exit_code == 0, result.output
+        assert f"answering from {out / 'graph.ttl'} instead" in result.output and "no graph file" not in result.output
+    assert runner.invoke(app, ["query", COUNT, "-g", str(out), "-f", "csv"]).stdout == want.stdout

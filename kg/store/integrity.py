@@ -87,7 +87,8 @@ def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -
     problem = store_mismatch(cand)
     if problem is None:
         return "store", cand
-    if p.is_dir() or not p.is_file():
+    p = graph_file(p)  # a build folder: its graph.ttl
+    if not p.is_file():
         raise QueryError(f"{problem}; and there is no graph file {p} to read instead. Run 'kg build' again")
     derived = p.with_name("derived.ttl")  # read with it by load_query_graph
     for f in (p, derived) if derived.is_file() else (p,):
