@@ -379,16 +379,27 @@ def read_article(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES)
     return art
 
 
-def _scan(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejected], list[str]]:
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _scan(paths: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike] = ()
+          ) -> tuple[list[Path], list[Rejected], list[str]]:
     files: list[Path] = []
     rejected: list[Rejected] = []
     ignored: list[str] = []
+    skip = [Path(s) for s in skip if Path(s).is_dir()]
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.iterdir()):
                 if child.name.startswith("."):
                     continue  # hidden files (.DS_Store, ._x.txt resource forks, editors' backups)
+                if skip and child.is_dir() and any(_same(child, s) for s in skip):
+                    continue  # the build's output folder inside an input folder: kg's, not an input
                 if child.suffix.lower() != ".txt":
                     ignored.append(str(child))
                 elif child.is_file():
@@ -421,6 +432,8 @@ def _unique_ids(files: list[Path], rejected: list[Rejected]) -> list[Path]:
     unique: list[Path] = []
     for f in sorted(set(files), key=lambda x: (x.stem, str(x))):
         key = unicodedata.normalize("NFC", f.stem)
+        if key in seen and _same(seen[key], f):
+            continue  # one file named twice (as a file and in its folder, or by two spellings of its path)
         if key in seen:
             how = "" if seen[key].stem == f.stem else " once Unicode-normalised (NFC)"
             rejected.append(Rejected(str(f), f"same article id {f.stem!r} as {seen[key]}{how}; rename one of them",
@@ -437,13 +450,16 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejec
     return _unique_ids(files, rejected), rejected
 
 
-def ingest(paths: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestReport:
-    """Read every article under ``paths``; bad inputs are reported, not raised.
+def ingest(paths: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES,
+           skip: Iterable[str | os.PathLike] = ()) -> IngestReport:
+    """Read every article under ``paths``; bad inputs are reported, not raised. A folder of
+    ``skip`` (the build's output folder) found in an input folder is passed over, unlisted; a file
+    named twice (``seeds`` and ``seeds/a.txt``) is read once.
 
     Raises :class:`NoInputError` when a path does not exist.
     """
     report = IngestReport()
-    files, report.rejected, report.ignored = _scan(paths)
+    files, report.rejected, report.ignored = _scan(paths, skip)
     files = _unique_ids(files, report.rejected)
     by_hash: dict[str, int] = {}
     for f in files:

@@ -1319,3 +1319,27 @@ def test_reliability_probe5_a_folder_whose_store_disagrees_is_read_from_its_grap
         assert result.exit_code == 0, result.output
         assert f"answering from {out / 'graph.ttl'} instead" in result.output and "no graph file" not in result.output
     assert runner.invoke(app, ["query", COUNT, "-g", str(out), "-f", "csv"]).stdout == want.stdout
+
+
+@pytest.mark.model
+def test_reliability_probe5_an_input_named_twice_or_holding_the_output_is_built_once(tmp_path):
+    """`kg build seeds /abs/seeds/a.txt` rejected a.txt as "same article id as /abs/seeds/a.txt;
+    rename one of them" (exit 3): one file, named twice. And `kg build in -o in/out.txt`, run twice,
+    rejected its own output folder the second time ("a folder named .txt", exit 3); `-o in/out` listed
+    it among the ignored inputs. The file is read once; the output folder is no input."""
+    import shutil
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(ONE, src / "a.txt")
+    report = _build([src, tmp_path / "in" / ".." / "in" / "a.txt"], tmp_path / "o")
+    assert report.rejected == [] and _report(tmp_path / "o")["articles"] == 1
+    for name in ("out.txt", "out"):
+        shutil.rmtree(src / "out.txt", ignore_errors=True)
+        for _ in range(2):
+            report = _build([src], src / name)
+            assert report.rejected == [] and report.ignored == [], name
+            assert _report(src / name)["rejected"] == [] and _report(src / name)["ignored"] == []
+    result = runner.invoke(app, ["build", str(src), str(src.resolve() / "a.txt"), "-o", str(src / "out"), "-q",
+                                 "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output

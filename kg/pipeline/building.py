@@ -85,7 +85,7 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
     report = BuildReport(str(out))
     paths = list(paths)
     with rep.stage("read"):
-        ing = ingest(paths, max_bytes=max_bytes)
+        ing = ingest(paths, max_bytes=max_bytes, skip=[out])  # out inside an input folder is no input
     report.rejected = ing.rejected
     report.warnings = list(ing.warnings)
     report.ignored = list(ing.ignored)
