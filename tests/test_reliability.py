@@ -1343,3 +1343,31 @@ def test_reliability_probe5_an_input_named_twice_or_holding_the_output_is_built_
     result = runner.invoke(app, ["build", str(src), str(src.resolve() / "a.txt"), "-o", str(src / "out"), "-q",
                                  "--no-html", "--no-validate"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.model
+def test_reliability_probe5_a_damaged_report_json_is_said_and_still_guards_the_builds_files(tmp_path):
+    """With report.json truncated, the readers answered without a word, and `kg view -o DIR/graph.html`
+    or `kg export -o DIR/events.csv` wrote over the build's own files (what refused them was the list in
+    report.json). The readers say report.json cannot be read and what to run; in a folder kg builds into
+    (its marker) the exports' names stay kg's."""
+    out = tmp_path / "o"
+    _build([ONE], out)
+    before = _tree(out)
+    raw = (out / "report.json").read_bytes()
+    (out / "report.json").write_bytes(raw[: len(raw) // 2])
+    result = runner.invoke(app, ["query", COUNT, "-g", str(out), "-f", "csv"])
+    assert result.exit_code == 0 and "report.json cannot be read" in result.output
+    assert "Run 'kg build' again" in result.output
+    for args in (["view", "-o", str(out / "graph.html")], ["export", "--format", "acled", "-o", str(out / "events.csv")],
+                 ["export", "--format", "jsonld", "-o", str(out / "graph.ttl")]):
+        result = runner.invoke(app, [*args, "-g", str(out)])
+        assert result.exit_code == 2 and "is a file of the kg build" in result.output, args
+    after = _tree(out)
+    assert {k: v for k, v in after.items() if k != "report.json"} == {k: v for k, v in before.items() if k != "report.json"}
+    # a folder that is not kg's keeps taking any name
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.json").write_text("{", encoding="utf-8")
+    result = runner.invoke(app, ["export", "--format", "acled", "-g", str(out), "-o", str(mine / "events.csv")])
+    assert result.exit_code == 0 and (mine / "events.csv").is_file()

@@ -37,12 +37,13 @@ from pathlib import Path
 
 from kg.errors import BuildError, UsageError
 from kg.store.atomic import atomic_write
+from kg.store.integrity import BUILD_FILES, BUILD_MARKER
 
 __all__ = ["OutputFolder", "MARKER", "LOCK", "STATE", "VERSION", "check_output_folder", "KG_EXPORTS",
            "ForeignFolderError"]
 
 #: the marker file: kg's own output folder (JSON ``{"format": "kg-output", "version": N}``)
-MARKER = ".kg-output"
+MARKER = BUILD_MARKER
 #: the lock file (its content: the process id of the build holding it)
 LOCK = ".kg-lock"
 #: the journal: hidden names a build created and has not deleted yet, and the live store's home
@@ -50,7 +51,7 @@ STATE = ".kg-state.json"
 #: format version of the output folder (the marker, the journal, report.json's "store" and "manifest")
 VERSION = 1
 #: the visible exports a build writes (report.json last)
-KG_EXPORTS = ("graph.ttl", "graph.trig", "events.csv", "entities.csv", "derived.ttl", "graph.html", "report.json")
+KG_EXPORTS = BUILD_FILES
 _MARKER_TEXT = json.dumps({"format": "kg-output", "version": VERSION,
                            "note": "a kg build folder: kg deletes only what it created here"}, indent=1) + "\n"
 

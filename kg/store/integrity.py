@@ -20,7 +20,12 @@ from kg.errors import QueryError, UsageError
 from kg.store.oxigraph import GRAPH_DIGESTS, STORE_DIR_NAME, STORE_MARKER
 
 __all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "graph_file", "build_stamp",
-           "build_file_folder", "refuse_build_file"]
+           "build_file_folder", "refuse_build_file", "report_problem", "BUILD_MARKER", "BUILD_FILES"]
+
+#: the marker file of a folder kg builds into (:mod:`kg.pipeline.outdir`)
+BUILD_MARKER = ".kg-output"
+#: the visible exports a build writes (report.json last)
+BUILD_FILES = ("graph.ttl", "graph.trig", "events.csv", "entities.csv", "derived.ttl", "graph.html", "report.json")
 
 
 def store_digest(store_dir: str | Path) -> str | None:
@@ -42,6 +47,16 @@ def _report_beside(store_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def report_problem(folder: str | Path) -> str | None:
+    """Why ``folder/report.json`` is there but cannot be read as a build's report (truncated or
+    edited), or None (it reads, or there is none)."""
+    report = Path(folder) / "report.json"
+    if not report.exists() or _report_beside(Path(folder) / STORE_DIR_NAME) is not None:
+        return None
+    return (f"{report} cannot be read (not a kg build report: truncated or edited), so what is beside it "
+            f"cannot be checked against it. Run 'kg build' again into {Path(folder)}")
 
 
 def store_mismatch(store_dir: str | Path) -> str | None:
@@ -86,6 +101,9 @@ def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -
         return "file", p
     problem = store_mismatch(cand)
     if problem is None:
+        damaged = report_problem(cand.parent)
+        if damaged is not None and warn is not None:
+            warn(damaged + "; answering from its store, unchecked")
         return "store", cand
     p = graph_file(p)  # a build folder: its graph.ttl
     if not p.is_file():
@@ -150,8 +168,10 @@ def build_file_folder(path: str | Path) -> Path | None:
         return None
     report = _report_beside(folder / p.name)
     files = report.get("files") if report else None
-    if not isinstance(files, dict):  # no report.json of a kg build beside it
-        return None
+    if not isinstance(files, dict):  # no report.json of a kg build beside it (or one that cannot be read)
+        # a folder kg builds into (its marker): the exports' names are kg's, whatever its report.json says
+        kgs = (folder / BUILD_MARKER).is_file()
+        return folder if kgs and p.name in {*BUILD_FILES, STORE_DIR_NAME} else None
     return folder if p.name in {*files, "report.json", STORE_DIR_NAME} else None
 
 
@@ -160,6 +180,6 @@ def refuse_build_file(path: str | Path, option: str = "-o") -> None:
     :func:`build_file_folder`): commands that write an output call it before they compute it."""
     folder = build_file_folder(path)
     if folder is not None:
-        raise UsageError(f"{path} is a file of the kg build in {folder} (its report.json lists it); "
+        raise UsageError(f"{path} is a file of the kg build in {folder}; "
                          f"write elsewhere ({option} another file): a build's files are changed only by "
                          "kg build and kg remove")
