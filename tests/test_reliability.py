@@ -1371,3 +1371,21 @@ def test_reliability_probe5_a_damaged_report_json_is_said_and_still_guards_the_b
     (mine / "report.json").write_text("{", encoding="utf-8")
     result = runner.invoke(app, ["export", "--format", "acled", "-g", str(out), "-o", str(mine / "events.csv")])
     assert result.exit_code == 0 and (mine / "events.csv").is_file()
+
+
+def test_reliability_probe5_a_cache_folder_that_is_a_file_is_refused_before_parsing(tmp_path, monkeypatch):
+    """`kg build --incremental` into a folder whose .kg-cache is a file parsed the first articles, then
+    stopped at the first cache write (exit 1, "choose another path"): a usage error before any parsing,
+    naming the file and what to do."""
+    from kg.errors import UsageError
+    from kg.pipeline import extraction
+
+    out = _kg_folder(tmp_path / "o")
+    (out / ".kg-cache").write_text("mine\n", encoding="utf-8")
+    monkeypatch.setattr(extraction, "extract_batch", lambda arts: pytest.fail("parsed before the check"))
+    monkeypatch.setattr(extraction, "warm_up", lambda: None)
+    with pytest.raises(UsageError, match=r"\.kg-cache: not a folder.*without --incremental"):
+        _build([ONE], out, cache=True, jobs=1)
+    assert (out / ".kg-cache").read_text(encoding="utf-8") == "mine\n"
+    result = runner.invoke(app, ["build", str(ONE), "-o", str(out), "--incremental", "-q", "--jobs", "1"])
+    assert result.exit_code == 2 and "not a folder" in result.output

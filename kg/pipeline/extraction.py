@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import BuildError
+from kg.errors import BuildError, UsageError
 from kg.extract import Extraction
 from kg.extract.batch import extract_batch, warm_up
 from kg.ingest import Article
@@ -101,7 +101,12 @@ def open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache | 
     or None (no cache) for None or False."""
     if cache is None or cache is False:
         return None
-    return ExtractionCache(out / CACHE_DIR_NAME if cache is True else Path(cache))
+    xcache = ExtractionCache(out / CACHE_DIR_NAME if cache is True else Path(cache))
+    for folder in (xcache.root, xcache.dir):  # found now, not when the first extraction is stored
+        if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+            raise UsageError(f"{folder}: not a folder, so the extraction cache cannot be kept there; remove it "
+                             "(kg keeps its --incremental cache there) or build without --incremental")
+    return xcache
 
 
 @contextmanager
