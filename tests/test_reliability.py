@@ -1389,3 +1389,23 @@ def test_reliability_probe5_a_cache_folder_that_is_a_file_is_refused_before_pars
     assert (out / ".kg-cache").read_text(encoding="utf-8") == "mine\n"
     result = runner.invoke(app, ["build", str(ONE), "-o", str(out), "--incremental", "-q", "--jobs", "1"])
     assert result.exit_code == 2 and "not a folder" in result.output
+
+
+@pytest.mark.model
+def test_reliability_probe5_a_graph_file_edited_after_the_build_is_said(tmp_path):
+    """graph.ttl edited by hand after the build: kg query -g DIR/graph.ttl answered from the store,
+    which does not hold the edit, without a word. It says so (a file only touched, same bytes, is not
+    reported: the digest in report.json decides)."""
+    out = tmp_path / "o"
+    _build([ONE], out)
+    graph = out / "graph.ttl"
+    later = graph.stat().st_mtime_ns + 5_000_000_000
+    os.utime(graph, ns=(later, later))  # touched: same bytes
+    quiet = runner.invoke(app, ["query", COUNT, "-g", str(graph), "-f", "csv"])
+    assert quiet.exit_code == 0 and "warning" not in quiet.output
+    with open(graph, "a", encoding="utf-8") as fh:
+        fh.write("<urn:x> <urn:p> <urn:y> .\n")
+    for g in (graph, out):
+        result = runner.invoke(app, ["query", COUNT, "-g", str(g), "-f", "csv"])
+        assert result.exit_code == 0 and result.stdout == quiet.stdout
+        assert f"{graph} was changed after the build" in result.output and "kg build' again" in result.output

@@ -89,6 +89,22 @@ def _file_mismatch(path: Path) -> str | None:
     return None if h.hexdigest() == files[path.name] else f"{path} does not match {path.parent / 'report.json'}"
 
 
+def _edited_since_build(path: Path) -> str | None:
+    """Why the readers' answers (from the store) will not show changes made to the build's graph
+    file ``path`` after the build: it is newer than ``report.json`` (which a build writes after its
+    exports) and no longer has the digest that report names. None when it is the build's."""
+    report = path.parent / "report.json"
+    try:
+        if path.stat().st_mtime_ns <= report.stat().st_mtime_ns:
+            return None  # a build's file (stat only: the usual case costs no hashing)
+    except OSError:
+        return None
+    if _file_mismatch(path) is None:
+        return None
+    return (f"{path} was changed after the build (it does not match {report}); answering from the build's store, "
+            f"which does not hold the changes. Run 'kg build' again into {path.parent} to rebuild from the articles")
+
+
 def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -> tuple[str, Path]:
     """Where a reader (``kg query``, ``kg view``, ``kg network``) should read a built graph:
     ``("store", DIR/store)`` when the build's store is there and agrees with ``report.json``, else
@@ -101,9 +117,13 @@ def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -
         return "file", p
     problem = store_mismatch(cand)
     if problem is None:
-        damaged = report_problem(cand.parent)
-        if damaged is not None and warn is not None:
-            warn(damaged + "; answering from its store, unchecked")
+        if warn is not None:
+            damaged = report_problem(cand.parent)
+            edited = None if damaged is not None else _edited_since_build(graph_file(p))
+            if damaged is not None:
+                warn(damaged + "; answering from its store, unchecked")
+            elif edited is not None:
+                warn(edited)
         return "store", cand
     p = graph_file(p)  # a build folder: its graph.ttl
     if not p.is_file():
