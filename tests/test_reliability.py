@@ -1409,3 +1409,40 @@ def test_reliability_probe5_a_graph_file_edited_after_the_build_is_said(tmp_path
         result = runner.invoke(app, ["query", COUNT, "-g", str(g), "-f", "csv"])
         assert result.exit_code == 0 and result.stdout == quiet.stdout
         assert f"{graph} was changed after the build" in result.output and "kg build' again" in result.output
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["plot", "timeline"], "chart.svg"), (["plot", "network"], "chart.pdf"), (["view"], "page.png"),
+    (["export", "--format", "acled"], "events.xlsx"), (["export", "--format", "jsonld"], "triples.ttl"),
+])
+def test_reliability_probe5_an_output_named_as_another_format_is_refused(tmp_path, args, name):
+    """`kg plot timeline -o chart.svg` wrote PNG bytes into chart.svg, `kg export -f acled -o x.xlsx`
+    CSV into x.xlsx, `-f jsonld -o x.ttl` JSON-LD into a .ttl, `kg view -o page.png` HTML: files
+    whose names say another format. A usage error (exit 2), before any work; the usual names (and
+    a name without a suffix) are written as before."""
+    from conftest import make_graph
+
+    make_graph().serialize(destination=str(tmp_path / "graph.ttl"), format="turtle")
+    result = runner.invoke(app, [*args, "-g", str(tmp_path / "graph.ttl"), "-o", str(tmp_path / name)])
+    assert result.exit_code == 2 and "kg writes" in result.output and "name it ." in result.output, result.output
+    assert not (tmp_path / name).exists()
+    usual = {"plot": ".png", "view": ".html", "acled": ".csv", "jsonld": ".jsonld"}[args[-1] if args[0] == "export"
+                                                                                  else args[0]]
+    for ok in (f"out{usual}", f"OUT{usual.upper()}"):
+        result = runner.invoke(app, [*args, "-g", str(tmp_path / "graph.ttl"), "-o", str(tmp_path / ok)])
+        assert result.exit_code == 0 and (tmp_path / ok).is_file(), result.output
+
+
+def test_reliability_probe5_the_api_refuses_an_output_named_as_another_format(tmp_path):
+    from conftest import make_graph
+
+    import kg
+    from kg.errors import UsageError
+
+    make_graph().serialize(destination=str(tmp_path / "graph.ttl"), format="turtle")
+    g = kg.open(tmp_path)
+    with pytest.raises(UsageError, match="HTML page"):
+        g.view(tmp_path / "v.png")
+    with pytest.raises(UsageError, match="ACLED's CSV"):
+        g.export("acled", tmp_path / "a.xlsx")
+    assert not list(tmp_path.glob("[av].*"))

@@ -327,9 +327,14 @@ def plot(
     """
     from kg.exports import plot as plots
     from kg.store import load_graph
+    from kg.store.integrity import refuse_other_suffix
 
     target = out or beside(graph, f"{kind.value}.png")
     guard_output(target)
+    try:
+        refuse_other_suffix(target, (".png",), "a PNG image")
+    except KgError as exc:
+        fail(exc, 2)
     try:
         g = load_graph(graph)
         if kind is PlotKind.timeline:

@@ -26,7 +26,7 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 
 from kg.namespace import DOCUMENT_PREFIXES
-from kg.store.integrity import refuse_build_file
+from kg.store.integrity import refuse_build_file, refuse_other_suffix
 from kg.store.results import solutions
 
 __all__ = ["FORMATS", "export", "sparql_json", "write_jsonld", "write_network", "enrich_network", "time_span",
@@ -235,6 +235,11 @@ FORMATS: dict[str, tuple[Callable[..., str], str]] = {
 }
 
 
+#: the suffixes a file given to a format may end in (the first is its usual one), and what it holds
+_SUFFIXES = {"acled": (".csv",), "jsonld": (".jsonld", ".json")}
+_KINDS = {"acled": "ACLED's CSV", "jsonld": "JSON-LD"}
+
+
 def export(fmt: str, graph: str | Path, dest: str | Path | None = None, **options) -> str:
     """Write the build ``graph`` (a graph file or a build folder) in format ``fmt`` to ``dest``
     (default: beside the graph, ``acled.csv``, ``graph.jsonld``, ``graph.graphml``, ``graph.gexf``)."""
@@ -248,5 +253,7 @@ def export(fmt: str, graph: str | Path, dest: str | Path | None = None, **option
         dest = folder / ("acled.csv" if fmt == "acled" else f"graph{suffix}")
     elif fmt in ("graphml", "gexf") and Path(dest).suffix.lower() != suffix:
         raise ValueError(f"{dest}: a {fmt} file must end in {suffix}")
+    else:
+        refuse_other_suffix(dest, _SUFFIXES.get(fmt, (suffix,)), _KINDS.get(fmt, f"a {fmt} file"))
     refuse_build_file(dest)  # never over a build's own files (the library as the command line)
     return writer(graph, dest, **options)

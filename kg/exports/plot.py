@@ -21,6 +21,7 @@ from rdflib import Graph
 
 from kg.analyse import actor_interactions, knowledge_network
 from kg.store.atomic import atomic_write
+from kg.store.integrity import refuse_other_suffix
 from kg.view import PALETTE, spring_positions
 
 __all__ = ["FAMILIES", "PERIODS", "AUTO_MAX_BARS", "period_of", "auto_period", "timeline_counts", "timeline",
@@ -186,6 +187,7 @@ def _counts(events: list[tuple[str | None, str]], by: str) -> tuple[str, list[st
 def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
     """Write ``fig`` as a PNG (:func:`kg.store.atomic_write`: an unwritable path is an OutputError)."""
     path = Path(path)
+    refuse_other_suffix(path, (".png",), "a PNG image")  # PNG bytes in chart.svg would be a lie
     FigureCanvasAgg(fig)
     with atomic_write(path, "wb", encoding=None) as fh:
         fig.savefig(fh, format="png", metadata=_PNG_METADATA)

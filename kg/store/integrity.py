@@ -20,7 +20,8 @@ from kg.errors import QueryError, UsageError
 from kg.store.oxigraph import GRAPH_DIGESTS, STORE_DIR_NAME, STORE_MARKER
 
 __all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "graph_file", "build_stamp",
-           "build_file_folder", "refuse_build_file", "report_problem", "BUILD_MARKER", "BUILD_FILES"]
+           "build_file_folder", "refuse_build_file", "refuse_other_suffix", "report_problem", "BUILD_MARKER",
+           "BUILD_FILES"]
 
 #: the marker file of a folder kg builds into (:mod:`kg.pipeline.outdir`)
 BUILD_MARKER = ".kg-output"
@@ -203,3 +204,19 @@ def refuse_build_file(path: str | Path, option: str = "-o") -> None:
         raise UsageError(f"{path} is a file of the kg build in {folder}; "
                          f"write elsewhere ({option} another file): a build's files are changed only by "
                          "kg build and kg remove")
+
+
+def refuse_other_suffix(path: str | Path, suffixes: tuple[str, ...], what: str, option: str = "-o") -> None:
+    """Raise :class:`UsageError` when ``path`` ends in a suffix other than ``suffixes`` (a file
+    without one is taken): ``kg plot -o chart.svg`` would get PNG bytes, ``kg export -f acled -o
+    x.xlsx`` CSV — a file whose name says another format than it holds.
+
+    >>> refuse_other_suffix("out/acled.CSV", (".csv",), "a CSV file")
+    >>> refuse_other_suffix("out/chart.svg", (".png",), "a PNG image")
+    Traceback (most recent call last):
+    kg.errors.UsageError: out/chart.svg: kg writes a PNG image here, not a .svg file; name it .png (-o FILE.png)
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in suffixes:
+        raise UsageError(f"{path}: kg writes {what} here, not a {suffix} file; name it {suffixes[0]} "
+                         f"({option} FILE{suffixes[0]})")

@@ -159,8 +159,10 @@ def page_target(graph: str | os.PathLike[str], path: str | os.PathLike[str] | No
     ``view.html`` beside the graph — never a file of a build (:func:`kg.store.integrity.refuse_build_file`)
     nor, by default, a ``view.html`` that kg did not write (:class:`~kg.errors.UsageError`)."""
     from kg.errors import UsageError
-    from kg.store.integrity import refuse_build_file
+    from kg.store.integrity import refuse_build_file, refuse_other_suffix
 
+    if path is not None:
+        refuse_other_suffix(path, (".html", ".htm"), "an HTML page", option)
     if path is None:
         g = Path(graph)
         path = (g if g.is_dir() else g.parent) / "view.html"
