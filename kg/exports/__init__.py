@@ -251,9 +251,8 @@ def export(fmt: str, graph: str | Path, dest: str | Path | None = None, **option
     graph = folder / "graph.ttl" if src.is_dir() else src
     if dest is None:
         dest = folder / ("acled.csv" if fmt == "acled" else f"graph{suffix}")
-    elif fmt in ("graphml", "gexf") and Path(dest).suffix.lower() != suffix:
-        raise ValueError(f"{dest}: a {fmt} file must end in {suffix}")
-    else:
-        refuse_other_suffix(dest, _SUFFIXES.get(fmt, (suffix,)), _KINDS.get(fmt, f"a {fmt} file"))
     refuse_build_file(dest)  # never over a build's own files (the library as the command line)
+    if fmt in ("graphml", "gexf") and Path(dest).suffix.lower() != suffix:
+        raise ValueError(f"{dest}: a {fmt} file must end in {suffix}")
+    refuse_other_suffix(dest, _SUFFIXES.get(fmt, (suffix,)), _KINDS.get(fmt, f"a {fmt} file"))
     return writer(graph, dest, **options)

@@ -161,14 +161,13 @@ def page_target(graph: str | os.PathLike[str], path: str | os.PathLike[str] | No
     from kg.errors import UsageError
     from kg.store.integrity import refuse_build_file, refuse_other_suffix
 
-    if path is not None:
-        refuse_other_suffix(path, (".html", ".htm"), "an HTML page", option)
     if path is None:
         g = Path(graph)
         path = (g if g.is_dir() else g.parent) / "view.html"
         if path.exists() and not is_kg_page(path):  # the default name, but a file of the user's
             raise UsageError(f"{path} is not a page kg wrote; give the page another name ({option} FILE.html)")
     refuse_build_file(path, option)
+    refuse_other_suffix(path, (".html", ".htm"), "an HTML page", option)
     return Path(path)
 
 
