@@ -1446,3 +1446,21 @@ def test_reliability_probe5_the_api_refuses_an_output_named_as_another_format(tm
     with pytest.raises(UsageError, match="ACLED's CSV"):
         g.export("acled", tmp_path / "a.xlsx")
     assert not list(tmp_path.glob("[av].*"))
+
+
+def test_reliability_probe5_network_write_back_stays_in_the_build_folder_and_out_needs_it(tmp_path):
+    """`kg network -g DIR --write-back` wrote DIR.measures.ttl beside the folder, outside it; `--out F`
+    without --write-back was silently ignored (no file, exit 0); `--write-back --out m.png` wrote Turtle
+    into a .png. The copy goes beside the folder's graph.ttl; the other two are usage errors."""
+    from conftest import make_graph
+
+    build = tmp_path / "build"
+    build.mkdir()
+    make_graph().serialize(destination=str(build / "graph.ttl"), format="turtle")
+    done = runner.invoke(app, ["network", "-g", str(build), "--write-back", "-q"])
+    assert done.exit_code == 0 and (build / "graph.measures.ttl").is_file(), done.output
+    assert not (tmp_path / "build.measures.ttl").exists()
+    alone = runner.invoke(app, ["network", "-g", str(build), "--out", str(tmp_path / "m.ttl"), "-q"])
+    assert alone.exit_code == 2 and "--write-back" in alone.output and not (tmp_path / "m.ttl").exists()
+    png = runner.invoke(app, ["network", "-g", str(build), "--write-back", "--out", str(tmp_path / "m.png"), "-q"])
+    assert png.exit_code == 2 and "Turtle" in png.output and not (tmp_path / "m.png").exists()

@@ -177,8 +177,9 @@ def _print_ego(net, names, ego: str, proj: str, depth: int, label):
 def _write_back(g, graph: Path, out: Path | None) -> None:
     """Write the graph with ckg:pageRank per actor (to ``out``, or <graph>.measures.ttl)."""
     from kg import analyse
-    from kg.store import atomic_write
+    from kg.store import atomic_write, graph_file
 
+    graph = graph_file(graph)  # a build folder: beside its graph.ttl, inside the folder
     target = out or graph.with_name(f"{graph.stem}.measures.ttl")
     measured = analyse.add_measures(g)
     with atomic_write(target, "wb", encoding=None) as fh:
@@ -223,6 +224,16 @@ def network(
     if export is not None and export.suffix.lower() not in (".graphml", ".gexf"):
         fail(f"--export {export}: give a .graphml or .gexf file (Gephi, yEd, Cytoscape read both)", 2)
     guard_output(out, "--out")
+    if out is not None:
+        from kg.store.integrity import refuse_other_suffix
+
+        if not write_back:
+            fail("--out names the file of --write-back, which was not given: add --write-back (or --export "
+                 "F.graphml for the network)", 2)
+        try:
+            refuse_other_suffix(out, (".ttl",), "Turtle", "--out")
+        except KgError as exc:
+            fail(exc, 2)
     progress = terminal_progress(quiet=quiet)
     try:
         with progress.stage("read"):  # the build's store, found and opened once: one build read
