@@ -98,15 +98,17 @@ def clause_dates(ctx: ArticleContext, events: tuple[EventRecord, ...]) -> tuple[
     """Undated events take the time of a governing or sister clause of their sentence."""
     anchors = [_anchor(ctx, e) for e in events]
     out = list(events)
+    dated: dict[int, list[int]] = {}  # sentence -> its dated, anchored events, in order (not all pairs)
+    for j, o in enumerate(events):
+        if _dated(o) and anchors[j] is not None:
+            dated.setdefault(o.sentence, []).append(j)
     for i, e in enumerate(events):
         if _dated(e) or anchors[i] is None:
             continue
         a = anchors[i]
         best, best_key = None, None
-        for j, o in enumerate(events):
-            b = anchors[j]
-            if j == i or not _dated(o) or o.sentence != e.sentence or b is None:
-                continue
+        for j in dated.get(e.sentence, ()):
+            o, b = events[j], anchors[j]
             landmark = o.date is not None and _coarse_landmark(ctx, o, b)  # "depuis 2011" is a span, no landmark
             if b.i != a.i and not b.is_ancestor(a) and a.is_ancestor(b) and not landmark:
                 continue  # o is told inside e's clause: a landmark, not e's time
