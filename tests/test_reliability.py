@@ -1485,3 +1485,24 @@ def test_reliability_probe5_clause_dates_compares_events_of_one_sentence_only(mo
     ex = extract_batch([art])[0]
     assert ex.events and all(e.date is not None for e in ex.events)
     assert len(calls) <= 25 * 40, len(calls)  # 363 here; 9,763 before (all pairs of the article's events)
+
+
+@pytest.mark.model
+def test_reliability_probe5_readers_read_the_file_named_and_say_a_missing_store(tmp_path):
+    """`kg query -g DIR/graph.measures.ttl` (the copy `kg network --write-back` writes beside
+    graph.ttl) answered from the build's store, which has no ckg:pageRank: 0 rows. A deleted store
+    (or a `store` link to nothing) was read around without a word. A file other than the build's
+    graph.ttl/graph.trig is read as itself; a missing store the report names is said."""
+    out = tmp_path / "o"
+    _build([ONE], out)
+    done = runner.invoke(app, ["network", "-g", str(out / "graph.ttl"), "--write-back", "-q"])
+    assert done.exit_code == 0, done.output
+    ranks = "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?a ckg:pageRank ?r }"
+    result = runner.invoke(app, ["query", ranks, "-g", str(out / "graph.measures.ttl"), "-f", "csv"])
+    assert result.exit_code == 0 and int(result.stdout.split()[1]) > 0, result.output
+    want = runner.invoke(app, ["query", COUNT, "-g", str(out), "-f", "csv"]).stdout
+    (out / "store").unlink()
+    os.symlink(".store-gone", out / "store")
+    result = runner.invoke(app, ["query", COUNT, "-g", str(out), "-f", "csv"])
+    assert result.exit_code == 0 and result.stdout == want
+    assert "store is missing" in result.output and "answering from" in result.output

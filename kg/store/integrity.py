@@ -112,11 +112,18 @@ def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -
     ``("file", graph)``. When the store disagrees, ``warn`` is told and the graph file is used if it
     agrees with ``report.json``; if neither does, :class:`QueryError` says to build again."""
     p = Path(graph)
+    if p.is_file() and p.name not in ("graph.ttl", "graph.trig"):
+        return "file", p  # a file of its own (a --write-back copy, an export): what the store holds is not it
     folder = p if p.is_dir() else p.parent
     cand = folder / STORE_DIR_NAME if (folder / STORE_DIR_NAME / STORE_MARKER).is_file() else folder
     if not (cand / STORE_MARKER).is_file():
-        return "file", p
-    problem = store_mismatch(cand)
+        report = _report_beside(folder / STORE_DIR_NAME)
+        if report is None or not report.get("store"):
+            return "file", p  # no build kept a store here
+        problem = (f"{folder / STORE_DIR_NAME} is missing (deleted, or a link to nothing), though "
+                   f"{folder / 'report.json'} names the build's store")
+    else:
+        problem = store_mismatch(cand)
     if problem is None:
         if warn is not None:
             damaged = report_problem(cand.parent)
