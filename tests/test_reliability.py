@@ -1506,3 +1506,11 @@ def test_reliability_probe5_readers_read_the_file_named_and_say_a_missing_store(
     result = runner.invoke(app, ["query", COUNT, "-g", str(out), "-f", "csv"])
     assert result.exit_code == 0 and result.stdout == want
     assert "store is missing" in result.output and "answering from" in result.output
+
+
+def test_reliability_probe5_jobs_with_dask_is_a_usage_error(tmp_path):
+    """`kg build --jobs 2 --dask local:1` ran on the Dask cluster and dropped --jobs without a word:
+    two answers to one question (where the extraction runs) is a usage error, before any work."""
+    result = runner.invoke(app, ["build", str(ONE), "-o", str(tmp_path / "o"), "-q", "--jobs", "2", "--dask", "local:1"])
+    assert result.exit_code == 2 and "--jobs 2 and --dask local:1" in result.output
+    assert not (tmp_path / "o").exists()

@@ -16,14 +16,18 @@ from kg.errors import KgError, UsageError, printable
 __all__ = ["build", "remove"]
 
 
-def _check_inputs(inputs: list[Path], jobs: str, dask: str | None) -> None:
+def _check_inputs(inputs: list[Path], jobs: str | None, dask: str | None) -> None:
     """Exit 2 when an input does not exist, --jobs is not N or auto, or --dask is not a scheduler
-    address, local or local:N."""
+    address, local or local:N, or both --jobs and --dask are given (the second would be ignored)."""
     from kg.pipeline.runner import check_dask, resolve_jobs
 
     for p in inputs:
         if not p.exists() and not p.is_symlink():
             fail(f"{p}: no such file or folder", 2)
+    if jobs is not None and dask is not None:
+        fail(f"--jobs {jobs} and --dask {dask}: the extraction runs either in local processes (--jobs) or on "
+             "the Dask cluster (--dask; local:N starts N worker processes here); give one of them", 2)
+    jobs = "auto" if jobs is None else jobs
     try:
         resolve_jobs(jobs)
     except KgError as exc:
@@ -55,8 +59,9 @@ def build(
                                    help="JSON file of entity merges and splits."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Reject input files larger than this."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors (no progress, no summary)."),
-    jobs: str = typer.Option("auto", "-j", "--jobs", metavar="N|auto",
-                             help="Worker processes for the NLP and extraction (auto: one per core)."),
+    jobs: str = typer.Option(None, "-j", "--jobs", metavar="N|auto",
+                             help="Worker processes for the NLP and extraction (auto, the default: one per "
+                                  "core). Not with --dask."),
     incremental: bool = typer.Option(False, "-i", "--incremental",
                                      help="Keep a cache in OUT/.kg-cache; parse only new or changed articles."),
     store: bool = typer.Option(True, "--store/--no-store",
@@ -90,6 +95,7 @@ def build(
 
     inputs = paths or [Path("seeds")]
     _check_inputs(inputs, jobs, dask)
+    jobs = "auto" if jobs is None else jobs
     report = run_interruptible(lambda: kg.build(
         inputs, out, html=html, validate=validate, overrides=str(overrides) if overrides else None,
         max_bytes=max_bytes, jobs=jobs, incremental=incremental, store=store, dask=dask, force=force,
