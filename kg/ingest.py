@@ -379,6 +379,14 @@ def read_article(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES)
     return art
 
 
+def _identity(path: str | os.PathLike) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -391,15 +399,15 @@ def _scan(paths: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike] 
     files: list[Path] = []
     rejected: list[Rejected] = []
     ignored: list[str] = []
-    skip = [Path(s) for s in skip if Path(s).is_dir()]
+    skipped = {ident for ident in map(_identity, skip) if ident is not None}
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.iterdir()):
                 if child.name.startswith("."):
                     continue  # hidden files (.DS_Store, ._x.txt resource forks, editors' backups)
-                if skip and child.is_dir() and any(_same(child, s) for s in skip):
-                    continue  # the build's output folder inside an input folder: kg's, not an input
+                if skipped and (child.suffix.lower() != ".txt" or child.is_dir()) and _identity(child) in skipped:
+                    continue  # the build's output folder or exports in an input folder: kg's, not inputs
                 if child.suffix.lower() != ".txt":
                     ignored.append(str(child))
                 elif child.is_file():
@@ -452,9 +460,9 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejec
 
 def ingest(paths: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES,
            skip: Iterable[str | os.PathLike] = ()) -> IngestReport:
-    """Read every article under ``paths``; bad inputs are reported, not raised. A folder of
-    ``skip`` (the build's output folder) found in an input folder is passed over, unlisted; a file
-    named twice (``seeds`` and ``seeds/a.txt``) is read once.
+    """Read every article under ``paths``; bad inputs are reported, not raised. A file or folder
+    of ``skip`` (the build's output folder and its exports) found in an input folder is passed
+    over, unlisted; a file named twice (``seeds`` and ``seeds/a.txt``) is read once.
 
     Raises :class:`NoInputError` when a path does not exist.
     """

@@ -1326,7 +1326,8 @@ def test_reliability_probe5_an_input_named_twice_or_holding_the_output_is_built_
     """`kg build seeds /abs/seeds/a.txt` rejected a.txt as "same article id as /abs/seeds/a.txt;
     rename one of them" (exit 3): one file, named twice. And `kg build in -o in/out.txt`, run twice,
     rejected its own output folder the second time ("a folder named .txt", exit 3); `-o in/out` listed
-    it among the ignored inputs. The file is read once; the output folder is no input."""
+    it among the ignored inputs, and `-o in --force` its exports. The file is read once; the output
+    folder and its exports are no inputs."""
     import shutil
 
     src = tmp_path / "in"
@@ -1343,6 +1344,11 @@ def test_reliability_probe5_an_input_named_twice_or_holding_the_output_is_built_
     result = runner.invoke(app, ["build", str(src), str(src.resolve() / "a.txt"), "-o", str(src / "out"), "-q",
                                  "--no-html", "--no-validate"])
     assert result.exit_code == 0, result.output
+    # -o the input folder itself (with --force): its exports are no ignored inputs the next time
+    shutil.rmtree(src / "out")
+    for force in (True, False):
+        report = _build([src], src, force=force)
+        assert report.rejected == [] and report.ignored == [], report.ignored
 
 
 @pytest.mark.model

@@ -18,7 +18,7 @@ from kg.errors import BuildError, CacheError, UsageError, closest
 from kg.ingest import DEFAULT_MAX_BYTES, Article, NoInputError, ingest
 from kg.pipeline.extraction import build_extractions, extraction_table, open_cache
 from kg.pipeline.incremental import CACHE_DIR_NAME, MANIFEST_NAME, ExtractionCache, read_manifest
-from kg.pipeline.outdir import ForeignFolderError, OutputFolder, check_output_folder
+from kg.pipeline.outdir import KG_EXPORTS, ForeignFolderError, OutputFolder, check_output_folder
 from kg.pipeline.publish import check_store_target
 from kg.pipeline.report import REPORT_NAME, BuildReport, sha256
 from kg.pipeline.runner import check_dask
@@ -85,7 +85,8 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
     report = BuildReport(str(out))
     paths = list(paths)
     with rep.stage("read"):
-        ing = ingest(paths, max_bytes=max_bytes, skip=[out])  # out inside an input folder is no input
+        # the output folder inside an input folder, or its exports when it is one, are no inputs
+        ing = ingest(paths, max_bytes=max_bytes, skip=[out, *(out / n for n in (*KG_EXPORTS, STORE_DIR_NAME))])
     report.rejected = ing.rejected
     report.warnings = list(ing.warnings)
     report.ignored = list(ing.ignored)
