@@ -278,7 +278,7 @@ class KnowledgeGraph:
             values[k] = str(v)
         info = query_info_for(query) or info_of_text(text)
         values, strings = resolve_params(text, values, b.names, info.params,
-                                         lambda iri: has_iri(b.store if b.store is not None else b.rdflib, iri))
+                                         lambda iri: has_iri(b.store if b.store is not None else b.query_graph, iri))
         from rdflib import Literal
 
         if b.store is not None:
