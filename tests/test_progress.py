@@ -134,6 +134,7 @@ def test_readers_take_quiet(tmp_path):
 
     graph = tmp_path / "graph.ttl"
     make_graph().serialize(destination=str(graph), format="turtle")
-    for args in (["view", "-q", "-o", str(tmp_path / "v.html")], ["network", "-q"]):
+    for args in (["view", "-q", "-o", str(tmp_path / "v.html")], ["network", "-q"],
+                 ["plot", "timeline", "-q", "-o", str(tmp_path / "t.png")]):
         result = CliRunner().invoke(app, [*args, "-g", str(graph)])
         assert result.exit_code == 0 and not result.output.startswith("kg: "), result.output

@@ -331,13 +331,14 @@ def plot(
     by: Period = typer.Option(Period.auto, "--by",
                               help="Timeline bins: week, month, quarter, year, or auto (the finest that fits "
                                    "the dated events in at most 40 bars)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, chart)."),
 ) -> None:
     """Draw a PNG chart of a graph: the events timeline or the actor-interaction network.
 
     Example:  kg plot timeline --by week -o exports/timeline.png
     """
     from kg.exports import plot as plots
-    from kg.store import load_graph
+    from kg.store import load_network_graph
     from kg.store.integrity import refuse_other_suffix
 
     target = out or beside(graph, f"{kind.value}.png")
@@ -346,12 +347,17 @@ def plot(
         refuse_other_suffix(target, (".png",), "a PNG image")
     except KgError as exc:
         fail(exc, 2)
+    progress = terminal_progress(quiet=quiet)
     try:
-        g = load_graph(graph)
-        if kind is PlotKind.timeline:
-            plots.timeline(g, target, by=by.value)
-        else:
-            plots.network(g, target)
+        with progress.stage("read"):  # the networks' part, from the store when the build kept one (no parsing)
+            g = load_network_graph(graph, warn)
+        with progress.stage("chart"):
+            if kind is PlotKind.timeline:
+                plots.timeline(g, target, by=by.value)
+            else:
+                plots.network(g, target)
     except KgError as exc:
+        progress.close()
         fail(exc)
+    progress.close()
     typer.echo(f"wrote {target}")
