@@ -531,3 +531,40 @@ def test_scale_spilled_build_equals_the_build_in_memory(tmp_path, monkeypatch):
     assert report.articles == 5
     _build([SEEDS], tmp_path / "held", spill=False)
     assert len(spools) == 1  # spill=False keeps them in memory whatever the size
+
+
+def test_scale_shacl_sample_borrows_the_mention_of_an_entity_named_outside_it():
+    """A build checks a sample of its article graphs; an entity they reach is often named only in
+    an article outside it (a shared event's place, an agency, a site's town). The sample then had
+    no ckg:mentionedIn for it, and a build of 1,001 synthetic articles said its graph does not
+    conform where `kg validate` (every article) said it does: one article naming it is borrowed."""
+    import kg.pipeline.parts as parts
+    from kg.rdf.emit import triples_graph
+    from kg.rdf.ontology import validate
+
+    ck, base = "https://w3id.org/conflict-kg/ontology#", "https://w3id.org/conflict-kg/id/"
+    a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    ident, by = "<http://purl.org/dc/terms/identifier>", f"<{ck}publishedBy>"
+    nif = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+    nni = "^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>"
+    a1, a2, afp, sana = (f"<{base}{x}>" for x in ("article/a1", "article/a2", "actor/afp", "actor/sana"))
+    phrase = f"<{base}article/a2#char=0,3>"
+    sampled = [(a1, a, f"<{ck}Article>"), (a1, ident, '"a1"'), (a1, by, afp)]
+    other = [(a2, a, f"<{ck}Article>"), (a2, ident, '"a2"'), (afp, f"<{ck}mentionedIn>", a2),
+             (afp, f"<{ck}denotedBy>", phrase), (phrase, a, f"<{nif}Phrase>"), (phrase, f"<{nif}beginIndex>", f'"0"{nni}'),
+             (phrase, f"<{nif}endIndex>", f'"3"{nni}'), (phrase, f"<{nif}anchorOf>", '"AFP"'),
+             (phrase, f"<{nif}referenceContext>", a2)]
+    entities = [(x, a, f"<{ck}MediaOutlet>") for x in (afp, sana)] + [
+        (afp, "<http://www.w3.org/2004/02/skos/core#prefLabel>", '"AFP"@fr'),
+        (sana, "<http://www.w3.org/2004/02/skos/core#prefLabel>", '"SANA"@fr')]
+    named = [t for t in entities if t[0] != sana]
+    assert validate(triples_graph(sampled + other + named))[0] is True  # the whole graph conforms
+    assert validate(parts.closure_graph(sampled, named))[0] is False  # the sample alone did not
+    mentions: dict = {}
+    for graph in (sampled, other):
+        parts.record_mentions(mentions, graph)
+    assert set(mentions) == {afp}
+    assert validate(parts.shacl_graph(sampled, entities, mentions))[0] is True
+    # an entity that no article names is still reported
+    unnamed = [*sampled, (a1, by, sana)]
+    assert validate(parts.shacl_graph(unnamed, entities, mentions))[0] is False

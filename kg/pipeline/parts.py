@@ -21,7 +21,8 @@ from kg.rdf.emit import article_iri, entity_iri, event_id_terms, event_terms, tr
 from kg.resolve import Resolution
 
 __all__ = ["VALIDATE_ARTICLES", "VIEW_EVENTS", "ALT_LABEL", "shacl_sample", "view_sample", "spread",
-           "view_subjects", "view_entities", "view_triples", "closure_graph", "shared_subjects", "write_view"]
+           "view_subjects", "view_entities", "view_triples", "closure_graph", "shacl_graph", "record_mentions",
+           "shared_subjects", "write_view"]
 
 #: SHACL checks every article graph up to this many articles, an even sample of this many beyond
 #: (pyshacl costs ~0.1 s per article graph: a build's check is a sample; `kg validate` checks all)
@@ -32,6 +33,7 @@ VIEW_EVENTS = 5000
 ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 _ANCHOR = "<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf>"
 _DENOTED_BY = f"<{CKG.denotedBy}>"
+_MENTIONED_IN = f"<{CKG.mentionedIn}>"
 _EVENT_TERM = event_id_terms("", 0)[0][:-1]  # "<…/event/": the start of an event's term
 
 
@@ -106,13 +108,8 @@ def view_triples(triples: list, subjects: set[str] | None) -> Iterator:
             yield t
 
 
-def closure_graph(article_triples: list, entity_triples: list, *, for_reading: bool = False):
-    """An rdflib graph of ``article_triples`` and the entity descriptions they reach (with
-    their ``locatedIn`` / ``affiliatedWith`` chains): what SHACL and the view need of a part
-    (``for_reading``: the view's, see :func:`kg.rdf.emit.triples_graph`)."""
-    by_subject: dict[str, list] = {}
-    for t in entity_triples:
-        by_subject.setdefault(t[0], []).append(t)
+def _closure(article_triples: list, by_subject: dict[str, list]) -> list:
+    """``article_triples`` and the entity descriptions (``by_subject``) they reach, with their chains."""
     need = {x for s, _p, o in article_triples for x in (s, o) if x in by_subject}
     frontier = list(need)
     while frontier:
@@ -120,7 +117,63 @@ def closure_graph(article_triples: list, entity_triples: list, *, for_reading: b
             if o in by_subject and o not in need:
                 need.add(o)
                 frontier.append(o)
-    return triples_graph(article_triples + [t for n in sorted(need) for t in by_subject[n]], for_reading=for_reading)
+    return article_triples + [t for n in sorted(need) for t in by_subject[n]]
+
+
+def _by_subject(entity_triples: list) -> dict[str, list]:
+    by_subject: dict[str, list] = {}
+    for t in entity_triples:
+        by_subject.setdefault(t[0], []).append(t)
+    return by_subject
+
+
+def closure_graph(article_triples: list, entity_triples: list, *, for_reading: bool = False):
+    """An rdflib graph of ``article_triples`` and the entity descriptions they reach (with
+    their ``locatedIn`` / ``affiliatedWith`` chains): what SHACL and the view need of a part
+    (``for_reading``: the view's, see :func:`kg.rdf.emit.triples_graph`)."""
+    return triples_graph(_closure(article_triples, _by_subject(entity_triples)), for_reading=for_reading)
+
+
+def record_mentions(mentions: dict[str, list], article_triples: list) -> None:
+    """Keep in ``mentions``, for each entity (actor, place) an article graph says it names and that
+    ``mentions`` has not seen, that ``ckg:mentionedIn`` triple, the article's own description and
+    one of the entity's mentions there (its ``ckg:denotedBy`` and the phrase): one article per
+    entity, what :func:`shacl_graph` adds to a sample."""
+    new = [t for t in article_triples if t[1] == _MENTIONED_IN and t[0] not in mentions
+           and not t[0].startswith(_EVENT_TERM)]
+    if not new:
+        return
+    by_subject: dict[str, list] = {}
+    for t in article_triples:
+        by_subject.setdefault(t[0], []).append(t)
+    for t in new:
+        entity, article = t[0], t[2]
+        phrase = next((d for d in by_subject.get(entity, ()) if d[1] == _DENOTED_BY), None)
+        said = [phrase, *by_subject.get(phrase[2], ())] if phrase is not None else []
+        mentions[entity] = [t, *by_subject.get(article, ()), *said]
+
+
+def shacl_graph(article_triples: list, entity_triples: list, mentions: dict[str, list]):
+    """:func:`closure_graph` of the article graphs a build's SHACL check takes, plus, for each entity
+    it reaches that none of them names, one article that does (:func:`record_mentions`).
+
+    An entity in a sample is often named only outside it: the place of an event that several
+    articles tell (its triples are in one article's graph, the place's mention in another's), or a
+    place reached by a site's ``locatedIn``. Without a ``ckg:mentionedIn`` the shapes report it,
+    and the build said the graph does not conform where ``kg validate`` (every article) said it does.
+    """
+    by_subject = _by_subject(entity_triples)
+    extra: dict = {}  # the triples added, in order, once each
+    added: set[str] = set()
+    while True:
+        triples = _closure(article_triples + list(extra), by_subject)
+        said = {s for s, p, _o in triples if p == _MENTIONED_IN}
+        missing = sorted({s for s, _p, _o in triples if s in by_subject and s in mentions} - said - added)
+        if not missing:
+            return triples_graph(triples)
+        for s in missing:
+            added.add(s)
+            extra.update(dict.fromkeys(mentions[s]))
 
 
 def shared_subjects(res: Resolution) -> set[str]:

@@ -21,6 +21,8 @@ from kg.pipeline.outdir import OutputFolder
 from kg.pipeline.parts import (
     ALT_LABEL,
     closure_graph,
+    record_mentions,
+    shacl_graph,
     shacl_sample,
     shared_subjects,
     view_entities,
@@ -67,6 +69,7 @@ class _Staged:
     view_part: list = field(default_factory=list)
     view_aliases: set = field(default_factory=set)  # when the view holds a part: the aliases of its entities
     entity_triples: list = field(default_factory=list)
+    mentions: dict = field(default_factory=dict)  # entity -> one article naming it (kg.pipeline.parts.shacl_graph)
 
 
 def _resolve(report: BuildReport, extractions: ExtractionTable, overrides: dict | None) -> Resolution:
@@ -101,6 +104,8 @@ def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *
                 continue
             if i in checked:
                 st.shacl_part.extend(triples)
+            if checked:
+                record_mentions(st.mentions, triples)
             if html:
                 st.view_part.extend(view_triples(triples, view_subjects))
                 if view_subjects is not None:
@@ -138,7 +143,7 @@ def _validate(report: BuildReport, st: _Staged, checked: set[int]) -> None:
     """Step 5: SHACL over the checked articles' graphs and the entities they reach."""
     from kg.rdf.ontology import validate as shacl_validate
 
-    report.conforms, report.validation = shacl_validate(closure_graph(st.shacl_part, st.entity_triples))
+    report.conforms, report.validation = shacl_validate(shacl_graph(st.shacl_part, st.entity_triples, st.mentions))
     report.validated_articles = len(checked)
     if not report.conforms:
         report.warnings.append("the graph does not conform to ontology/shapes.ttl (run 'kg validate')")
@@ -185,7 +190,7 @@ def finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFold
         if validate:
             with rep.stage("SHACL"):
                 _validate(report, st, checked)
-        st.shacl_part = []
+        st.shacl_part, st.mentions = [], {}
         if html:  # step 6: the view
             with rep.stage("view"):
                 st.view_part.extend(sorted(st.view_aliases))
