@@ -290,6 +290,7 @@ def export_cmd(
                                     help="acled: events without a date at month precision (or a place): drop them "
                                          "(ACLED needs both), date them by their article's publication "
                                          "(time_precision 3, tagged), or keep them with an empty date."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, write)."),
 ) -> None:
     """Export a build for the tools analysts use: ACLED CSV, JSON-LD, GraphML or GEXF (Gephi).
 
@@ -305,10 +306,14 @@ def export_cmd(
 
     if not graph.exists():
         fail(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE", 2)
+    progress = terminal_progress(quiet=quiet)
     try:
-        typer.echo(run_export(fmt.value, graph, out, undated=undated.value))
+        done = run_export(fmt.value, graph, out, undated=undated.value, progress=progress)
     except (KgError, ValueError, OSError) as exc:  # over a build's own files (UsageError) or a bad name: usage
+        progress.close()
         fail(exc, 2 if isinstance(exc, ValueError | UsageError) else 1)
+    progress.close()
+    typer.echo(done)
 
 
 class PlotKind(StrEnum):

@@ -253,20 +253,29 @@ def serve(
 
 def validate(
     graph: Path = typer.Argument(DEFAULT_GRAPH, help="Built graph (.ttl or .trig)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, SHACL)."),
 ) -> None:
     """Check a graph against the SHACL shapes of ontology/shapes.ttl.
 
+    Every article is checked (a build checks a sample beyond 50 articles): minutes at thousands.
+
     Example:  kg validate exports/graph.ttl
     """
+    from kg.progress import terminal_progress
     from kg.rdf.counts import count_graph
     from kg.rdf.ontology import validate as shacl_validate
     from kg.store import load_graph
 
+    progress = terminal_progress(quiet=quiet)
     try:
-        g = load_graph(graph)
-        conforms, text = shacl_validate(g)
+        with progress.stage("read"):
+            g = load_graph(graph)
+        with progress.stage("SHACL"):
+            conforms, text = shacl_validate(g)
     except KgError as exc:
+        progress.close()
         fail(exc)
+    progress.close()
     counts = count_graph(g)
     if conforms and not (counts.articles or counts.events or counts.actors or counts.places):
         # the shapes target kg's classes: a graph without them conforms vacuously (another graph, the wrong file)

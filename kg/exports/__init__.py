@@ -107,13 +107,16 @@ def jsonld_text(g) -> str:
     return text if isinstance(text, str) else text.decode("utf-8")
 
 
-def write_jsonld(graph: str | Path, dest: str | Path, **_options) -> str:
+def write_jsonld(graph: str | Path, dest: str | Path, *, progress=None, **_options) -> str:
     """Write the build's graph (every triple, as in ``graph.ttl``) as JSON-LD."""
+    from kg.progress import as_progress
     from kg.store import atomic_write, load_graph
 
+    steps = as_progress(progress)
     src = Path(graph)
-    g = load_graph(src / "graph.ttl" if src.is_dir() else src)
-    with atomic_write(dest) as fh:
+    with steps.stage("read"):
+        g = load_graph(src / "graph.ttl" if src.is_dir() else src)
+    with steps.stage("write"), atomic_write(dest) as fh:
         fh.write(jsonld_text(g))
     return f"wrote {dest} (JSON-LD, {len(g)} triples)"
 
@@ -197,27 +200,32 @@ def enrich_network(net, g, tables=None) -> None:
             data["start"], data["end"] = min(s[0] for s in found), max(s[1] for s in found)
 
 
-def write_network(graph: str | Path, dest: str | Path, **_options) -> str:
+def write_network(graph: str | Path, dest: str | Path, *, progress=None, **_options) -> str:
     """Write the knowledge network of a build (actors, places, events) as GraphML or GEXF (by
     ``dest``'s suffix), with time spans and coordinates (:func:`enrich_network`)."""
     from kg.analyse import export_network, knowledge_network
+    from kg.progress import as_progress
     from kg.store import load_network_graph
     from kg.store.tables import read_build
 
-    g = load_network_graph(graph)
-    net = knowledge_network(g)
-    enrich_network(net, g, read_build(graph, parsed=g))
-    path = export_network(net, dest)
+    steps = as_progress(progress)
+    with steps.stage("read"):
+        g = load_network_graph(graph)
+    with steps.stage("network"):
+        net = knowledge_network(g)
+        enrich_network(net, g, read_build(graph, parsed=g))
+    with steps.stage("write"):
+        path = export_network(net, dest)
     timed = sum(1 for _, d in net.nodes(data=True) if "start" in d)
     placed = sum(1 for _, d in net.nodes(data=True) if "latitude" in d)
     return (f"wrote {path} ({net.number_of_nodes()} nodes, {net.number_of_edges()} edges; "
             f"{timed} dated events, {placed} places with coordinates)")
 
 
-def _write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop", **_options) -> str:
+def _write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop", progress=None, **_options) -> str:
     from kg.exports.acled import write_acled
 
-    export = write_acled(graph, dest, undated=undated)
+    export = write_acled(graph, dest, undated=undated, progress=progress)
     text = f"wrote {dest} ({len(export.rows)} ACLED rows)"
     if export.left_out:
         text += "; left out: " + ", ".join(f"{n} {why}" for why, n in sorted(export.left_out.items()))
@@ -242,7 +250,9 @@ _KINDS = {"acled": "ACLED's CSV", "jsonld": "JSON-LD"}
 
 def export(fmt: str, graph: str | Path, dest: str | Path | None = None, **options) -> str:
     """Write the build ``graph`` (a graph file or a build folder) in format ``fmt`` to ``dest``
-    (default: beside the graph, ``acled.csv``, ``graph.jsonld``, ``graph.graphml``, ``graph.gexf``)."""
+    (default: beside the graph, ``acled.csv``, ``graph.jsonld``, ``graph.graphml``, ``graph.gexf``).
+    ``progress=`` (a :class:`kg.progress.Progress`, a callable, ``"auto"`` or None) is told the
+    steps (``read``, then ``rows`` / ``network``, ``write``): tens of seconds at thousands of articles."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     writer, suffix = FORMATS[fmt]

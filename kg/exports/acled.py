@@ -295,24 +295,31 @@ def _source_columns(ev: EventInfo, tables: BuildTables) -> dict:
 
 
 def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",
-                timestamp: int | None = None) -> AcledExport:
+                timestamp: int | None = None, progress=None) -> AcledExport:
     """Write the ACLED export of a build (its store, or its graph file) to ``dest`` (CSV, atomically).
 
     ``timestamp`` defaults to the modification time of the build's graph (when it was built), so
     exporting the same build twice gives the same bytes. Text cells are made safe to open in a
     spreadsheet as in ``events.csv`` (:func:`kg.store.csv_cell`: ``notes`` starting ``=HYPERLINK(``
-    gets a leading ``'``); numbers (``fatalities``, ``latitude``…) stay numbers.
+    gets a leading ``'``); numbers (``fatalities``, ``latitude``…) stay numbers. ``progress`` (a
+    :class:`kg.progress.Progress`) is told the steps: ``read``, ``rows``, ``write``.
     """
+    from kg.progress import as_progress
     from kg.store import atomic_write, csv_cell
     from kg.store.tables import read_build
 
+    steps = as_progress(progress)
     src = Path(graph)
     if timestamp is None:
         stamp_of = src / "graph.ttl" if src.is_dir() else src
         timestamp = int(stamp_of.stat().st_mtime) if stamp_of.exists() else int(dt.datetime.now().timestamp())
-    export = acled_rows(read_build(src), undated=undated, timestamp=timestamp)
-    with atomic_write(dest) as fh:
+    with steps.stage("read"):
+        tables = read_build(src)
+    with steps.stage("rows"):
+        export = acled_rows(tables, undated=undated, timestamp=timestamp)
+    with steps.stage("write", total=len(export.rows), unit="row") as writing, atomic_write(dest) as fh:
         w = csv.DictWriter(fh, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
         w.writeheader()
         w.writerows({k: csv_cell(v) for k, v in row.items()} for row in export.rows)
+        writing.advance(len(export.rows))
     return export
