@@ -4,6 +4,7 @@ GraphML / GEXF with dates and coordinates, SPARQL 1.1 Query Results JSON."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -181,6 +182,27 @@ def test_exports_jsonld_round_trips(tmp_path):
     assert data["@context"]["ckg"] == "https://w3id.org/conflict-kg/ontology#"
     back = Graph().parse(tmp_path / "graph.jsonld", format="json-ld")
     assert isomorphic(back, make_graph())
+
+
+def test_exports_jsonld_is_the_same_whatever_the_hash_seed(tmp_path):
+    """rdflib orders JSON-LD nodes by a set of the subjects, so two runs wrote different files for
+    one graph; kg writes the nodes in its subjects' order, one node at a time."""
+    import subprocess
+    import sys
+
+    from helpers import REPO
+
+    source = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(source), format="turtle")
+    texts = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"g{seed}.jsonld"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg.cli", "export", "-f", "jsonld", "-g", str(source), "-o", str(out)],
+                       cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+        texts.append(out.read_bytes())
+    assert texts[0] == texts[1] == texts[2]
+    assert isomorphic(Graph().parse(data=texts[0].decode("utf-8"), format="json-ld"), make_graph())
 
 
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
