@@ -187,6 +187,7 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
     import signal
     import time
 
+    from kg.progress import terminal_progress
     from kg.serve import prepare_store
     from kg.serve.oxigraph import remove_stale_folders, temporary_folder
     from kg.serve.pages import start_front
@@ -200,10 +201,14 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
     remove_stale_folders()
     tmp = None if store is not None else temporary_folder()
     server = None
+    progress = terminal_progress()  # loading a large graph takes minutes: say so on a terminal
     try:
-        folder = prepare_store(graph, store if store is not None else tmp / "store")
-        server = start_front(folder, graph=graph, host=host or "127.0.0.1", port=port, read_only=not writable,
-                             allow_remote=host is not None, query_timeout=timeout)
+        with progress.stage("store"):  # the graph loaded into Oxigraph
+            folder = prepare_store(graph, store if store is not None else tmp / "store")
+        with progress.stage("start"):  # the pages (the explorer rendered when graph.html is not there)
+            server = start_front(folder, graph=graph, host=host or "127.0.0.1", port=port, read_only=not writable,
+                                 allow_remote=host is not None, query_timeout=timeout)
+        progress.close()
         for what, url in server.addresses():
             typer.echo(f"{what + ':':<15} {url}")
         typer.echo("Press Ctrl-C to stop.")
@@ -211,8 +216,10 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
             time.sleep(0.5)
         fail(f"the server stopped (exit {server.process.returncode}): {server.log().strip()[-500:]}")
     except KeyboardInterrupt:
+        progress.close()
         typer.echo("stopped")
     except KgError as exc:
+        progress.close()
         fail(exc, 1)
     finally:
         if server is not None:

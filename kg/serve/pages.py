@@ -74,7 +74,8 @@ def query_page(queries_folder: str | Path | None = None) -> str:
 
 def _explorer_source(graph: Path | None) -> Path | bytes | None:
     """``graph.html`` beside the graph (in the build folder ``graph`` may be); else a page rendered
-    from the graph; else None."""
+    from the graph, of its :data:`kg.pipeline.parts.VIEW_EVENTS` best-connected events as a build's
+    page and ``kg view`` hold (every event made a page of 16.5 MB at 3,400 articles); else None."""
     if graph is None:
         return None
     from kg.store.integrity import graph_file
@@ -83,12 +84,17 @@ def _explorer_source(graph: Path | None) -> Path | bytes | None:
     beside = graph.parent / "graph.html"
     if beside.is_file():
         return beside
-    from kg.view import load_view_graph, render_html, view_network
+    from kg.pipeline.parts import VIEW_EVENTS
+    from kg.view import cap_events, load_view_graph, render_html, view_network
 
     try:
-        return render_html(view_network(load_view_graph(graph)), title=f"kg — {graph.name}").encode("utf-8")
+        net, total = cap_events(view_network(load_view_graph(graph)), VIEW_EVENTS)
     except KgError:
         return None
+    note = None if total <= VIEW_EVENTS else (
+        f"This page holds the {VIEW_EVENTS:,} best-connected events of {total:,}; "
+        "'kg view' with filters writes any part.")
+    return render_html(net, title=f"kg — {graph.name}", note=note).encode("utf-8")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
