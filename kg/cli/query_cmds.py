@@ -131,11 +131,13 @@ def _bindings(text: str, values: dict[str, str], info, index, labels, exists) ->
 
 def _print_result(result, fmt: OutputFormat, prefixes) -> None:
     """SPARQL JSON (SELECT, ASK) or JSON-LD (CONSTRUCT) with -f json, else a table, CSV or Turtle."""
-    from kg.exports import jsonld_text, sparql_json
+    from kg.exports import jsonld_text, sparql_json_pieces
     from kg.store import format_result
 
     if fmt == OutputFormat.json and result.type in ("SELECT", "ASK"):
-        typer.echo(sparql_json(result))
+        for piece in sparql_json_pieces(result):  # streamed: a large answer is not held twice as text
+            typer.echo(piece, nl=False)
+        typer.echo()
     elif fmt == OutputFormat.json:
         typer.echo(jsonld_text(result.graph))
     else:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
@@ -29,7 +29,7 @@ from kg.namespace import DOCUMENT_PREFIXES
 from kg.store.integrity import refuse_build_file, refuse_other_suffix
 from kg.store.results import solutions
 
-__all__ = ["FORMATS", "export", "sparql_json", "write_jsonld", "write_network", "enrich_network", "time_span",
+__all__ = ["FORMATS", "export", "sparql_json", "sparql_json_pieces", "write_jsonld", "write_network", "enrich_network", "time_span",
            "CONTEXT"]
 
 #: the JSON-LD ``@context``: the contract's prefixes
@@ -83,13 +83,36 @@ def sparql_json(result) -> str:
      }
     }
     """
+    return "".join(sparql_json_pieces(result))
+
+
+def sparql_json_pieces(result, size: int = 1 << 20) -> Iterator[str]:
+    """:func:`sparql_json`'s text in pieces of about ``size`` characters, a solution at a time: the
+    same text, without the whole answer as JSON objects and one string in memory (1.75 GB for the
+    173,606 rows of ``actor-timeline`` at 3,400 articles, where the CSV took 0.5 GB)."""
     if result.type == "ASK":
-        return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}, indent=1)
+        yield json.dumps({"head": {}, "boolean": bool(result.askAnswer)}, indent=1)
+        return
     if result.type != "SELECT":
         raise ValueError(f"SPARQL results JSON is for SELECT and ASK, not {result.type}")
     names = [str(v) for v in result.vars]
-    rows = [{n: _term_json(v) for n, v in zip(names, row, strict=True) if v is not None} for row in solutions(result)]
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False, indent=1)
+    rows = solutions(result)
+    skeleton = json.dumps({"head": {"vars": names}, "results": {"bindings": []}}, ensure_ascii=False, indent=1)
+    if not rows:
+        yield skeleton
+        return
+    at = skeleton.rindex("[]")  # the bindings' list, at depth 2: each solution is indented by 3
+    buffer, length = [skeleton[:at] + "[\n"], 0
+    for i, row in enumerate(rows):
+        text = json.dumps({n: _term_json(v) for n, v in zip(names, row, strict=True) if v is not None},
+                          ensure_ascii=False, indent=1)
+        buffer.append((",\n" if i else "") + "\n".join("   " + line for line in text.split("\n")))
+        length += len(buffer[-1])
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    buffer.append("\n  ]" + skeleton[at + 2:])
+    yield "".join(buffer)
 
 
 # ------------------------------------------------------------------ JSON-LD
