@@ -384,8 +384,8 @@ def test_exports_acled_places_read_geonames_once_and_each_region_once(monkeypatc
 def test_exports_query_json_streams_the_same_text_in_pieces():
     """kg query -f json built the whole answer as JSON objects and one string (1.75 GB for 173,606
     rows, where -f csv took 0.5 GB): it writes it a piece at a time, the same text as one dump."""
-    from kg.exports import sparql_json_pieces
     from kg.exports import _term_json as term
+    from kg.exports import sparql_json_pieces
 
     g = make_graph()
     for q in ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o",

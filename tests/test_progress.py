@@ -179,3 +179,7 @@ def test_export_and_validate_show_their_steps(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["validate", str(graph)])
     assert result.output.startswith(("conforms", "Validation Report")), result.output
     assert [r.stages for r in shown] == [["read", "rows", "write"], ["read", "SHACL"]]
+    shown.clear()  # kg network --export was silent after its answer, while it read dates and places
+    result = CliRunner().invoke(app, ["network", "-g", str(graph), "--export", str(tmp_path / "n.gexf")])
+    assert result.exit_code == 0, result.output
+    assert [r.stages for r in shown] == [["read", "network"], ["export"]]

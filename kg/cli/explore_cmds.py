@@ -256,10 +256,14 @@ def network(
         if path:
             _print_path(g, names, path, label)
         sub = _print_ego(net, names, ego, proj.value, depth, label) if ego else None
-        if export:
-            chosen = (sub if sub is not None else net).copy()
-            enrich_network(chosen, g, read_tables(store if store is not None else g))
-            typer.echo(f"wrote {analyse.export_network(chosen, export)}")
+        if export:  # dates and places read, then the file written: seconds to tens of seconds at thousands
+            steps = terminal_progress(quiet=quiet)
+            with steps.stage("export"):
+                chosen = (sub if sub is not None else net).copy()
+                enrich_network(chosen, g, read_tables(store if store is not None else g))
+                written = analyse.export_network(chosen, export)
+            steps.close()
+            typer.echo(f"wrote {written}")
         if write_back:
             _write_back(g, graph, out)
     except (KgError, ValueError) as exc:
