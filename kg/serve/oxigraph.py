@@ -3,13 +3,15 @@ folder (:func:`prepare_store`), the temporary folders that hold such a store (:f
 :func:`remove_stale_folders`), and the child-process options that make Oxigraph die with kg.
 
 The ``oxigraph`` PyPI package ships a command-line server, ``oxigraph``, installed next to
-the Python interpreter. :func:`prepare_store` loads ``graph.trig`` (or ``graph.ttl``) into an
-Oxigraph store folder with ``oxigraph load``, then copies the triples of every named graph
-into the default graph (``oxigraph update``), so that the queries of ``queries/`` see all
-triples once each without ``GRAPH`` clauses while each article's named graph stays queryable.
+the Python interpreter. :func:`prepare_store` copies a build's own store when it agrees with the
+build (a RocksDB checkpoint taken read-only: hard links on one file system, instant at any size);
+otherwise it loads ``graph.trig`` (or ``graph.ttl``) into an Oxigraph store folder with ``oxigraph
+load``, then copies the triples of every named graph into the default graph (``oxigraph update``),
+so that the queries of ``queries/`` see all triples once each without ``GRAPH`` clauses while each
+article's named graph stays queryable.
 
-Imports only the standard library, :mod:`kg.errors` and :func:`kg.store.integrity.graph_file` (never
-rdflib, pyoxigraph or spaCy: the store is made by the ``oxigraph`` program).
+Imports only the standard library, :mod:`kg.errors` and :mod:`kg.store.integrity` (never rdflib or
+spaCy; pyoxigraph only to take the checkpoint: anything else the ``oxigraph`` program does).
 """
 
 from __future__ import annotations
@@ -76,13 +78,33 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: float = 300) -> Path:
-    """Load a built graph (TriG, Turtle, N-Triples, N-Quads; or a build folder: its ``graph.trig``,
-    as ``kg push`` reads it) into a fresh Oxigraph store folder.
+def _build_store(graph_path: str | Path, graph: Path) -> Path | None:
+    """The build's own store when ``graph`` is that build's ``graph.trig``/``graph.ttl`` (or its
+    folder) and the store agrees with its ``report.json`` and the file was not changed since."""
+    from kg.store.integrity import edited_since_build, find_store
+
+    if graph.name not in ("graph.trig", "graph.ttl"):
+        return None
+    try:
+        found = find_store(graph_path)
+    except KgError:  # neither the store nor the file agrees with report.json: the load says what it finds
+        return None
+    return found if found is not None and edited_since_build(graph) is None else None
+
+
+def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: float | None = None) -> Path:
+    """Make a fresh Oxigraph store folder of a built graph (TriG, Turtle, N-Triples, N-Quads; or a
+    build folder: its ``graph.trig``, as ``kg push`` reads it).
+
+    When the graph is a build's and its store agrees with it (``report.json``), the store is copied
+    as a checkpoint (hard links where it can: seconds for any size; the build's store is opened
+    read-only and left untouched); it holds what the build's readers query (the derived facts in
+    the default graph and in their own named graph). Otherwise the file is loaded with ``oxigraph
+    load``, a child process (the store is closed when it returns), for at most ``timeout`` seconds
+    (default: no limit — a large graph takes minutes; Ctrl-C stops it).
 
     ``store_dir`` must be absent, empty, or a store that this function made before (it holds
-    :data:`STORE_MARKER`); such a store is emptied and reloaded, so it always mirrors the
-    graph. ``oxigraph load`` runs as a child process, so the store is closed when it returns.
+    :data:`STORE_MARKER`); such a store is emptied and made again, so it always mirrors the graph.
     """
     from kg.store.integrity import graph_file
 
@@ -101,6 +123,11 @@ def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: flo
                 raise ServeError(f"{store}: folder is not empty and was not made by 'kg serve'; "
                                  "pass an empty or new --store folder")
             shutil.rmtree(store)
+    built = _build_store(graph_path, graph)
+    if built is not None and not store.is_symlink():
+        _checkpoint(built, store)
+        (store / STORE_MARKER).write_text(f"copied from {built.resolve()} ({graph.resolve()})\n", encoding="utf-8")
+        return store
     store.mkdir(parents=True, exist_ok=True)
     cmd = [find_oxigraph(), "load", "--location", str(store), "--file", str(graph), "--format", fmt]
     try:
@@ -131,6 +158,19 @@ def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: flo
         _check(proc, f"{derived}: oxigraph load failed")
     (store / STORE_MARKER).write_text(f"loaded from {graph.resolve()}\n", encoding="utf-8")
     return store
+
+
+def _checkpoint(source: Path, store: Path) -> None:
+    """A RocksDB checkpoint of the store ``source`` (opened read-only) as the new folder ``store``."""
+    from pyoxigraph import Store
+
+    if store.exists():
+        store.rmdir()  # empty here: a checkpoint makes its own folder
+    store.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        Store.read_only(str(source)).backup(str(store))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ServeError(f"{source}: cannot copy the build's store into {store} ({exc})") from None
 
 
 def _started(pid: int) -> str:

@@ -21,7 +21,7 @@ from kg.store.oxigraph import GRAPH_DIGESTS, STORE_DIR_NAME, STORE_MARKER
 
 __all__ = ["store_digest", "store_mismatch", "graph_source", "find_store", "graph_file", "build_stamp",
            "build_file_folder", "refuse_build_file", "refuse_other_suffix", "report_problem", "BUILD_MARKER",
-           "BUILD_FILES"]
+           "BUILD_FILES", "edited_since_build"]
 
 #: the marker file of a folder kg builds into (:mod:`kg.pipeline.outdir`)
 BUILD_MARKER = ".kg-output"
@@ -90,7 +90,7 @@ def _file_mismatch(path: Path) -> str | None:
     return None if h.hexdigest() == files[path.name] else f"{path} does not match {path.parent / 'report.json'}"
 
 
-def _edited_since_build(path: Path) -> str | None:
+def edited_since_build(path: Path) -> str | None:
     """Why the readers' answers (from the store) will not show changes made to the build's graph
     file ``path`` after the build: it is newer than ``report.json`` (which a build writes after its
     exports) and no longer has the digest that report names. None when it is the build's."""
@@ -127,7 +127,7 @@ def graph_source(graph: str | Path, warn: Callable[[str], None] | None = None) -
     if problem is None:
         if warn is not None:
             damaged = report_problem(cand.parent)
-            edited = None if damaged is not None else _edited_since_build(graph_file(p))
+            edited = None if damaged is not None else edited_since_build(graph_file(p))
             if damaged is not None:
                 warn(damaged + "; answering from its store, unchecked")
             elif edited is not None:
