@@ -118,7 +118,8 @@ def test_runner_bad_jobs_is_a_usage_error(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("dask", ["bogus", "tcp://10.0.0.5", "http://10.0.0.5:8786", "local:x", "local:0"])
+@pytest.mark.parametrize("dask", ["bogus", "tcp://10.0.0.5", "http://10.0.0.5:8786", "local:x", "local:0",
+                                  "tcp://127.0.0.1:99999", "inproc://x"])
 def test_runner_malformed_dask_is_a_usage_error_before_anything_is_parsed(tmp_path, dask):
     pytest.importorskip("distributed")
     (tmp_path / "a.txt").write_text("Des obus sont tombés sur Alep.", encoding="utf-8")
@@ -146,7 +147,7 @@ def test_runner_pipeline_and_runner_import_one_way():
     tree = ast.parse((root / "pipeline" / "runner.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert imported <= {"__future__", "collections", "collections.abc", "typing", "kg.errors", "distributed", "multiprocessing",
-                        "distributed.diagnostics.plugin"}, imported
+                        "distributed.diagnostics.plugin", "distributed.security"}, imported
     assert not (root / "distributed.py").exists()
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -172,3 +173,185 @@ def _setup() -> None:
 
 def _fingerprint() -> str:
     return "same-everywhere"
+
+
+# ------------------------------------------------------------------ nothing waits forever (#14, fifth session)
+def _die_on_zero(batch: list[int]) -> list[int]:
+    """Killed as the out-of-memory killer would kill it, on the batch [0]."""
+    import signal
+
+    if batch == [0]:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return batch
+
+
+def _in_thread(call, box: dict):
+    """Run ``call`` in a daemon thread, its result or error in ``box``; the thread, so that a test of
+    a run that used to hang fails instead of hanging."""
+    import threading
+
+    def run():
+        try:
+            box["result"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t
+
+
+def test_runner_pool_worker_killed_is_an_error_not_a_hang():
+    """A pool worker killed (SIGKILL, as the out-of-memory killer does) lost its batch: Pool started another
+    worker, and the build waited for the lost result forever. It stops with a BuildError saying why."""
+    box: dict = {}
+    t = _in_thread(lambda: list(run_batches(_die_on_zero, [[1], [0], [2], [3]], jobs=2)), box)
+    t.join(60)
+    assert not t.is_alive(), "the run still waits for the batch its killed worker held"
+    assert isinstance(box.get("error"), BuildError), box
+    assert "worker process died" in str(box["error"]) and "SIGKILL" in str(box["error"])
+
+
+def test_runner_dask_cluster_without_workers_says_so_and_gives_up(monkeypatch):
+    """A scheduler with no worker (none started yet, or all gone): the run waited forever without a word.
+    It says so once (on_wait) and gives up after WORKER_WAIT seconds."""
+    distributed = pytest.importorskip("distributed")
+    import kg.pipeline.runner as runner
+
+    monkeypatch.setattr(runner, "WORKER_WAIT", 0.5)
+    monkeypatch.setattr(runner, "POLL", 0.1)
+    said: list[str] = []
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        box: dict = {}
+        address = client.scheduler.address
+        t = _in_thread(lambda: list(run_batches(square_all, [[1], [2]], dask=client, on_wait=said.append)), box)
+        t.join(60)
+        assert not t.is_alive(), "the run still waits for a worker"
+    assert isinstance(box.get("error"), BuildError) and "no Dask worker for" in str(box["error"]), box
+    assert len(said) == 1 and "has no worker; waiting 0.5 s" in said[0]
+    assert f"(start them with: dask worker {address} --nthreads 1)" in said[0]
+
+
+def _fingerprint_by_place() -> str:
+    """Another version on the Dask workers than here."""
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:
+        return "here"
+    return "elsewhere"
+
+
+def test_runner_dask_worker_joining_late_is_checked_too():
+    """The version check ran on the workers there when the run began: a worker of another version that
+    joined later ran batches into the build. Each batch is checked where it runs."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        box: dict = {}
+        t = _in_thread(lambda: list(run_batches(square_all, [[1], [2]], dask=client,
+                                                fingerprint=_fingerprint_by_place)), box)
+        cluster.scale(1)  # after the run has started (it waits for a worker)
+        t.join(60)
+        assert not t.is_alive()
+    assert isinstance(box.get("error"), BuildError), box
+    assert "runs another kg version (elsewhere; here here)" in str(box["error"])
+
+
+def _server(answer: bytes | None):
+    """A TCP server on a free port of 127.0.0.1 that accepts and then sends ``answer`` (None: nothing)."""
+    import socket
+    import threading
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    held = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if answer is not None:
+                conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return sock
+
+
+@pytest.mark.parametrize("answer, said", [(None, "no Dask scheduler answered within 2 s"),
+                                          (b"HTTP/1.0 400 Bad Request\r\n\r\n" * 4, "is not a Dask scheduler")])
+def test_runner_dask_address_of_something_else_is_an_error_not_a_hang(monkeypatch, answer, said):
+    """--dask at a server that is not a scheduler (a web server, the dashboard's port): one that never
+    answers kept the build waiting forever (distributed bounds the connection, not its handshake), one
+    that answered stopped it with ``MemoryError: Unable to allocate 3.07 EiB`` and a traceback."""
+    pytest.importorskip("distributed")
+    import kg.pipeline.runner as runner
+
+    monkeypatch.setattr(runner, "CONNECT_TIMEOUT", 1.0)
+    sock = _server(answer)
+    address = f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+    box: dict = {}
+    t = _in_thread(lambda: list(run_batches(square_all, [[1]], dask=address)), box)
+    t.join(60)
+    sock.close()
+    assert not t.is_alive(), "the run still waits for a handshake"
+    assert isinstance(box.get("error"), BuildError), box
+    assert str(box["error"]).startswith(f"--dask {address}: ") and said in str(box["error"])
+
+
+def test_runner_dask_unknown_host_is_said_at_once():
+    """An unresolvable scheduler host was retried for 30 s, then reported as a connection time-out."""
+    pytest.importorskip("distributed")
+    with pytest.raises(BuildError, match="cannot find the host 'no-such-host.invalid'"):
+        list(run_batches(square_all, [[1]], dask="tcp://no-such-host.invalid:8786"))
+
+
+def test_runner_dask_transport_not_installed_is_a_usage_error():
+    """ucx:// without ucx-py stopped the build with a TypeError traceback; it is a usage error."""
+    comm = pytest.importorskip("distributed.comm")
+    try:
+        comm.registry.get_backend("ucx").get_connector()
+        pytest.skip("ucx is usable here")
+    except Exception:  # noqa: BLE001
+        pass
+    with pytest.raises(UsageError, match="ucx:// cannot be used here"):
+        list(run_batches(square_all, [[1]], dask="ucx://10.0.0.5:8786"))
+
+
+def test_runner_dask_local_cluster_is_quiet_and_no_bigger_than_the_work(monkeypatch):
+    """--dask local:N started N workers (each loading the model) for fewer batches, and its scheduler's
+    HTTP routes tried port 8787 first: with that port taken (another build's cluster) it printed
+    "UserWarning: Port 8787 is already in use" whatever -q said."""
+    distributed = pytest.importorskip("distributed")
+    import socket
+    import warnings
+
+    sizes: list = []
+    real = distributed.LocalCluster
+
+    def recording(*args, **kwargs):
+        sizes.append(kwargs.get("n_workers"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "LocalCluster", recording)
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", 8787))
+        holder.listen(1)
+    except OSError:
+        pass  # taken already: the case to probe
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = list(run_batches(square_all, [[3]], dask="local:2"))
+    finally:
+        holder.close()
+    assert [x for out in got for x, _pid in out] == [9]
+    assert sizes == [1]
+    assert not [w for w in caught if "already in use" in str(w.message)], [str(w.message) for w in caught]

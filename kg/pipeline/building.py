@@ -99,7 +99,7 @@ def _build(paths: Iterable[str | Path], out_dir: str | Path, rep: Progress, *, h
     check_dask(dask)  # so is a malformed --dask
     with OutputFolder(out, force=force, on_wait=on_wait).open(check_store_target if store else None) as folder:
         xcache = open_cache(cache, out)
-        stream = build_extractions(ing.articles, rep, jobs=jobs, cache=xcache, dask=dask)
+        stream = build_extractions(ing.articles, rep, jobs=jobs, cache=xcache, dask=dask, on_wait=on_wait)
         with extraction_table(stream, len(ing.articles), folder, spill) as extractions:
             if xcache is not None:
                 report.warnings.extend(xcache.problems)

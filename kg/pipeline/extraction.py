@@ -58,9 +58,11 @@ def extract_articles(articles: Sequence[Article], *,
 def iter_extractions(articles: Sequence[Article], *,
                      progress: Progress | Callable[[int, int, str], None] | None = None,
                      batch_size: int = 8, jobs: int | str = 1, cache: ExtractionCache | None = None,
-                     dask: str | object | None = None) -> Iterator[Extraction]:
+                     dask: str | object | None = None,
+                     on_wait: Callable[[str], None] | None = None) -> Iterator[Extraction]:
     """:func:`extract_articles` as a stream: each extraction as soon as it (and every one before
-    it) is ready, in input order; nothing is kept (cached extractions are read when their turn comes)."""
+    it) is ready, in input order; nothing is kept (cached extractions are read when their turn comes).
+    ``on_wait`` is told when the Dask cluster has no worker to run them (see :func:`run_batches`)."""
     rep = as_progress(progress)
     cached = [cache is not None and cache.has(art) for art in articles]
     todo = [art for art, hit in zip(articles, cached, strict=True) if not hit]
@@ -69,7 +71,7 @@ def iter_extractions(articles: Sequence[Article], *,
         with rep.stage("model load"):  # in this process (workers load their own)
             warm_up()
     fresh = (ex for batch in run_batches(extract_batch, work, jobs=jobs, dask=dask, setup=warm_up,
-                                         fingerprint=fingerprint) for ex in batch)
+                                         fingerprint=fingerprint, on_wait=on_wait) for ex in batch)
     with rep.stage("parse", total=len(articles), unit="article", done=len(articles) - len(todo)) as st:
         for art, hit in zip(articles, cached, strict=True):
             ex = cache.get(art) if hit else None
@@ -89,11 +91,12 @@ def iter_extractions(articles: Sequence[Article], *,
 
 
 def build_extractions(articles: Sequence[Article], rep: Progress, *, jobs: int | str = 1,
-                      cache: ExtractionCache | None = None, dask: str | object | None = None
-                      ) -> Iterator[Extraction]:
+                      cache: ExtractionCache | None = None, dask: str | object | None = None,
+                      on_wait: Callable[[str], None] | None = None) -> Iterator[Extraction]:
     """The extraction stream of a build: :func:`iter_extractions` in batches of :data:`BATCH_SIZE`
     (both looked up here when called, so a test may replace either)."""
-    return iter_extractions(articles, progress=rep, jobs=jobs, cache=cache, dask=dask, batch_size=BATCH_SIZE)
+    return iter_extractions(articles, progress=rep, jobs=jobs, cache=cache, dask=dask, batch_size=BATCH_SIZE,
+                            on_wait=on_wait)
 
 
 def open_cache(cache: bool | str | Path | None, out: Path) -> ExtractionCache | None:

@@ -18,6 +18,11 @@ Dask worker as here, or the run is refused: workers with other code would give o
 Only a bounded number of batches is in flight at a time (:data:`IN_FLIGHT` per worker), so
 neither the inputs nor the results pile up in memory when the consumer is slower.
 
+Nothing waits forever: a worker process of the pool that dies (the system's out-of-memory killer)
+stops the run with a :class:`BuildError`, as does a Dask scheduler that does not answer within
+:data:`CONNECT_TIMEOUT` seconds (or answers as something else than a Dask scheduler), or a Dask
+cluster left without a worker for :data:`WORKER_WAIT` seconds (``on_wait`` is told at once).
+
 >>> list(run_batches(sum, [[1, 2], [3], [4, 5, 6]]))
 [3, 3, 15]
 >>> [len(b) for b in batches(range(10), 4)]
@@ -27,19 +32,26 @@ neither the inputs nor the results pile up in memory when the consumer is slower
 from __future__ import annotations
 
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from kg.errors import BuildError, UsageError
 
-__all__ = ["run_batches", "batches", "resolve_jobs", "check_dask", "IN_FLIGHT"]
+__all__ = ["run_batches", "batches", "resolve_jobs", "check_dask", "IN_FLIGHT", "CONNECT_TIMEOUT", "WORKER_WAIT"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: batches submitted ahead per worker (process pool and Dask)
 IN_FLIGHT = 3
+#: seconds to reach a Dask scheduler (connection and distributed's handshake) before a run gives up
+CONNECT_TIMEOUT = 30.0
+#: seconds a run waits while its Dask cluster has no worker (none started yet, or all gone) before it gives up
+WORKER_WAIT = 120.0
+#: seconds between two looks at the Dask cluster while a batch is awaited
+POLL = 1.0
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -80,17 +92,18 @@ def resolve_jobs(jobs: int | str) -> int:
 
 def run_batches(fn: Callable[[T], R], work: Sequence[T], *, jobs: int | str = 1, dask: Any = None,
                 setup: Callable[[], None] | None = None,
-                fingerprint: Callable[[], str] | None = None) -> Iterator[R]:
+                fingerprint: Callable[[], str] | None = None,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[R]:
     """``fn(b)`` for each batch ``b`` of ``work``, in order: here, in worker processes, or on Dask.
 
     ``fn`` must be pure (its result depends only on its argument), so that every way of
     running it gives the same results. See the module docstring for ``jobs``, ``dask``,
-    ``setup`` and ``fingerprint``.
+    ``setup`` and ``fingerprint``; ``on_wait`` is told (one line) when the run waits for a Dask worker.
     """
     if not work:
         return iter(())
     if dask is not None:
-        return _on_dask(fn, work, dask, setup=setup, fingerprint=fingerprint)
+        return _on_dask(fn, work, dask, setup=setup, fingerprint=fingerprint, on_wait=on_wait)
     n = min(resolve_jobs(jobs), len(work))
     if n <= 1:
         return _here(fn, work, setup)
@@ -135,16 +148,40 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
-def _wait(async_result):
+def _wait(async_result, workers: list):
     """An ``AsyncResult``'s value, waited for in short slices so that Ctrl-C (SIGINT) is handled at
-    once even when the signal reaches another thread than the one waiting."""
+    once even when the signal reaches another thread than the one waiting; and so that a worker that
+    died is noticed: ``multiprocessing.Pool`` starts another one, but the batch the dead one held is
+    lost and its result never comes (the build hung). ``workers`` are the pool's processes, which never
+    end on their own while the pool is open."""
     from multiprocessing import TimeoutError as PoolTimeout
 
     while True:
         try:
             return async_result.get(timeout=0.2)
         except PoolTimeout:
-            continue
+            dead = [w for w in workers if w.exitcode is not None]
+            if dead:
+                raise BuildError(f"a worker process died while parsing ({_exit_reason(dead[0].exitcode)}); "
+                                 "build again, with fewer --jobs if memory is short") from None
+
+
+def _exit_reason(code: int) -> str:
+    """How a process ended, from its exit code: ``'killed by SIGKILL, as by the system when memory
+    runs out'``, ``'exit code 1'``.
+
+    >>> _exit_reason(-9), _exit_reason(1)
+    ('killed by SIGKILL, as by the system when memory runs out', 'exit code 1')
+    """
+    import signal
+
+    if code >= 0:
+        return f"exit code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    return f"killed by {name}" + (", as by the system when memory runs out" if name == "SIGKILL" else "")
 
 
 #: seconds a stopped build (Ctrl-C, an error) waits for its pool's workers to be stopped
@@ -166,6 +203,7 @@ def _terminate(pool) -> None:
 
 def _in_pool(fn, work, jobs: int, setup) -> Iterator:
     pool = _pool_context().Pool(jobs, initializer=_worker_init, initargs=(setup,))
+    workers = list(pool._pool)  # the processes started now (Pool has no public list of them)
     try:
         pending: deque = deque()
         todo = iter(work)
@@ -174,7 +212,7 @@ def _in_pool(fn, work, jobs: int, setup) -> Iterator:
             if len(pending) >= IN_FLIGHT * jobs:
                 break
         while pending:
-            result = _wait(pending.popleft())
+            result = _wait(pending.popleft(), workers)
             for batch in todo:  # one in, one out: a bounded window
                 pending.append(pool.apply_async(fn, (batch,)))
                 break
@@ -213,15 +251,25 @@ def check_dask(dask) -> None:
         scheme, location = comm.parse_address(dask)
         if scheme not in comm.registry.backends:
             raise ValueError(f"unknown scheme {scheme}://")
+        if scheme == "inproc":
+            raise ValueError("inproc:// names a scheduler inside one process, not one kg can reach")
         if scheme in ("tcp", "tls"):
-            comm.parse_host_port(location)  # a port is required: distributed has no default for a client
+            _host, port = comm.parse_host_port(location)  # a port is required: no default for a client
+            if not 0 < port < 65536:
+                raise ValueError(f"port {port} is not between 1 and 65535")
+        try:  # a transport distributed lists but cannot use here (ucx:// without ucx-py)
+            comm.registry.get_backend(scheme).get_connector()
+        except Exception as exc:  # noqa: BLE001 - each backend fails its own way
+            raise ValueError(f"{scheme}:// cannot be used here ({type(exc).__name__}: {exc})") from None
     except (ValueError, TypeError) as exc:
         raise UsageError(f"--dask {dask!r}: not a Dask scheduler address ({exc}); expected {_DASK_FORMS}") from None
 
 
-def _client(dask):
-    """``(client, cluster)``: a client of the scheduler ``dask`` names; ``cluster`` is the
-    ``LocalCluster`` started here for ``"local[:N]"`` (None otherwise)."""
+def _client(dask, most: int):
+    """``(client, cluster, own)``: a client of the scheduler ``dask`` names; ``cluster`` is the
+    ``LocalCluster`` started here for ``"local[:N]"`` (None otherwise) — of at most ``most`` workers,
+    the number of batches (each worker loads the model: one more than there are batches is only
+    slower); ``own``: the client is to be closed at the end."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -231,14 +279,70 @@ def _client(dask):
     text = str(dask)
     check_dask(text)
     if text == "local" or text.startswith("local:"):
-        n = resolve_jobs(text.partition(":")[2] or "auto")
+        n = min(resolve_jobs(text.partition(":")[2] or "auto"), max(1, most))
+        # the scheduler's HTTP routes on a free port of this machine only: on the default :8787 a second
+        # cluster (another build) printed "Port 8787 is already in use" whatever -q said
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=40)
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=40)
         return Client(cluster), cluster, True
+    _handshake(text)
     try:
-        return Client(text, timeout="30s"), None, True
-    except (OSError, TimeoutError) as exc:
+        return Client(text, timeout=f"{CONNECT_TIMEOUT}s"), None, True
+    except Exception as exc:  # noqa: BLE001 - it answered the handshake: whatever fails now, say so
         raise BuildError(f"--dask {text}: cannot reach the Dask scheduler ({exc})") from None
+
+
+def _handshake(address: str) -> None:
+    """Connect to ``address`` and exchange distributed's handshake within :data:`CONNECT_TIMEOUT`
+    seconds, or raise :class:`BuildError`. ``distributed.Client`` bounds the connection, not the
+    handshake: a server that accepts the connection and does not answer (a web server, the dashboard's
+    port 8787 for the scheduler's 8786) kept the build waiting forever, one that answers something else
+    raised what its bytes happened to mean (``MemoryError: Unable to allocate 3.07 EiB``). Run in a
+    thread of its own, so that it works whatever event loop the caller runs."""
+    import asyncio
+    import socket
+    import threading
+
+    from distributed import comm
+    from distributed.security import Security
+
+    box: dict = {}
+
+    # connect() tries to connect for CONNECT_TIMEOUT seconds, then waits for the handshake unbounded:
+    # give that as long again
+    async def shake() -> None:
+        link = await asyncio.wait_for(comm.connect(address, timeout=CONNECT_TIMEOUT,
+                                                   **Security().get_connection_args("client")),
+                                      2 * CONNECT_TIMEOUT)
+        await link.close()
+
+    def run() -> None:
+        try:
+            scheme, location = comm.parse_address(address)
+            if scheme in ("tcp", "tls"):
+                host, port = comm.parse_host_port(location)
+                try:
+                    socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                except socket.gaierror as exc:
+                    box["error"] = f"cannot find the host {host!r} ({exc.strerror})"
+                    return
+            asyncio.run(shake())
+        except TimeoutError:
+            box["error"] = (f"no Dask scheduler answered within {2 * CONNECT_TIMEOUT:g} s: what listens there "
+                            "is not one (a scheduler's port is 8786 unless it was started with another; 8787 "
+                            "is its dashboard's)")
+        except OSError as exc:
+            box["error"] = f"cannot reach the Dask scheduler ({exc})"
+        except BaseException as exc:  # noqa: BLE001 - whatever the bytes that came back meant
+            box["error"] = f"what answers there is not a Dask scheduler ({type(exc).__name__})"
+
+    thread = threading.Thread(target=run, name="kg-dask-handshake", daemon=True)
+    thread.start()
+    thread.join(2 * CONNECT_TIMEOUT + 10)  # the name lookup is bounded by the system's resolver
+    if thread.is_alive():
+        box["error"] = f"no Dask scheduler answered within {2 * CONNECT_TIMEOUT:g} s"
+    if "error" in box:
+        raise BuildError(f"--dask {address}: {box['error']}")
 
 
 def _setup_plugin(setup):
@@ -254,31 +358,97 @@ def _setup_plugin(setup):
     return _Setup()
 
 
-def _on_dask(fn, work, dask, *, setup, fingerprint) -> Iterator:
-    client, cluster, own = _client(dask)
+def _checked(fn, fingerprint, expected: str, batch):
+    """``fn(batch)`` on a Dask worker whose ``fingerprint()`` is ``expected``: a worker that joins
+    the cluster after the run began is checked too (the check of the workers there at the start
+    missed it, and its results, from other code, went into the build)."""
+    if fingerprint is not None:
+        theirs = fingerprint()
+        if theirs != expected:
+            raise BuildError(f"--dask: the worker {_worker_address()} runs another kg version ({theirs}; here "
+                             f"{expected}); install the same checkout on every worker")
+    return fn(batch)
+
+
+def _worker_address() -> str:
+    """The address of the Dask worker running this task (``?`` outside one)."""
     try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return "?"
+
+
+def _workers(client) -> int:
+    """The number of workers the scheduler has now."""
+    return len(client.nthreads())
+
+
+def _result(fut, client, address: str, on_wait: Callable[[str], None] | None):
+    """``fut``'s result. While the cluster has no worker (none started yet, or all gone: its batches
+    would wait forever), say so once (``on_wait``) and give up after :data:`WORKER_WAIT` seconds."""
+    from distributed import KilledWorker
+
+    alone_since = None
+    while True:
+        try:
+            return fut.result(timeout=POLL)
+        except TimeoutError:
+            if fut.done():
+                raise
+        except KilledWorker:
+            raise BuildError(f"--dask {address}: the workers that ran a batch died each time it was "
+                             "given to one (out of memory?); see the workers' logs") from None
+        try:
+            workers = _workers(client)
+        except Exception as exc:  # noqa: BLE001 - the scheduler is gone
+            raise BuildError(f"--dask {address}: lost the Dask scheduler ({type(exc).__name__}: {exc})") from None
+        if workers:
+            alone_since = None
+            continue
+        now = time.monotonic()
+        hint = "" if address.startswith("local") else f" (start them with: dask worker {address} --nthreads 1)"
+        if alone_since is None:
+            alone_since = now
+            if on_wait is not None:
+                on_wait(f"--dask {address}: the Dask cluster has no worker; waiting {WORKER_WAIT:g} s for "
+                        f"one{hint}")
+        elif now - alone_since >= WORKER_WAIT:
+            raise BuildError(f"--dask {address}: no Dask worker for {WORKER_WAIT:g} s{hint}; build again "
+                             "once the cluster has workers")
+
+
+def _on_dask(fn, work, dask, *, setup, fingerprint, on_wait) -> Iterator:
+    client, cluster, own = _client(dask, len(work))
+    address = dask if isinstance(dask, str) else client.scheduler.address
+    try:
+        mine = fingerprint() if fingerprint is not None else ""
         if fingerprint is not None:
-            mine = fingerprint()
             theirs = set(client.run(fingerprint).values())
             if theirs and theirs != {mine}:
                 raise BuildError(f"--dask: the workers run another kg version ({', '.join(sorted(theirs))}; "
                                  f"here {mine}); install the same checkout on every worker")
         if setup is not None:
             client.register_plugin(_setup_plugin(setup), name="kg-setup")
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        workers = max(1, _workers(client))
         pending: deque = deque()
         todo = iter(work)
+
+        def submit(batch):
+            return client.submit(_checked, fn, fingerprint, mine, batch, pure=False)
+
         try:
             for batch in todo:
-                pending.append(client.submit(fn, batch, pure=False))
+                pending.append(submit(batch))
                 if len(pending) >= IN_FLIGHT * workers:
                     break
             while pending:
                 fut = pending.popleft()
-                result = fut.result()
+                result = _result(fut, client, address, on_wait)
                 fut.release()
                 for batch in todo:
-                    pending.append(client.submit(fn, batch, pure=False))
+                    pending.append(submit(batch))
                     break
                 yield result
         finally:
