@@ -179,6 +179,16 @@ def test_export_and_validate_show_their_steps(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["validate", str(graph)])
     assert result.output.startswith(("conforms", "Validation Report")), result.output
     assert [r.stages for r in shown] == [["read", "rows", "write"], ["read", "SHACL"]]
+    shown.clear()  # kg evaluate was silent for the 47 s it read and scored a 3,400-article graph
+    monkeypatch.setattr(kg.progress, "terminal_progress", recorder)
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "a.json").write_text('{"article": "a", "entities": [], "events": []}', encoding="utf-8")
+    catalog = tmp_path / "entities.json"
+    catalog.write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(gold), "-c", str(catalog), "-g", str(graph)])
+    assert result.exit_code == 0, result.output
+    assert [r.stages for r in shown] == [["read", "score"]]
     shown.clear()  # kg network --export was silent after its answer, while it read dates and places
     result = CliRunner().invoke(app, ["network", "-g", str(graph), "--export", str(tmp_path / "n.gexf")])
     assert result.exit_code == 0, result.output

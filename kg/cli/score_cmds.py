@@ -24,6 +24,7 @@ def evaluate(
     texts: Path = typer.Option(None, "--texts", "-t", help="Folder of the article .txt files, to check offsets."),
     json_out: Path = typer.Option(None, "--json", help="Also write the full result as JSON to this file."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="List misses and false positives per article."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, score)."),
 ) -> None:
     """Score a graph against gold annotations: P/R/F1 of entities, events, families, roles, types.
 
@@ -33,15 +34,23 @@ def evaluate(
 
     from kg.evaluate import evaluate as run_evaluate
     from kg.evaluate import format_table
+    from kg.progress import terminal_progress
     from kg.store import load_graph
 
     guard_output(json_out, "--json")
+    progress = terminal_progress(quiet=quiet)  # reading a large graph takes long (47 s at 3,400 articles)
     try:
-        result = run_evaluate(load_graph(graph), gold_dir, catalog, texts_dir=texts, warn=warn)
+        with progress.stage("read"):
+            g = load_graph(graph)
+        with progress.stage("score"):
+            result = run_evaluate(g, gold_dir, catalog, texts_dir=texts, warn=warn)
     except UsageError as exc:  # a --catalog file that is not an entity catalogue
+        progress.close()
         fail(exc, 2)
     except KgError as exc:
+        progress.close()
         fail(exc)
+    progress.close()
     typer.echo(format_table(result, verbose=verbose))
     if json_out is not None:
         try:
