@@ -388,10 +388,8 @@ def _identity(path: str | os.PathLike) -> tuple[int, int] | None:
 
 
 def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+    ident = _identity(a)
+    return ident is not None and ident == _identity(b)
 
 
 def _scan(paths: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike] = ()

@@ -51,7 +51,15 @@ def view(
     """
     from kg.names import resolve_name
     from kg.pipeline.parts import VIEW_EVENTS
-    from kg.view import cap_events, filter_network, load_view_graph, page_target, view_network, write_html
+    from kg.view import (
+        cap_events,
+        cap_note,
+        filter_network,
+        load_view_graph,
+        page_target,
+        view_network,
+        write_html,
+    )
 
     if all_events and top is not None:
         fail(f"--all and --top {top} contradict each other: --all keeps every event, --top the {top} best-connected",
@@ -76,9 +84,8 @@ def view(
             note = None
             if top is None and not all_events:
                 net, total = cap_events(net, VIEW_EVENTS)
-                if total > VIEW_EVENTS:
-                    note = (f"This page holds the {VIEW_EVENTS:,} best-connected events of {total:,}; "
-                            "'kg view --top N' or '--all' writes more, filters any part.")
+                note = cap_note(VIEW_EVENTS, total, "'kg view --top N' or '--all' writes more, filters any part.")
+                if note is not None:
                     warn(f"{out.name} holds the {VIEW_EVENTS} best-connected event(s) of {total}; "
                          "--top N keeps another number, --all every event, filters (--since, --place…) any part")
         with progress.stage("page"):

@@ -143,9 +143,7 @@ def record_mentions(mentions: dict[str, list], article_triples: list) -> None:
            and not t[0].startswith(_EVENT_TERM)]
     if not new:
         return
-    by_subject: dict[str, list] = {}
-    for t in article_triples:
-        by_subject.setdefault(t[0], []).append(t)
+    by_subject = _by_subject(article_triples)
     for t in new:
         entity, article = t[0], t[2]
         phrase = next((d for d in by_subject.get(entity, ()) if d[1] == _DENOTED_BY), None)

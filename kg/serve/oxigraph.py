@@ -129,35 +129,31 @@ def prepare_store(graph_path: str | Path, store_dir: str | Path, *, timeout: flo
         (store / STORE_MARKER).write_text(f"copied from {built.resolve()} ({graph.resolve()})\n", encoding="utf-8")
         return store
     store.mkdir(parents=True, exist_ok=True)
-    cmd = [find_oxigraph(), "load", "--location", str(store), "--file", str(graph), "--format", fmt]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
-                              **child_options())
-    except subprocess.TimeoutExpired:
-        raise ServeError(f"{graph}: loading into {store} took more than {timeout:.0f} s") from None
-    except OSError as exc:
-        raise ServeError(f"cannot run {cmd[0]} ({exc.strerror})") from None
-    _check(proc, f"{graph}: oxigraph load failed")
+    ox = find_oxigraph()
+    _run([ox, "load", "--location", str(store), "--file", str(graph), "--format", fmt], timeout,
+         f"{graph}: loading into {store}", f"{graph}: oxigraph load failed")
     if fmt in ("trig", "nq"):
         # the default graph = the union of the named graphs, each triple once (what graph.ttl holds);
         # --union-default-graph would repeat a triple once per article that states it
-        cmd = [find_oxigraph(), "update", "--location", str(store), "--update", _UNION_UPDATE]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
-                              **child_options())
-        except subprocess.TimeoutExpired:
-            raise ServeError(f"{store}: building the default graph took more than {timeout:.0f} s") from None
-        _check(proc, f"{store}: oxigraph update failed")
+        _run([ox, "update", "--location", str(store), "--update", _UNION_UPDATE], timeout,
+             f"{store}: building the default graph", f"{store}: oxigraph update failed")
     derived = graph.with_name("derived.ttl")
     if derived.is_file() and derived != graph:  # the build's derived facts (kg.rdf.derive), which the named queries use
-        cmd = [find_oxigraph(), "load", "--location", str(store), "--file", str(derived), "--format", "ttl"]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise ServeError(f"{derived}: loading into {store} took more than {timeout:.0f} s") from None
-        _check(proc, f"{derived}: oxigraph load failed")
+        _run([ox, "load", "--location", str(store), "--file", str(derived), "--format", "ttl"], timeout,
+             f"{derived}: loading into {store}", f"{derived}: oxigraph load failed")
     (store / STORE_MARKER).write_text(f"loaded from {graph.resolve()}\n", encoding="utf-8")
     return store
+
+
+def _run(cmd: list[str], timeout: float | None, doing: str, failed: str) -> None:
+    """Run one ``oxigraph`` step as a child process (it dies with kg), or raise :class:`ServeError`."""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, **child_options())
+    except subprocess.TimeoutExpired:
+        raise ServeError(f"{doing} took more than {timeout:.0f} s") from None
+    except OSError as exc:
+        raise ServeError(f"cannot run {cmd[0]} ({exc.strerror})") from None
+    _check(proc, failed)
 
 
 def _checkpoint(source: Path, store: Path) -> None:

@@ -85,15 +85,13 @@ def _explorer_source(graph: Path | None) -> Path | bytes | None:
     if beside.is_file():
         return beside
     from kg.pipeline.parts import VIEW_EVENTS
-    from kg.view import cap_events, load_view_graph, render_html, view_network
+    from kg.view import cap_events, cap_note, load_view_graph, render_html, view_network
 
     try:
         net, total = cap_events(view_network(load_view_graph(graph)), VIEW_EVENTS)
     except KgError:
         return None
-    note = None if total <= VIEW_EVENTS else (
-        f"This page holds the {VIEW_EVENTS:,} best-connected events of {total:,}; "
-        "'kg view' with filters writes any part.")
+    note = cap_note(VIEW_EVENTS, total, "'kg view' with filters writes any part.")
     return render_html(net, title=f"kg — {graph.name}", note=note).encode("utf-8")
 
 

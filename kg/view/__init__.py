@@ -34,7 +34,7 @@ from kg.view.data import (
     SUMMARY_GROUPS,
     explorer_data,
 )
-from kg.view.filters import FilterError, cap_events, filter_network
+from kg.view.filters import FilterError, cap_events, cap_note, filter_network
 from kg.view.layout import spring_positions
 from kg.view.network import load_view_graph, view_network
 from kg.view.page import ASSETS, external_references, is_kg_page, page_target, render_html, write_html
@@ -54,6 +54,7 @@ __all__ = [
     "FilterError",
     "filter_network",
     "cap_events",
+    "cap_note",
     "view_network",
     "load_view_graph",
     "explorer_data",

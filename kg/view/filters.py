@@ -16,7 +16,7 @@ from kg.errors import KgError, closest
 from kg.schema.taxonomy import EVENT_FAMILIES, FAMILY
 from kg.schema.time import TimeValue, empty_period
 
-__all__ = ["FilterError", "filter_network", "cap_events"]
+__all__ = ["FilterError", "filter_network", "cap_events", "cap_note"]
 
 
 class FilterError(KgError, ValueError):
@@ -220,3 +220,9 @@ def cap_events(net: nx.MultiDiGraph, limit: int) -> tuple[nx.MultiDiGraph, int]:
     has more, with the number of events it had: what a page can show of a large build."""
     total = sum(1 for _u, d in net.nodes(data=True) if d["kind"] == "event")
     return (_best(net, limit).copy() if total > limit else net), total
+
+
+def cap_note(limit: int, total: int, more: str) -> str | None:
+    """The line under a page's title when :func:`cap_events` left events out (``more``: how to see
+    them), else None."""
+    return None if total <= limit else f"This page holds the {limit:,} best-connected events of {total:,}; {more}"
