@@ -395,8 +395,8 @@ def _result(fut, client, address: str, on_wait: Callable[[str], None] | None):
         try:
             return fut.result(timeout=POLL)
         except TimeoutError:
-            if fut.done():
-                raise
+            if fut.done():  # finished just after the wait ran out, or the task's own TimeoutError
+                return fut.result()
         except KilledWorker:
             raise BuildError(f"--dask {address}: the workers that ran a batch died each time it was "
                              "given to one (out of memory?); see the workers' logs") from None
