@@ -69,12 +69,11 @@ def _add(view: View, frames: tuple[Frame, ...], finding: TollFinding, ks: list[i
     at = {events[k].place.key for k in ks if events[k].place is not None}
     if relocate and told and not any(p.key in at for p in told):
         base = events[ks[-1]]
-        sent = view.ctx.sents[finding.si]
         t0 = finding.tolls[0]
         rec = replace(base, triggers=((t0.start, t0.end),), place=None, tolls=(),
                       sources=tuple(dict.fromkeys(base.sources + with_affiliations(view, frames[finding.si].sources))),
                       date=finding.date or base.date, start_date=finding.start_date or base.start_date,
-                      evidence=(sent.text.strip(),), sentence=finding.si)
+                      evidence=(view.ctx.sentence_text(finding.si).strip(),), sentence=finding.si)
         places = most_specific(view.ctx, told)
         new = [_with_tolls(r, finding, list(places)) for r in per_place(rec, places)]
         return replace(st, events=tuple(events) + tuple(new),
@@ -156,14 +155,13 @@ def _report_places(view: View, frames: tuple[Frame, ...], finding: TollFinding) 
 
 
 def _report(view: View, frames: tuple[Frame, ...], finding: TollFinding) -> Discourse:
-    ctx, st = view.ctx, view.st
+    st = view.st
     frame = frames[finding.si]
-    sent = ctx.sents[finding.si]
     t0 = finding.tolls[0]
     rec = EventRecord(
         CASUALTY_REPORT, ((t0.start, t0.end),), None,
         sources=with_affiliations(view, frame.sources), date=finding.date, start_date=finding.start_date,
-        confidence=0.8 if frame.sources else 0.65, evidence=(sent.text.strip(),), sentence=finding.si,
+        confidence=0.8 if frame.sources else 0.65, evidence=(view.ctx.sentence_text(finding.si).strip(),), sentence=finding.si,
     )
     places = _report_places(view, frames, finding)
     records = [replace(r, tolls=_tolls_for(finding, r.place, list(places))) for r in per_place(rec, places)]
@@ -174,7 +172,6 @@ def _killing_event(view: View, frames: tuple[Frame, ...], finding: TollFinding) 
     ctx, st = view.ctx, view.st
     kill = finding.killing
     frame = frames[finding.si]
-    sent = ctx.sents[finding.si]
     verb = ctx.doc[kill.verb]
     places = most_specific(ctx, list(finding.places)) if finding.places else context_places(view, finding.si, frames)
     sources = with_affiliations(view, frame.sources)
@@ -182,7 +179,7 @@ def _killing_event(view: View, frames: tuple[Frame, ...], finding: TollFinding) 
         kill.type, ((verb.idx, verb.idx + len(verb.text)),), None, agents=kill.agents,
         targets=tuple(v for v in kill.victims if v not in kill.agents), sources=sources,
         date=finding.date, start_date=finding.start_date, confidence=0.6 + (0.1 if sources else 0.0),
-        evidence=(sent.text.strip(),), sentence=finding.si,
+        evidence=(view.ctx.sentence_text(finding.si).strip(),), sentence=finding.si,
     )
     records = [_with_tolls(r, finding, list(places)) for r in per_place(rec, places)]
     st = replace(st, events=st.events + tuple(records))

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from spacy.attrs import DEP
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
@@ -103,12 +104,21 @@ class ArticleContext:
         dl = self.article.dateline or (0, 0)
         return dl[0] <= start < dl[1]
 
+    @cached_property
+    def _token_keys(self) -> list[tuple[str, str] | None]:
+        return [None] * len(self.doc)
+
     def keys(self, tok: Token) -> tuple[str, str]:
-        """(lemma key, word key) of a token."""
-        return keys_of(tok.text, tok.lemma_)
+        """(lemma key, word key) of a token of the article (read once per token: the rules ask
+        for the same tokens' keys many times, and each read of ``tok.text`` builds a string)."""
+        known = self._token_keys
+        k = known[tok.i]
+        if k is None:
+            k = known[tok.i] = keys_of(tok.text, tok.lemma_)
+        return k
 
     def lemma(self, tok: Token) -> str:
-        return keys_of(tok.text, tok.lemma_)[0]
+        return self.keys(tok)[0]
 
     def prev_text(self, tok_i: int, n: int = 4) -> str:
         """The keys of the ``n`` tokens before ``tok_i``, space-separated."""
@@ -125,6 +135,11 @@ class ArticleContext:
         """``doc.text``, read once: spaCy's ``Doc.text`` joins every token's text on each access."""
         return self.doc.text
 
+    def sentence_text(self, si: int) -> str:
+        """``sents[si].text``, cut from :attr:`text` (a ``Span`` joins its tokens on each read)."""
+        s = self.sents[si]
+        return self.text[s.start_char : s.end_char]
+
     @cached_property
     def sentence_lines(self) -> tuple[int, ...]:
         """The line (paragraph) of each sentence: what the sources and episodes passes compare."""
@@ -135,8 +150,18 @@ class ArticleContext:
     def _reference_phrases(self) -> tuple[str, ...]:
         return self.lex.phrases("reference_before")
 
+    @cached_property
+    def _reference_places(self) -> dict[Mention, bool]:
+        return {}
+
     def is_reference_place(self, m: Mention) -> bool:
         """The place is only a reference point ("près de X", "au nord de X", "basée à X")."""
+        known = self._reference_places.get(m)
+        if known is None:
+            known = self._reference_places[m] = self._is_reference_place(m)
+        return known
+
+    def _is_reference_place(self, m: Mention) -> bool:
         toks = self.tokens_of(m)
         if not toks:
             return False
@@ -223,10 +248,15 @@ def _nationality_mentions(doc: Doc, gaz: Gazetteer, sent_of: list[int], mention_
     table = {key(k): v for k, v in entity_rules().get("nationality_actors", {}).items()}
     table |= lexicon().map("side_adjectives")
     out, every = {}, set()
-    for tok in doc:
-        gid = table.get(key(tok.text))
-        qualifies = tok.dep_ == "amod" or (tok.dep_ == "conj" and tok.head.dep_ == "amod")  # "raids russes et syriens"
-        if qualifies and gid and gid in gaz:
+    amod, conj = doc.vocab.strings["amod"], doc.vocab.strings["conj"]
+    deps = doc.to_array(DEP).tolist()  # read at once: a Token for each word of the article costs more
+    for i, dep in enumerate(deps):
+        if dep != amod and dep != conj:
+            continue
+        tok = doc[i]
+        qualifies = dep == amod or tok.head.dep_ == "amod"  # "raids russes et syriens"
+        gid = table.get(key(tok.text)) if qualifies else None
+        if gid and gid in gaz:
             every.add(tok.i)
             if tok.i not in mention_at:
                 e = gaz[gid]

@@ -122,7 +122,7 @@ def _inherited_agents(view: View, tr: Trigger, si: int, found: list[Mention], fr
     (:func:`~kg.extract.agents.plausible`)."""
     ctx, st = view.ctx, view.st
     fam = FAMILY[tr.type]
-    shift = _topic_shift(ctx.lex).match(key(ctx.sents[si].text))
+    shift = _topic_shift(ctx.lex).match(key(ctx.sentence_text(si)))
     if found:
         kept = tuple(x for x in st.last_agents if x[0] != fam)
         st = replace(st, last_agents=kept + ((fam, si, tuple(found)),))
@@ -219,7 +219,7 @@ def _record(view: View, frames, item: Item, places: list[Mention], from_scope: b
     rec = EventRecord(
         type=etype, triggers=tr.char_spans(ctx), place=None, agents=tuple(found), targets=tuple(tgts),
         sources=sources, disputed_by=denial, date=date, start_date=start, end_date=end,
-        confidence=_confidence(from_scope, found, sources, tr.conditional), evidence=(sent.text.strip(),), sentence=si,
+        confidence=_confidence(from_scope, found, sources, tr.conditional), evidence=(ctx.sentence_text(si).strip(),), sentence=si,
     )
     if denial and places:
         keys = {p.key for p in places}

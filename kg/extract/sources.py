@@ -125,14 +125,17 @@ def _quote_depths(ctx: ArticleContext) -> list[int]:
     """How many quotations are open after each sentence."""
     raw_openers = {c for w in ctx.lex.raw["quote_openers"] for c in w}
     raw_closers = {c for w in ctx.lex.raw["quote_closers"] for c in w}
+    marks = raw_openers | raw_closers
     depth, out = 0, []
+    whole = ctx.text
     for sent in ctx.sents:
-        text = sent.text
-        for ch in text:
-            if ch in raw_openers:
-                depth += 1
-            elif ch in raw_closers:
-                depth = max(0, depth - 1)
+        text = whole[sent.start_char : sent.end_char]  # sent.text, without joining its tokens again
+        if not marks.isdisjoint(text):
+            for ch in text:
+                if ch in raw_openers:
+                    depth += 1
+                elif ch in raw_closers:
+                    depth = max(0, depth - 1)
         if text.count('"') % 2 == 1:
             depth = 0 if depth else 1
         out.append(depth)
