@@ -1520,3 +1520,53 @@ def test_reliability_probe5_jobs_with_dask_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["build", str(ONE), "-o", str(tmp_path / "o"), "-q", "--jobs", "2", "--dask", "local:1"])
     assert result.exit_code == 2 and "--jobs 2 and --dask local:1" in result.output
     assert not (tmp_path / "o").exists()
+
+
+# ============================================================== sixth session (#14): the fifth's leftovers
+def test_reliability_leftovers_every_command_takes_quiet(tmp_path, monkeypatch):
+    """kg query, kg entities and kg serve refused -q (exit 2, "No such option: -q"), which the other
+    commands take: a script passing -q to every command stopped there. kg query shows its one slow step
+    on a terminal (reading a graph file when there is no store: 47 s at 3,400 articles), and nothing
+    with -q; the answer is the same."""
+    import typer.main
+    from conftest import make_graph
+
+    import kg.progress
+    from kg.cli import COMMANDS
+
+    cli = typer.main.get_command(app)
+    lacking = [name for name in COMMANDS
+               if not any({"-q", "--quiet"} <= set(p.opts) for p in cli.commands[name].params)]
+    assert lacking == []
+
+    class Recorder(kg.progress.Progress):
+        def __init__(self):
+            self.stages: list[str] = []
+
+        def stage(self, name, total=None, unit="item", done=0):
+            self.stages.append(name)
+            return super().stage(name, total, unit, done)
+
+    shown: list = []
+
+    def terminal(stream=None, quiet=False):  # what a terminal shows (a silent Progress with -q)
+        shown.append(kg.progress.Progress() if quiet else Recorder())
+        return shown[-1]
+
+    monkeypatch.setattr(kg.progress, "terminal_progress", terminal)
+    graph = tmp_path / "graph.ttl"
+    make_graph().serialize(destination=str(graph), format="turtle")
+    loud = runner.invoke(app, ["query", COUNT, "-g", str(graph), "-f", "csv"])
+    assert loud.exit_code == 0 and [getattr(p, "stages", None) for p in shown] == [["read"]], loud.output
+    shown.clear()
+    quiet = runner.invoke(app, ["query", COUNT, "-g", str(graph), "-f", "csv", "-q"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stdout == loud.stdout and int(quiet.stdout.split()[1]) == len(make_graph())
+    assert [type(p) for p in shown] == [kg.progress.Progress]
+    (tmp_path / "entities.csv").write_text(
+        "entity,kind,class,label,located_in,affiliated_with,geonames,surface_forms,rules,min_score,articles\n"
+        "x,actor,Person,X,,,,X ×1,new,1.0,a1\n", encoding="utf-8")
+    loud = runner.invoke(app, ["entities", "-g", str(tmp_path)])
+    quiet = runner.invoke(app, ["entities", "-g", str(tmp_path), "-q"])
+    assert loud.exit_code == quiet.exit_code == 0 and quiet.output == loud.output and "(1 entity)" in quiet.output
+

@@ -52,10 +52,10 @@ def _list_queries() -> None:
         typer.echo(f"{q.name:<22} {q.title}" + (f"  [{params}]" if params else ""))
 
 
-def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_service: bool):
+def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_service: bool, progress):
     """Load the query, bind the -p values and run it over the build's store when it agrees with
-    its report.json, else over the graph file. Returns the result and a graph whose prefixes the
-    table shortens IRIs with.
+    its report.json, else over the graph file (``progress`` is told when it is read). Returns the
+    result and a graph whose prefixes the table shortens IRIs with.
 
     An unknown query name or .rq file (or one that is not UTF-8 text), or a malformed -p, exits 2;
     a syntax error of a .rq file or a named query names the file."""
@@ -72,14 +72,14 @@ def _run_query(query_text: str, graph: Path, param: list[str] | None, allow_serv
     except KgError as exc:
         fail(exc, 2)
     try:
-        return _answer(text, info, graph, values, allow_service)
+        return _answer(text, info, graph, values, allow_service, progress)
     except QueryError as exc:  # a syntax error in a .rq file or a named query: say which file
         if source is not None and str(exc).startswith("SPARQL error"):
             raise QueryError(f"{source.path}: {exc}") from None
         raise
 
 
-def _answer(text: str, info, graph: Path, values: dict[str, str], allow_service: bool):
+def _answer(text: str, info, graph: Path, values: dict[str, str], allow_service: bool, progress):
     """Run ``text`` with the -p ``values`` over the build's store or the graph file (see :func:`_run_query`)."""
     from functools import cache
 
@@ -107,8 +107,10 @@ def _answer(text: str, info, graph: Path, values: dict[str, str], allow_service:
         prefixes = Graph()
         bind_prefixes(prefixes)
         return query_store(ox, text, bindings, allow_service=allow_service), prefixes
-    # the graph file, with the derived facts the named queries use (derived.ttl beside it)
-    g = load_query_graph(graph)
+    # the graph file, with the derived facts the named queries use (derived.ttl beside it): parsed,
+    # which takes long at thousands of articles (47 s at 3,400), so a terminal shows the step
+    with progress.stage("read"):
+        g = load_query_graph(graph)
     return run_query(g, text, _bindings(text, values, info, NameIndex.from_graph(g), g, lambda iri: has_iri(g, iri)),
                      allow_service=allow_service), g
 
@@ -158,11 +160,13 @@ def query(
     list_: bool = typer.Option(False, "--list", "-l", help="List the named queries and their parameters."),
     allow_service: bool = typer.Option(False, "--allow-service",
                                        help="Run SERVICE clauses (federated queries send requests to other servers)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (read, when there is no store)."),
 ) -> None:
     """Run a SPARQL query over a built graph and print the result.
 
     -p values are bound as RDF terms, never pasted into the query text: a name (Homs, Daech, EI: labels and aliases, as kg view and kg network take them) becomes the entity it names, a CURIE (ckgr:place/homs) or IRI a resource, 2024-11 a date. A -p that is not a variable of the query, or a name that designates nothing, is a usage error (exit 2) with suggestions.
-    The build's store is used when it agrees with its report.json (else the graph file, with a warning).
+    The build's store is used when it agrees with its report.json (else the graph file, with a warning;
+    reading it shows a step on a terminal, -q none).
 
     -f json prints SPARQL 1.1 Query Results JSON (typed values); CONSTRUCT results print as Turtle, or as JSON-LD with -f json.
 
@@ -173,15 +177,20 @@ def query(
         return
     if not query_text:
         fail("missing QUERY: pass SPARQL text, a .rq file or a query name (kg query --list)", 2)
+    from kg.progress import terminal_progress
+
+    progress = terminal_progress(quiet=quiet)
     try:
-        result, prefixes = _run_query(query_text, graph, param, allow_service)
+        result, prefixes = _run_query(query_text, graph, param, allow_service, progress)
+        progress.close()  # what follows prints the answer
         _print_result(result, fmt, prefixes)
     except KgError as exc:
+        progress.close()
         usage_or_error(exc)
 
 
 def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port: int, writable: bool,
-                         timeout: float) -> None:
+                         timeout: float, quiet: bool = False) -> None:
     """Load the graph into a store (a temporary one unless --store), start the front server,
     print its addresses and wait for Ctrl-C or SIGTERM; clean up whatever happens — and first what
     killed ``kg serve`` processes left (their temporary stores)."""
@@ -203,7 +212,7 @@ def _serve_until_stopped(graph: Path, store: Path | None, host: str | None, port
     remove_stale_folders()
     tmp = None if store is not None else temporary_folder()
     server = None
-    progress = terminal_progress()  # loading a large graph takes minutes: say so on a terminal
+    progress = terminal_progress(quiet=quiet)  # loading a large graph takes minutes: say so on a terminal
     try:
         with progress.stage("store"):  # the graph loaded into Oxigraph
             folder = prepare_store(graph, store if store is not None else tmp / "store")
@@ -243,6 +252,7 @@ def serve(
     store: Path = typer.Option(None, "--store",
                                help="Oxigraph store folder to (re)load the graph into (default: a temporary one)."),
     timeout: float = typer.Option(30, "--timeout", min=1, help="Seconds a query may run before it is cancelled."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on a terminal (store, start)."),
 ) -> None:
     """Serve a built graph until Ctrl-C: the SPARQL 1.1 endpoint (Oxigraph), a query page with the
     named queries, and the explorer (graph.html); prints every address.
@@ -257,7 +267,7 @@ def serve(
 
     if host is not None and not is_loopback(host):
         typer.echo(f"kg: warning: serving on {host}: the graph is reachable from other machines", err=True)
-    _serve_until_stopped(graph, store, host, port, writable, timeout)
+    _serve_until_stopped(graph, store, host, port, writable, timeout, quiet)
 
 
 def validate(

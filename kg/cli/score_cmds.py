@@ -130,6 +130,9 @@ def entities(
                              help="Only entities merged by this rule: override, gazetteer, alias, normalised, "
                                   "person-part, fuzzy, new (another name is a usage error)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
+    quiet: bool = typer.Option(False, "-q", "--quiet",
+                               help="No progress on a terminal (kg entities shows none: it reads one CSV file; "
+                                    "taken as by every command, for scripts)."),
 ) -> None:
     """List the entities of a build and how their surface forms were merged (the merge log).
 
@@ -140,6 +143,7 @@ def entities(
     """
     from kg.store import read_entities_csv
 
+    del quiet  # nothing to silence: no progress (one CSV file is read); warnings and errors always show
     _check_rule(rule)
     path = _merge_log(graph, out)
     try:
