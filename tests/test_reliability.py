@@ -1570,3 +1570,36 @@ def test_reliability_leftovers_every_command_takes_quiet(tmp_path, monkeypatch):
     quiet = runner.invoke(app, ["entities", "-g", str(tmp_path), "-q"])
     assert loud.exit_code == quiet.exit_code == 0 and quiet.output == loud.output and "(1 entity)" in quiet.output
 
+
+@pytest.mark.model
+def test_reliability_leftovers_export_and_entities_say_a_damaged_report_json(tmp_path):
+    """With report.json truncated, or JSON of another shape, kg query, kg view, kg network and kg plot
+    say it cannot be read; kg export and kg entities answered without a word. They say it as the
+    readers do, and still write and print what they did before."""
+    out = tmp_path / "o"
+    _build([ONE], out)
+    formats = {"acled": "a.csv", "gexf": "n.gexf", "graphml": "n.graphml", "jsonld": "g.jsonld"}
+
+    def exports(where: Path) -> tuple[dict, list[str]]:
+        where.mkdir()
+        written, said = {}, []
+        for fmt, name in formats.items():
+            result = runner.invoke(app, ["export", "-f", fmt, "-g", str(out), "-o", str(where / name)])
+            assert result.exit_code == 0, result.output
+            written[fmt] = (where / name).read_bytes()
+            said.append(result.output)
+        result = runner.invoke(app, ["entities", "-g", str(out), "-f", "csv"])
+        assert result.exit_code == 0, result.output
+        written["entities"] = result.stdout
+        said.append(result.output)
+        return written, said
+
+    want, said = exports(tmp_path / "before")
+    assert not [s for s in said if "warning" in s]
+    raw = (out / "report.json").read_bytes()
+    for n, damaged in enumerate((raw[: len(raw) // 2], b"[1, 2]\n")):
+        (out / "report.json").write_bytes(damaged)
+        got, said = exports(tmp_path / f"after{n}")
+        assert got == want
+        for text in said:
+            assert f"kg: warning: {out / 'report.json'} cannot be read" in text and "Run 'kg build' again" in text

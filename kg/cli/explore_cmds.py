@@ -319,7 +319,7 @@ def export_cmd(
         fail(f"{graph}: no such graph; run 'kg build' first or pass --graph FILE", 2)
     progress = terminal_progress(quiet=quiet)
     try:
-        done = run_export(fmt.value, graph, out, undated=undated.value, progress=progress)
+        done = run_export(fmt.value, graph, out, undated=undated.value, progress=progress, warn=warn)
     except (KgError, ValueError, OSError) as exc:  # over a build's own files (UsageError) or a bad name: usage
         progress.close()
         fail(exc, 2 if isinstance(exc, ValueError | UsageError) else 1)

@@ -142,10 +142,14 @@ def entities(
     Example:  kg entities -g exports --rule fuzzy
     """
     from kg.store import read_entities_csv
+    from kg.store.integrity import report_problem
 
     del quiet  # nothing to silence: no progress (one CSV file is read); warnings and errors always show
     _check_rule(rule)
     path = _merge_log(graph, out)
+    damaged = report_problem(path.parent)  # as the other readers say it
+    if damaged is not None:
+        warn(f"{damaged}; reading {path}, unchecked")
     try:
         rows = read_entities_csv(path)
     except KgError as exc:  # not kg's entities.csv (other columns, empty, not UTF-8)

@@ -174,13 +174,18 @@ def jsonld_text(g) -> str:
     return out.getvalue()
 
 
-def write_jsonld(graph: str | Path, dest: str | Path, *, progress=None, **_options) -> str:
-    """Write the build's graph (every triple, as in ``graph.ttl``) as JSON-LD, a node at a time."""
+def write_jsonld(graph: str | Path, dest: str | Path, *, progress=None, warn=None, **_options) -> str:
+    """Write the build's graph (every triple, as in ``graph.ttl``) as JSON-LD, a node at a time.
+    ``warn`` is told when the build's ``report.json`` cannot be read (the file is read unchecked)."""
     from kg.progress import as_progress
     from kg.store import atomic_write, load_graph
+    from kg.store.integrity import report_problem
 
     steps = as_progress(progress)
     src = Path(graph)
+    damaged = report_problem(src if src.is_dir() else src.parent) if warn is not None else None
+    if damaged is not None:
+        warn(f"{damaged}; reading {src / 'graph.ttl' if src.is_dir() else src}, unchecked")
     with steps.stage("read"):
         g = load_graph(src / "graph.ttl" if src.is_dir() else src)
     with steps.stage("write"), atomic_write(dest) as fh:
@@ -267,9 +272,10 @@ def enrich_network(net, g, tables=None) -> None:
             data["start"], data["end"] = min(s[0] for s in found), max(s[1] for s in found)
 
 
-def write_network(graph: str | Path, dest: str | Path, *, progress=None, **_options) -> str:
+def write_network(graph: str | Path, dest: str | Path, *, progress=None, warn=None, **_options) -> str:
     """Write the knowledge network of a build (actors, places, events) as GraphML or GEXF (by
-    ``dest``'s suffix), with time spans and coordinates (:func:`enrich_network`)."""
+    ``dest``'s suffix), with time spans and coordinates (:func:`enrich_network`). ``warn`` is told
+    what the readers say of the build's store and ``report.json`` (:func:`kg.store.graph_source`)."""
     from kg.analyse import export_network, knowledge_network
     from kg.progress import as_progress
     from kg.store import load_network_graph
@@ -277,7 +283,7 @@ def write_network(graph: str | Path, dest: str | Path, *, progress=None, **_opti
 
     steps = as_progress(progress)
     with steps.stage("read"):
-        g = load_network_graph(graph)
+        g = load_network_graph(graph, warn)
     with steps.stage("network"):
         net = knowledge_network(g)
         enrich_network(net, g, read_build(graph, parsed=g))
@@ -289,10 +295,11 @@ def write_network(graph: str | Path, dest: str | Path, *, progress=None, **_opti
             f"{timed} dated events, {placed} places with coordinates)")
 
 
-def _write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop", progress=None, **_options) -> str:
+def _write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop", progress=None, warn=None,
+                 **_options) -> str:
     from kg.exports.acled import write_acled
 
-    export = write_acled(graph, dest, undated=undated, progress=progress)
+    export = write_acled(graph, dest, undated=undated, progress=progress, warn=warn)
     text = f"wrote {dest} ({len(export.rows)} ACLED rows)"
     if export.left_out:
         text += "; left out: " + ", ".join(f"{n} {why}" for why, n in sorted(export.left_out.items()))
@@ -319,7 +326,9 @@ def export(fmt: str, graph: str | Path, dest: str | Path | None = None, **option
     """Write the build ``graph`` (a graph file or a build folder) in format ``fmt`` to ``dest``
     (default: beside the graph, ``acled.csv``, ``graph.jsonld``, ``graph.graphml``, ``graph.gexf``).
     ``progress=`` (a :class:`kg.progress.Progress`, a callable, ``"auto"`` or None) is told the
-    steps (``read``, then ``rows`` / ``network``, ``write``): tens of seconds at thousands of articles."""
+    steps (``read``, then ``rows`` / ``network``, ``write``): tens of seconds at thousands of articles.
+    ``warn=`` (a callable taking one line) is told, as the readers' is, when the build's
+    ``report.json`` cannot be read or its store disagrees with it (:func:`kg.store.graph_source`)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     writer, suffix = FORMATS[fmt]

@@ -295,14 +295,15 @@ def _source_columns(ev: EventInfo, tables: BuildTables) -> dict:
 
 
 def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",
-                timestamp: int | None = None, progress=None) -> AcledExport:
+                timestamp: int | None = None, progress=None, warn=None) -> AcledExport:
     """Write the ACLED export of a build (its store, or its graph file) to ``dest`` (CSV, atomically).
 
     ``timestamp`` defaults to the modification time of the build's graph (when it was built), so
     exporting the same build twice gives the same bytes. Text cells are made safe to open in a
     spreadsheet as in ``events.csv`` (:func:`kg.store.csv_cell`: ``notes`` starting ``=HYPERLINK(``
     gets a leading ``'``); numbers (``fatalities``, ``latitude``…) stay numbers. ``progress`` (a
-    :class:`kg.progress.Progress`) is told the steps: ``read``, ``rows``, ``write``.
+    :class:`kg.progress.Progress`) is told the steps: ``read``, ``rows``, ``write``; ``warn`` what the
+    readers say of the build's store and ``report.json`` (:func:`kg.store.graph_source`).
     """
     from kg.progress import as_progress
     from kg.store import atomic_write, csv_cell
@@ -314,7 +315,7 @@ def write_acled(graph: str | Path, dest: str | Path, *, undated: str = "drop",
         stamp_of = src / "graph.ttl" if src.is_dir() else src
         timestamp = int(stamp_of.stat().st_mtime) if stamp_of.exists() else int(dt.datetime.now().timestamp())
     with steps.stage("read"):
-        tables = read_build(src)
+        tables = read_build(src, warn=warn)
     with steps.stage("rows"):
         export = acled_rows(tables, undated=undated, timestamp=timestamp)
     with steps.stage("write", total=len(export.rows), unit="row") as writing, atomic_write(dest) as fh:

@@ -255,15 +255,15 @@ def _read_articles(source) -> dict[str, ArticleInfo]:
     return articles
 
 
-def read_build(graph: str | Path, parsed=None) -> BuildTables:
-    """:func:`read_tables` of a build: its store when there is one beside ``graph``, else the
-    graph file (parsed with rdflib; or ``parsed``, that file already read). ``graph`` may be the
-    build folder."""
+def read_build(graph: str | Path, parsed=None, warn=None) -> BuildTables:
+    """:func:`read_tables` of a build: its store when there is one beside ``graph`` that agrees
+    with ``report.json``, else the graph file (parsed with rdflib; or ``parsed``, that file already
+    read). ``graph`` may be the build folder; ``warn`` is told what :func:`kg.store.graph_source` says."""
     from kg.store.graphs import load_graph
     from kg.store.integrity import find_store
     from kg.store.oxigraph import open_store
 
-    folder = find_store(graph)
+    folder = find_store(graph, warn)
     if folder is not None:
         return read_tables(open_store(folder))
     if parsed is not None:
