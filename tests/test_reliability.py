@@ -1603,3 +1603,35 @@ def test_reliability_leftovers_export_and_entities_say_a_damaged_report_json(tmp
         assert got == want
         for text in said:
             assert f"kg: warning: {out / 'report.json'} cannot be read" in text and "Run 'kg build' again" in text
+
+
+def test_reliability_leftovers_corrupt_cache_entries_are_not_counted_as_done(tmp_path, monkeypatch):
+    """`kg build --incremental` said "parse: 3 articles (3 already done)" when one of the three entries
+    was truncated (a warning said so and the article was parsed again, uncounted, in the build's own
+    process). Only the entries that will be used count as done; the others are parsed with the new ones."""
+    import io
+
+    from kg.extract import Extraction
+    from kg.ingest import article_from_text
+    from kg.pipeline import extraction
+    from kg.pipeline.incremental import ExtractionCache, article_key
+    from kg.progress import PlainProgress
+
+    arts = [article_from_text(f"a{i}", f" date 2024-11-0{i + 1}\nLes rebelles ont pris Alep ({i}).") for i in range(3)]
+    cache = ExtractionCache(tmp_path / "cache", version="0123456789abcdef")
+    for art in arts:
+        cache.put(Extraction(art, (), ()))
+    entry = cache._path(article_key(arts[1]))
+    entry.write_bytes(entry.read_bytes()[:-5])  # truncated
+    parsed: list[list[str]] = []
+    monkeypatch.setattr(extraction, "extract_batch",
+                        lambda batch: parsed.append([a.id for a in batch]) or [Extraction(a, (), ()) for a in batch])
+    monkeypatch.setattr(extraction, "warm_up", lambda: None)
+    shown = io.StringIO()
+    got = extraction.extract_articles(arts, progress=PlainProgress(shown, interval=0), cache=cache, jobs=1)
+    assert [ex.article.id for ex in got] == ["a0", "a1", "a2"] and parsed == [["a1"]]
+    lines = shown.getvalue().splitlines()
+    assert "kg: parse: 3 articles (2 already done)" in lines, lines
+    assert any(line.startswith("kg: parse [3/3]  100 %") for line in lines), lines
+    assert len(cache.problems) == 1 and str(entry) in cache.problems[0] and "a1 parsed again" in cache.problems[0]
+    assert cache.usable(arts[1])  # written again

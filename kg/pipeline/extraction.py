@@ -64,7 +64,9 @@ def iter_extractions(articles: Sequence[Article], *,
     it) is ready, in input order; nothing is kept (cached extractions are read when their turn comes).
     ``on_wait`` is told when the Dask cluster has no worker to run them (see :func:`run_batches`)."""
     rep = as_progress(progress)
-    cached = [cache is not None and cache.has(art) for art in articles]
+    # entries that will be used: one that is there but refused (truncated, edited, another version) is
+    # parsed with the others, and not counted as done
+    cached = [cache is not None and cache.usable(art) for art in articles]
     todo = [art for art, hit in zip(articles, cached, strict=True) if not hit]
     work = list(batches(todo, batch_size))
     if work and dask is None and min(resolve_jobs(jobs), len(work)) <= 1:
@@ -76,7 +78,7 @@ def iter_extractions(articles: Sequence[Article], *,
         for art, hit in zip(articles, cached, strict=True):
             ex = cache.get(art) if hit else None
             if ex is None:
-                if hit:  # unreadable since it was listed: parse it here
+                if hit:  # unreadable since it was checked (changed meanwhile, or undecodable): parse it here
                     ex = extract_batch([art])[0]
                 else:
                     ex = next(fresh)

@@ -146,32 +146,39 @@ def _dump_lines(kind: str, values: Iterable[object], **header) -> bytes:
     return json.dumps(head, sort_keys=True).encode("ascii") + b"\n" + body
 
 
-def _load_lines(path: Path, kind: str, what: str) -> tuple[dict, list[object]]:
-    """The header and the decoded values of a file :func:`_dump_lines` wrote; :class:`CacheError` else."""
+def _bad(path: Path, what: str, why: str) -> CacheError:
+    return CacheError(f"{path}: not a {what} written by this kg ({why}); it was not used — delete it "
+                      "or build again")
+
+
+def _checked_lines(path: Path, kind: str, what: str) -> tuple[dict, bytes]:
+    """The header and the body of a file :func:`_dump_lines` wrote, the body checked against the
+    header's SHA-256 but not decoded; :class:`CacheError` for any other file."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CacheError(f"{path}: cannot read the {what} ({exc.strerror})") from None
     first, _, body = raw.partition(b"\n")
-
-    def bad(why: str) -> CacheError:
-        return CacheError(f"{path}: not a {what} written by this kg ({why}); it was not used — delete it "
-                          "or build again")
-
     try:
         head = json.loads(first.decode("ascii"))
     except (UnicodeDecodeError, ValueError):
-        raise bad("no kg header line") from None
+        raise _bad(path, what, "no kg header line") from None
     if not isinstance(head, dict) or head.get("format") != kind:
-        raise bad(f"format {head.get('format') if isinstance(head, dict) else None!r}, expected {kind!r}")
+        raise _bad(path, what, f"format {head.get('format') if isinstance(head, dict) else None!r}, expected {kind!r}")
     if head.get("version") != FORMAT_VERSION:
-        raise bad(f"format version {head.get('version')!r}, expected {FORMAT_VERSION}")
+        raise _bad(path, what, f"format version {head.get('version')!r}, expected {FORMAT_VERSION}")
     if head.get("sha256") != hashlib.sha256(body).hexdigest():
-        raise bad("checksum mismatch: truncated or edited")
+        raise _bad(path, what, "checksum mismatch: truncated or edited")
+    return head, body
+
+
+def _load_lines(path: Path, kind: str, what: str) -> tuple[dict, list[object]]:
+    """The header and the decoded values of a file :func:`_dump_lines` wrote; :class:`CacheError` else."""
+    head, body = _checked_lines(path, kind, what)
     try:
         values = [decode(json.loads(line.decode("utf-8", "surrogatepass"))) for line in body.splitlines()]
     except (UnicodeDecodeError, ValueError) as exc:
-        raise bad(str(exc)) from None
+        raise _bad(path, what, str(exc)) from None
     return head, values
 
 
@@ -217,6 +224,22 @@ class ExtractionCache:
     def has(self, article: Article) -> bool:
         """Whether an extraction of ``article``'s content is cached (without reading it)."""
         return self._path(article_key(article)).is_file()
+
+    def usable(self, article: Article) -> bool:
+        """Whether ``article``'s entry is there and will be used: its header, format version, code
+        version and checksum are this kg's (the file is read, not decoded). An entry that is there
+        but refused is added to :attr:`problems` (its article is to be parsed again)."""
+        p = self._path(article_key(article))
+        if not p.is_file():
+            return False
+        try:
+            head, _body = _checked_lines(p, "kg-extraction", "kg cache entry")
+            if head.get("kg") != self.version:
+                raise CacheError(f"{p}: not a kg cache entry of this code version; it was not used")
+        except CacheError as exc:
+            self.problems.append(f"{exc} (article {article.id} parsed again)")
+            return False
+        return True
 
     def get(self, article: Article) -> Extraction | None:
         """The cached extraction of ``article`` (with this ``Article`` record), or None."""
