@@ -1635,3 +1635,35 @@ def test_reliability_leftovers_corrupt_cache_entries_are_not_counted_as_done(tmp
     assert any(line.startswith("kg: parse [3/3]  100 %") for line in lines), lines
     assert len(cache.problems) == 1 and str(entry) in cache.problems[0] and "a1 parsed again" in cache.problems[0]
     assert cache.usable(arts[1])  # written again
+
+
+@pytest.mark.model
+def test_reliability_leftovers_remove_after_a_plain_build_keeps_the_cache_it_made(tmp_path, monkeypatch):
+    """`kg remove` of a build made without --incremental parses every remaining article (documented), but
+    kept nothing of it: the next `kg remove` parsed them all again. It writes the cache `kg build
+    --incremental` keeps (the same entries, of this code version), so the next removal parses nothing;
+    the exports are those of a build of the remaining articles."""
+    from kg.ingest import read_article
+    from kg.pipeline import extraction
+    from kg.pipeline.incremental import CACHE_DIR_NAME, ExtractionCache
+
+    out = tmp_path / "o"
+    _build(SEED_FILES[:3], out)
+    assert not (out / CACHE_DIR_NAME).exists()
+    parsed: list[str] = []
+    real = extraction.extract_batch
+    monkeypatch.setattr(extraction, "extract_batch", lambda batch: parsed.extend(a.id for a in batch) or real(batch))
+    result = runner.invoke(app, ["remove", SEED_FILES[0].stem, "-o", str(out), "-q", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert sorted(parsed) == [p.stem for p in SEED_FILES[1:3]]
+    cache = ExtractionCache(out / CACHE_DIR_NAME)  # of this code version, one entry per parsed article
+    assert all(cache.get(read_article(p)) is not None for p in SEED_FILES[1:3]) and cache.problems == []
+    parsed.clear()
+    result = runner.invoke(app, ["remove", SEED_FILES[1].stem, "-o", str(out), "-q", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert parsed == []  # the remaining article came from the cache
+    assert _report(out)["articles"] == 1 and len(list(cache.dir.glob("*/*.json"))) == 1  # pruned to it
+    monkeypatch.setattr(extraction, "extract_batch", real)
+    _build(SEED_FILES[2:3], tmp_path / "alone")
+    for name in ("graph.ttl", "graph.trig", "events.csv", "entities.csv", "derived.ttl"):
+        assert (out / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name

@@ -112,7 +112,8 @@ def remove(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors."),
 ) -> None:
     """Remove articles from the build in OUT (any build of this kg; nothing parsed again that the
-    --incremental cache holds).
+    --incremental cache holds; after a build without it, the articles parsed are kept in that cache
+    for the next removal).
 
     Entities and events are resolved again over the remaining articles, so the exports equal a
     build without them. Delete or move the input files too, or the next build brings them back.

@@ -130,7 +130,8 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
     Every build leaves its articles beside its exports (``.kg-articles.jsonl``, whose digest
     ``report.json`` names), so this works after any build, incremental or not. Articles whose
     extraction is in the cache (``out_dir/.kg-cache``, or ``cache``) are not parsed again; the
-    others are. Raises :class:`BuildError` when ``out_dir`` holds no build of this kg,
+    others are, and their extractions are written to that cache (begun here after a build without
+    ``--incremental``), so the next removal parses nothing. Raises :class:`BuildError` when ``out_dir`` holds no build of this kg,
     :class:`UsageError` (naming the close ids) when an id is not in it, or when ``out_dir`` is a folder kg did not make. ``store`` defaults to whether the build kept a store. ``progress`` as for :func:`build`.
     """
     rep = as_progress(progress)
@@ -197,7 +198,10 @@ def _remove(ids: Iterable[str], out_dir: str | Path, rep: Progress, *, cache: st
             raise UsageError(f"{out}: removing {', '.join(sorted(gone))} would leave no article; "
                              "delete the folder instead")
         cache_dir = Path(cache) if cache else out / CACHE_DIR_NAME
-        xcache = ExtractionCache(cache_dir) if cache_dir.is_dir() else None
+        # the cache kg build --incremental keeps, begun here after a build without it: the articles
+        # parsed now are not parsed again by the next removal (a file of that name is left alone)
+        other = (cache_dir.exists() or cache_dir.is_symlink()) and not cache_dir.is_dir()
+        xcache = None if other else ExtractionCache(cache_dir)
         report = BuildReport(str(out))
         if store is None:  # as the build kept it: a store of kg's is there
             link = out / STORE_DIR_NAME
