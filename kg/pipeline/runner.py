@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from kg.errors import BuildError, UsageError
+from kg.errors import BuildError, KgError, UsageError
 
 __all__ = ["run_batches", "batches", "resolve_jobs", "check_dask", "IN_FLIGHT", "CONNECT_TIMEOUT", "WORKER_WAIT"]
 
@@ -345,29 +345,60 @@ def _handshake(address: str) -> None:
         raise BuildError(f"--dask {address}: {box['error']}")
 
 
+#: on a Dask worker process: why ``setup`` failed there, by worker address (said by :func:`_checked`)
+_SETUP_FAILED: dict[str, str] = {}
+
+
 def _setup_plugin(setup):
-    """A ``distributed`` worker plugin that runs ``setup`` when a worker starts."""
+    """A ``distributed`` worker plugin that runs ``setup`` when a worker starts. A failure (the spaCy
+    model missing on that machine) is kept, not raised: raised, distributed logs it with a traceback
+    on the worker, and the client gets it without the worker's name; :func:`_checked` says it, naming
+    the worker, when a batch comes to that worker."""
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class _Setup(WorkerPlugin):
         name = "kg-setup"
 
         def setup(self, worker) -> None:
-            setup()
+            _set_up(setup, worker.address)
 
     return _Setup()
+
+
+def _set_up(setup, address: str) -> None:
+    """Run ``setup`` on the Dask worker ``address``, keeping why it failed. A module-level function:
+    the plugin class, made in a function, travels by value, and so would a dict it named."""
+    try:
+        setup()
+    except Exception as exc:  # noqa: BLE001 - said with the worker's address by _checked
+        _SETUP_FAILED[address] = _what(exc)
+    else:
+        _SETUP_FAILED.pop(address, None)
+
+
+def _what(exc: BaseException) -> str:
+    """An error in one line: kg's own message as it is, any other with its type."""
+    return str(exc) if isinstance(exc, KgError) else f"{type(exc).__name__}: {exc}"
 
 
 def _checked(fn, fingerprint, expected: str, batch):
     """``fn(batch)`` on a Dask worker whose ``fingerprint()`` is ``expected``: a worker that joins
     the cluster after the run began is checked too (the check of the workers there at the start
-    missed it, and its results, from other code, went into the build)."""
+    missed it, and its results, from other code, went into the build). What fails there for a reason
+    of that machine — ``setup`` (a missing model), kg's own errors, a missing package — is a
+    :class:`BuildError` that names the worker: the same message from here would point at this machine."""
     if fingerprint is not None:
         theirs = fingerprint()
         if theirs != expected:
             raise BuildError(f"--dask: the worker {_worker_address()} runs another kg version ({theirs}; here "
                              f"{expected}); install the same checkout on every worker")
-    return fn(batch)
+    failed = _SETUP_FAILED.get(_worker_address())
+    if failed is not None:
+        raise BuildError(f"--dask: on the Dask worker {_worker_address()}: {failed}")
+    try:
+        return fn(batch)
+    except (KgError, ImportError) as exc:
+        raise BuildError(f"--dask: on the Dask worker {_worker_address()}: {_what(exc)}") from None
 
 
 def _worker_address() -> str:
