@@ -58,13 +58,21 @@ def duration(seconds: float) -> str:
 
 
 class Stage:
-    """One stage of a build: :meth:`advance` it as items are done (a no-op here)."""
+    """One stage of a build: :meth:`advance` it as items are done (a no-op here); :meth:`note` what
+    it waits for before its first item, and :meth:`begin` when the work proper starts (the rate and
+    the time left are measured from then: a Dask cluster starting is no parsing)."""
 
     def __init__(self, name: str, total: int | None = None, unit: str = "item", done: int = 0):
         self.name, self.total, self.unit, self.done = name, total, unit, done
 
     def advance(self, n: int = 1, detail: str = "") -> None:
         self.done += n
+
+    def note(self, text: str) -> None:
+        """Say what the stage is doing before its items come (``starting Dask cluster…``)."""
+
+    def begin(self) -> None:
+        """The items start coming: the rate and the time left are measured from now."""
 
 
 class Progress:
@@ -90,9 +98,15 @@ class _PlainStage(Stage):
     def __init__(self, owner: PlainProgress, name: str, total: int | None, unit: str, done: int):
         super().__init__(name, total, unit, done)
         self.owner = owner
-        self.start = owner.clock()
+        self.start = self.since = owner.clock()  # the stage's start; since: what the rate is measured from
         self.first = done
         self.last_line: float | None = None
+
+    def note(self, text: str) -> None:
+        self.owner.line(f"{self.name}: {text}")
+
+    def begin(self) -> None:
+        self.since = self.owner.clock()
 
     def advance(self, n: int = 1, detail: str = "") -> None:
         super().advance(n)
@@ -104,7 +118,7 @@ class _PlainStage(Stage):
         self.owner.line(self._status(now, detail))
 
     def _status(self, now: float, detail: str) -> str:
-        elapsed = max(now - self.start, 1e-9)
+        elapsed = max(now - self.since, 1e-9)
         made = self.done - self.first
         rate = made / elapsed
         count = f"[{self.done}/{self.total}]" if self.total is not None else f"[{self.done}]"
@@ -148,11 +162,18 @@ class _RichStage(Stage):
     def __init__(self, bars, task, name: str, total: int | None, unit: str, done: int):
         super().__init__(name, total, unit, done)
         self.bars, self.task = bars, task
-        self.start, self.first = time.monotonic(), done
+        self.since, self.first = time.monotonic(), done
 
     def rate(self) -> str:
-        made, spent = self.done - self.first, time.monotonic() - self.start
+        made, spent = self.done - self.first, time.monotonic() - self.since
         return f"{made / spent:.1f} {_plural(self.unit, 2)}/s" if made and spent > 0 else ""
+
+    def note(self, text: str) -> None:
+        self.bars.update(self.task, detail=text[:40])
+
+    def begin(self) -> None:
+        self.since = time.monotonic()
+        self.bars.update(self.task, detail="")
 
     def advance(self, n: int = 1, detail: str = "") -> None:
         super().advance(n)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 from helpers import REPO, SEEDS
@@ -15,6 +16,7 @@ from kg.progress import (
     PlainProgress,
     Progress,
     RichProgress,
+    Stage,
     as_progress,
     auto_progress,
 )
@@ -193,3 +195,84 @@ def test_export_and_validate_show_their_steps(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["network", "-g", str(graph), "--export", str(tmp_path / "n.gexf")])
     assert result.exit_code == 0, result.output
     assert [r.stages for r in shown] == [["read", "network"], ["export"]]
+
+
+def test_progress_a_stage_says_what_it_waits_for_and_times_only_its_work():
+    """`kg build --dask local:N` sat at 'parse [0/N]' while the cluster started and its workers loaded the
+    model (tens of seconds), and the rate and ETA then counted that wait as parsing: 0.1 articles/s, ETA
+    hours. A stage says what it waits for (note) and measures from when its work begins (begin)."""
+    out = io.StringIO()
+    now = [0.0]
+    p = PlainProgress(out, interval=0, clock=lambda: now[0])
+    with p.stage("parse", total=4, unit="article") as st:
+        st.note("starting Dask cluster…")
+        now[0] = 60.0
+        st.note("waiting for workers…")
+        now[0] = 100.0
+        st.begin()  # the first batch is submitted
+        now[0] = 102.0
+        st.advance(1, "a1")
+        now[0] = 110.0
+    lines = out.getvalue().splitlines()
+    assert lines == ["kg: parse: 4 articles", "kg: parse: starting Dask cluster…", "kg: parse: waiting for workers…",
+                     "kg: parse [1/4]  25 %  0.5 articles/s  ETA 6 s  a1", "kg: parse: done in 1 min 50 s"]
+
+
+def test_progress_rich_stage_notes_and_rate_from_its_work(monkeypatch):
+    import time as time_module
+
+    from rich.console import Console
+
+    now = [1000.0]
+    monkeypatch.setattr(time_module, "monotonic", lambda: now[0])
+    buf = io.StringIO()
+    p = RichProgress(console=Console(file=buf, force_terminal=True, width=120))
+    with p.stage("parse", total=4, unit="article") as st:
+        st.note("starting Dask cluster…")
+        assert p.bars.tasks[0].fields["detail"] == "starting Dask cluster…"
+        now[0] += 100
+        st.begin()
+        assert p.bars.tasks[0].fields["detail"] == ""
+        now[0] += 2
+        st.advance(1, "a1")
+        assert p.bars.tasks[0].fields["rate"] == "0.5 articles/s"
+    p.close()
+
+
+def test_progress_of_a_dask_build_says_the_cluster_start_not_as_parsing(monkeypatch):
+    """The parse stage of a build on Dask is told by the runner what it waits for, and when the first
+    batch goes out."""
+    from kg.extract import Extraction
+    from kg.ingest import article_from_text
+    from kg.pipeline import extraction
+
+    arts = [article_from_text(f"a{i}", f"Les rebelles ont pris Alep ({i}).") for i in range(2)]
+    said: list = []
+
+    class Recording(Stage):
+        def note(self, text):
+            said.append(("note", text))
+
+        def begin(self):
+            said.append(("begin",))
+
+        def advance(self, n=1, detail=""):
+            said.append(("advance", detail))
+
+    class Told(Progress):
+        @contextmanager
+        def _stage(self, name, total, unit, done):
+            yield Recording(name, total, unit, done)
+
+    def run_batches(fn, work, *, on_step=None, **_kw):
+        on_step("starting Dask cluster…")
+        on_step("waiting for workers…")
+        on_step(None)
+        for batch in work:
+            yield [Extraction(a, (), ()) for a in batch]
+
+    monkeypatch.setattr(extraction, "run_batches", run_batches)
+    got = extraction.extract_articles(arts, progress=Told(), dask="local:1", batch_size=1)
+    assert [ex.article.id for ex in got] == ["a0", "a1"]
+    assert said == [("note", "starting Dask cluster…"), ("note", "waiting for workers…"), ("begin",),
+                    ("advance", "a0"), ("advance", "a1")]

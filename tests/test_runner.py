@@ -418,3 +418,18 @@ def test_runner_an_error_on_a_dask_worker_names_the_worker(setup, fn):
         assert not t.is_alive()
     assert isinstance(box.get("error"), BuildError), box
     assert str(box["error"]) == f"--dask: on the Dask worker {worker}: {_NO_MODEL}"
+
+
+def test_runner_dask_says_its_steps_before_the_first_batch():
+    """While a Dask run connects, checks its workers and sets them up, nothing was said and a build's
+    parse bar counted that time as parsing: the run says each step, then None when the first batch is
+    submitted."""
+    distributed = pytest.importorskip("distributed")
+    steps: list = []
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        stream = run_batches(square_all, [[1], [2]], dask=client, setup=_setup, fingerprint=_fingerprint,
+                             on_step=steps.append)
+        first = next(stream)
+        assert steps == ["waiting for workers…", None]
+        assert [x for x, _pid in first] == [1] and len(list(stream)) == 1

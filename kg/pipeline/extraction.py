@@ -72,9 +72,17 @@ def iter_extractions(articles: Sequence[Article], *,
     if work and dask is None and min(resolve_jobs(jobs), len(work)) <= 1:
         with rep.stage("model load"):  # in this process (workers load their own)
             warm_up()
-    fresh = (ex for batch in run_batches(extract_batch, work, jobs=jobs, dask=dask, setup=warm_up,
-                                         fingerprint=fingerprint, on_wait=on_wait) for ex in batch)
     with rep.stage("parse", total=len(articles), unit="article", done=len(articles) - len(todo)) as st:
+        # on Dask, the cluster's start and its workers' model load are said, and not timed as parsing
+        def step(text: str | None) -> None:
+            if text is None:
+                st.begin()
+            else:
+                st.note(text)
+
+        fresh = (ex for batch in run_batches(extract_batch, work, jobs=jobs, dask=dask, setup=warm_up,
+                                             fingerprint=fingerprint, on_wait=on_wait, on_step=step)
+                 for ex in batch)
         for art, hit in zip(articles, cached, strict=True):
             ex = cache.get(art) if hit else None
             if ex is None:

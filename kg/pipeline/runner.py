@@ -93,17 +93,22 @@ def resolve_jobs(jobs: int | str) -> int:
 def run_batches(fn: Callable[[T], R], work: Sequence[T], *, jobs: int | str = 1, dask: Any = None,
                 setup: Callable[[], None] | None = None,
                 fingerprint: Callable[[], str] | None = None,
-                on_wait: Callable[[str], None] | None = None) -> Iterator[R]:
+                on_wait: Callable[[str], None] | None = None,
+                on_step: Callable[[str | None], None] | None = None) -> Iterator[R]:
     """``fn(b)`` for each batch ``b`` of ``work``, in order: here, in worker processes, or on Dask.
 
     ``fn`` must be pure (its result depends only on its argument), so that every way of
     running it gives the same results. See the module docstring for ``jobs``, ``dask``,
     ``setup`` and ``fingerprint``; ``on_wait`` is told (one line) when the run waits for a Dask worker.
+    On Dask, ``on_step`` is told what the run waits for before its first batch goes out — a few
+    words: ``starting Dask cluster…``, ``connecting to scheduler…``, ``waiting for workers…`` (their
+    version check and ``setup``) — and then None, when the first batch is submitted.
     """
     if not work:
         return iter(())
     if dask is not None:
-        return _on_dask(fn, work, dask, setup=setup, fingerprint=fingerprint, on_wait=on_wait)
+        return _on_dask(fn, work, dask, setup=setup, fingerprint=fingerprint, on_wait=on_wait,
+                        on_step=on_step or (lambda _text: None))
     n = min(resolve_jobs(jobs), len(work))
     if n <= 1:
         return _here(fn, work, setup)
@@ -265,11 +270,11 @@ def check_dask(dask) -> None:
         raise UsageError(f"--dask {dask!r}: not a Dask scheduler address ({exc}); expected {_DASK_FORMS}") from None
 
 
-def _client(dask, most: int):
+def _client(dask, most: int, on_step: Callable[[str | None], None]):
     """``(client, cluster, own)``: a client of the scheduler ``dask`` names; ``cluster`` is the
     ``LocalCluster`` started here for ``"local[:N]"`` (None otherwise) — of at most ``most`` workers,
     the number of batches (each worker loads the model: one more than there are batches is only
-    slower); ``own``: the client is to be closed at the end."""
+    slower); ``own``: the client is to be closed at the end. ``on_step`` is told which it does."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -280,11 +285,13 @@ def _client(dask, most: int):
     check_dask(text)
     if text == "local" or text.startswith("local:"):
         n = min(resolve_jobs(text.partition(":")[2] or "auto"), max(1, most))
+        on_step("starting Dask cluster…")
         # the scheduler's HTTP routes on a free port of this machine only: on the default :8787 a second
         # cluster (another build) printed "Port 8787 is already in use" whatever -q said
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=40)
         return Client(cluster), cluster, True
+    on_step("connecting to scheduler…")
     _handshake(text)
     try:
         return Client(text, timeout=f"{CONNECT_TIMEOUT}s"), None, True
@@ -450,10 +457,11 @@ def _result(fut, client, address: str, on_wait: Callable[[str], None] | None):
                              "once the cluster has workers")
 
 
-def _on_dask(fn, work, dask, *, setup, fingerprint, on_wait) -> Iterator:
-    client, cluster, own = _client(dask, len(work))
+def _on_dask(fn, work, dask, *, setup, fingerprint, on_wait, on_step) -> Iterator:
+    client, cluster, own = _client(dask, len(work), on_step)
     address = dask if isinstance(dask, str) else client.scheduler.address
     try:
+        on_step("waiting for workers…")  # their version, then their setup (each loads the model)
         mine = fingerprint() if fingerprint is not None else ""
         if fingerprint is not None:
             theirs = set(client.run(fingerprint).values())
@@ -472,6 +480,8 @@ def _on_dask(fn, work, dask, *, setup, fingerprint, on_wait) -> Iterator:
         try:
             for batch in todo:
                 pending.append(submit(batch))
+                if len(pending) == 1:
+                    on_step(None)  # the work proper starts
                 if len(pending) >= IN_FLIGHT * workers:
                     break
             while pending:
