@@ -402,6 +402,38 @@ def test_build_sigint_exit_130_keeps_previous_exports(tmp_path):
 
 
 @pytest.mark.model
+def test_build_sigterm_stops_its_workers_and_exits_130_as_sigint_does(tmp_path):
+    """`kill` (SIGTERM) of `kg build --jobs 2` ended the process at once (Python's default): its two
+    workers went on parsing for a dead parent, wrote BrokenPipeError tracebacks, and the system was left
+    their semaphores ("resource_tracker: There appear to be 6 leaked semaphore objects"). SIGTERM stops
+    the build as Ctrl-C does: workers stopped, nothing half-written, exit 130."""
+    from kg.pipeline.outdir import OutputFolder
+
+    out = tmp_path / "exports"
+    with OutputFolder(out):
+        pass
+    (out / "graph.ttl").write_text("# previous\n", encoding="utf-8")
+    big = _larger_corpus(tmp_path, 2)  # 10 articles: two batches of 8, so a pool of two workers
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(big), "-o", str(out), "--jobs", "2"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = b""
+    while b"kg: parse" not in seen:  # the pool has started (its workers load the model)
+        chunk = proc.stderr.read1(256)
+        assert chunk, "the build ended before it parsed"
+        seen += chunk
+    time.sleep(1)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=120)
+    text = (seen + err).decode()
+    assert proc.returncode == 130, text
+    assert "interrupted; previous exports kept" in text
+    assert "leaked semaphore" not in text and "Traceback" not in text, text
+    assert [p.name for p in out.iterdir() if p.name not in KG_FILES] == ["graph.ttl"]
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == "# previous\n"
+    assert json.loads((out / ".kg-state.json").read_text(encoding="utf-8"))["pending"] == []
+
+
+@pytest.mark.model
 def test_build_failing_mid_publish_leaves_whole_files(tmp_path, monkeypatch):
     """A build stopped between two renames leaves each export whole (old or new), no temp files;
     report.json, replaced last, still describes the old set (and so readers see that the store,

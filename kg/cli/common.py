@@ -85,9 +85,20 @@ def names_of(g):
 IN_KG_PROCESS = False
 
 
+def _interrupt(signum, frame) -> NoReturn:
+    raise KeyboardInterrupt
+
+
 def run_interruptible(call: Callable[[], T], usage_errors: tuple[type[Exception], ...]) -> T:
     """Run a build or a removal: Ctrl-C exits 130 (the previous exports are kept), one of
-    ``usage_errors`` exits 2, any other :class:`KgError` exits 1."""
+    ``usage_errors`` exits 2, any other :class:`KgError` exits 1.
+
+    In the ``kg`` process, SIGTERM (``kill``, a service manager, a batch system's time limit) stops it
+    as Ctrl-C does: its worker processes stopped and waited for, its staging folder removed, exit 130.
+    Python's default ended the process at once: the workers went on parsing for a dead parent and the
+    system was left their semaphores ("resource_tracker: There appear to be 6 leaked semaphore objects")."""
+    own = IN_KG_PROCESS and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if own else None
     try:
         result = call()
     except KeyboardInterrupt:
@@ -97,6 +108,9 @@ def run_interruptible(call: Callable[[], T], usage_errors: tuple[type[Exception]
         fail(exc, 2)
     except KgError as exc:
         fail(exc, 1)
+    finally:
+        if own:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     # done and published: a Ctrl-C now, while the summary prints and the process ends, would say
     # "interrupted" (exit 130) of a build that is complete. Only in the kg process (main()), not in
     # a program that runs the app in its own process (typer's CliRunner, a notebook)
