@@ -131,8 +131,8 @@ def remove(ids: Iterable[str], out_dir: str | Path = "exports", *, cache: str | 
     ``report.json`` names), so this works after any build, incremental or not. Articles whose
     extraction is in the cache (``out_dir/.kg-cache``, or ``cache``) are not parsed again; the
     others are, and their extractions are written to that cache (begun here after a build without
-    ``--incremental``), so the next removal parses nothing. Raises :class:`BuildError` when ``out_dir`` holds no build of this kg,
-    :class:`UsageError` (naming the close ids) when an id is not in it, or when ``out_dir`` is a folder kg did not make. ``store`` defaults to whether the build kept a store. ``progress`` as for :func:`build`.
+    ``--incremental``), so the next removal parses nothing. Raises :class:`BuildError` when
+    ``out_dir`` holds no build of this kg, :class:`UsageError` (naming the close ids) when an id is not in it, or when ``out_dir`` is a folder kg did not make. ``store`` defaults to whether the build kept a store. ``progress`` as for :func:`build`.
     """
     rep = as_progress(progress)
     try:
