@@ -34,7 +34,13 @@ from kg.store.csv_export import (
     write_events_csv,
 )
 from kg.store.exporters import EXPORTERS
-from kg.store.graphs import load_graph, load_network_graph, load_query_graph, read_network_part
+from kg.store.graphs import (
+    load_graph,
+    load_network_graph,
+    load_query_graph,
+    read_network_part,
+    validate_graph,
+)
 from kg.store.integrity import build_stamp, find_store, graph_file, graph_source, store_digest, store_mismatch
 from kg.store.oxigraph import (
     GRAPH_DIGESTS,
@@ -64,4 +70,4 @@ __all__ = ["atomic_write", "GraphWriter", "prefix_header", "write_events_csv", "
            "STORE_PREFIX", "load_network_graph", "GRAPH_DIGESTS", "STORE_MARKER",
            "store_digests", "save_digests", "update_store", "store_digest", "store_mismatch", "csv_cell",
            "graph_source", "graph_file", "write_turtle", "write_derived", "load_query_graph", "iter_event_rows",
-           "LOAD_CHUNK_LINES", "read_entities_csv", "read_network_part", "build_stamp", "has_iri"]
+           "LOAD_CHUNK_LINES", "read_entities_csv", "read_network_part", "build_stamp", "has_iri", "validate_graph"]
