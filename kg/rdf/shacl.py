@@ -20,14 +20,15 @@ size. :func:`validate_chunks` reads the graph three times as a stream of stateme
 
 Why the union of the chunks' results is the whole graph's. Every focus node (a node typed with a
 target class) is the subject of its ``rdf:type`` statement, so of some chunk's statements. A chunk
-holds, for each subject of its statements: all its types; all its values of a property (its own
-piece holds them all, or it is split and the witnesses bring ``cap`` of them, enough to decide every
-count of the shapes: ``min(count, cap)`` decides ``count < minCount`` and ``count > maxCount``); the
-values a comparison needs; enough subjects on each inverse path; and the types of every value, which
-is all that the value shapes (``ckgsh:ActorValue``, ``sh:class``) read. So each result whose focus is
-one of its subjects is a result of the whole graph, and each result of the whole graph is found in
-the chunk of its statement. A chunk is a part of the whole graph, so it has no focus node the whole
-graph has not. :func:`chunk_needs` checks that the shapes ask no more than this (it refuses, e.g.,
+holds, for each subject of its statements: all its types; of each property the shapes count, all its
+values (its one piece holds them all) or, for a split subject, ``cap`` of them, which decide every
+count of the shapes (``min(count, cap)`` decides ``count < minCount`` and ``count > maxCount``); all
+the values a comparison reads; enough subjects on each inverse path; and the types (and the
+``rdfs:subClassOf`` statements) of every value, which is all that the checks of one value
+(``sh:class``, ``ckgsh:ActorValue``, a datatype) read. So each result whose focus is one of its
+subjects is a result of the whole graph; a count's or an ``sh:or``'s result is found in every chunk
+where its focus is a subject, a value's in the chunk of its statement. A chunk is a part of the
+whole graph, so it has no focus node the whole graph has not. :func:`chunk_needs` checks that the shapes ask no more than this (it refuses, e.g.,
 ``sh:closed``, ``sh:targetNode`` or a property path a chunk cannot follow); a file with blank nodes
 is not chunked (a parse names them anew each time).
 
