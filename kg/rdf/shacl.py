@@ -597,5 +597,5 @@ def validate_chunks(read: Callable[[], Iterable], *, shapes: Graph | None = None
             found.update((r.text, r) for r in _pyshacl_results(graph, shapes) if r.focus in own)
             del graph
             done += sum(index.sizes[start:end])
-            checking.advance(1, f"{done:,} of {total:,} statements")
+            checking.advance(1, f"{done:,}/{total:,} triples")
     return ChunkedReport(_report(found.values()), index.counts(total), len(starts))
