@@ -221,10 +221,6 @@ class ExtractionCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def has(self, article: Article) -> bool:
-        """Whether an extraction of ``article``'s content is cached (without reading it)."""
-        return self._path(article_key(article)).is_file()
-
     def usable(self, article: Article) -> bool:
         """Whether ``article``'s entry is there and will be used: its header, format version, code
         version and checksum are this kg's (the file is read, not decoded). An entry that is there

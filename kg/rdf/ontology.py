@@ -80,6 +80,12 @@ def load_shapes() -> Graph:
     return Graph().parse(SHAPES_PATH, format="turtle")
 
 
+#: how pyshacl checks a built graph: no inference, every result, infos allowed, warnings not
+#: (:func:`validate`; :mod:`kg.rdf.shacl` gives its ``Validator`` the same)
+SHACL_OPTIONS = {"inference": "none", "abort_on_first": False, "allow_infos": True, "allow_warnings": False,
+                 "advanced": False}
+
+
 def validate(graph: Graph) -> tuple[bool, str]:
     """Check a built graph against the SHACL shapes.
 
@@ -100,16 +106,7 @@ def validate(graph: Graph) -> tuple[bool, str]:
         Whether the graph conforms, and pyshacl's report text.
     """
     conforms, _results_graph, results_text = pyshacl.validate(
-        graph,
-        shacl_graph=load_shapes(),
-        ont_graph=None,
-        inference="none",
-        abort_on_first=False,
-        allow_infos=True,
-        allow_warnings=False,
-        advanced=False,
-        meta_shacl=False,
-    )
+        graph, shacl_graph=load_shapes(), ont_graph=None, meta_shacl=False, **SHACL_OPTIONS)
     return bool(conforms), str(results_text)
 
 

@@ -54,6 +54,7 @@ from kg.errors import KgError
 from kg.progress import Progress
 from kg.rdf.counts import Counts, kind_of_class
 from kg.rdf.emit import bind_prefixes
+from kg.rdf.ontology import SHACL_OPTIONS
 
 __all__ = ["CHUNK_GRAPHS", "CHUNK_TRIPLES", "ShaclResult", "ShaclReport", "ChunkNeeds", "ChunkedReport",
            "NotChunkable", "shacl_report", "chunk_needs", "validate_chunks"]
@@ -136,9 +137,7 @@ def _pyshacl_results(graph: Graph, shapes: Graph) -> list[ShaclResult]:
             found.extend(results)
             return None, ""
 
-    options = {"inference": "none", "abort_on_first": False, "allow_infos": True, "allow_warnings": False,
-               "advanced": False, "inplace": True}
-    Keep(data, shacl_graph=shapes, ont_graph=None, options=options).run()
+    Keep(data, shacl_graph=shapes, ont_graph=None, options={**SHACL_OPTIONS, "inplace": True}).run()
     out = []
     for text, _node, triples in found:
         said = {p: (o[1] if isinstance(o, tuple) else o) for _r, p, o in triples}
