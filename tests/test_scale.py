@@ -568,3 +568,120 @@ def test_scale_shacl_sample_borrows_the_mention_of_an_entity_named_outside_it():
     # an entity that no article names is still reported
     unnamed = [*sampled, (a1, by, sana)]
     assert validate(parts.shacl_graph(unnamed, entities, mentions))[0] is False
+
+
+# ------------------------------------------------------------------ the store loads beside SHACL and the view
+def _store_build(tmp_path: Path, monkeypatch, *, load, validate=None):
+    """A build of the seeds into ``tmp_path/out`` over a previous one made without a store (so this one
+    bulk-loads its store), parsing nothing again (a cache), with ``load`` in place of
+    :func:`kg.store.load_store` and ``validate`` (if given) in place of the SHACL step."""
+    import kg.pipeline as pipeline
+    import kg.pipeline.stages as stages
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    pipeline.build([SEEDS], out, progress=None, store=False, cache=cache)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    monkeypatch.setattr(stages, "load_store", load)
+    if validate is not None:
+        monkeypatch.setattr(stages, "_validate", validate)
+    return out, before, lambda: pipeline.build([SEEDS], out, progress=None, cache=cache)
+
+
+@pytest.mark.model
+def test_scale_store_loads_while_shacl_checks_and_the_view_is_drawn(tmp_path, monkeypatch):
+    """The store's bulk load (Rust, without Python's lock) runs in a thread beside the SHACL check and
+    the view: here the load waits for the SHACL step to have started, which a build that loads the
+    store first never lets happen. The store and the exports are those of a build without the wait."""
+    import threading
+
+    import kg.pipeline.stages as stages
+
+    real_load, real_validate = stages.load_store, stages._validate
+    checking, seen = threading.Event(), []
+
+    def load(*a, **k):
+        seen.append(checking.wait(timeout=20))  # True only if SHACL started while the load was under way
+        return real_load(*a, **k)
+
+    def validate(*a, **k):
+        checking.set()
+        return real_validate(*a, **k)
+
+    out, _before, build = _store_build(tmp_path, monkeypatch, load=load, validate=validate)
+    report = build()
+    assert seen == [True]
+    assert report.conforms is True
+    fresh = tmp_path / "fresh"
+    import kg.pipeline as pipeline
+
+    monkeypatch.setattr(stages, "load_store", real_load)
+    pipeline.build([SEEDS], fresh, progress=None, cache=tmp_path / "cache")
+    assert _store_quads(out / "store") == _store_quads(fresh / "store")
+    _assert_same_exports(out, fresh)
+    assert json.loads((out / "report.json").read_text())["store"] == json.loads((fresh / "report.json").read_text())["store"]
+
+
+@pytest.mark.model
+def test_scale_store_load_is_stopped_and_waited_for_when_the_build_is_interrupted(tmp_path, monkeypatch):
+    """Ctrl-C during the SHACL step while the store loads: the load is asked to stop before its next
+    piece and waited for, so the staging folder is removed only once nothing writes in it; the
+    previous exports are kept whole."""
+    import threading
+
+    started, ended = threading.Event(), threading.Event()
+
+    def load(store_dir, *, stop, **_k):
+        Path(store_dir).mkdir(parents=True)
+        started.set()
+        while not stop():  # a load between two pieces, until asked to stop
+            threading.Event().wait(0.01)
+        (Path(store_dir) / "late").write_text("still writing")  # what a load not waited for would leave
+        ended.set()
+        raise InterruptedError(f"{store_dir}: store load stopped")
+
+    def validate(*_a, **_k):
+        assert started.wait(timeout=20)
+        raise KeyboardInterrupt
+
+    out, before, build = _store_build(tmp_path, monkeypatch, load=load, validate=validate)
+    with pytest.raises(KeyboardInterrupt):
+        build()
+    assert ended.is_set()  # waited for before build() returned
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".build-")]  # the stage, removed after the load
+
+
+@pytest.mark.model
+def test_scale_store_load_failing_in_its_thread_fails_the_build_and_keeps_the_exports(tmp_path, monkeypatch):
+    """An error of the load in its thread reaches the build as it did when the load ran in line: a
+    BuildError naming the folder, the previous exports kept, nothing staged left."""
+    import errno
+
+    from kg.errors import BuildError
+
+    def load(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out, before, build = _store_build(tmp_path, monkeypatch, load=load)
+    with pytest.raises(BuildError, match="cannot write the exports .No space left on device.; previous exports kept"):
+        build()
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p.name for p in out.iterdir() if p.name.startswith((".build-", ".store-"))]
+
+
+@pytest.mark.model
+def test_scale_load_store_asked_to_stop_leaves_no_store(tmp_path):
+    """load_store stops before its next piece when ``stop`` says so, and leaves no store marker: the
+    folder cannot be taken for a whole store."""
+    from kg.store import STORE_MARKER, load_store
+
+    asked = []
+
+    def stop():
+        asked.append(1)
+        return len(asked) > 1  # after the first piece
+
+    with pytest.raises(InterruptedError):
+        load_store(tmp_path / "s", named=seed_build() / "graph.trig", default=seed_build() / "graph.ttl",
+                   derived=seed_build() / "derived.ttl", stop=stop)
+    assert len(asked) == 2 and not (tmp_path / "s" / STORE_MARKER).exists()

@@ -1,5 +1,6 @@
 """The stages of a build after extraction: resolve, then write every export into a staging folder
-(graph, tables, store, SHACL, view, report) and publish them (:func:`finish`).
+(graph, tables, store, SHACL, view, report) and publish them (:func:`finish`). The store loads in
+a thread while SHACL checks and the view is drawn (:class:`_Loading`).
 
 Each step is a stage of the build's :class:`~kg.progress.Progress`. Imports resolution,
 :mod:`kg.rdf`, :mod:`kg.store` and the pipeline's own modules; never spaCy or the extractors
@@ -11,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,20 +127,61 @@ def _stage_tables(res: Resolution, stage: Path) -> None:
             table_writer(None, res, stage / filename)
 
 
-def _stage_store(st: _Staged, res: Resolution, stage: Path, out: Path) -> None:
-    """Step 4: the Oxigraph store in ``stage/store``: bulk-loaded from the exports, or a checkpoint
-    of the previous store with the changed graphs replaced; with its graph digests. The derived
-    facts (:mod:`kg.rdf.derive`) are one more graph, redone every build."""
+def _stage_store(st: _Staged, res: Resolution, stage: Path, out: Path) -> _Loading:
+    """Step 4: the Oxigraph store in ``stage/store``, begun in a thread (:class:`_Loading`): bulk-loaded
+    from the exports, or a checkpoint of the previous store with the changed graphs replaced; with
+    its graph digests. The derived facts (:mod:`kg.rdf.derive`) are one more graph, redone every
+    build; they are computed here, before the thread starts, so it reads nothing of ``res``."""
     removed = sorted(set(st.previous) - set(st.digests))
-    if st.changed is not None:
-        st.changed[str(DERIVED_GRAPH)] = list(derived_triples(res))
-    if st.changed is None:
-        load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl",
-                   derived=stage / "derived.ttl")
-    else:
-        update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, st.changed, removed)
-    save_digests(stage / STORE_DIR_NAME, st.digests)
-    st.changed = None
+    changed, digests, st.changed = st.changed, st.digests, None
+    if changed is not None:
+        changed[str(DERIVED_GRAPH)] = list(derived_triples(res))
+
+    def work(stop: Callable[[], bool]) -> None:
+        if changed is None:
+            load_store(stage / STORE_DIR_NAME, named=stage / "graph.trig", default=stage / "graph.ttl",
+                       derived=stage / "derived.ttl", stop=stop)
+        else:
+            update_store(out / STORE_DIR_NAME, stage / STORE_DIR_NAME, changed, removed)
+        save_digests(stage / STORE_DIR_NAME, digests)
+
+    return _Loading(work)
+
+
+class _Loading:
+    """The store's load, in a thread of its own beside the SHACL check and the view. Oxigraph's
+    bulk load and compaction run in Rust without Python's lock, so on a machine of two cores or
+    more the build waits only for the longer of the two instead of their sum (benchmarks/RESULTS.md).
+
+    :meth:`wait` joins it and raises its error, if any. :meth:`stop` (when the build fails or is
+    interrupted) asks it to end before its next piece and waits for it, so that the staging folder
+    is removed only once nothing writes in it any more."""
+
+    def __init__(self, work: Callable[[Callable[[], bool]], None]):
+        self._stopping = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="kg-store-load", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[Callable[[], bool]], None]) -> None:
+        try:
+            work(self._stopping.is_set)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread by wait()
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def stop(self) -> None:
+        self._stopping.set()
+        while self._thread.is_alive():  # a second Ctrl-C does not leave it writing in a folder being removed
+            try:
+                self._thread.join()
+            except KeyboardInterrupt:
+                continue
 
 
 def _validate(report: BuildReport, st: _Staged, checked: set[int]) -> None:
@@ -177,6 +222,7 @@ def finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFold
         stage.mkdir()
     except OSError as exc:
         raise BuildError(f"{out}: cannot write in the output folder ({exc.strerror})") from None
+    loading: _Loading | None = None
     try:
         checked = shacl_sample(len(res.extractions)) if validate else set()
         view_subjects = view_sample(res) if html else None
@@ -184,25 +230,31 @@ def finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFold
             st = _stage_graph(report, res, stage, out, store=store, checked=checked, view_subjects=view_subjects,
                               html=html, writing=writing)
             _stage_tables(res, stage)
-        if store:
-            with rep.stage("store"):
-                _stage_store(st, res, stage, out)
-        if validate:
-            with rep.stage("SHACL"):
-                _validate(report, st, checked)
-        st.shacl_part, st.mentions = [], {}
-        if html:  # step 6: the view
-            with rep.stage("view"):
-                st.view_part.extend(sorted(st.view_aliases))
-                write_view(report, res, closure_graph(st.view_part, st.entity_triples, for_reading=True),
-                           view_subjects is not None, stage / "graph.html")
-        st.view_part, st.view_aliases = [], set()
+        with ExitStack() as storing:  # the store loads while SHACL checks and the view is drawn
+            if store:
+                beside = " and ".join(name for name, on in (("SHACL", validate), ("the view", html)) if on)
+                storing.enter_context(rep.stage("store")).note(f"loading beside {beside}" if beside else "loading")
+                loading = _stage_store(st, res, stage, out)
+            if validate:
+                with rep.stage("SHACL"):
+                    _validate(report, st, checked)
+            st.shacl_part, st.mentions = [], {}
+            if html:  # step 6: the view
+                with rep.stage("view"):
+                    st.view_part.extend(sorted(st.view_aliases))
+                    write_view(report, res, closure_graph(st.view_part, st.entity_triples, for_reading=True),
+                               view_subjects is not None, stage / "graph.html")
+            st.view_part, st.view_aliases = [], set()
+            if loading is not None:
+                loading.wait()
         _stage_report(report, stage, names, [ex.article for ex in res.extractions], store)
         publish(folder, stage, names, store)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write the exports ({exc.strerror or exc}); "
                          "previous exports kept") from None
     finally:
+        if loading is not None:
+            loading.stop()  # done already, or stopped before its next piece: nothing writes in the stage now
         shutil.rmtree(stage, ignore_errors=True)
         if not os.path.lexists(stage):
             folder.forget([stage.name])

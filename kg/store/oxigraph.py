@@ -75,7 +75,7 @@ def _pieces(path: Path, lines: int) -> Iterator[bytes]:
 
 
 def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
-               derived: str | Path | None = None) -> Path:
+               derived: str | Path | None = None, stop: Callable[[], bool] | None = None) -> Path:
     """Bulk-load a build into a new Oxigraph store folder: the named graphs of ``named`` (the
     build's ``graph.trig``: one graph per article, plus the entities graph) and, as the default
     graph, the triples of ``default`` (its ``graph.ttl``: every triple once), so that queries need
@@ -85,8 +85,19 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
     The store is then compacted (``Store.optimize``: RocksDB merges the files the bulk loads
     wrote), which costs ~5 s at 1M triples and makes the named queries 10-50 % faster there
     (benchmarks/RESULTS.md).
+
+    ``stop`` is asked before each piece and before the compaction: when it answers True the load
+    ends with :class:`InterruptedError` and the folder is left unmarked (no store of kg's), for
+    the caller to remove. A build loads its store in a thread beside other work
+    (:mod:`kg.pipeline.stages`) and stops it this way when the build is interrupted.
     """
     from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
+
+    def pieces(path: str | Path) -> Iterator[bytes]:
+        for piece in _pieces(Path(path), LOAD_CHUNK_LINES):
+            if stop is not None and stop():
+                raise InterruptedError(f"{folder}: store load stopped")
+            yield piece
 
     folder = Path(store_dir)
     if folder.exists() and any(folder.iterdir()):
@@ -94,17 +105,19 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
     folder.mkdir(parents=True, exist_ok=True)
     store = Store(str(folder))
     try:
-        for piece in _pieces(Path(named), LOAD_CHUNK_LINES):
+        for piece in pieces(named):
             store.bulk_load(piece, format=RdfFormat.TRIG)
-        for piece in _pieces(Path(default), LOAD_CHUNK_LINES):
+        for piece in pieces(default):
             store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=DefaultGraph())
         if derived is not None:  # the derived facts: their own named graph, and the default graph
             from kg.rdf.derive import DERIVED_GRAPH
 
             for to in (NamedNode(str(DERIVED_GRAPH)), DefaultGraph()):
-                for piece in _pieces(Path(derived), LOAD_CHUNK_LINES):
+                for piece in pieces(derived):
                     store.bulk_load(piece, format=RdfFormat.TURTLE, to_graph=to)
         store.flush()
+        if stop is not None and stop():
+            raise InterruptedError(f"{folder}: store load stopped")
         store.optimize()  # compacted: queries read fewer files
     finally:
         del store  # closes the store (releases its lock) before it is moved
