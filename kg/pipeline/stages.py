@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,12 @@ from kg.resolve import Resolution, resolve
 from kg.schema.spool import ExtractionTable
 from kg.store import (
     EXPORTERS,
+    LOAD_CHUNK_LINES,
     STORE_DIR_NAME,
     GraphWriter,
     atomic_write,
     load_store,
+    prefix_header,
     save_digests,
     store_digest,
     store_digests,
@@ -83,18 +86,19 @@ def _resolve(report: BuildReport, extractions: ExtractionTable, overrides: dict 
     return res
 
 
-def _stage_graph(report: BuildReport, res: Resolution, stage: Path, out: Path, *, store: bool,
-                 checked: set[int], view_subjects: set[str] | None, html: bool, writing) -> _Staged:
+def _stage_graph(report: BuildReport, res: Resolution, st: _Staged, stage: Path, *, store: bool,
+                 checked: set[int], view_subjects: set[str] | None, html: bool, writing,
+                 on_block: Callable[[str], None] | None = None) -> _Staged:
     """Step 2: stream the emitted graph into graph.ttl and graph.trig, one article at a time,
     keeping the parts SHACL and the view need and, when a previous store is there, the graphs
-    that changed since (it is then updated graph by graph instead of loaded again)."""
-    st = _Staged(previous=store_digests(out / STORE_DIR_NAME) if store else {})
+    that changed since (it is then updated graph by graph instead of loaded again). ``on_block``
+    is told each TriG block as it is written (:class:`_Blocks`: a new store loads them meanwhile)."""
     st.changed = {} if st.previous else None
     view_ents = view_entities(res, view_subjects) if view_subjects is not None else set()
     most = max(50, len(res.extractions) // 4)
     nodes = NodeCounter()  # the counts of the graph written, as kg network and kg.open count them (#13)
     with atomic_write(stage / "graph.ttl") as ttl, atomic_write(stage / "graph.trig") as trig:
-        writer = GraphWriter(ttl, trig, shared=shared_subjects(res))
+        writer = GraphWriter(ttl, trig, shared=shared_subjects(res), on_block=on_block)
         for i, (giri, triples) in enumerate(emit_graphs(res)):
             st.digests[giri] = writer.write(giri, triples)
             nodes.feed(triples)
@@ -148,6 +152,74 @@ def _stage_store(st: _Staged, res: Resolution, stage: Path, out: Path) -> _Loadi
     return _Loading(work)
 
 
+def _new_store(st: _Staged, stage: Path, blocks: _Blocks) -> _Loading:
+    """Step 4 for a new store, begun before step 2: its named graphs are bulk-loaded from the TriG
+    blocks as :class:`GraphWriter` writes them (``blocks``), then the default graph and the derived
+    facts from graph.ttl and derived.ttl once ``blocks`` is closed (both are whole then); with its
+    graph digests. The store's bytes are those of a load of the files."""
+
+    def work(stop: Callable[[], bool]) -> None:
+        load_store(stage / STORE_DIR_NAME, named=blocks.pieces(stop), default=stage / "graph.ttl",
+                   derived=stage / "derived.ttl", stop=stop)
+        save_digests(stage / STORE_DIR_NAME, st.digests)
+
+    loading = _Loading(work)
+    blocks.alive = loading.alive
+    return loading
+
+
+class _Blocks:
+    """The TriG blocks of a build's graph, gathered into pieces of about ``lines`` lines (each with
+    the ``@prefix`` header) and handed to the store's load in its thread through a queue of two
+    pieces at most, so memory stays bounded whatever the graph's size. :meth:`close` (once
+    graph.ttl and derived.ttl are written) ends the named graphs."""
+
+    def __init__(self, lines: int = LOAD_CHUNK_LINES):
+        self.lines = lines
+        self.alive: Callable[[], bool] = lambda: True
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._buf: list[str] = []
+        self._count = 0
+        self._head = prefix_header()
+
+    def add(self, block: str) -> None:
+        self._buf.append(block)
+        self._count += block.count("\n")
+        if self._count >= self.lines:
+            self._flush()
+
+    def close(self) -> None:
+        self._flush()
+        self._send(None)
+
+    def _flush(self) -> None:
+        if self._buf:
+            piece = (self._head + "".join(self._buf)).encode("utf-8")
+            self._buf, self._count = [], 0
+            self._send(piece)
+
+    def _send(self, item: bytes | None) -> None:
+        while self.alive():  # a load that ended (its error is raised by wait()) takes nothing more
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def pieces(self, stop: Callable[[], bool]) -> Iterator[bytes]:
+        """The pieces, as they come, until :meth:`close`; :class:`InterruptedError` when ``stop``."""
+        while True:
+            try:
+                item = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                if stop():
+                    raise InterruptedError("store load stopped") from None
+                continue
+            if item is None:
+                return
+            yield item
+
+
 class _Loading:
     """The store's load, in a thread of its own beside the SHACL check and the view. Oxigraph's
     bulk load and compaction run in Rust without Python's lock, so on a machine of two cores or
@@ -168,6 +240,9 @@ class _Loading:
             work(self._stopping.is_set)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread by wait()
             self._error = exc
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
 
     def wait(self) -> None:
         self._thread.join()
@@ -223,17 +298,28 @@ def finish(report: BuildReport, extractions: ExtractionTable, folder: OutputFold
     except OSError as exc:
         raise BuildError(f"{out}: cannot write in the output folder ({exc.strerror})") from None
     loading: _Loading | None = None
+    st = _Staged(previous=store_digests(out / STORE_DIR_NAME) if store else {})
+    # a new store loads its named graphs while they are written; an updated one once they are
+    blocks = _Blocks() if store and not st.previous else None
     try:
         checked = shacl_sample(len(res.extractions)) if validate else set()
         view_subjects = view_sample(res) if html else None
-        with rep.stage("write", total=len(res.extractions) + 1, unit="graph") as writing:
-            st = _stage_graph(report, res, stage, out, store=store, checked=checked, view_subjects=view_subjects,
-                              html=html, writing=writing)
-            _stage_tables(res, stage)
-        with ExitStack() as storing:  # the store loads while SHACL checks and the view is drawn
+        with ExitStack() as storing:  # the store loads while the graph is written, SHACL checks and the view is drawn
             if store:
-                beside = " and ".join(name for name, on in (("SHACL", validate), ("the view", html)) if on)
-                storing.enter_context(rep.stage("store")).note(f"loading beside {beside}" if beside else "loading")
+                beside = [name for name, on in (("the writing", blocks is not None), ("SHACL", validate),
+                                                ("the view", html)) if on]
+                storing.enter_context(rep.stage("store")).note(
+                    f"loading beside {', '.join(beside[:-1])}{' and ' if beside[:-1] else ''}{beside[-1]}"
+                    if beside else "loading")
+            if blocks is not None:
+                loading = _new_store(st, stage, blocks)
+            with rep.stage("write", total=len(res.extractions) + 1, unit="graph") as writing:
+                _stage_graph(report, res, st, stage, store=store, checked=checked, view_subjects=view_subjects,
+                             html=html, writing=writing, on_block=blocks.add if blocks is not None else None)
+                _stage_tables(res, stage)
+            if blocks is not None:
+                blocks.close()  # graph.ttl and derived.ttl are whole: the load goes on with them
+            elif store:
                 loading = _stage_store(st, res, stage, out)
             if validate:
                 with rep.stage("SHACL"):

@@ -10,7 +10,7 @@ functions (a reader that never opens a store does not load it). No spaCy.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,7 +74,7 @@ def _pieces(path: Path, lines: int) -> Iterator[bytes]:
             yield head + b"".join(buf)
 
 
-def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
+def load_store(store_dir: str | Path, *, named: str | Path | Iterable[bytes], default: str | Path,
                derived: str | Path | None = None, stop: Callable[[], bool] | None = None) -> Path:
     """Bulk-load a build into a new Oxigraph store folder: the named graphs of ``named`` (the
     build's ``graph.trig``: one graph per article, plus the entities graph) and, as the default
@@ -86,6 +86,10 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
     wrote), which costs ~5 s at 1M triples and makes the named queries 10-50 % faster there
     (benchmarks/RESULTS.md).
 
+    ``named`` may also be the pieces of TriG themselves (each with its ``@prefix`` lines), read as
+    they come: a build hands its store the blocks :class:`GraphWriter` writes while it writes them
+    (:mod:`kg.pipeline.stages`), so the named graphs load while the graph is emitted.
+
     ``stop`` is asked before each piece and before the compaction: when it answers True the load
     ends with :class:`InterruptedError` and the folder is left unmarked (no store of kg's), for
     the caller to remove. A build loads its store in a thread beside other work
@@ -93,8 +97,8 @@ def load_store(store_dir: str | Path, *, named: str | Path, default: str | Path,
     """
     from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
-    def pieces(path: str | Path) -> Iterator[bytes]:
-        for piece in _pieces(Path(path), LOAD_CHUNK_LINES):
+    def pieces(source: str | Path | Iterable[bytes]) -> Iterator[bytes]:
+        for piece in _pieces(Path(source), LOAD_CHUNK_LINES) if isinstance(source, (str, Path)) else source:
             if stop is not None and stop():
                 raise InterruptedError(f"{folder}: store load stopped")
             yield piece

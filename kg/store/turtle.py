@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -69,8 +70,10 @@ class GraphWriter:
     keeps ``xsd:nonNegativeInteger`` (NIF offsets) as ``xsd:integer``.
     """
 
-    def __init__(self, turtle: IO[str], trig: IO[str], shared: set[str] = frozenset()):
+    def __init__(self, turtle: IO[str], trig: IO[str], shared: set[str] = frozenset(),
+                 on_block: Callable[[str], None] | None = None):
         self.turtle, self.trig, self.shared = turtle, trig, shared
+        self.on_block = on_block  # told each TriG block as it is written (a build's store loads them)
         self.triples = 0
         self._seen: set[tuple[str, str, str]] = set()
         self._short = _Shortener()
@@ -102,7 +105,10 @@ class GraphWriter:
             keep.append(po)
             n += 1
         block = self._block(every, "    ")
-        self.trig.write(f"<{graph}> {{\n{block}}}\n\n")
+        text = f"<{graph}> {{\n{block}}}\n\n"
+        self.trig.write(text)
+        if self.on_block is not None:
+            self.on_block(text)
         self.turtle.write(self._block(fresh, "") + "\n")
         self.triples += n
         return hashlib.blake2b(block.encode("utf-8"), digest_size=16).hexdigest()
